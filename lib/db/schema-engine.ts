@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
@@ -28,9 +30,7 @@ async function loadEngineModule() {
 export async function withSchemaEngine<T>(url: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const bg = await loadEngineModule();
   const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
-  // PrismaPg makes its shadow database by overriding `database` in the pool config, which a
-  // connectionString would silently win over, so hand it the parsed fields instead.
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(poolConfigFromUrl(url)));
+  const adapter = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(url));
   const log = () => {};
   const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, adapter);
   try {
@@ -61,6 +61,39 @@ export function readMigrationsList() {
         },
       };
     }),
+  };
+}
+
+// PrismaPg's own shadow database handling ignores the database name when given a
+// connection string and drops the shadow database while its pool still holds a connection,
+// so we make and drop the shadow database ourselves.
+function migrationAdapterFactory(url: string) {
+  const config = poolConfigFromUrl(url);
+  const main = new PrismaPg(config);
+  const admin = async (sql: string) => {
+    const client = new pg.Client(config);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: () => main.connect(),
+    async connectToShadowDb() {
+      const name = `studio_shadow_${randomUUID().replace(/-/g, '')}`;
+      await admin(`CREATE DATABASE "${name}"`);
+      const adapter = await new PrismaPg({ ...config, database: name }).connect();
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = async () => {
+        await dispose();
+        await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      };
+      return adapter;
+    },
   };
 }
 

@@ -1,0 +1,30 @@
+// The one Prisma client of a process. Prisma 7 talks to PostgreSQL through the pg driver
+// adapter (no native query engine), so this works offline and on any PostgreSQL ≥ 15.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client';
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error('DATABASE_URL is not set. Start the Studio with `npm start`, which provides a database.');
+  }
+  return url;
+}
+
+const globalForPrisma = globalThis as unknown as { studioPrisma?: PrismaClient };
+
+function createClient() {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }) });
+}
+
+// Lazily created so that importing a module never needs a database until it is used;
+// kept on globalThis so Next's dev server reloads do not open a new pool each time.
+export function db(): PrismaClient {
+  globalForPrisma.studioPrisma ??= createClient();
+  return globalForPrisma.studioPrisma;
+}
+
+export async function disconnectDb() {
+  await globalForPrisma.studioPrisma?.$disconnect();
+  globalForPrisma.studioPrisma = undefined;
+}
