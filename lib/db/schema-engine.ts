@@ -80,7 +80,7 @@ function migrationAdapterFactory(url: string) {
     }
   };
   return {
-    provider: main.provider,
+    provider: main.provider as 'postgres',
     adapterName: main.adapterName,
     connect: () => main.connect(),
     async connectToShadowDb() {

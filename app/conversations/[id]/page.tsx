@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
+import { LabelingThread } from '@/components/labeling/labeling-thread';
+
+export const metadata: Metadata = { title: 'Conversation' };
+
+export default async function ConversationPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ turn?: string }>;
+}) {
+  const { id } = await params;
+  const { turn } = await searchParams;
+  const actor = await actorOrSignIn(`/conversations/${id}`);
+  const conversationId = /^\d{1,9}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isInteger(conversationId)) notFound();
+  const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
+  if (!thread) notFound();
+  const focusTurn = turn && /^\d{1,9}$/.test(turn) ? Number(turn) : null;
+
+  return (
+    <div className="space-y-4">
+      <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
+        ← All conversations
+      </Link>
+      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} />
+    </div>
+  );
+}

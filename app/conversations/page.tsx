@@ -1,0 +1,167 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { listConversations } from '@/lib/conversations/list-conversations';
+import { CONVERSATION_FILTERS, listHref, parseListParams, type ConversationFilter } from '@/lib/conversations/list-params';
+import { overallProgress } from '@/lib/conversations/get-conversation';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { formatDateTime } from '@/components/ui/format-time';
+
+export const metadata: Metadata = { title: 'Conversations' };
+
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function ConversationsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  const params = parseListParams(search);
+  const actor = await actorOrSignIn(listHref({ q: params.q, filter: params.filter, sort: params.sort }));
+  const [page, progress] = await Promise.all([listConversations(actor, params), overallProgress(actor)]);
+  const base = { q: params.q || undefined, filter: params.filter, sort: params.sort };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Conversations</h1>
+          <p className="text-sm text-slate-600">
+            Open a conversation and label each recruiter turn. Press <kbd className="rounded border px-1">n</kbd> on a
+            conversation to jump to the next one that needs you.
+          </p>
+        </div>
+        <div className="w-64 text-sm">
+          <div className="mb-1 flex justify-between">
+            <span>My progress</span>
+            <span>
+              {progress.mine.toLocaleString('en-US')} / {progress.total.toLocaleString('en-US')} turns
+            </span>
+          </div>
+          <ProgressBar value={progress.mine} max={progress.total} label="My labeling progress overall" />
+        </div>
+      </div>
+
+      <form role="search" action="/conversations" className="flex gap-2">
+        <input type="hidden" name="filter" value={params.filter} />
+        <input type="hidden" name="sort" value={params.sort} />
+        <label htmlFor="q" className="sr-only">
+          Search messages, candidates and jobs
+        </label>
+        <input
+          id="q"
+          name="q"
+          type="search"
+          defaultValue={params.q}
+          placeholder="Search messages, candidates, jobs…"
+          className="w-full max-w-md rounded border border-slate-300 bg-white px-3 py-2"
+        />
+        <button type="submit" className="rounded bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-700">
+          Search
+        </button>
+        {params.q && (
+          <Link href={listHref({ ...base, q: undefined })} className="self-center text-sm text-slate-600 underline">
+            Clear search
+          </Link>
+        )}
+      </form>
+
+      <nav aria-label="Filters" className="flex flex-wrap gap-2">
+        {(Object.entries(CONVERSATION_FILTERS) as [ConversationFilter, string][]).map(([key, name]) => (
+          <Link
+            key={key}
+            href={listHref({ ...base, filter: key })}
+            aria-current={params.filter === key ? 'page' : undefined}
+            className={`rounded-full border px-3 py-1 text-sm ${
+              params.filter === key ? 'border-indigo-600 bg-indigo-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'
+            }`}
+          >
+            {name}
+          </Link>
+        ))}
+      </nav>
+
+      <div className="flex items-center justify-between text-sm text-slate-600">
+        <span data-testid="result-count">
+          {page.total.toLocaleString('en-US')} conversation{page.total === 1 ? '' : 's'}
+        </span>
+        <Link
+          href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })}
+          className="underline"
+        >
+          Sorted by last activity, {params.sort === 'recent' ? 'newest first' : 'oldest first'} (switch)
+        </Link>
+      </div>
+
+      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2">Candidate</th>
+              <th scope="col" className="px-3 py-2">Job</th>
+              <th scope="col" className="px-3 py-2">Last activity</th>
+              <th scope="col" className="px-3 py-2">Labeled turns</th>
+              <th scope="col" className="px-3 py-2">Mine</th>
+              <th scope="col" className="px-3 py-2">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-3 py-8 text-center text-slate-500">
+                  No conversations match. Try another filter or search.
+                </td>
+              </tr>
+            )}
+            {page.rows.map((row) => (
+              <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50">
+                <td className="px-3 py-2">
+                  <Link href={`/conversations/${row.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {row.candidateName || row.externalId}
+                  </Link>
+                  <div className="text-xs text-slate-500">{row.externalId}</div>
+                </td>
+                <td className="px-3 py-2">{row.jobTitle ?? '—'}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.lastActivityAt)}</td>
+                <td className="px-3 py-2">
+                  <div className="flex items-center gap-2">
+                    <ProgressBar
+                      value={row.labeledTurns}
+                      max={row.recruiterTurns}
+                      label={`Turns labeled by anyone in ${row.candidateName ?? row.externalId}`}
+                      className="w-20"
+                    />
+                    <span className="whitespace-nowrap">
+                      {row.labeledTurns}/{row.recruiterTurns}
+                    </span>
+                  </div>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {row.myLabeledTurns}/{row.recruiterTurns}
+                </td>
+                <td className="px-3 py-2 space-x-1">
+                  {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
+                  {row.scheduleTurns > 0 && (
+                    <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <nav aria-label="Pagination" className="flex justify-between text-sm">
+        {page.prevCursor ? (
+          <Link href={listHref({ ...base, before: page.prevCursor })} className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
+            ← Previous
+          </Link>
+        ) : (
+          <span />
+        )}
+        {page.nextCursor && (
+          <Link href={listHref({ ...base, after: page.nextCursor })} className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
+            Next →
+          </Link>
+        )}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import Link from 'next/link';
+import { getActor } from '@/lib/auth/session';
+import { ROLE_NAMES } from '@/lib/auth/roles';
+import { signOutAction } from '@/app/actions';
+
+export async function AppHeader() {
+  const actor = await getActor();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+        <Link href="/conversations" className="font-semibold text-indigo-700">
+          Exit Advisor Studio
+        </Link>
+        {actor && (
+          <nav aria-label="Main" className="flex gap-4 text-sm">
+            <Link href="/conversations" className="hover:text-indigo-700">
+              Conversations
+            </Link>
+            {actor.role === 'admin' && (
+              <Link href="/admin/users" className="hover:text-indigo-700">
+                Users
+              </Link>
+            )}
+          </nav>
+        )}
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {actor ? (
+            <>
+              <span className="text-slate-600">
+                {actor.email} · <span className="font-medium">{ROLE_NAMES[actor.role]}</span>
+              </span>
+              <form action={signOutAction}>
+                <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <Link href="/sign-in">Sign in</Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,257 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
+import type { ConversationThread } from '@/lib/conversations/get-conversation';
+import { LABEL_VALUES, type LabelValueName } from '@/lib/labeling/label-values';
+import { nextConversationAction } from '@/app/conversations/[id]/actions';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { formatDateTime, formatGap } from '@/components/ui/format-time';
+import { useLabelWriter } from './use-label-writer';
+import { ShortcutsHelp } from './shortcuts-help';
+import { TurnLabelBar } from './turn-label-bar';
+
+const KEY_TO_LABEL: Record<string, LabelValueName> = { '1': 'END', e: 'END', '2': 'CONTINUE', c: 'CONTINUE', '3': 'SCHEDULE', s: 'SCHEDULE' };
+
+export function LabelingThread({
+  thread,
+  overall,
+  focusTurnId,
+}: {
+  thread: ConversationThread;
+  overall: { total: number; mine: number };
+  focusTurnId: number | null;
+}) {
+  const router = useRouter();
+  const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
+  const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
+  const { labels, status, errors, write, retry } = useLabelWriter(initialLabels);
+  const [help, setHelp] = useState(false);
+  const [nextState, setNextState] = useState<'idle' | 'none'>('idle');
+  const [navigating, startNavigation] = useTransition();
+
+  const [focused, setFocused] = useState(() => {
+    const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
+    if (byUrl >= 0) return byUrl;
+    const firstOpen = turns.findIndex((t) => !t.myLabel);
+    return firstOpen >= 0 ? firstOpen : 0;
+  });
+  const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+
+  useEffect(() => {
+    const el = turnRefs.current[focused];
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+  }, [focused]);
+
+  const myCount = turns.filter((t) => labels[t.id]).length;
+  const initialMine = turns.filter((t) => t.myLabel).length;
+
+  // Labels read through a ref so a burst of keystrokes sees the newest state, not the
+  // state of the render the key handler was created in.
+  const labelsRef = useRef(labels);
+  labelsRef.current = labels;
+  const focusedRef = useRef(focused);
+  focusedRef.current = focused;
+
+  const labelFocused = useCallback(
+    (value: LabelValueName) => {
+      const i = focusedRef.current;
+      const turn = turns[i];
+      if (!turn) return;
+      write(turn.id, value);
+      const after = { ...labelsRef.current, [turn.id]: value };
+      labelsRef.current = after;
+      // Move on to the next turn still without my label, searching forward then wrapping.
+      const order = [...turns.slice(i + 1), ...turns.slice(0, i)];
+      const next = order.find((t) => !after[t.id]);
+      if (next) {
+        const ni = turns.indexOf(next);
+        focusedRef.current = ni;
+        setFocused(ni);
+      }
+    },
+    [turns, write],
+  );
+
+  const goNextConversation = useCallback(() => {
+    startNavigation(async () => {
+      const id = await nextConversationAction(thread.id);
+      if (id == null) setNextState('none');
+      else router.push(`/conversations/${id}`);
+    });
+  }, [router, thread.id]);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if (help) {
+        if (key === 'Escape' || key === '?') {
+          e.preventDefault();
+          setHelp(false);
+        }
+        return;
+      }
+      const move = (d: number) => {
+        e.preventDefault();
+        const n = Math.min(turns.length - 1, Math.max(0, focusedRef.current + d));
+        focusedRef.current = n;
+        setFocused(n);
+      };
+      if (key === 'j' || key === 'ArrowDown') return move(1);
+      if (key === 'k' || key === 'ArrowUp') return move(-1);
+      if (KEY_TO_LABEL[key]) {
+        e.preventDefault();
+        return labelFocused(KEY_TO_LABEL[key]);
+      }
+      if (key === 'u') {
+        e.preventDefault();
+        const turn = turns[focusedRef.current];
+        if (turn) {
+          write(turn.id, null);
+          labelsRef.current = { ...labelsRef.current, [turn.id]: null };
+        }
+        return;
+      }
+      if (key === 'n') {
+        e.preventDefault();
+        return goNextConversation();
+      }
+      if (key === '?') {
+        e.preventDefault();
+        setHelp(true);
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [help, turns, labelFocused, goNextConversation, write]);
+
+  let turnIndex = -1;
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+      <section aria-label="Conversation thread" className="space-y-1">
+        <header className="mb-4">
+          <h1 className="text-2xl font-semibold">{thread.candidateName || thread.externalId}</h1>
+          <p className="text-sm text-slate-600">
+            {thread.jobTitle ?? 'No job title'} · <span className="font-mono">{thread.externalId}</span>
+          </p>
+        </header>
+        {thread.messages.map((m, i) => {
+          const prev = thread.messages[i - 1];
+          const gap = prev?.sentAt && m.sentAt ? new Date(m.sentAt).getTime() - new Date(prev.sentAt).getTime() : null;
+          const isRecruiter = m.sender === 'recruiter';
+          if (isRecruiter) turnIndex += 1;
+          const ti = turnIndex;
+          return (
+            <div key={m.id}>
+              {gap != null && (
+                <p className="my-2 text-center text-xs text-slate-400" aria-hidden="true">
+                  {formatGap(gap)}
+                </p>
+              )}
+              <div className={`flex ${isRecruiter ? 'justify-end' : 'justify-start'}`}>
+                <div
+                  ref={isRecruiter ? (el) => { turnRefs.current[ti] = el; } : undefined}
+                  tabIndex={isRecruiter ? -1 : undefined}
+                  data-turn-id={isRecruiter ? m.id : undefined}
+                  data-focused={isRecruiter && ti === focused ? 'true' : undefined}
+                  aria-label={isRecruiter ? `Recruiter turn ${ti + 1} of ${turns.length}` : undefined}
+                  role={isRecruiter ? 'group' : undefined}
+                  onClick={isRecruiter ? () => setFocused(ti) : undefined}
+                  className={`max-w-[80%] rounded-2xl px-4 py-2 ${
+                    isRecruiter ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 ring-1 ring-slate-200'
+                  } ${isRecruiter && ti === focused ? 'ring-4 ring-amber-400' : ''}`}
+                >
+                  <p className="text-xs opacity-75">
+                    {isRecruiter ? 'Recruiter' : 'Candidate'}
+                    {m.sentAt ? ` · ${formatDateTime(m.sentAt)}` : ''}
+                  </p>
+                  <p className="whitespace-pre-wrap break-words">{m.text}</p>
+                  {isRecruiter && (
+                    <TurnLabelBar
+                      value={labels[m.id] ?? null}
+                      status={status[m.id]}
+                      error={errors[m.id]}
+                      others={m.otherLabels}
+                      onLabel={(v) => {
+                        setFocused(ti);
+                        write(m.id, labels[m.id] === v ? null : v);
+                      }}
+                      onRetry={() => retry(m.id)}
+                    />
+                  )}
+                </div>
+              </div>
+            </div>
+          );
+        })}
+      </section>
+
+      <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
+        <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+          <div className="mb-1 flex justify-between">
+            <span>This conversation</span>
+            <span data-testid="conversation-progress">
+              {myCount} / {turns.length}
+            </span>
+          </div>
+          <ProgressBar value={myCount} max={turns.length} label="My progress on this conversation" />
+          <div className="mb-1 mt-3 flex justify-between">
+            <span>Overall</span>
+            <span>
+              {(overall.mine - initialMine + myCount).toLocaleString('en-US')} / {overall.total.toLocaleString('en-US')}
+            </span>
+          </div>
+          <ProgressBar value={overall.mine - initialMine + myCount} max={overall.total} label="My progress overall" />
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+          <p className="mb-2 font-medium">Keyboard</p>
+          <p className="text-slate-600">
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>u</kbd> clear ·{' '}
+            <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
+          </p>
+          <button
+            type="button"
+            onClick={goNextConversation}
+            disabled={navigating}
+            className="mt-3 w-full rounded bg-slate-800 px-3 py-1.5 text-white hover:bg-slate-900 disabled:opacity-60"
+          >
+            {navigating ? 'Finding…' : 'Next conversation needing me (n)'}
+          </button>
+          {nextState === 'none' && (
+            <p role="status" className="mt-2 text-emerald-700">
+              Nothing left: every conversation has your labels.
+            </p>
+          )}
+        </div>
+        <LabelLegend />
+      </aside>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function LabelLegend() {
+  const meaning: Record<LabelValueName, string> = {
+    END: 'Conclude: opted out, not interested, wrong number, hired elsewhere, hostile, not a fit.',
+    CONTINUE: 'Keep engaging: questions, partial answers, ambiguity, nudges.',
+    SCHEDULE: 'Candidate is ready to book, proposes or accepts a time, reschedules.',
+  };
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      <p className="mb-2 font-medium">What the labels mean</p>
+      <dl className="space-y-2">
+        {LABEL_VALUES.map((v) => (
+          <div key={v}>
+            <dt className="font-mono text-xs font-semibold">{v}</dt>
+            <dd className="text-slate-600">{meaning[v]}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

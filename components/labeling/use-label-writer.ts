@@ -1,0 +1,74 @@
+'use client';
+
+// Optimistic, ordered, retried label writes. Every write goes through one TanStack Query
+// mutation scope, so writes run one after another in the order the keys were pressed,
+// each retried with backoff before the next starts: no keystroke is lost or reordered.
+import { useMutation } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
+import { labelTurnAction } from '@/app/conversations/[id]/actions';
+import type { LabelValueName } from '@/lib/labeling/label-values';
+
+export type SaveStatus = 'saving' | 'saved' | 'failed';
+
+class LabelSaveError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Write {
+  messageId: number;
+  value: LabelValueName | null;
+  seq: number;
+}
+
+export function useLabelWriter(initial: Record<number, LabelValueName | null>) {
+  const [labels, setLabels] = useState(initial);
+  const [status, setStatus] = useState<Record<number, SaveStatus>>({});
+  const [errors, setErrors] = useState<Record<number, string>>({});
+  // The newest write per turn decides what its status shows.
+  const latestSeq = useRef<Record<number, number>>({});
+  const seq = useRef(0);
+
+  const mutation = useMutation<unknown, LabelSaveError, Write>({
+    scope: { id: 'label-writes' },
+    mutationFn: async ({ messageId, value }) => {
+      let res;
+      try {
+        res = await labelTurnAction({ messageId, value });
+      } catch {
+        throw new LabelSaveError('Network error while saving.', true);
+      }
+      if (!res.ok) throw new LabelSaveError(res.error, res.retryable);
+      return res.result;
+    },
+    retry: (failures, err) => err.retryable && failures < 5,
+    retryDelay: (attempt) => Math.min(250 * 2 ** attempt, 4000),
+    onSuccess: (_data, w) => {
+      if (latestSeq.current[w.messageId] === w.seq) setStatus((s) => ({ ...s, [w.messageId]: 'saved' }));
+    },
+    onError: (err, w) => {
+      if (latestSeq.current[w.messageId] !== w.seq) return;
+      setStatus((s) => ({ ...s, [w.messageId]: 'failed' }));
+      setErrors((e) => ({ ...e, [w.messageId]: err.message }));
+    },
+  });
+
+  const write = useCallback(
+    (messageId: number, value: LabelValueName | null) => {
+      const w = { messageId, value, seq: ++seq.current };
+      latestSeq.current[messageId] = w.seq;
+      setLabels((l) => ({ ...l, [messageId]: value }));
+      setStatus((s) => ({ ...s, [messageId]: 'saving' }));
+      mutation.mutate(w);
+    },
+    [mutation],
+  );
+
+  const retry = useCallback((messageId: number) => write(messageId, labels[messageId] ?? null), [write, labels]);
+
+  return { labels, status, errors, write, retry };
+}

@@ -1,0 +1,43 @@
+// Who is calling. Every page, server action and route handler goes through these, so the
+// role check lives here in lib/, server side, and not only in the proxy.
+import { headers } from 'next/headers';
+import { cache } from 'react';
+import { auth } from './auth';
+import { AuthError } from './errors';
+import { roleSchema, type Role } from './roles';
+
+export interface Actor {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** The signed-in user of the current request, or null. Cached per request. */
+export const getActor = cache(async (): Promise<Actor | null> => {
+  // Read the request first: that marks the page dynamic before anything touches the database.
+  const requestHeaders = await headers();
+  const session = await auth().api.getSession({ headers: requestHeaders });
+  if (!session) return null;
+  const u = session.user as typeof session.user & { role?: string };
+  const role = roleSchema.safeParse(u.role);
+  return { id: u.id, email: u.email, name: u.name, role: role.success ? role.data : 'reviewer' };
+});
+
+export async function requireActor(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) throw new AuthError(401, 'Please sign in.');
+  return actor;
+}
+
+export function assertRole(actor: Actor, ...roles: Role[]): void {
+  if (!roles.includes(actor.role)) {
+    throw new AuthError(403, `This needs the ${roles.join(' or ')} role; you are ${actor.role}.`);
+  }
+}
+
+export async function requireRole(...roles: Role[]): Promise<Actor> {
+  const actor = await requireActor();
+  assertRole(actor, ...roles);
+  return actor;
+}

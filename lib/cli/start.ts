@@ -1,0 +1,60 @@
+// npm start — everything one machine needs: PostgreSQL (embedded unless DATABASE_URL),
+// migrations, a first admin and sample data on an empty database, then the web app.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { resolveDatabaseUrl } from '../db/database-url';
+import { applyPendingMigrations } from '../db/migrate';
+import { db, disconnectDb } from '../db';
+import { upsertUserWithPassword } from '../auth/users';
+import { seedDatabase } from '../seed';
+import { ensureAuthSecret } from './auth-secret';
+import { buildIfStale } from './build-if-stale';
+
+const dev = process.argv.includes('--dev');
+const port = process.env.PORT ?? '3000';
+
+const { url, embedded } = await resolveDatabaseUrl();
+console.log(embedded ? `PostgreSQL: embedded, data in .data/pg (${url.replace(/:[^:@]*@/, ':***@')})` : 'PostgreSQL: DATABASE_URL');
+const applied = await applyPendingMigrations(url);
+if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+ensureAuthSecret();
+
+let firstAdmin: { email: string; password: string } | null = null;
+if ((await db().user.count({ where: { accounts: { some: { providerId: 'credential' } } } })) === 0) {
+  const email = process.env.STUDIO_ADMIN_EMAIL ?? 'admin@studio.local';
+  const password = process.env.STUDIO_ADMIN_PASSWORD ?? crypto.randomBytes(9).toString('base64url');
+  await upsertUserWithPassword({ email, password, role: 'admin', name: 'Studio admin' });
+  firstAdmin = { email, password };
+}
+await seedDatabase();
+await disconnectDb();
+
+if (!dev) buildIfStale();
+
+const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+const web = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
+
+console.log(`\nExit Advisor Studio is starting at http://localhost:${port}`);
+if (firstAdmin) {
+  console.log('┌──────────────────────────────────────────────────────────────');
+  console.log('│ First start: an admin account was created. Sign in with');
+  console.log(`│   email:    ${firstAdmin.email}`);
+  console.log(`│   password: ${firstAdmin.password}`);
+  console.log('│ Add people with: npm run user -- create --email E --password P --role reviewer|ml_lead|admin');
+  console.log('└──────────────────────────────────────────────────────────────');
+} else {
+  console.log('Sign in with an existing account. Reset or add one with: npm run user -- create --email E --password P --role admin');
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  web.kill('SIGTERM');
+  await embedded?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+web.on('exit', (code) => void shutdown(code ?? 0));
