@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useTransition } from 'react';
 import type { ConversationThread } from '@/lib/conversations/get-conversation';
 import { LABEL_VALUES, type LabelValueName } from '@/lib/labeling/label-values';
 import { nextConversationAction } from '@/app/conversations/[id]/actions';
@@ -24,6 +24,7 @@ export function LabelingThread({
 }) {
   const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
+  const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
   const { labels, status, errors, write, retry } = useLabelWriter(initialLabels);
   const [help, setHelp] = useState(false);
@@ -51,9 +52,11 @@ export function LabelingThread({
   // Labels read through a ref so a burst of keystrokes sees the newest state, not the
   // state of the render the key handler was created in.
   const labelsRef = useRef(labels);
-  labelsRef.current = labels;
   const focusedRef = useRef(focused);
-  focusedRef.current = focused;
+  useLayoutEffect(() => {
+    labelsRef.current = labels;
+    focusedRef.current = focused;
+  }, [labels, focused]);
 
   const labelFocused = useCallback(
     (value: LabelValueName) => {
@@ -130,7 +133,6 @@ export function LabelingThread({
     return () => window.removeEventListener('keydown', onKey);
   }, [help, turns, labelFocused, goNextConversation, write]);
 
-  let turnIndex = -1;
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
       <section aria-label="Conversation thread" className="space-y-1">
@@ -144,8 +146,7 @@ export function LabelingThread({
           const prev = thread.messages[i - 1];
           const gap = prev?.sentAt && m.sentAt ? new Date(m.sentAt).getTime() - new Date(prev.sentAt).getTime() : null;
           const isRecruiter = m.sender === 'recruiter';
-          if (isRecruiter) turnIndex += 1;
-          const ti = turnIndex;
+          const ti = turnIndexOf.get(m.id) ?? -1;
           return (
             <div key={m.id}>
               {gap != null && (

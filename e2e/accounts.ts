@@ -1,0 +1,9 @@
+// Accounts the e2e runner creates before the browser tests start.
+export const E2E_PASSWORD = 'e2e-password-1';
+export const ACCOUNTS = {
+  admin: { email: 'admin@e2e.test', role: 'admin', name: 'Ada Admin' },
+  lead: { email: 'lead@e2e.test', role: 'ml_lead', name: 'Lee Lead' },
+  reviewer: { email: 'reviewer@e2e.test', role: 'reviewer', name: 'Rita Reviewer' },
+  reviewer2: { email: 'reviewer2@e2e.test', role: 'reviewer', name: 'Rob Reviewer' },
+} as const;
+export type AccountName = keyof typeof ACCOUNTS;

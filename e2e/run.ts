@@ -1,0 +1,71 @@
+// npm run test:e2e — the Playwright suite against the production build and a real,
+// throwaway PostgreSQL (or TEST_DATABASE_URL), with sample data loaded through the import code.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { startEmbeddedPostgres } from '../lib/db/embedded-postgres';
+import { applyPendingMigrations } from '../lib/db/migrate';
+import { buildIfStale } from '../lib/cli/build-if-stale';
+import { ACCOUNTS, E2E_PASSWORD } from './accounts';
+import { fixturesJsonl } from './fixtures';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
+const embedded = process.env.TEST_DATABASE_URL
+  ? null
+  : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+const url = process.env.TEST_DATABASE_URL ?? embedded!.url;
+process.env.DATABASE_URL = url;
+let status = 1;
+try {
+  await applyPendingMigrations(url);
+  // Imported lazily: these read DATABASE_URL when first used.
+  const { seedDatabase } = await import('../lib/seed');
+  const { importConversationsFile } = await import('../lib/imports');
+  const { upsertUserWithPassword } = await import('../lib/auth/users');
+  const { disconnectDb } = await import('../lib/db');
+  await seedDatabase();
+  const fixtureFile = path.join(tmp, 'e2e-fixtures.jsonl');
+  fs.writeFileSync(fixtureFile, fixturesJsonl());
+  await importConversationsFile(fixtureFile);
+  for (const a of Object.values(ACCOUNTS)) {
+    await upsertUserWithPassword({ email: a.email, password: E2E_PASSWORD, role: a.role, name: a.name });
+  }
+  await disconnectDb();
+
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  buildIfStale();
+  const port = await freePort();
+  const r = spawnSync(
+    process.execPath,
+    [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        E2E_PORT: String(port),
+        PORT: String(port),
+        BETTER_AUTH_URL: `http://localhost:${port}`,
+        BETTER_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+      },
+    },
+  );
+  status = r.status ?? 1;
+} finally {
+  await embedded?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(status);
