@@ -35,12 +35,19 @@ export async function upsertUserWithPassword(input: CreateUserInput): Promise<{ 
   });
 }
 
-export async function listUsers(actor: Actor) {
+export const USERS_PAGE_SIZE = 50;
+
+/** Users by email, a page at a time (keyset on the unique email). */
+export async function listUsers(actor: Actor, opts: { after?: string } = {}) {
   assertRole(actor, 'admin');
-  return db().user.findMany({
-    orderBy: [{ role: 'asc' }, { email: 'asc' }],
+  const rows = await db().user.findMany({
+    where: opts.after ? { email: { gt: opts.after } } : undefined,
+    orderBy: { email: 'asc' },
+    take: USERS_PAGE_SIZE + 1,
     select: { id: true, email: true, name: true, role: true, createdAt: true, _count: { select: { labels: true } } },
   });
+  const users = rows.slice(0, USERS_PAGE_SIZE);
+  return { users, nextAfter: rows.length > USERS_PAGE_SIZE ? users.at(-1)!.email : null };
 }
 
 export const setRoleInput = z.object({ userId: z.string().min(1), role: roleSchema });

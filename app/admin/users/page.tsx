@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { AuthError } from '@/lib/auth/errors';
 import { listUsers } from '@/lib/auth/users';
@@ -9,15 +10,17 @@ import { CreateUserForm, RoleForm } from './user-forms';
 
 export const metadata: Metadata = { title: 'Users' };
 
-export default async function UsersPage() {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ after?: string }> }) {
+  const { after } = await searchParams;
   const actor = await actorOrSignIn('/admin/users');
-  let users;
+  let page;
   try {
-    users = await listUsers(actor);
+    page = await listUsers(actor, { after: typeof after === 'string' ? after : undefined });
   } catch (e) {
     if (e instanceof AuthError) return <Forbidden message={e.message} />;
     throw e;
   }
+  const { users, nextAfter } = page;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Users</h1>
@@ -52,6 +55,20 @@ export default async function UsersPage() {
           </tbody>
         </table>
       </div>
+      <nav aria-label="Pagination" className="flex justify-between text-sm">
+        {after ? (
+          <Link href="/admin/users" className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
+            ← First page
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextAfter && (
+          <Link href={`/admin/users?after=${encodeURIComponent(nextAfter)}`} className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
+            Next →
+          </Link>
+        )}
+      </nav>
     </div>
   );
 }
