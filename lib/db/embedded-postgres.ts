@@ -20,6 +20,10 @@ export async function startEmbeddedPostgres(opts: {
   quiet?: boolean;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`;
+  // Another Studio process (say `npm start`, while a CLI runs) already serves this data
+  // directory: share it rather than fail, and leave stopping it to its owner.
+  if (runningServerPid(dataDir)) return { url, stop: async () => {} };
   const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   const log = (m: unknown) => {
     if (!opts.quiet) process.stderr.write(`[postgres] ${String(m).trimEnd()}\n`);
@@ -45,7 +49,7 @@ export async function startEmbeddedPostgres(opts: {
   await pg.start();
   if (fresh) await pg.createDatabase(DATABASE);
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
+    url,
     stop: async () => {
       // Idle pooled connections see "terminating connection due to administrator command"
       // while the server shuts down; that is the shutdown we asked for, not a crash.
@@ -56,6 +60,18 @@ export async function startEmbeddedPostgres(opts: {
       await pg.stop();
     },
   };
+}
+
+function runningServerPid(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 // A server killed with SIGKILL leaves postmaster.pid behind and refuses to start again;

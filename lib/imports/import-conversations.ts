@@ -1,0 +1,130 @@
+// `npm run import`: validate the whole file (pass 1), then stream it into a staging table
+// with COPY and merge it set-based into the real tables (pass 2), all in one transaction,
+// so a failure anywhere leaves the database exactly as it was.
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pgRunner, refreshConversationContent, refreshConversationStats } from '../conversations/stats';
+import { importConversationSchema } from './schema';
+import { readConversations } from './read-conversations';
+import { detectFormat } from './read-conversations';
+import { validateImportFile, type FileCounts, type ImportIssue } from './validate-file';
+import { copyRow } from './copy-text';
+import * as sql from './merge-sql';
+
+export interface ImportSummary extends FileCounts {
+  created: number;
+  updated: number;
+}
+
+export class ImportValidationError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: ImportIssue[],
+    readonly issueCount: number,
+  ) {
+    super(`${path.basename(file)}: ${issueCount} problem${issueCount === 1 ? '' : 's'} found; nothing was imported.`);
+    this.name = 'ImportValidationError';
+  }
+}
+
+export type ImportProgress = (stage: string, detail?: string) => void;
+
+/** The reviewer account that owns the labels carried by a file: import@<file name>. */
+export function importReviewerEmail(file: string): string {
+  return `import@${path.basename(file)}`.toLowerCase();
+}
+
+async function runStatements(client: pg.ClientBase, text: string, params: unknown[] = []) {
+  for (const stmt of text.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+    await client.query(stmt, stmt.includes('$1') ? params : []);
+  }
+}
+
+async function* stagingRows(file: string, format: 'json' | 'jsonl', onRows: (n: number) => void): AsyncGenerator<string> {
+  let ord = 0;
+  let rows = 0;
+  for await (const item of readConversations(file, format)) {
+    if (item.kind !== 'value') throw new Error('the file changed while it was being imported');
+    const c = importConversationSchema.parse(item.value);
+    ord += 1;
+    let chunk = '';
+    c.messages.forEach((m, position) => {
+      chunk += copyRow([
+        c.external_id,
+        ord,
+        position === 0 ? (c.candidate_name ?? null) : null,
+        position === 0 ? (c.job_title ?? null) : null,
+        position,
+        m.sender,
+        m.text,
+        m.sent_at ? new Date(m.sent_at).toISOString() : null,
+        m.label ?? null,
+      ]);
+    });
+    rows += c.messages.length;
+    if (ord % 5000 === 0) onRows(rows);
+    yield chunk;
+  }
+  onRows(rows);
+}
+
+export async function importConversationsFile(
+  file: string,
+  opts: { databaseUrl?: string; onProgress?: ImportProgress } = {},
+): Promise<ImportSummary> {
+  const progress = opts.onProgress ?? (() => {});
+  const format = await detectFormat(file);
+  progress('validating', path.basename(file));
+  const validation = await validateImportFile(file, format);
+  if (validation.issueCount > 0) throw new ImportValidationError(file, validation.issues, validation.issueCount);
+
+  const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const email = importReviewerEmail(file);
+    await client.query(
+      `INSERT INTO users (id, name, email, role, email_verified, updated_at) VALUES ($1, $2, $3, 'reviewer', false, now())
+       ON CONFLICT (email) DO NOTHING`,
+      [crypto.randomUUID(), `Import: ${path.basename(file)}`, email],
+    );
+    const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
+
+    await runStatements(client, sql.CREATE_STAGING);
+    progress('loading', `${validation.counts.messages} messages`);
+    await pipeline(
+      Readable.from(stagingRows(file, format, (n) => progress('loading', `${n} / ${validation.counts.messages} messages`))),
+      client.query(copyFrom(sql.COPY_STAGING)),
+    );
+    await client.query('ANALYZE import_messages');
+    progress('merging');
+    await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
+    const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM touched')).rows[0].n);
+    await runStatements(client, sql.MAP_STAGING);
+    await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
+    await runStatements(client, sql.FIND_STALE_MESSAGES);
+    await runStatements(client, sql.APPLY_STALE_MESSAGES);
+    await runStatements(client, sql.INSERT_NEW_MESSAGES);
+    await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
+    await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
+
+    progress('indexing');
+    const touched = (await client.query<{ id: number; content: boolean }>('SELECT id, content FROM touched ORDER BY id')).rows;
+    const run = pgRunner(client);
+    const contentIds = touched.filter((t) => t.content).map((t) => t.id);
+    const allIds = touched.map((t) => t.id);
+    for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
+    for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
+    await client.query('COMMIT');
+    return { ...validation.counts, created, updated: touched.length - created };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    await client.end();
+  }
+}

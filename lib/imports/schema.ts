@@ -1,0 +1,33 @@
+// The interchange format of ../shared/formats/conversations.schema.json, as zod schemas.
+// `.strict()` mirrors the JSON schema's additionalProperties: false.
+import { z } from 'zod';
+import { LABEL_VALUES } from '../labeling/label-values';
+
+export const importMessageSchema = z
+  .object({
+    sender: z.enum(['recruiter', 'candidate'], { error: 'sender must be "recruiter" or "candidate"' }),
+    text: z
+      .string({ error: 'text must be a string' })
+      .max(5000, 'text is longer than 5,000 characters')
+      .refine((t) => t.trim().length > 0, 'text is empty'),
+    sent_at: z.iso.datetime({ offset: true, error: 'sent_at must be an ISO 8601 date-time with a time zone' }).optional(),
+    label: z.enum(LABEL_VALUES, { error: 'label must be END, CONTINUE or SCHEDULE' }).optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.label && m.sender !== 'recruiter') {
+      ctx.addIssue({ code: 'custom', path: ['label'], message: 'a label is only allowed on recruiter messages' });
+    }
+  });
+
+export const importConversationSchema = z
+  .object({
+    external_id: z.string({ error: 'external_id must be a string' }).min(1, 'external_id is empty').max(200, 'external_id is longer than 200 characters'),
+    candidate_name: z.string().max(200, 'candidate_name is longer than 200 characters').optional(),
+    job_title: z.string().max(200, 'job_title is longer than 200 characters').optional(),
+    messages: z.array(importMessageSchema, { error: 'messages must be an array' }).min(1, 'messages is empty: a conversation needs at least one message'),
+  })
+  .strict();
+
+export type ImportMessage = z.infer<typeof importMessageSchema>;
+export type ImportConversation = z.infer<typeof importConversationSchema>;
