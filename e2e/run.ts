@@ -3,26 +3,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { startEmbeddedPostgres } from '../lib/db/embedded-postgres';
 import { applyPendingMigrations } from '../lib/db/migrate';
 import { buildIfStale } from '../lib/cli/build-if-stale';
+import { freePort } from '../lib/testing/free-port';
 import { ACCOUNTS, E2E_PASSWORD } from './accounts';
 import { fixturesJsonl } from './fixtures';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
+// The server runs as the unprivileged postgres user when we are root: it must reach its data.
+fs.chmodSync(tmp, 0o755);
 const embedded = process.env.TEST_DATABASE_URL
   ? null
   : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });

@@ -1,0 +1,16 @@
+// "The database is unchanged": every table's rows, compared before and after a failing call.
+import { db } from '../db';
+
+const TABLES = ['users', 'accounts', 'conversations', 'messages', 'labels', 'label_events', 'conversation_reviewers'];
+
+export async function snapshotDatabase(): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of TABLES) {
+    out[t] = await db().$queryRawUnsafe(`SELECT to_jsonb(x) - 'search' AS row FROM ${t} x ORDER BY 1`);
+  }
+  return out;
+}
+
+export async function resetDatabase(): Promise<void> {
+  await db().$executeRawUnsafe(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+}
