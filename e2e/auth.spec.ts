@@ -17,15 +17,15 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await page.getByLabel('Email').fill(ACCOUNTS.reviewer.email);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong' })).toHaveText('Wrong email or password.');
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test('a reviewer cannot open the admin page, and its server action refuses them too', async ({ page }) => {
+test('a reviewer cannot open the admin page', async ({ page }) => {
   await signIn(page, 'reviewer');
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto('/admin/users');
-  await expect(page.getByRole('alert')).toContainText('This needs the admin role');
+  await expect(page.getByRole('alert').filter({ hasText: 'Not allowed' })).toContainText('This needs the admin role');
   await expect(page.getByRole('table')).toHaveCount(0);
 });
 

@@ -26,3 +26,9 @@ export async function conversationId(externalId: string): Promise<number> {
   if (!rows[0]) throw new Error(`fixture ${externalId} missing`);
   return rows[0].id;
 }
+
+/** Opens a conversation and waits until its keyboard shortcuts are live (after hydration). */
+export async function openConversation(page: Page, id: number) {
+  await page.goto(`/conversations/${id}`);
+  await expect(page.locator('html[data-keyboard-ready="true"]')).toHaveCount(1);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversationId, query, signIn } from './helpers';
+import { conversationId, openConversation, query, signIn } from './helpers';
 
 const buttonsOf = (page: import('@playwright/test').Page, turnIndex: number) =>
   page.locator('[data-turn-id]').nth(turnIndex);
@@ -7,7 +7,7 @@ const buttonsOf = (page: import('@playwright/test').Page, turnIndex: number) =>
 test('label five turns with the keyboard, reload and see them; u clears; ? lists shortcuts', async ({ page }) => {
   await signIn(page, 'reviewer');
   const id = await conversationId('e2e-keyboard');
-  await page.goto(`/conversations/${id}`);
+  await openConversation(page, id);
   await expect(page.locator('[data-turn-id]')).toHaveCount(5);
   await expect(buttonsOf(page, 0)).toHaveAttribute('data-focused', 'true');
 
@@ -21,6 +21,7 @@ test('label five turns with the keyboard, reload and see them; u clears; ? lists
   await expect(page.getByTestId('conversation-progress')).toHaveText('5 / 5');
 
   await page.reload();
+  await expect(page.locator('html[data-keyboard-ready="true"]')).toHaveCount(1);
   for (const [i, value] of expected.entries()) {
     await expect(buttonsOf(page, i).getByRole('button', { name: value, exact: true })).toHaveAttribute('aria-pressed', 'true');
     for (const other of ['END', 'CONTINUE', 'SCHEDULE'].filter((v) => v !== value)) {
@@ -56,7 +57,7 @@ test('label five turns with the keyboard, reload and see them; u clears; ? lists
 test('twenty labels typed as fast as keys repeat are all stored, in order', async ({ page }) => {
   await signIn(page, 'reviewer');
   const id = await conversationId('e2e-burst');
-  await page.goto(`/conversations/${id}`);
+  await openConversation(page, id);
   await expect(page.locator('[data-turn-id]')).toHaveCount(20);
   const keys = Array.from({ length: 20 }, (_, i) => ['1', '2', '3'][(i * 7) % 3]);
   for (const key of keys) await page.keyboard.press(key, { delay: 0 });
@@ -75,7 +76,7 @@ test('twenty labels typed as fast as keys repeat are all stored, in order', asyn
 test('another reviewer sees my labels beside theirs; n opens the next conversation needing me', async ({ page }) => {
   await signIn(page, 'reviewer2');
   const id = await conversationId('e2e-keyboard');
-  await page.goto(`/conversations/${id}`);
+  await openConversation(page, id);
   await expect(buttonsOf(page, 0).getByRole('list', { name: "Other reviewers' labels" })).toContainText('Rita Reviewer: END');
   await page.keyboard.press('n');
   await expect(page).not.toHaveURL(new RegExp(`/conversations/${id}$`));
@@ -90,7 +91,7 @@ test('user text is rendered as text, never as HTML', async ({ page }) => {
   });
   await signIn(page, 'reviewer');
   const id = await conversationId('e2e-xss');
-  await page.goto(`/conversations/${id}`);
+  await openConversation(page, id);
   await expect(page.getByText('<script>window.__xss = 1; alert("xss")</script>', { exact: false })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Xavier <b>Bold</b>' })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

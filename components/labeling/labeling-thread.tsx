@@ -130,6 +130,9 @@ export function LabelingThread({
       }
     }
     window.addEventListener('keydown', onKey);
+    // Tells people (and tests) that keyboard shortcuts are live: keys pressed before the page
+    // has hydrated have no listener to reach.
+    document.documentElement.dataset.keyboardReady = 'true';
     return () => window.removeEventListener('keydown', onKey);
   }, [help, turns, labelFocused, goNextConversation, write]);
 
