@@ -21,7 +21,7 @@ try {
   const started = Date.now();
   const summary = await importConversationsFile(file, {
     databaseUrl: url,
-    onProgress: (stage, detail) => process.stderr.write(`[import] ${stage}${detail ? `: ${detail}` : ''}\n`),
+    onProgress: (stage, detail) => process.stderr.write(`[import] ${((Date.now() - started) / 1000).toFixed(1)}s ${stage}${detail ? `: ${detail}` : ''}\n`),
   });
   process.stderr.write(`[import] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   console.log(JSON.stringify(summary));

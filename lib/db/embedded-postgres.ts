@@ -54,7 +54,8 @@ export async function startEmbeddedPostgres(opts: {
       // Idle pooled connections see "terminating connection due to administrator command"
       // while the server shuts down; that is the shutdown we asked for, not a crash.
       const ignoreShutdown = (err: unknown) => {
-        if ((err as { code?: string })?.code !== '57P01') throw err;
+        const e = err as { code?: string; message?: string };
+        if (e?.code !== '57P01' && !/Connection terminated/.test(e?.message ?? '')) throw err;
       };
       process.on('uncaughtException', ignoreShutdown);
       await pg.stop();

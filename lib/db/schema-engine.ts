@@ -15,7 +15,15 @@ export const SCHEMA_PATH = path.join(process.cwd(), 'prisma', 'schema.prisma');
 
 type Engine = Awaited<ReturnType<typeof import('@prisma/schema-engine-wasm/schema_engine_bg').SchemaEngine.new>>;
 
-async function loadEngineModule() {
+let engineModule: ReturnType<typeof instantiateEngineModule> | null = null;
+
+// wasm-bindgen modules may be started once per process: later calls reuse the instance.
+function loadEngineModule() {
+  engineModule ??= instantiateEngineModule();
+  return engineModule;
+}
+
+async function instantiateEngineModule() {
   // Instantiate the .wasm ourselves so Node needs no --experimental-wasm-modules flag.
   const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');

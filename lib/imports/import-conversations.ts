@@ -40,7 +40,9 @@ export function importReviewerEmail(file: string): string {
 
 async function runStatements(client: pg.ClientBase, text: string, params: unknown[] = []) {
   for (const stmt of text.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+    const t = performance.now();
     await client.query(stmt, stmt.includes('$1') ? params : []);
+    if (process.env.IMPORT_DEBUG) process.stderr.write(`  ${(performance.now() - t).toFixed(0)} ms  ${stmt.replace(/\s+/g, ' ').slice(0, 90)}\n`);
   }
 }
 
@@ -103,15 +105,21 @@ export async function importConversationsFile(
     await client.query('ANALYZE import_messages');
     progress('merging');
     await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
-    const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM touched')).rows[0].n);
-    await runStatements(client, sql.MAP_STAGING);
-    await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
-    await runStatements(client, sql.FIND_STALE_MESSAGES);
-    await runStatements(client, sql.APPLY_STALE_MESSAGES);
-    await runStatements(client, sql.INSERT_NEW_MESSAGES);
-    await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
-    await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
+    await runStatements(client, sql.MAP_EXISTING);
+    const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
+    await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
+    if (created < validation.counts.conversations) {
+      await runStatements(client, sql.STAGE_EXISTING);
+      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
+      await runStatements(client, sql.FIND_STALE_MESSAGES);
+      await runStatements(client, sql.APPLY_STALE_MESSAGES);
+      await runStatements(client, sql.INSERT_ADDED_MESSAGES);
+      await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
+      await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
+    }
 
+    // New conversations got their counters and search document on insert; the existing
+    // ones that changed are recomputed from what is stored now.
     progress('indexing');
     const touched = (await client.query<{ id: number; content: boolean }>('SELECT id, content FROM touched ORDER BY id')).rows;
     const run = pgRunner(client);
@@ -120,7 +128,7 @@ export async function importConversationsFile(
     for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
     for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
     await client.query('COMMIT');
-    return { ...validation.counts, created, updated: touched.length - created };
+    return { ...validation.counts, created, updated: touched.length };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;

@@ -1,5 +1,7 @@
 // The set-based merge from the staged rows (import_messages) into the real tables. Each
 // statement is one pass over the import, so a 1M-message file costs a handful of queries.
+// New conversations (the bulk of a first import) take a fast path that writes every row,
+// counter and search document once; existing conversations are diffed message by message.
 // $1 is always the import reviewer's user id where a statement takes a parameter.
 
 export const CREATE_STAGING = `
@@ -7,35 +9,67 @@ export const CREATE_STAGING = `
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
     position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue"
   ) ON COMMIT DROP;
+  CREATE TEMP TABLE conv_map (external_id text PRIMARY KEY, id int NOT NULL, is_new boolean NOT NULL) ON COMMIT DROP;
   CREATE TEMP TABLE touched (id int PRIMARY KEY, content boolean NOT NULL DEFAULT false) ON COMMIT DROP;`;
 
 export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label) FROM STDIN`;
 
+// The search document and counters match lib/conversations/stats.ts; a new conversation has
+// no labels but the file's, all by one reviewer.
 export const INSERT_NEW_CONVERSATIONS = `
   WITH src AS (
-    SELECT external_id, min(conv_ord) AS ord, max(candidate_name) AS cn, max(job_title) AS jt, max(sent_at) AS last_sent
-    FROM import_messages GROUP BY external_id
-  ), ins AS (
-    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at)
-    SELECT s.external_id, s.cn, s.jt, coalesce(s.last_sent, now()), now() FROM src s
+    SELECT external_id, min(conv_ord) AS ord, max(candidate_name) AS cn, max(job_title) AS jt, max(sent_at) AS last_sent,
+           string_agg(text, ' ' ORDER BY position) AS body,
+           count(*) FILTER (WHERE sender = 'recruiter') AS recruiter_turns,
+           count(label) AS labeled, count(*) FILTER (WHERE label = 'END') AS ends, count(*) FILTER (WHERE label = 'SCHEDULE') AS schedules
+    FROM import_messages s
     WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.external_id = s.external_id)
-    ORDER BY s.ord
-    RETURNING id
+    GROUP BY external_id
+  ), ins AS (
+    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count)
+    SELECT external_id, cn, jt, coalesce(last_sent, now()), now(),
+           setweight(to_tsvector('english', coalesce(cn, '') || ' ' || coalesce(jt, '')), 'A') || to_tsvector('english', coalesce(body, '')),
+           recruiter_turns, labeled, ends, schedules, CASE WHEN labeled > 0 THEN 1 ELSE 0 END
+    FROM src ORDER BY ord
+    RETURNING id, external_id
   )
-  INSERT INTO touched (id, content) SELECT id, true FROM ins`;
+  INSERT INTO conv_map (external_id, id, is_new) SELECT external_id, id, true FROM ins`;
 
-export const MAP_STAGING = `
+export const MAP_EXISTING = `
+  INSERT INTO conv_map (external_id, id, is_new)
+    SELECT DISTINCT c.external_id, c.id, false FROM conversations c JOIN import_messages s ON s.external_id = c.external_id
+    ON CONFLICT (external_id) DO NOTHING;
+  ANALYZE conv_map;`;
+
+export const INSERT_NEW_CONVERSATION_ROWS = `
+  INSERT INTO messages (conversation_id, position, sender, text, sent_at)
+    SELECT m.id, s.position, s.sender, s.text, s.sent_at
+    FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
+    WHERE m.is_new ORDER BY m.id, s.position;
+  CREATE TEMP TABLE new_labels ON COMMIT DROP AS
+    SELECT msg.id AS message_id, m.id AS conversation_id, s.label
+    FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
+    JOIN messages msg ON msg.conversation_id = m.id AND msg.position = s.position
+    WHERE m.is_new AND s.label IS NOT NULL;
+  INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
+    SELECT message_id, conversation_id, $1, label, now() FROM new_labels ORDER BY message_id;
+  INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
+    SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;
+  INSERT INTO conversation_reviewers (conversation_id, reviewer_id, labeled_turns, last_labeled_at)
+    SELECT conversation_id, $1, count(*), now() FROM new_labels GROUP BY conversation_id;`;
+
+// ---- existing conversations: diff by position ----
+
+export const STAGE_EXISTING = `
   CREATE TEMP TABLE im ON COMMIT DROP AS
-    SELECT c.id AS conversation_id, s.* FROM import_messages s JOIN conversations c ON c.external_id = s.external_id;
+    SELECT m.id AS conversation_id, s.* FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id WHERE NOT m.is_new;
   CREATE INDEX ON im (conversation_id, position);
-  ANALYZE im;
-  CREATE TEMP TABLE new_conv ON COMMIT DROP AS SELECT id FROM touched;
-  CREATE UNIQUE INDEX ON new_conv (id);`;
+  ANALYZE im;`;
 
 export const UPDATE_CONVERSATION_FIELDS = `
   WITH s AS (
-    SELECT conversation_id, max(candidate_name) AS cn, max(job_title) AS jt FROM im
-    WHERE conversation_id NOT IN (SELECT id FROM new_conv) GROUP BY conversation_id
+    SELECT conversation_id, max(candidate_name) AS cn, max(job_title) AS jt FROM im GROUP BY conversation_id
   ), upd AS (
     UPDATE conversations c SET candidate_name = s.cn, job_title = s.jt, updated_at = now()
     FROM s WHERE c.id = s.conversation_id AND (c.candidate_name IS DISTINCT FROM s.cn OR c.job_title IS DISTINCT FROM s.jt)
@@ -43,14 +77,14 @@ export const UPDATE_CONVERSATION_FIELDS = `
   )
   INSERT INTO touched (id, content) SELECT id, true FROM upd ON CONFLICT (id) DO UPDATE SET content = true`;
 
-// Messages of existing conversations whose content changed at a position, or whose
-// position the file no longer has. Their labels no longer describe what was said.
+// Messages whose content changed at a position, or whose position the file no longer has.
+// Their labels no longer describe what was said.
 export const FIND_STALE_MESSAGES = `
   CREATE TEMP TABLE stale ON COMMIT DROP AS
     SELECT m.id, m.conversation_id, (im.position IS NULL) AS removed
     FROM messages m
     LEFT JOIN im ON im.conversation_id = m.conversation_id AND im.position = m.position
-    WHERE m.conversation_id IN (SELECT DISTINCT conversation_id FROM im WHERE conversation_id NOT IN (SELECT id FROM new_conv))
+    WHERE m.conversation_id IN (SELECT id FROM conv_map WHERE NOT is_new)
       AND (im.position IS NULL OR (m.sender, m.text, m.sent_at) IS DISTINCT FROM (im.sender, im.text, im.sent_at));`;
 
 export const APPLY_STALE_MESSAGES = `
@@ -63,12 +97,11 @@ export const APPLY_STALE_MESSAGES = `
     FROM stale s, im WHERE m.id = s.id AND NOT s.removed AND im.conversation_id = m.conversation_id AND im.position = m.position;
   INSERT INTO touched (id, content) SELECT DISTINCT conversation_id, true FROM stale ON CONFLICT (id) DO UPDATE SET content = true;`;
 
-export const INSERT_NEW_MESSAGES = `
+export const INSERT_ADDED_MESSAGES = `
   WITH ins AS (
     INSERT INTO messages (conversation_id, position, sender, text, sent_at)
     SELECT im.conversation_id, im.position, im.sender, im.text, im.sent_at FROM im
-    WHERE im.conversation_id IN (SELECT id FROM new_conv)
-       OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = im.conversation_id AND m.position = im.position)
+    WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = im.conversation_id AND m.position = im.position)
     ORDER BY im.conversation_id, im.position
     RETURNING conversation_id
   )
