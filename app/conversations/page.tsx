@@ -80,7 +80,8 @@ export default async function ConversationsPage({ searchParams }: { searchParams
 
       <div className="flex items-center justify-between text-sm text-slate-600">
         <span data-testid="result-count">
-          {page.total.toLocaleString('en-US')} conversation{page.total === 1 ? '' : 's'}
+          {page.total.toLocaleString('en-US')}
+          {page.totalCapped ? '+' : ''} conversation{page.total === 1 && !page.totalCapped ? '' : 's'}
         </span>
         <Link
           href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })}

@@ -8,6 +8,9 @@ import { encodeCursor, type ConversationFilter, type ListParams } from './list-p
 import { toPrefixTsQuery } from './search-query';
 
 export const PAGE_SIZE = 50;
+// Counting every match of a broad filter over 100k conversations costs more than the page
+// itself; past this many the list says "10,000+".
+export const COUNT_CAP = 10_000;
 
 export interface ConversationRow {
   id: number;
@@ -28,6 +31,8 @@ export interface ConversationPage {
   nextCursor: string | null;
   prevCursor: string | null;
   total: number;
+  /** True when there are more than `total` (= COUNT_CAP) matches. */
+  totalCapped: boolean;
 }
 
 export function filterSql(filter: ConversationFilter, reviewerId: string): Prisma.Sql {
@@ -99,7 +104,7 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
       WHERE ${where} ${keyset}
       ORDER BY ${order}
       LIMIT ${pageSize + 1}`,
-    prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM conversations c WHERE ${where}`,
+    prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`,
   ]);
   const hasMore = raw.length > pageSize;
   const page = raw.slice(0, pageSize);
@@ -126,6 +131,7 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
     rows,
     nextCursor: hasNext && last ? encodeCursor(last.lastActivityAt, last.id) : null,
     prevCursor: hasPrev && first ? encodeCursor(first.lastActivityAt, first.id) : null,
-    total: Number(countRows[0]?.n ?? 0),
+    total: Math.min(Number(countRows[0]?.n ?? 0), COUNT_CAP),
+    totalCapped: Number(countRows[0]?.n ?? 0) > COUNT_CAP,
   };
 }

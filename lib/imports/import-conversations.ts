@@ -8,10 +8,8 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pgRunner, refreshConversationContent, refreshConversationStats } from '../conversations/stats';
-import { importConversationSchema } from './schema';
-import { readConversations } from './read-conversations';
-import { detectFormat } from './read-conversations';
-import { validateImportFile, type FileCounts, type ImportIssue } from './validate-file';
+import { detectFormat, readConversations } from './read-conversations';
+import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
 
@@ -46,15 +44,18 @@ async function runStatements(client: pg.ClientBase, text: string, params: unknow
   }
 }
 
-async function* stagingRows(file: string, format: 'json' | 'jsonl', onRows: (n: number) => void): AsyncGenerator<string> {
+// Validates every conversation and turns the valid ones into COPY rows for the staging
+// table. Rows stop flowing at the first problem, but validation reads on to the end so
+// the report is complete; the caller then rolls back, and nothing is kept.
+async function* stagingRows(file: string, validator: FileValidator, onRows: (n: number) => void): AsyncGenerator<string> {
   let ord = 0;
-  let rows = 0;
-  for await (const item of readConversations(file, format)) {
-    if (item.kind !== 'value') throw new Error('the file changed while it was being imported');
-    const c = importConversationSchema.parse(item.value);
+  for await (const item of readConversations(file, validator.format)) {
+    const c = validator.check(item);
+    if (!c || validator.issueCount > 0) continue;
     ord += 1;
     let chunk = '';
-    c.messages.forEach((m, position) => {
+    for (let position = 0; position < c.messages.length; position++) {
+      const m = c.messages[position];
       chunk += copyRow([
         c.external_id,
         ord,
@@ -66,12 +67,11 @@ async function* stagingRows(file: string, format: 'json' | 'jsonl', onRows: (n: 
         m.sent_at ? new Date(m.sent_at).toISOString() : null,
         m.label ?? null,
       ]);
-    });
-    rows += c.messages.length;
-    if (ord % 5000 === 0) onRows(rows);
+    }
+    if (ord % 10_000 === 0) onRows(validator.counts.messages);
     yield chunk;
   }
-  onRows(rows);
+  validator.finish();
 }
 
 export async function importConversationsFile(
@@ -79,15 +79,20 @@ export async function importConversationsFile(
   opts: { databaseUrl?: string; onProgress?: ImportProgress } = {},
 ): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
-  const format = await detectFormat(file);
-  progress('validating', path.basename(file));
-  const validation = await validateImportFile(file, format);
-  if (validation.issueCount > 0) throw new ImportValidationError(file, validation.issues, validation.issueCount);
-
+  const validator = new FileValidator(await detectFormat(file));
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
   await client.connect();
   try {
     await client.query('BEGIN');
+    await runStatements(client, sql.CREATE_STAGING);
+    progress('reading and validating', path.basename(file));
+    await pipeline(
+      Readable.from(stagingRows(file, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`))),
+      client.query(copyFrom(sql.COPY_STAGING)),
+    );
+    if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
+    await client.query('ANALYZE import_messages');
+
     const email = importReviewerEmail(file);
     await client.query(
       `INSERT INTO users (id, name, email, role, email_verified, updated_at) VALUES ($1, $2, $3, 'reviewer', false, now())
@@ -96,19 +101,12 @@ export async function importConversationsFile(
     );
     const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
 
-    await runStatements(client, sql.CREATE_STAGING);
-    progress('loading', `${validation.counts.messages} messages`);
-    await pipeline(
-      Readable.from(stagingRows(file, format, (n) => progress('loading', `${n} / ${validation.counts.messages} messages`))),
-      client.query(copyFrom(sql.COPY_STAGING)),
-    );
-    await client.query('ANALYZE import_messages');
     progress('merging');
     await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
     await runStatements(client, sql.MAP_EXISTING);
     const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
     await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
-    if (created < validation.counts.conversations) {
+    if (created < validator.counts.conversations) {
       await runStatements(client, sql.STAGE_EXISTING);
       await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
       await runStatements(client, sql.FIND_STALE_MESSAGES);
@@ -128,7 +126,7 @@ export async function importConversationsFile(
     for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
     for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
     await client.query('COMMIT');
-    return { ...validation.counts, created, updated: touched.length };
+    return { ...validator.counts, created, updated: touched.length };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;

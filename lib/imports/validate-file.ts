@@ -1,9 +1,9 @@
-// Pass 1 of an import: read the whole file and report every problem with its place, before
-// a single row is written.
+// Checks every conversation of an import file and reports every problem with its place
+// (JSONL line, or JSON path), so one run tells the whole story.
 import path from 'node:path';
 import type { z } from 'zod';
-import { importConversationSchema } from './schema';
-import { readConversations, type FileFormat, type RawItem } from './read-conversations';
+import { importConversationSchema, type ImportConversation } from './schema';
+import type { RawItem } from './read-conversations';
 
 export interface ImportIssue {
   line: number | null;
@@ -17,13 +17,6 @@ export interface FileCounts {
   labels: number;
 }
 
-export interface ValidationResult {
-  format: FileFormat;
-  issues: ImportIssue[];
-  issueCount: number;
-  counts: FileCounts;
-}
-
 const MAX_ISSUES_KEPT = 200;
 
 function jsonPath(base: string, p: PropertyKey[]): string {
@@ -35,48 +28,56 @@ export function formatIssue(file: string, issue: ImportIssue): string {
   return issue.line != null ? `${name}:${issue.line}: ${issue.path}: ${issue.message}` : `${name}: ${issue.path}: ${issue.message}`;
 }
 
-export async function validateImportFile(file: string, format: FileFormat): Promise<ValidationResult> {
-  const issues: ImportIssue[] = [];
-  let issueCount = 0;
-  const add = (i: ImportIssue) => {
-    issueCount += 1;
-    if (issues.length < MAX_ISSUES_KEPT) issues.push(i);
-  };
-  const counts: FileCounts = { conversations: 0, messages: 0, labels: 0 };
-  // external_id → where it first appeared; the only per-conversation state kept in memory.
-  const seen = new Map<string, string>();
+/** Validates items one at a time; holds only the external_ids seen so far. */
+export class FileValidator {
+  readonly issues: ImportIssue[] = [];
+  issueCount = 0;
+  readonly counts: FileCounts = { conversations: 0, messages: 0, labels: 0 };
+  private readonly seen = new Map<string, string>();
 
-  for await (const item of readConversations(file, format) as AsyncGenerator<RawItem>) {
+  constructor(readonly format: 'json' | 'jsonl') {}
+
+  private add(i: ImportIssue) {
+    this.issueCount += 1;
+    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(i);
+  }
+
+  /** Returns the valid conversation, or null after recording why it is not. */
+  check(item: RawItem): ImportConversation | null {
     if (item.kind === 'error') {
-      add({ line: item.line, path: item.path, message: item.message });
-      continue;
+      this.add({ line: item.line, path: item.path, message: item.message });
+      return null;
     }
-    const base = format === 'jsonl' ? '$' : `$.conversations[${item.index}]`;
+    const base = this.format === 'jsonl' ? '$' : `$.conversations[${item.index}]`;
     // Duplicates are checked even on otherwise broken conversations, so one run reports all.
     const rawId = (item.value as { external_id?: unknown } | null)?.external_id;
     let duplicate = false;
     if (typeof rawId === 'string') {
-      const first = seen.get(rawId);
+      const first = this.seen.get(rawId);
       if (first) {
         duplicate = true;
-        add({ line: item.line, path: `${base}.external_id`, message: `duplicate external_id "${rawId}" (first seen at ${first})` });
-      } else seen.set(rawId, item.line != null ? `line ${item.line}` : base);
+        this.add({ line: item.line, path: `${base}.external_id`, message: `duplicate external_id "${rawId}" (first seen at ${first})` });
+      } else this.seen.set(rawId, item.line != null ? `line ${item.line}` : base);
     }
     const parsed = importConversationSchema.safeParse(item.value);
     if (!parsed.success) {
       for (const iss of (parsed.error as z.ZodError).issues) {
         if (iss.code === 'unrecognized_keys') {
-          for (const key of iss.keys) add({ line: item.line, path: jsonPath(base, [...iss.path, key]), message: 'unknown property' });
-        } else add({ line: item.line, path: jsonPath(base, iss.path), message: iss.message });
+          for (const key of iss.keys) this.add({ line: item.line, path: jsonPath(base, [...iss.path, key]), message: 'unknown property' });
+        } else this.add({ line: item.line, path: jsonPath(base, iss.path), message: iss.message });
       }
-      continue;
+      return null;
     }
-    if (duplicate) continue;
+    if (duplicate) return null;
     const c = parsed.data;
-    counts.conversations += 1;
-    counts.messages += c.messages.length;
-    counts.labels += c.messages.filter((m) => m.label).length;
+    this.counts.conversations += 1;
+    this.counts.messages += c.messages.length;
+    for (const m of c.messages) if (m.label) this.counts.labels += 1;
+    return c;
   }
-  if (issueCount === 0 && counts.conversations === 0) add({ line: null, path: '$', message: 'the file holds no conversations' });
-  return { format, issues, issueCount, counts };
+
+  /** Call after the last item: an empty file is a problem too. */
+  finish(): void {
+    if (this.issueCount === 0 && this.counts.conversations === 0) this.add({ line: null, path: '$', message: 'the file holds no conversations' });
+  }
 }
