@@ -89,7 +89,7 @@ try {
   const { CONVERSATION_FILTERS, listParamsSchema } = await import('../conversations/list-params');
   const { labelTurn } = await import('../labeling/label-turn');
   const { filterSql } = await import('../conversations/list-conversations');
-  const { toPrefixTsQuery } = await import('../conversations/search-query');
+  const { toPrefixTsQuery, SEARCH_CONFIG } = await import('../conversations/search-query');
   const { Prisma } = await import('../generated/prisma/client');
 
   // The raw-SQL twin of listConversations: the same two statements, sent over plain pg.
@@ -98,7 +98,7 @@ try {
     const fsql = filterSql(filter as never, actor.id);
     const parts = [fsql];
     const tsq = toPrefixTsQuery(q);
-    if (q) parts.push(Prisma.sql`(c.search @@ to_tsquery('english', ${tsq}) OR c.external_id = ${q})`);
+    if (q) parts.push(Prisma.sql`(c.search @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsq}) OR c.external_id = ${q})`);
     const where = Prisma.join(parts, ' AND ');
     const keyset = after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at}::timestamp, ${after.id}::int)` : Prisma.empty;
     const page = Prisma.sql`SELECT c.id, c.external_id, c.candidate_name, c.job_title, c.last_activity_at, c.recruiter_turns,

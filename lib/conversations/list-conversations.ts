@@ -5,7 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { encodeCursor, type ConversationFilter, type ListParams } from './list-params';
-import { toPrefixTsQuery } from './search-query';
+import { SEARCH_CONFIG, toPrefixTsQuery } from './search-query';
 
 export const PAGE_SIZE = 50;
 // Counting every match of a broad filter over 100k conversations costs more than the page
@@ -62,7 +62,7 @@ function whereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prism
   if (params.q) {
     parts.push(
       tsq
-        ? Prisma.sql`(c.search @@ to_tsquery('english', ${tsq}) OR c.external_id = ${params.q})`
+        ? Prisma.sql`(c.search @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsq}) OR c.external_id = ${params.q})`
         : Prisma.sql`c.external_id = ${params.q}`,
     );
   }

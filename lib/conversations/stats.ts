@@ -3,6 +3,7 @@
 // label write path (Prisma), the importer (a raw pg connection) — converges to the truth.
 // The SQL lives here once; callers pass whichever connection they hold.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { searchDocumentSql } from './search-query';
 
 /** Runs one SQL statement whose only parameter, $1, is an int[] of conversation ids. */
 export type IdsStatementRunner = (sql: string, ids: number[]) => Promise<unknown>;
@@ -45,9 +46,7 @@ const INSERT_REVIEWER_PROGRESS = `
 
 const REFRESH_CONTENT = `
   UPDATE conversations c SET
-    search =
-      setweight(to_tsvector('english', coalesce(c.candidate_name, '') || ' ' || coalesce(c.job_title, '')), 'A') ||
-      to_tsvector('english', coalesce(agg.body, '')),
+    search = ${searchDocumentSql('c.candidate_name', 'c.job_title', 'agg.body')},
     last_activity_at = coalesce(agg.last_sent, c.last_activity_at)
   FROM (
     SELECT m.conversation_id AS id, string_agg(m.text, ' ' ORDER BY m.position) AS body, max(m.sent_at) AS last_sent

@@ -84,6 +84,10 @@ export async function importConversationsFile(
   await client.connect();
   try {
     await client.query('BEGIN');
+    // A bulk merge: room to sort and hash in memory, and a large GIN pending list so the
+    // search index takes the new documents in batches rather than one by one.
+    await client.query(`SET LOCAL work_mem = '256MB'`);
+    await client.query(`SET LOCAL gin_pending_list_limit = '64MB'`);
     await runStatements(client, sql.CREATE_STAGING);
     progress('reading and validating', path.basename(file));
     await pipeline(

@@ -3,6 +3,7 @@
 // New conversations (the bulk of a first import) take a fast path that writes every row,
 // counter and search document once; existing conversations are diffed message by message.
 // $1 is always the import reviewer's user id where a statement takes a parameter.
+import { searchDocumentSql } from '../conversations/search-query';
 
 export const CREATE_STAGING = `
   CREATE TEMP TABLE import_messages (
@@ -29,7 +30,7 @@ export const INSERT_NEW_CONVERSATIONS = `
     INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
                                recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count)
     SELECT external_id, cn, jt, coalesce(last_sent, now()), now(),
-           setweight(to_tsvector('english', coalesce(cn, '') || ' ' || coalesce(jt, '')), 'A') || to_tsvector('english', coalesce(body, '')),
+           ${searchDocumentSql('cn', 'jt', 'body')},
            recruiter_turns, labeled, ends, schedules, CASE WHEN labeled > 0 THEN 1 ELSE 0 END
     FROM src ORDER BY ord
     RETURNING id, external_id
