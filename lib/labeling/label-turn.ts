@@ -32,34 +32,35 @@ export async function labelTurn(actor: Actor, rawInput: unknown): Promise<LabelT
   return db().$transaction(async (tx) => {
     // Locking the conversation row serialises concurrent writers on one conversation, so
     // the counters recomputed below always see every committed label.
-    const target = await tx.$queryRaw<{ conversation_id: number; sender: string }[]>`
-      SELECT m.conversation_id, m.sender::text AS sender
+    const target = await tx.$queryRaw<{ conversation_id: number; sender: string; current: LabelValueName | null }[]>`
+      SELECT m.conversation_id, m.sender::text AS sender,
+             (SELECT l.value::text FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${actor.id}) AS current
       FROM messages m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.id = ${input.messageId}
       FOR UPDATE OF c`;
     if (target.length === 0) throw new LabelRuleError(`Message ${input.messageId} does not exist.`);
-    const { conversation_id: conversationId, sender } = target[0];
+    const { conversation_id: conversationId, sender, current: from } = target[0];
     if (sender !== 'recruiter') {
       throw new LabelRuleError('Only recruiter turns can be labeled; this is a candidate message.');
     }
-    const existing = await tx.label.findUnique({
-      where: { messageId_reviewerId: { messageId: input.messageId, reviewerId: actor.id } },
-      select: { value: true },
-    });
-    const from = existing?.value ?? null;
     if (from === input.value) return { messageId: input.messageId, conversationId, value: from, changed: false };
+    // The label and its history entry are written by one statement: neither exists without the other.
     if (input.value === null) {
-      await tx.label.delete({ where: { messageId_reviewerId: { messageId: input.messageId, reviewerId: actor.id } } });
+      await tx.$executeRaw`
+        WITH gone AS (DELETE FROM labels WHERE message_id = ${input.messageId} AND reviewer_id = ${actor.id} RETURNING 1)
+        INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
+        SELECT ${input.messageId}, ${conversationId}, ${actor.id}, ${from}::"LabelValue", NULL, 'ui' FROM gone`;
     } else {
-      await tx.label.upsert({
-        where: { messageId_reviewerId: { messageId: input.messageId, reviewerId: actor.id } },
-        create: { messageId: input.messageId, conversationId, reviewerId: actor.id, value: input.value },
-        update: { value: input.value },
-      });
+      await tx.$executeRaw`
+        WITH put AS (
+          INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
+          VALUES (${input.messageId}, ${conversationId}, ${actor.id}, ${input.value}::"LabelValue", now())
+          ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+          RETURNING 1
+        )
+        INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
+        SELECT ${input.messageId}, ${conversationId}, ${actor.id}, ${from}::"LabelValue", ${input.value}::"LabelValue", 'ui' FROM put`;
     }
-    await tx.labelEvent.create({
-      data: { messageId: input.messageId, conversationId, reviewerId: actor.id, fromValue: from, toValue: input.value, source: 'ui' },
-    });
     await refreshConversationStats(tx, [conversationId]);
     return { messageId: input.messageId, conversationId, value: input.value, changed: true };
   });
