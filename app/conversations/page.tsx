@@ -6,6 +6,8 @@ import { CONVERSATION_FILTERS, listHref, parseListParams, type ConversationFilte
 import { overallProgress } from '@/lib/conversations/get-conversation';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime } from '@/components/ui/format-time';
+import { DataTable } from '@/components/ui/data-table';
+import { PaginationNav } from '@/components/ui/pagination-nav';
 
 export const metadata: Metadata = { title: 'Conversations' };
 
@@ -91,78 +93,54 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         </Link>
       </div>
 
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2">Candidate</th>
-              <th scope="col" className="px-3 py-2">Job</th>
-              <th scope="col" className="px-3 py-2">Last activity</th>
-              <th scope="col" className="px-3 py-2">Labeled turns</th>
-              <th scope="col" className="px-3 py-2">Mine</th>
-              <th scope="col" className="px-3 py-2">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-3 py-8 text-center text-slate-500">
-                  No conversations match. Try another filter or search.
-                </td>
-              </tr>
-            )}
-            {page.rows.map((row) => (
-              <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50">
-                <td className="px-3 py-2">
-                  <Link href={`/conversations/${row.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {row.candidateName || row.externalId}
-                  </Link>
-                  <div className="text-xs text-slate-500">{row.externalId}</div>
-                </td>
-                <td className="px-3 py-2">{row.jobTitle ?? '—'}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.lastActivityAt)}</td>
-                <td className="px-3 py-2">
-                  <div className="flex items-center gap-2">
-                    <ProgressBar
-                      value={row.labeledTurns}
-                      max={row.recruiterTurns}
-                      label={`Turns labeled by anyone in ${row.candidateName ?? row.externalId}`}
-                      className="w-20"
-                    />
-                    <span className="whitespace-nowrap">
-                      {row.labeledTurns}/{row.recruiterTurns}
-                    </span>
-                  </div>
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  {row.myLabeledTurns}/{row.recruiterTurns}
-                </td>
-                <td className="px-3 py-2 space-x-1">
-                  {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
-                  {row.scheduleTurns > 0 && (
-                    <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Candidate', 'Job', 'Last activity', 'Labeled turns', 'Mine', 'Outcome']} caption="Conversations">
+        {page.rows.length === 0 && (
+          <tr>
+            <td colSpan={6} className="px-3 py-8 text-center text-slate-500">
+              No conversations match. Try another filter or search.
+            </td>
+          </tr>
+        )}
+        {page.rows.map((row) => (
+          <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50">
+            <td className="px-3 py-2">
+              <Link href={`/conversations/${row.id}`} className="font-medium text-indigo-700 hover:underline">
+                {row.candidateName || row.externalId}
+              </Link>
+              <div className="text-xs text-slate-500">{row.externalId}</div>
+            </td>
+            <td className="px-3 py-2">{row.jobTitle ?? '—'}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.lastActivityAt)}</td>
+            <td className="px-3 py-2">
+              <div className="flex items-center gap-2">
+                <ProgressBar
+                  value={row.labeledTurns}
+                  max={row.recruiterTurns}
+                  label={`Turns labeled by anyone in ${row.candidateName ?? row.externalId}`}
+                  className="w-20"
+                />
+                <span className="whitespace-nowrap">
+                  {row.labeledTurns}/{row.recruiterTurns}
+                </span>
+              </div>
+            </td>
+            <td className="px-3 py-2 whitespace-nowrap">
+              {row.myLabeledTurns}/{row.recruiterTurns}
+            </td>
+            <td className="px-3 py-2 space-x-1">
+              {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
+              {row.scheduleTurns > 0 && (
+                <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
 
-      <nav aria-label="Pagination" className="flex justify-between text-sm">
-        {page.prevCursor ? (
-          <Link href={listHref({ ...base, before: page.prevCursor })} className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
-            ← Previous
-          </Link>
-        ) : (
-          <span />
-        )}
-        {page.nextCursor && (
-          <Link href={listHref({ ...base, after: page.nextCursor })} className="rounded border bg-white px-3 py-1 hover:bg-slate-100">
-            Next →
-          </Link>
-        )}
-      </nav>
+      <PaginationNav
+        prevHref={page.prevCursor ? listHref({ ...base, before: page.prevCursor }) : null}
+        nextHref={page.nextCursor ? listHref({ ...base, after: page.nextCursor }) : null}
+      />
     </div>
   );
 }
