@@ -1,0 +1,15 @@
+// Pure evaluation metrics for the exit advisor (END / CONTINUE / SCHEDULE). No I/O.
+export { LABELS, PREDICTED, isLabel, isPredictedLabel, isCorrect, ratio } from './labels';
+export type { Label, PredictedLabel, Prediction } from './labels';
+export { confusionMatrix, emptyConfusionMatrix } from './confusion';
+export type { ConfusionMatrix } from './confusion';
+export { classificationMetrics } from './classification';
+export type { ClassificationMetrics, ClassificationOptions, ClassMetrics, RateCount } from './classification';
+export { compareMetrics } from './compare';
+export type { MetricsDelta } from './compare';
+export { bootstrapAccuracyInterval, mulberry32 } from './bootstrap';
+export type { BootstrapOptions, Interval } from './bootstrap';
+export { thresholdMetrics, thresholdCurve, hasConfidences } from './threshold';
+export type { ThresholdPoint } from './threshold';
+export { mcnemarTest, pairPredictions, chiSquare1dfPValue, erfc, EXACT_BELOW } from './mcnemar';
+export type { McNemarPair, McNemarOptions, McNemarResult, KeyedPrediction, PairedPredictions } from './mcnemar';
