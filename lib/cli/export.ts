@@ -1,0 +1,122 @@
+// npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1]
+//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate]
+//   [--instructions-file F] [--as EMAIL]
+// Builds a new version of the dataset from the current labels (in this process, no worker
+// needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json,
+// and prints as its last line {"dataset","version","counts","hash"}.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { cliActor } from '../auth/cli-actor';
+import { AuthError } from '../auth/errors';
+import { disconnectDb } from '../db';
+import { resolveDatabaseUrl } from '../db/database-url';
+import { applyPendingMigrations } from '../db/migrate';
+import { buildDatasetVersion, DatasetBuildError } from '../datasets/build-dataset-version';
+import { createDatasetVersion } from '../datasets/create-dataset-version';
+import { DatasetInputError } from '../datasets/errors';
+import { writeExportFiles } from '../datasets/export-files';
+import { DEFAULT_PARAMS, parseContextText, parsePolicyText, parseSeedText, parseSplitText, type DatasetParams } from '../datasets/params';
+import { formatPreflight } from '../datasets/format-preflight';
+import type { PreflightReport } from '../datasets/preflight';
+
+const USAGE =
+  'usage: npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1] [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate] [--instructions-file F] [--as EMAIL]';
+
+function fail(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      name: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      split: { type: 'string' },
+      policy: { type: 'string' },
+      context: { type: 'string' },
+      search: { type: 'string' },
+      'include-turns-without-candidate': { type: 'boolean' },
+      'instructions-file': { type: 'string' },
+      as: { type: 'string' },
+    },
+  });
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`);
+}
+const v = args.values;
+if (!v.name) fail(`--name is required\n${USAGE}`);
+if (!v.out) fail(`--out is required\n${USAGE}`);
+
+// Flag text → params; each parse error names its flag. Nothing touches the database before
+// every flag is valid.
+const params: DatasetParams = { ...DEFAULT_PARAMS };
+const flagErrors: string[] = [];
+const parseFlag = (flag: string, raw: string | undefined, apply: (raw: string) => void) => {
+  if (raw === undefined) return;
+  try {
+    apply(raw);
+  } catch (e) {
+    flagErrors.push(`--${flag}: ${(e as Error).message}`);
+  }
+};
+parseFlag('seed', v.seed, (r) => (params.seed = parseSeedText(r)));
+parseFlag('split', v.split, (r) => (params.split = parseSplitText(r)));
+parseFlag('policy', v.policy, (r) => (params.policy = parsePolicyText(r)));
+parseFlag('context', v.context, (r) => (params.context = parseContextText(r)));
+parseFlag('instructions-file', v['instructions-file'], (r) => (params.instructions = readFileSync(r, 'utf8')));
+if (v.search !== undefined) params.search = v.search;
+if (v['include-turns-without-candidate']) params.includeTurnsWithoutCandidate = true;
+if (flagErrors.length) fail(`${flagErrors.join('\n')}\n${USAGE}`);
+
+const FLAG_OF: Record<string, string> = { split: 'split', 'split.train': 'split', seed: 'seed', policy: 'policy', 'policy.k': 'policy', context: 'context', name: 'name', instructions: 'instructions-file', search: 'search', selection: 'search' };
+
+const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
+let code = 0;
+try {
+  await applyPendingMigrations(url);
+  const actor = await cliActor(v.as);
+  const created = await createDatasetVersion(actor, { name: v.name, params });
+  const started = Date.now();
+  let lastPhase = '';
+  await buildDatasetVersion(created.versionId, {
+    databaseUrl: url,
+    onProgress: (phase, done, total) => {
+      if (phase !== lastPhase || done === total || done % 50_000 === 0) {
+        process.stderr.write(`[export] ${((Date.now() - started) / 1000).toFixed(1)}s ${phase} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}\n`);
+        lastPhase = phase;
+      }
+    },
+  });
+  const { db } = await import('../db');
+  const version = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
+  console.error(`\n${created.name} v${created.version}: ${version.exampleCount.toLocaleString('en-US')} examples`);
+  console.error(formatPreflight(version.checks as unknown as PreflightReport));
+  const sameAs = (version.exclusions as { sameContentAs?: number | null }).sameContentAs;
+  if (sameAs) console.error(`Same content as v${sameAs} (identical files).`);
+  await writeExportFiles(created.versionId, v.out, {
+    databaseUrl: url,
+    onProgress: (done, total) => {
+      if (done === total || done % 100_000 === 0) process.stderr.write(`[export] writing ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}\n`);
+    },
+  });
+  console.error(`Wrote ${v.out}/{train,validation,test}.jsonl and manifest.json in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(JSON.stringify({ dataset: created.name, version: created.version, counts: version.counts, hash: version.contentHash }));
+} catch (e) {
+  code = 1;
+  if (e instanceof DatasetInputError) {
+    for (const i of e.issues) console.error(`--${FLAG_OF[i.field] ?? i.field}: ${i.message}`);
+    console.error('Nothing was created.');
+    code = 2;
+  } else if (e instanceof AuthError || e instanceof DatasetBuildError) {
+    console.error(e.message);
+  } else {
+    console.error(`Export failed: ${(e as Error).message}`);
+  }
+} finally {
+  await disconnectDb();
+  await embedded?.stop();
+}
+process.exit(code);

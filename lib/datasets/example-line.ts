@@ -1,0 +1,20 @@
+// One line of an OpenAI chat fine-tuning JSONL file (reference §1.1). The system part is the
+// same for every line of a version, so it is serialised once.
+import type { LabelValueName } from '../labeling/label-values';
+
+export interface ExampleLineWriter {
+  (userContent: string, label: LabelValueName): string;
+}
+
+export function exampleLineWriter(instructions: string): ExampleLineWriter {
+  const prefix = `{"messages":[{"role":"system","content":${JSON.stringify(instructions)}},{"role":"user","content":`;
+  return (userContent, label) => `${prefix}${JSON.stringify(userContent)}},{"role":"assistant","content":"${label}"}]}\n`;
+}
+
+/** The same example as chat messages (for inference: no assistant message). */
+export function promptMessages(instructions: string, userContent: string) {
+  return [
+    { role: 'system' as const, content: instructions },
+    { role: 'user' as const, content: userContent },
+  ];
+}
