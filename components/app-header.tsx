@@ -16,6 +16,9 @@ export async function AppHeader() {
             <Link href="/conversations" className="hover:text-indigo-700">
               Conversations
             </Link>
+            <Link href="/datasets" className="hover:text-indigo-700">
+              Datasets
+            </Link>
             {actor.role === 'admin' && (
               <Link href="/admin/users" className="hover:text-indigo-700">
                 Users

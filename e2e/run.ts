@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { startEmbeddedPostgres } from '../lib/db/embedded-postgres';
 import { applyPendingMigrations } from '../lib/db/migrate';
 import { buildIfStale } from '../lib/cli/build-if-stale';
@@ -40,6 +40,11 @@ try {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   buildIfStale();
   const port = await freePort();
+  // The background worker, as `npm start` runs it: dataset builds and other jobs.
+  const worker = spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'lib/cli/worker.ts'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: url },
+  });
   const r = spawnSync(
     process.execPath,
     [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
@@ -56,6 +61,7 @@ try {
     },
   );
   status = r.status ?? 1;
+  worker.kill('SIGTERM');
 } finally {
   await embedded?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { upsertUserWithPassword } from '../auth/users';
 import { seedDatabase } from '../seed';
 import { ensureAuthSecret } from './auth-secret';
 import { buildIfStale } from './build-if-stale';
+import { superviseService } from './supervise-service';
 
 const dev = process.argv.includes('--dev');
 const port = process.env.PORT ?? '3000';
@@ -34,6 +35,9 @@ if (!dev) buildIfStale();
 
 const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
 const web = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
+// The background worker runs beside the web app; if it dies it is restarted, and pg-boss
+// hands its unfinished jobs to the new one.
+const services = [superviseService('worker', 'lib/cli/worker.ts')];
 
 console.log(`\nExit Advisor Studio is starting at http://localhost:${port}`);
 if (firstAdmin) {
@@ -52,6 +56,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   web.kill('SIGTERM');
+  await Promise.all(services.map((s) => s.stop()));
   await embedded?.stop();
   process.exit(code);
 }

@@ -1,0 +1,125 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import type { DatasetFormValues } from '@/lib/datasets/form-values';
+import { createDatasetAction, type CreateDatasetState } from './actions';
+
+const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} role="alert" className="mt-1 text-xs text-red-700">
+      {message}
+    </p>
+  );
+}
+
+export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValues; nameLocked: boolean }) {
+  const [state, action, pending] = useActionState<CreateDatasetState, FormData>(createDatasetAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const v = state.values ?? initial;
+  const e = state.errors;
+  const [policy, setPolicy] = useState(v.policy);
+  const [contextMode, setContextMode] = useState(v.contextMode);
+  const described = (field: string) => (e[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+
+  return (
+    // Keyed by attempt: React resets a form after its action, so remount with what was sent.
+    <form key={state.attempt} action={action} className="space-y-6" noValidate>
+      {state.formError && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {state.formError}
+        </p>
+      )}
+      {Object.keys(e).length > 0 && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          Nothing was created. Fix the {Object.keys(e).length === 1 ? 'field' : 'fields'} marked below.
+        </p>
+      )}
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <label className="text-sm">
+          Name
+          <input name="name" defaultValue={v.name} readOnly={nameLocked} className={`${input} ${nameLocked ? 'bg-slate-100' : ''}`} {...described('name')} />
+          <span className="text-xs text-slate-500">{nameLocked ? 'A new version of this dataset.' : 'An existing name of yours adds a version.'}</span>
+          <FieldError id="name-error" message={e.name} />
+        </label>
+        <label className="text-sm">
+          Seed
+          <input name="seed" defaultValue={v.seed} inputMode="numeric" className={input} {...described('seed')} />
+          <span className="text-xs text-slate-500">Fixes the split of new conversations; same labels + same parameters give identical files.</span>
+          <FieldError id="seed-error" message={e.seed} />
+        </label>
+      </fieldset>
+
+      <fieldset className="rounded-lg border border-slate-200 p-4" {...described('split')}>
+        <legend className="px-1 text-sm font-medium">Splits (by conversation, stratified by label)</legend>
+        <div className="grid gap-4 sm:grid-cols-3">
+          {(['train', 'validation', 'test'] as const).map((s) => (
+            <label key={s} className="text-sm capitalize">
+              {s}
+              <input name={s} defaultValue={v[s]} inputMode="decimal" className={input} />
+            </label>
+          ))}
+        </div>
+        <p className="mt-2 text-xs text-slate-500">Ratios must sum to 1. 0 / 0 / 1 makes an evaluation-only set. Conversations already placed by an earlier version keep their split.</p>
+        <FieldError id="split-error" message={e.split} />
+      </fieldset>
+
+      <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-2">
+        <legend className="px-1 text-sm font-medium">Which label counts</legend>
+        <label className="text-sm">
+          Policy
+          <select name="policy" value={policy} onChange={(ev) => setPolicy(ev.target.value)} className={input} {...described('policy')}>
+            <option value="latest">Latest label by anyone</option>
+            <option value="majority">Majority (ties left out)</option>
+            <option value="agree">At least k reviewers agree, nobody disagrees</option>
+          </select>
+        </label>
+        <label className={`text-sm ${policy === 'agree' ? '' : 'opacity-50'}`}>
+          k (reviewers)
+          <input name="k" defaultValue={v.k} inputMode="numeric" disabled={policy !== 'agree'} className={input} />
+        </label>
+        <div className="sm:col-span-2">
+          <FieldError id="policy-error" message={e.policy} />
+        </div>
+      </fieldset>
+
+      <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-2">
+        <legend className="px-1 text-sm font-medium">Examples</legend>
+        <label className="text-sm">
+          Transcript before each turn
+          <select name="contextMode" value={contextMode} onChange={(ev) => setContextMode(ev.target.value)} className={input} {...described('context')}>
+            <option value="all">All earlier messages</option>
+            <option value="last">The last N messages</option>
+          </select>
+        </label>
+        <label className={`text-sm ${contextMode === 'last' ? '' : 'opacity-50'}`}>
+          N (messages)
+          <input name="contextN" defaultValue={v.contextN} inputMode="numeric" disabled={contextMode !== 'last'} className={input} />
+        </label>
+        <div className="sm:col-span-2">
+          <FieldError id="context-error" message={e.context} />
+        </div>
+        <label className="flex items-center gap-2 text-sm sm:col-span-2">
+          <input type="checkbox" name="includeTurnsWithoutCandidate" defaultChecked={v.includeTurnsWithoutCandidate === 'on'} />
+          Include turns with no candidate message before them (e.g. the opening text)
+        </label>
+        <label className="text-sm sm:col-span-2">
+          Only conversations matching (optional)
+          <input name="search" defaultValue={v.search} placeholder="e.g. forklift" className={input} {...described('search')} />
+          <FieldError id="search-error" message={e.search ?? e.selection} />
+        </label>
+      </fieldset>
+
+      <label className="block text-sm">
+        Advisor instructions (the system message of every example)
+        <textarea name="instructions" defaultValue={v.instructions} rows={9} className={`${input} font-mono text-xs`} {...described('instructions')} />
+        <FieldError id="instructions-error" message={e.instructions} />
+      </label>
+
+      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        {pending ? 'Creating…' : 'Create dataset version'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+import { EXCLUSION_REASONS, type ExclusionReason, type PolicyTally } from '@/lib/datasets/label-policy';
+
+export interface Exclusions {
+  labeledTurns: number;
+  withoutCandidate: number;
+  includeTurnsWithoutCandidate: boolean;
+  chosen: string;
+  policies: PolicyTally[];
+  conversations: number;
+  newlyAssigned: number;
+  inheritedAssignments: number;
+  sameContentAs: number | null;
+}
+
+const POLICY_NAMES: Record<string, string> = { latest: 'Latest', majority: 'Majority' };
+const policyName = (p: string) => POLICY_NAMES[p] ?? p.replace(/^agree:(\d+)/, 'Agreement ≥ $1');
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function ExclusionsTable({ exclusions: x }: { exclusions: Exclusions }) {
+  const reasons = Object.keys(EXCLUSION_REASONS) as ExclusionReason[];
+  return (
+    <section aria-labelledby="exclusions" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="exclusions" className="mb-1 font-medium">
+        Which turns made it in
+      </h2>
+      <p className="mb-3 text-sm text-slate-600">
+        {fmt(x.labeledTurns)} labeled turns in {x.labeledTurns ? 'the selection' : 'none'}.{' '}
+        {x.withoutCandidate > 0 && `${fmt(x.withoutCandidate)} left out because no candidate message came before them. `}
+        Each policy on the remaining {fmt(x.labeledTurns - x.withoutCandidate)} turns (this version uses <strong>{policyName(x.chosen)}</strong>):
+      </p>
+      <table className="w-full text-sm">
+        <caption className="sr-only">Turns included and excluded under each label policy</caption>
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr>
+            <th scope="col">Policy</th>
+            <th scope="col" className="text-right">
+              Included
+            </th>
+            {reasons.map((r) => (
+              <th key={r} scope="col" className="text-right">
+                Excluded: {EXCLUSION_REASONS[r]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {x.policies.map((t) => (
+            <tr key={t.policy} className={`border-t border-slate-100 ${t.policy === x.chosen ? 'bg-indigo-50 font-medium' : ''}`}>
+              <th scope="row" className="py-1 text-left font-normal">
+                {policyName(t.policy)}
+                {t.policy === x.chosen && <span className="ml-1 text-xs text-indigo-700">(used)</span>}
+              </th>
+              <td className="py-1 text-right tabular-nums">{fmt(t.included)}</td>
+              {reasons.map((r) => (
+                <td key={r} className="py-1 text-right tabular-nums">
+                  {fmt(t.excluded[r])}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-3 text-xs text-slate-500">
+        {fmt(x.conversations)} conversations: {fmt(x.inheritedAssignments)} kept the split an earlier version gave them, {fmt(x.newlyAssigned)} placed now.
+      </p>
+    </section>
+  );
+}

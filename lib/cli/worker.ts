@@ -1,0 +1,22 @@
+// npm run worker — runs background jobs (dataset builds, …) against the Studio's database.
+import { disconnectDb } from '../db';
+import { resolveDatabaseUrl } from '../db/database-url';
+import { applyPendingMigrations } from '../db/migrate';
+import { stopQueue } from '../jobs/queue';
+import { startWorker } from '../jobs/worker';
+
+const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
+await applyPendingMigrations(url);
+await startWorker();
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await stopQueue().catch(() => {});
+  await disconnectDb();
+  await embedded?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

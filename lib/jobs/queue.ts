@@ -1,0 +1,63 @@
+// The Postgres-backed job queue (pg-boss, in schema "pgboss" of the Studio's database). Long
+// work never runs in a request: pages and CLIs enqueue here and the worker runs the jobs.
+import { PgBoss, type SendOptions } from 'pg-boss';
+
+export const QUEUES = {
+  datasetBuild: 'dataset-build',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+// Per-queue retry and liveness policy. heartbeatSeconds lets pg-boss notice a killed worker
+// within a minute and hand the job to another one instead of waiting for expiry.
+const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number; heartbeatSeconds?: number; expireInSeconds?: number }> = {
+  [QUEUES.datasetBuild]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
+};
+
+const globalForBoss = globalThis as unknown as { studioBoss?: Promise<PgBoss> };
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  return url;
+}
+
+async function startBoss(role: 'client' | 'worker'): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: databaseUrl(),
+    // Only the worker supervises (expiry, retention) and schedules; web processes just send.
+    supervise: role === 'worker',
+    schedule: role === 'worker',
+    max: role === 'worker' ? 6 : 2,
+  });
+  boss.on('error', (e) => console.error('[queue]', e));
+  await boss.start();
+  for (const name of Object.values(QUEUES)) {
+    await boss.createQueue(name, QUEUE_OPTIONS[name]);
+  }
+  return boss;
+}
+
+/** The process's queue client (web server, CLI). */
+export function jobQueue(): Promise<PgBoss> {
+  globalForBoss.studioBoss ??= startBoss('client').catch((e) => {
+    globalForBoss.studioBoss = undefined;
+    throw e;
+  });
+  return globalForBoss.studioBoss;
+}
+
+export function workerQueue(): Promise<PgBoss> {
+  globalForBoss.studioBoss ??= startBoss('worker');
+  return globalForBoss.studioBoss;
+}
+
+export async function enqueue(name: QueueName, data: object, options: SendOptions = {}): Promise<string | null> {
+  const boss = await jobQueue();
+  return boss.send(name, data, options);
+}
+
+export async function stopQueue(): Promise<void> {
+  const boss = await globalForBoss.studioBoss?.catch(() => null);
+  globalForBoss.studioBoss = undefined;
+  await boss?.stop({ graceful: true, timeout: 10_000 });
+}
