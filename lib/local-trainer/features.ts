@@ -69,9 +69,14 @@ export class FeatureBuffer {
     this.grp = grp;
   }
 
+  /** Writes the GROUPS normalisation factors of the current features to out[at …]. */
+  groupScales(out: Float32Array, at: number): void {
+    for (let g = 0; g < GROUPS; g++) out[at + g] = this.counts[g] ? 1 / Math.sqrt(this.counts[g]) : 0;
+  }
+
   finish(): void {
     const scale = new Float32Array(GROUPS);
-    for (let g = 0; g < GROUPS; g++) scale[g] = this.counts[g] ? 1 / Math.sqrt(this.counts[g]) : 0;
+    this.groupScales(scale, 0);
     for (let i = 0; i < this.n; i++) this.val[i] = scale[this.grp[i]];
   }
 }
@@ -155,38 +160,51 @@ export function featurize(raw: string, out: FeatureBuffer): void {
 }
 
 /**
- * Every example's features in three flat arrays (CSR layout): rows are examples, `offsets[i]`
- * to `offsets[i+1]` index `idx`/`val`. One allocation per array instead of one per example.
+ * Every example's features in flat arrays (CSR layout): row r owns feats[offsets[r], offsets[r+1]).
+ * A feature's value is its group's normalisation factor, so it is not stored per entry: each
+ * entry packs the bucket (low 24 bits) with its group (high bits), and `scales` holds the
+ * per-row group factors. That halves the memory of 100k featurised examples (~180 MB, not 360).
  */
 export interface FeatureMatrix {
   rows: number;
   offsets: Int32Array;
-  idx: Int32Array;
-  val: Float32Array;
+  feats: Int32Array;
+  /** rows × GROUPS */
+  scales: Float32Array;
 }
+
+export const GROUP_SHIFT = 24;
+export const BUCKET_MASK = (1 << GROUP_SHIFT) - 1;
 
 export function featurizeAll(texts: readonly string[]): FeatureMatrix {
   const buf = new FeatureBuffer();
   const offsets = new Int32Array(texts.length + 1);
-  let idx = new Int32Array(Math.max(1024, texts.length * 256));
-  let val = new Float32Array(idx.length);
+  const scales = new Float32Array(texts.length * GROUPS);
+  // Filled block by block and joined once at the end: growing one array by doubling would
+  // briefly hold three copies of the largest allocation.
+  const blocks: Int32Array[] = [];
+  let block = new Int32Array(1 << 20);
+  let used = 0;
   let n = 0;
   for (let r = 0; r < texts.length; r++) {
     featurize(texts[r], buf);
-    if (n + buf.n > idx.length) {
-      const cap = Math.max(idx.length * 2, n + buf.n);
-      const i2 = new Int32Array(cap);
-      i2.set(idx.subarray(0, n));
-      const v2 = new Float32Array(cap);
-      v2.set(val.subarray(0, n));
-      idx = i2;
-      val = v2;
+    buf.groupScales(scales, r * GROUPS);
+    if (used + buf.n > block.length) {
+      blocks.push(block.subarray(0, used));
+      block = new Int32Array(Math.max(1 << 20, buf.n));
+      used = 0;
     }
-    idx.set(buf.idx.subarray(0, buf.n), n);
-    val.set(buf.val.subarray(0, buf.n), n);
+    for (let i = 0; i < buf.n; i++) block[used + i] = buf.idx[i] | (buf.grp[i] << GROUP_SHIFT);
+    used += buf.n;
     n += buf.n;
     offsets[r + 1] = n;
   }
-  // Trim the over-allocation: it would otherwise stay resident for the whole training run.
-  return { rows: texts.length, offsets, idx: idx.slice(0, n), val: val.slice(0, n) };
+  blocks.push(block.subarray(0, used));
+  const feats = new Int32Array(n);
+  let at = 0;
+  for (const b of blocks) {
+    feats.set(b, at);
+    at += b.length;
+  }
+  return { rows: texts.length, offsets, feats, scales };
 }

@@ -4,8 +4,8 @@
 // update touches only the rows a batch used (Adam's moments would need a dense sweep per step).
 // Weights start at zero — the loss is convex, so random init would add noise, not quality —
 // and the seed drives the per-epoch shuffles, so one seed gives one loss curve.
-import { emptyClassifier, logitsInto, softmaxInPlace, type Classifier } from './classifier';
-import { DIM, type FeatureMatrix } from './features';
+import { emptyClassifier, softmaxInPlace, type Classifier } from './classifier';
+import { BUCKET_MASK, DIM, GROUP_SHIFT, GROUPS, type FeatureMatrix } from './features';
 import { createRng, shuffleInPlace } from './prng';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
@@ -31,7 +31,7 @@ export interface TrainCallbacks {
 }
 
 /** AdaGrad's base step; tuned on the synthetic SMS data for 60 to 100k examples. */
-export const BASE_LEARNING_RATE = 0.5;
+export const BASE_LEARNING_RATE = 0.1;
 /** At most this many metric points per job, so 100k examples do not log 100k events. */
 export const MAX_METRIC_POINTS = 200;
 /** Validation examples scored at every metric point (the whole set is scored per epoch). */
@@ -42,17 +42,31 @@ export function stepsPerEpoch(rows: number, batchSize: number): number {
   return Math.ceil(rows / batchSize);
 }
 
+/** Logits of row r of a packed feature matrix into z. */
+function rowLogits(model: Classifier, x: FeatureMatrix, r: number, z: Float64Array): void {
+  const K = model.labels.length;
+  const w = model.weights;
+  const { feats, scales, offsets } = x;
+  const s0 = r * GROUPS;
+  for (let k = 0; k < K; k++) z[k] = model.bias[k];
+  for (let j = offsets[r], end = offsets[r + 1]; j < end; j++) {
+    const p = feats[j];
+    const base = (p & BUCKET_MASK) * K;
+    const v = scales[s0 + (p >>> GROUP_SHIFT)];
+    for (let k = 0; k < K; k++) z[k] += w[base + k] * v;
+  }
+}
+
 /** Mean loss and accuracy of `model` over rows `rows` (all rows when omitted). */
 export function evaluate(model: Classifier, set: LabeledSet, rows?: Int32Array): { loss: number; accuracy: number } {
   const K = model.labels.length;
   const z = new Float64Array(K);
-  const { offsets, idx, val } = set.x;
   const n = rows ? rows.length : set.x.rows;
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const r = rows ? rows[i] : i;
-    logitsInto(model, idx, val, offsets[r], offsets[r + 1], z);
+    rowLogits(model, set.x, r, z);
     softmaxInPlace(z, K);
     const y = set.y[r];
     let best = 0;
@@ -66,6 +80,7 @@ export function evaluate(model: Classifier, set: LabeledSet, rows?: Int32Array):
 export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
   const { labels, epochs, batchSize, seed } = opts;
   const { x, y } = opts.train;
+  const { feats, scales, offsets } = x;
   const K = labels.length;
   const model = emptyClassifier(labels);
   const W = model.weights;
@@ -108,9 +123,7 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
       let nTouched = 0;
       for (let b = start; b < end; b++) {
         const r = order[b];
-        const from = x.offsets[r];
-        const to = x.offsets[r + 1];
-        logitsInto(model, x.idx, x.val, from, to, z);
+        rowLogits(model, x, r, z);
         softmaxInPlace(z, K);
         const yr = y[r];
         let best = 0;
@@ -121,9 +134,11 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
         // ∂loss/∂logit_k = p_k − [k = y]
         z[yr] -= 1;
         for (let k = 0; k < K; k++) Gb[k] += z[k];
-        for (let j = from; j < to; j++) {
-          const f = x.idx[j];
-          const v = x.val[j];
+        const s0 = r * GROUPS;
+        for (let j = offsets[r], to = offsets[r + 1]; j < to; j++) {
+          const p = feats[j];
+          const f = p & BUCKET_MASK;
+          const v = scales[s0 + (p >>> GROUP_SHIFT)];
           if (!isTouched[f]) {
             isTouched[f] = 1;
             touched[nTouched++] = f;

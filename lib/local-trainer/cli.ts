@@ -1,0 +1,47 @@
+// npm run trainer — the local trainer on its own. Settings come from the environment:
+//   TRAINER_PORT (4010), TRAINER_HOST (127.0.0.1), TRAINER_DATA_DIR (.data/trainer),
+//   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key), TRAINER_FAULTS.
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startLocalTrainer } from './server';
+
+function port(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`TRAINER_PORT must be a port number, got "${raw}"`);
+  return n;
+}
+
+try {
+  const trainer = await startLocalTrainer({
+    port: port(process.env.TRAINER_PORT),
+    host: process.env.TRAINER_HOST || DEFAULT_HOST,
+    dataDir: process.env.TRAINER_DATA_DIR || DEFAULT_DATA_DIR,
+    apiKey: process.env.TRAINER_API_KEY || undefined,
+    faults: process.env.TRAINER_FAULTS || undefined,
+  });
+  const keySource = process.env.TRAINER_API_KEY
+    ? 'from TRAINER_API_KEY'
+    : trainer.apiKeyCreated ? `generated and saved to ${trainer.dataDir}/api-key` : `read from ${trainer.dataDir}/api-key`;
+  const faults = Object.keys(trainer.faults.get()).length ? `\n  faults:    ${JSON.stringify(trainer.faults.get())}` : '';
+  console.log(
+    [
+      `[trainer] local trainer data in ${trainer.dataDir}`,
+      `  base URL:  ${trainer.url}/v1   (OPENAI_BASE_URL for the openai SDK)`,
+      `  API key:   ${trainer.apiKey}   (${keySource}; send as "Authorization: Bearer <key>")`,
+      `  models:    local-base, plus every fine-tuned model (GET ${trainer.url}/v1/models)${faults}`,
+    ].join('\n'),
+  );
+  console.log(`[trainer] ready on ${trainer.url}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[trainer] ${signal}: stopping (jobs in flight resume at the next start)`);
+    void trainer.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (e) {
+  console.error(`[trainer] failed to start: ${(e as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,12 @@
+// What the route handlers share.
+import type { Faults } from './faults';
+import type { JobRunner } from './job-runner';
+import type { ModelRegistry } from './model-registry';
+import type { Store } from './store';
+
+export interface Deps {
+  store: Store;
+  runner: JobRunner;
+  models: ModelRegistry;
+  faults: Faults;
+}
