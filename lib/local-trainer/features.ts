@@ -160,51 +160,52 @@ export function featurize(raw: string, out: FeatureBuffer): void {
 }
 
 /**
- * Every example's features in flat arrays (CSR layout): row r owns feats[offsets[r], offsets[r+1]).
+ * Every example's features, packed: row r owns blocks[block[r]][start[r], start[r] + length[r]).
  * A feature's value is its group's normalisation factor, so it is not stored per entry: each
  * entry packs the bucket (low 24 bits) with its group (high bits), and `scales` holds the
- * per-row group factors. That halves the memory of 100k featurised examples (~180 MB, not 360).
+ * per-row group factors. Rows live in fixed-size blocks instead of one array so building the
+ * matrix never holds two copies of it: 100k examples take ~180 MB, allocated once.
  */
 export interface FeatureMatrix {
   rows: number;
-  offsets: Int32Array;
-  feats: Int32Array;
+  blocks: Int32Array[];
+  block: Uint16Array;
+  start: Int32Array;
+  length: Int32Array;
   /** rows × GROUPS */
   scales: Float32Array;
 }
 
 export const GROUP_SHIFT = 24;
 export const BUCKET_MASK = (1 << GROUP_SHIFT) - 1;
+const BLOCK_ENTRIES = 1 << 22;
 
 export function featurizeAll(texts: readonly string[]): FeatureMatrix {
   const buf = new FeatureBuffer();
-  const offsets = new Int32Array(texts.length + 1);
-  const scales = new Float32Array(texts.length * GROUPS);
-  // Filled block by block and joined once at the end: growing one array by doubling would
-  // briefly hold three copies of the largest allocation.
-  const blocks: Int32Array[] = [];
-  let block = new Int32Array(1 << 20);
+  const m: FeatureMatrix = {
+    rows: texts.length,
+    blocks: [],
+    block: new Uint16Array(texts.length),
+    start: new Int32Array(texts.length),
+    length: new Int32Array(texts.length),
+    scales: new Float32Array(texts.length * GROUPS),
+  };
+  let current = new Int32Array(0);
   let used = 0;
-  let n = 0;
   for (let r = 0; r < texts.length; r++) {
     featurize(texts[r], buf);
-    buf.groupScales(scales, r * GROUPS);
-    if (used + buf.n > block.length) {
-      blocks.push(block.subarray(0, used));
-      block = new Int32Array(Math.max(1 << 20, buf.n));
+    buf.groupScales(m.scales, r * GROUPS);
+    if (used + buf.n > current.length) {
+      if (used) m.blocks.push(current.subarray(0, used));
+      current = new Int32Array(Math.max(BLOCK_ENTRIES, buf.n));
       used = 0;
     }
-    for (let i = 0; i < buf.n; i++) block[used + i] = buf.idx[i] | (buf.grp[i] << GROUP_SHIFT);
+    for (let i = 0; i < buf.n; i++) current[used + i] = buf.idx[i] | (buf.grp[i] << GROUP_SHIFT);
+    m.block[r] = m.blocks.length;
+    m.start[r] = used;
+    m.length[r] = buf.n;
     used += buf.n;
-    n += buf.n;
-    offsets[r + 1] = n;
   }
-  blocks.push(block.subarray(0, used));
-  const feats = new Int32Array(n);
-  let at = 0;
-  for (const b of blocks) {
-    feats.set(b, at);
-    at += b.length;
-  }
-  return { rows: texts.length, offsets, feats, scales };
+  if (used) m.blocks.push(current.subarray(0, used));
+  return m;
 }

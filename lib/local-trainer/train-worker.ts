@@ -20,25 +20,30 @@ function load(file: string): { texts: string[]; labels: string[] } {
   return { texts: examples.map((e) => e.text), labels: examples.map((e) => e.label as string) };
 }
 
-const trainData = load(input.trainingPath);
-// Sorted, so the same data gives the same class order (and the same model) on every run.
-const labels = [...new Set(trainData.labels)].sort();
-const classOf = new Map(labels.map((l, i) => [l, i]));
-const trainSet: LabeledSet = { x: featurizeAll(trainData.texts), y: Int32Array.from(trainData.labels, (l) => classOf.get(l)!) };
-
-let validSet: LabeledSet | undefined;
-let unknownValidLabels = 0;
-if (input.validationPath) {
-  const v = load(input.validationPath);
-  validSet = {
-    x: featurizeAll(v.texts),
-    y: Int32Array.from(v.labels, (l) => {
-      const k = classOf.get(l);
-      if (k === undefined) unknownValidLabels++;
-      return k ?? -1;
-    }),
-  };
+/**
+ * Features and class ids of a file. The texts stay inside this function, so they can be
+ * collected before training allocates. Labels missing from `classOf` map to -1.
+ */
+function labeledSet(file: string, classOf: Map<string, number> | null): { set: LabeledSet; labels: string[]; unknown: number } {
+  const { texts, labels: raw } = load(file);
+  // Sorted, so the same data gives the same class order (and the same model) on every run.
+  const labels = classOf ? [...classOf.keys()] : [...new Set(raw)].sort();
+  const ids = classOf ?? new Map(labels.map((l, i) => [l, i]));
+  let unknown = 0;
+  const y = Int32Array.from(raw, (l) => {
+    const k = ids.get(l);
+    if (k === undefined) unknown++;
+    return k ?? -1;
+  });
+  return { set: { x: featurizeAll(texts), y }, labels, unknown };
 }
+
+const training = labeledSet(input.trainingPath, null);
+const labels = training.labels;
+const trainSet = training.set;
+const validation = input.validationPath ? labeledSet(input.validationPath, new Map(labels.map((l, i) => [l, i]))) : null;
+const validSet = validation?.set;
+const unknownValidLabels = validation?.unknown ?? 0;
 
 const hp = input.hyperparameters;
 const totalSteps = stepsPerEpoch(trainSet.x.rows, hp.batch_size) * hp.n_epochs;

@@ -46,10 +46,11 @@ export function stepsPerEpoch(rows: number, batchSize: number): number {
 function rowLogits(model: Classifier, x: FeatureMatrix, r: number, z: Float64Array): void {
   const K = model.labels.length;
   const w = model.weights;
-  const { feats, scales, offsets } = x;
+  const feats = x.blocks[x.block[r]];
+  const scales = x.scales;
   const s0 = r * GROUPS;
   for (let k = 0; k < K; k++) z[k] = model.bias[k];
-  for (let j = offsets[r], end = offsets[r + 1]; j < end; j++) {
+  for (let j = x.start[r], end = j + x.length[r]; j < end; j++) {
     const p = feats[j];
     const base = (p & BUCKET_MASK) * K;
     const v = scales[s0 + (p >>> GROUP_SHIFT)];
@@ -80,7 +81,7 @@ export function evaluate(model: Classifier, set: LabeledSet, rows?: Int32Array):
 export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
   const { labels, epochs, batchSize, seed } = opts;
   const { x, y } = opts.train;
-  const { feats, scales, offsets } = x;
+  const { blocks, block, start: rowStart, length: rowLength, scales } = x;
   const K = labels.length;
   const model = emptyClassifier(labels);
   const W = model.weights;
@@ -135,7 +136,8 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
         z[yr] -= 1;
         for (let k = 0; k < K; k++) Gb[k] += z[k];
         const s0 = r * GROUPS;
-        for (let j = offsets[r], to = offsets[r + 1]; j < to; j++) {
+        const feats = blocks[block[r]];
+        for (let j = rowStart[r], to = j + rowLength[r]; j < to; j++) {
           const p = feats[j];
           const f = p & BUCKET_MASK;
           const v = scales[s0 + (p >>> GROUP_SHIFT)];
