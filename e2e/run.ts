@@ -1,6 +1,7 @@
 // npm run test:e2e — the Playwright suite against the production build and a real,
 // throwaway PostgreSQL (or TEST_DATABASE_URL), with sample data loaded through the import code.
 import fs from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -61,7 +62,9 @@ try {
     },
   );
   status = r.status ?? 1;
+  // Let the worker close its connections before the database goes away.
   worker.kill('SIGTERM');
+  await Promise.race([once(worker, 'exit'), new Promise((resolve) => setTimeout(resolve, 15_000))]);
 } finally {
   await embedded?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

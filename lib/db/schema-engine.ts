@@ -38,13 +38,17 @@ async function instantiateEngineModule() {
 export async function withSchemaEngine<T>(url: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const bg = await loadEngineModule();
   const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(url));
+  const factory = migrationAdapterFactory(url);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const log = () => {};
   const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, adapter);
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    // Freeing the wasm engine does not close its connections, and one of them still holds
+    // the migration advisory lock: another process (the worker) would wait on it forever.
+    await factory.disposeAll();
   }
 }
 
@@ -87,10 +91,18 @@ function migrationAdapterFactory(url: string) {
       await client.end();
     }
   };
+  const open: { dispose(): Promise<void> }[] = [];
   return {
     provider: main.provider as 'postgres',
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    async connect() {
+      const adapter = await main.connect();
+      open.push(adapter);
+      return adapter;
+    },
+    async disposeAll() {
+      await Promise.all(open.splice(0).map((a) => a.dispose().catch(() => {})));
+    },
     async connectToShadowDb() {
       const name = `studio_shadow_${randomUUID().replace(/-/g, '')}`;
       await admin(`CREATE DATABASE "${name}"`);

@@ -37,26 +37,26 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
         </p>
       )}
       <fieldset className="grid gap-4 sm:grid-cols-2">
-        <label className="text-sm">
-          Name
-          <input name="name" defaultValue={v.name} readOnly={nameLocked} className={`${input} ${nameLocked ? 'bg-slate-100' : ''}`} {...described('name')} />
-          <span className="text-xs text-slate-500">{nameLocked ? 'A new version of this dataset.' : 'An existing name of yours adds a version.'}</span>
+        <div className="text-sm">
+          <label htmlFor="dataset-name">Name</label>
+          <input id="dataset-name" name="name" defaultValue={v.name} readOnly={nameLocked} className={`${input} ${nameLocked ? 'bg-slate-100' : ''}`} {...described('name')} />
+          <p className="text-xs text-slate-500">{nameLocked ? 'A new version of this dataset.' : 'An existing name of yours adds a version.'}</p>
           <FieldError id="name-error" message={e.name} />
-        </label>
-        <label className="text-sm">
-          Seed
-          <input name="seed" defaultValue={v.seed} inputMode="numeric" className={input} {...described('seed')} />
-          <span className="text-xs text-slate-500">Fixes the split of new conversations; same labels + same parameters give identical files.</span>
+        </div>
+        <div className="text-sm">
+          <label htmlFor="dataset-seed">Seed</label>
+          <input id="dataset-seed" name="seed" defaultValue={v.seed} inputMode="numeric" className={input} {...described('seed')} />
+          <p className="text-xs text-slate-500">Fixes the split of new conversations; same labels + same parameters give identical files.</p>
           <FieldError id="seed-error" message={e.seed} />
-        </label>
+        </div>
       </fieldset>
 
       <fieldset className="rounded-lg border border-slate-200 p-4" {...described('split')}>
         <legend className="px-1 text-sm font-medium">Splits (by conversation, stratified by label)</legend>
         <div className="grid gap-4 sm:grid-cols-3">
           {(['train', 'validation', 'test'] as const).map((s) => (
-            <label key={s} className="text-sm capitalize">
-              {s}
+            <label key={s} className="text-sm">
+              {s[0].toUpperCase() + s.slice(1)}
               <input name={s} defaultValue={v[s]} inputMode="decimal" className={input} />
             </label>
           ))}
@@ -104,18 +104,18 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
           <input type="checkbox" name="includeTurnsWithoutCandidate" defaultChecked={v.includeTurnsWithoutCandidate === 'on'} />
           Include turns with no candidate message before them (e.g. the opening text)
         </label>
-        <label className="text-sm sm:col-span-2">
-          Only conversations matching (optional)
-          <input name="search" defaultValue={v.search} placeholder="e.g. forklift" className={input} {...described('search')} />
-          <FieldError id="search-error" message={e.search ?? e.selection} />
-        </label>
+        <div className="text-sm sm:col-span-2">
+          <label htmlFor="dataset-search">Only conversations matching (optional)</label>
+          <input id="dataset-search" name="search" defaultValue={v.search} placeholder="e.g. forklift" className={input} {...described(e.search ? 'search' : 'selection')} />
+          <FieldError id={e.search ? 'search-error' : 'selection-error'} message={e.search ?? e.selection} />
+        </div>
       </fieldset>
 
-      <label className="block text-sm">
-        Advisor instructions (the system message of every example)
-        <textarea name="instructions" defaultValue={v.instructions} rows={9} className={`${input} font-mono text-xs`} {...described('instructions')} />
+      <div className="text-sm">
+        <label htmlFor="dataset-instructions">Advisor instructions (the system message of every example)</label>
+        <textarea id="dataset-instructions" name="instructions" defaultValue={v.instructions} rows={9} className={`${input} font-mono text-xs`} {...described('instructions')} />
         <FieldError id="instructions-error" message={e.instructions} />
-      </label>
+      </div>
 
       <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
         {pending ? 'Creating…' : 'Create dataset version'}
