@@ -17,6 +17,7 @@ try {
     dataDir: process.env.TRAINER_DATA_DIR || DEFAULT_DATA_DIR,
     apiKey: process.env.TRAINER_API_KEY || undefined,
     faults: process.env.TRAINER_FAULTS || undefined,
+    log: (line) => console.log(`[trainer] ${line}`),
   });
   const keySource = process.env.TRAINER_API_KEY
     ? 'from TRAINER_API_KEY'

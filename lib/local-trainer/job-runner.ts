@@ -36,10 +36,12 @@ export class JobRunner {
   private closed = false;
   private readonly store: Store;
   private readonly onModelsChanged: () => void;
+  private readonly log: (line: string) => void;
 
-  constructor(store: Store, onModelsChanged: () => void) {
+  constructor(store: Store, onModelsChanged: () => void, log: (line: string) => void) {
     this.store = store;
     this.onModelsChanged = onModelsChanged;
+    this.log = log;
   }
 
   /** After a (re)start: re-validate or re-queue every job that was in flight. */
@@ -54,13 +56,17 @@ export class JobRunner {
       this.resetProgress(rec);
       rec.job.status = 'queued';
       this.store.saveJob(rec);
-      if (wasRunning) this.store.addEvent(rec.job.id, { level: 'warn', message: 'The trainer restarted while this job was running; training starts again from the beginning' });
+      if (wasRunning) {
+        this.store.addEvent(rec.job.id, { level: 'warn', message: 'The trainer restarted while this job was running; training starts again from the beginning' });
+        this.log(`${rec.job.id} was running when the trainer stopped: queued to run again`);
+      }
     }
     this.pump();
   }
 
   submit(rec: JobRecord): void {
     this.store.addEvent(rec.job.id, { message: `Created fine-tuning job: ${rec.job.id}` });
+    this.log(`${rec.job.id} created (training file ${rec.job.training_file})`);
     setImmediate(() => this.validate(rec.job.id));
   }
 
@@ -75,6 +81,7 @@ export class JobRunner {
     rec.job.finished_at = nowSeconds();
     this.store.saveJob(rec);
     this.store.addEvent(rec.job.id, { message: 'Fine-tuning job cancelled' });
+    this.log(`${rec.job.id} cancelled`);
     this.pump();
   }
 
@@ -151,6 +158,7 @@ export class JobRunner {
     job.status = 'running';
     this.store.saveJob(rec);
     this.store.addEvent(job.id, { message: 'Fine-tuning job started' });
+    this.log(`${job.id} running (${JSON.stringify(job.hyperparameters)}, seed ${job.seed})`);
 
     const mine = () => this.current === run;
     worker.on('message', (m: WorkerMessage) => {
@@ -255,6 +263,7 @@ export class JobRunner {
     this.store.saveJob(rec);
     this.store.addEvent(job.id, { message: `New fine-tuned model created: ${rec.modelName}` });
     this.store.addEvent(job.id, { message: 'The job has successfully completed' });
+    this.log(`${job.id} succeeded: ${rec.modelName}`);
     this.onModelsChanged();
   }
 
@@ -266,6 +275,7 @@ export class JobRunner {
     job.estimated_finish = null;
     this.store.saveJob(rec);
     this.store.addEvent(job.id, { level: 'error', message });
+    this.log(`${job.id} failed: ${message}`);
     this.pump();
   }
 

@@ -59,6 +59,8 @@ describe('restart', () => {
     for (let i = 0; i < 10; i++) await clientA.fineTuning.jobs.retrieve(job.id);
     expect((performance.now() - t0) / 10).toBeLessThan(50);
 
+    // One trainer per data dir.
+    await expect(startLocalTrainer({ port: 0, dataDir })).rejects.toThrow(/already uses/);
     await a.close();
     const onDisk = JSON.parse(fs.readFileSync(path.join(dataDir, 'jobs', job.id, 'job.json'), 'utf8')) as { job: { status: string } };
     expect(onDisk.job.status).toBe('running');

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { checkBearer, loadOrCreateApiKey } from './auth';
+import { lockDataDir } from './data-dir-lock';
 import type { Deps } from './deps';
 import { ApiError } from './errors';
 import { Faults, parseFaultsEnv, type FaultConfig } from './faults';
@@ -36,6 +37,8 @@ export interface LocalTrainerOptions {
   apiKey?: string;
   /** Injected failures: an object, or the TRAINER_FAULTS syntax ("429:0.3,500:0.2,hang:0.05"). */
   faults?: FaultConfig | string;
+  /** Receives one line per job transition (the CLI prints them); silent by default. */
+  log?: (line: string) => void;
 }
 
 export interface LocalTrainer {
@@ -56,9 +59,10 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   const { key: apiKey, created: apiKeyCreated } = opts.apiKey ? { key: opts.apiKey, created: false } : loadOrCreateApiKey(dataDir);
   const faults = new Faults(typeof opts.faults === 'string' ? parseFaultsEnv(opts.faults) : (opts.faults ?? {}));
 
+  const unlock = lockDataDir(dataDir);
   const store = new Store(dataDir);
   const models = new ModelRegistry(store);
-  const runner = new JobRunner(store, () => models.invalidate());
+  const runner = new JobRunner(store, () => models.invalidate(), opts.log ?? (() => {}));
   const deps: Deps = { store, runner, models, faults };
 
   const router = new Router<Deps>();
@@ -109,13 +113,18 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   server.headersTimeout = 66_000;
   server.requestTimeout = 0;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? DEFAULT_PORT, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? DEFAULT_PORT, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   runner.resume();
 
   const { port } = server.address() as AddressInfo;
@@ -134,6 +143,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
         server.closeAllConnections();
         await runner.close();
         await closed;
+        unlock();
       })();
       return closing;
     },
