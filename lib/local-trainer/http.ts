@@ -13,8 +13,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new ApiError(413, `Request body exceeds ${limit} bytes`, { code: 'request_too_large' }));
-        req.destroy();
+        // Stop reading; the 413 goes out with `connection: close`, which ends the upload.
+        req.pause();
+        req.removeAllListeners('data');
+        reject(new ApiError(413, `Request body exceeds ${limit} bytes`, { code: 'request_too_large', headers: { connection: 'close' } }));
         return;
       }
       chunks.push(c);

@@ -152,7 +152,12 @@ export class JobRunner {
       modelName: rec.modelName,
       baseModel: job.model,
     };
-    const worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: input });
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: input });
+    } catch (e) {
+      return this.fail(rec, 'training_failed', `Could not start the training worker: ${(e as Error).message}`, null);
+    }
     const run: Running = { id: job.id, worker, startedAt: Date.now(), totalSteps: 0 };
     this.current = run;
     job.status = 'running';
@@ -253,6 +258,11 @@ export class JobRunner {
     const csv = resultCsv(rec.metrics);
     const id = newFileId();
     await this.store.addFile({ file: { id, object: 'file', bytes: Buffer.byteLength(csv), created_at: nowSeconds(), filename: 'step_metrics.csv', purpose: 'fine-tune-results', status: 'processed' }, seq: this.store.nextSeq() }, csv);
+    // The job stays `running` until here: a cancel that landed during the write wins.
+    if (rec.job.status !== 'running') {
+      this.store.deleteFile(id);
+      return;
+    }
     const tokens = this.store.getFile(job.training_file)?.stats?.tokens ?? 0;
     job.result_files = [id];
     job.trained_tokens = tokens * (job.hyperparameters.n_epochs as number);
