@@ -9,8 +9,17 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'local-trainer-'));
 }
 
+/** A trainer on a free port with its own data dir, which `close()` removes. */
 export async function startTestTrainer(opts: LocalTrainerOptions = {}): Promise<LocalTrainer> {
-  return startLocalTrainer({ port: 0, dataDir: tempDataDir(), apiKey: 'sk-test-key', ...opts });
+  const dataDir = tempDataDir();
+  const t = await startLocalTrainer({ port: 0, dataDir, apiKey: 'sk-test-key', ...opts });
+  return {
+    ...t,
+    close: async () => {
+      await t.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function clientFor(t: LocalTrainer, opts: { maxRetries?: number; apiKey?: string; timeout?: number } = {}): OpenAI {
