@@ -27,12 +27,14 @@ describe('weights file', () => {
     model.weights[5 * 3 + 1] = 0.5;
     model.weights[(DIM - 1) * 3 + 2] = -1.25;
     model.bias.set([0.1, 0.2, -0.3]);
-    const file = path.join(tempDataDir(), 'w.bin');
+    const dir = tempDataDir();
+    const file = path.join(dir, 'w.bin');
     saveWeights(model, file);
     expect(fs.statSync(file).size).toBe(16 + 12 + 8 + 24);
     const back = loadWeights(['A', 'B', 'C'], file);
     expect(back.weights).toEqual(model.weights);
     expect(back.bias).toEqual(model.bias);
     expect(Array.from(predictProba(back, 'hello'))).toEqual(Array.from(predictProba(model, 'hello')));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
