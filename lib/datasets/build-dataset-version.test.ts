@@ -365,7 +365,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('a search that matches nothing', async () => {
-    await expectInputError({ name: 'fresh', params: params({ search: 'zeppelin' }) }, 'search', /the selection is empty: there are no labeled turns of conversations matching "zeppelin"/);
+    await expectInputError({ name: 'fresh', params: params({ search: 'zeppelin' }) }, 'search', /the selection is empty: there are no labeled turns in conversations matching "zeppelin"/);
   });
 
   it('a reviewer gets a 403 and nothing changes', async () => {
@@ -398,13 +398,10 @@ describe('bad input: an empty selection', () => {
     expect(await snapshotDatabase()).toEqual(before);
   });
 
-  // BUG: create-dataset-version.ts builds the message as `there are no ${describeSelection(params)} yet`,
-  // and describeSelection() returns "every labeled turn" without a search, so the form shows
-  // "the selection is empty: there are no every labeled turn yet".
-  it.fails('the empty-selection message reads as English without a search', async () => {
+  it('the empty-selection message reads as English without a search', async () => {
     const err = (await createDatasetVersion(mlLead, { name: 'fresh', params: params() }).catch((e: unknown) => e)) as DatasetInputError;
     expect(err.issues[0].field).toBe('selection');
-    expect(err.issues[0].message).not.toMatch(/no every/);
+    expect(err.issues[0].message).toBe('the selection is empty: there are no labeled turns yet');
   });
 });
 
@@ -433,16 +430,12 @@ describe('a build that ends with zero examples', () => {
     expect(await db().datasetSplitAssignment.count()).toBe(0);
   });
 
-  // BUG: the message says "(see the exclusions)", but a failed build stores no exclusions
-  // (dataset_versions.exclusions stays NULL) and the version page shows exclusions only for
-  // ready versions, so nothing tells the ML lead the turns were left out for having no
-  // candidate message before them.
-  it.fails('records the exclusions its error message points to', async () => {
+  // The failed version stores no exclusions, so its message must say why by itself.
+  it('says in its message why every turn was left out', async () => {
     const created = await createDatasetVersion(mlLead, { name: 'openers', params: params() });
     await buildDatasetVersion(created.versionId).catch(() => {});
     const v = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
-    expect(v.error).toMatch(/see the exclusions/);
-    expect(v.exclusions).toMatchObject({ labeledTurns: 3, withoutCandidate: 3 });
+    expect(v.error).toBe('No examples: all 3 labeled turns were left out: 3 had no candidate message before them.');
   });
 });
 
@@ -485,22 +478,13 @@ describe('a build that throws', () => {
     expect(await db().datasetExample.count({ where: { versionId: created.versionId } })).toBe(0);
   });
 
-  // BUG: any exception thrown while pass 2 streams examples leaves buildDatasetVersion()
-  // hanging forever. The COPY into dataset_examples is open on the writer connection
-  // (build-dataset-version.ts, `const out = writer.query(copyFrom('COPY dataset_examples ...'))`);
-  // the catch block runs `await writer.query('ROLLBACK')`, which pg queues behind that COPY,
-  // and the COPY is never ended, so the promise never settles: the version stays "building",
-  // the error is never recorded, and the writer keeps its transaction and locks open (a
-  // pg-boss job never completes). Here the exception comes from the onProgress callback at
-  // "Writing examples"; with the committed tokens.ts an SMS containing "<|endoftext|>" did the
-  // same. Expected: status "failed" and a rejected promise, as for an error in pass 1 above.
-  // Kept last in the file: the hung connection is only released when this worker exits.
-  it.fails('an error while the examples are written fails the version promptly too', async () => {
+  // An exception while pass 2 streams examples must not leave the ROLLBACK queued behind the
+  // open COPY (it would hang forever): the build drops the writer connection instead.
+  it('an error while the examples are written fails the version promptly too', async () => {
     const created = await createDatasetVersion(mlLead, { name: 'throws-late', params: params() });
     const res = await buildWithin(created.versionId, 2_000, (phase) => {
       if (phase === 'Writing examples') throw new Error('progress sink is gone');
     });
-    // Today: { outcome: 'still running after 2000 ms', status: 'building', error: null }.
     expect(res).toEqual({ outcome: 'failed: progress sink is gone', status: 'failed', error: 'Build failed: progress sink is gone' });
   });
 });

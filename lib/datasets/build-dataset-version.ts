@@ -15,7 +15,7 @@ import { copyRow } from '../imports/copy-text';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SplitHasher } from './content-hash';
 import { exampleLineWriter } from './example-line';
-import { emptyTally, resolveTurnLabel, tallyOutcome, type PolicyTally, type TurnLabel } from './label-policy';
+import { emptyTally, EXCLUSION_REASONS, resolveTurnLabel, tallyOutcome, type ExclusionReason, type PolicyTally, type TurnLabel } from './label-policy';
 import { datasetParamsSchema, formatPolicy, SPLITS, type DatasetParams, type LabelPolicy, type SplitName } from './params';
 import { checkJsonlLine, emptyFormatErrors, missingRoleWarnings } from './cookbook-checks';
 import { runPreflight, type ExampleStats } from './preflight';
@@ -25,6 +25,12 @@ import { chatFramingTokens, countTokens } from './tokens';
 import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
 
 export type BuildProgress = (phase: string, done: number, total: number) => void;
+
+// BUILD_DEBUG=1 prints how long each step took (for benchmarking the build).
+const debugStart = performance.now();
+const debug = (step: string) => {
+  if (process.env.BUILD_DEBUG) process.stderr.write(`[build] ${((performance.now() - debugStart) / 1000).toFixed(2)}s ${step}\n`);
+};
 
 export class DatasetBuildError extends Error {
   constructor(message: string) {
@@ -172,6 +178,8 @@ export async function buildDatasetVersion(
   const reader = new pg.Client({ connectionString });
   const writer = new pg.Client({ connectionString });
   await Promise.all([reader.connect(), writer.connect()]);
+  writer.on('error', () => {}); // a connection dropped on purpose (see catch) must not crash the process
+  let copyInProgress: ReturnType<typeof copyFrom> | null = null;
   try {
     const version = await db().datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
     if (!version) throw new DatasetBuildError(`dataset version ${versionId} does not exist`);
@@ -184,12 +192,19 @@ export async function buildDatasetVersion(
     await writer.query('BEGIN');
     await writer.query('DELETE FROM dataset_examples WHERE version_id = $1', [versionId]);
 
+    debug('start pass 1');
     // ---- pass 1: resolve labels, assign splits ----
     const pass = await resolveTurns(reader, params, progress);
     if (pass.turnIds.length === 0) {
-      const why = pass.labeledTurns === 0 ? 'the selection has no labeled turns' : `all ${pass.labeledTurns} labeled turns were left out (see the exclusions)`;
+      const chosen = pass.tallies.find((t) => t.policy === formatPolicy(params.policy))!;
+      const reasons = [
+        pass.withoutCandidate ? `${pass.withoutCandidate} had no candidate message before them` : '',
+        ...Object.entries(chosen.excluded).filter(([, n]) => n > 0).map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
+      ].filter(Boolean);
+      const why = pass.labeledTurns === 0 ? 'the selection has no labeled turns' : `all ${pass.labeledTurns} labeled turns were left out: ${reasons.join('; ')}`;
       throw new DatasetBuildError(`No examples: ${why}.`);
     }
+    debug('pass 1 done');
     const existingRows = (
       await writer.query<{ conversation_id: number; split: SplitName }>(
         'SELECT conversation_id, split::text AS split FROM dataset_split_assignments WHERE dataset_id = $1',
@@ -214,6 +229,7 @@ export async function buildDatasetVersion(
     );
     const splitOf = (id: number) => fresh.get(id) ?? existing.get(id)!.split;
 
+    debug('splits assigned');
     await reader.query(`CREATE TEMP TABLE build_turns (message_id int PRIMARY KEY, label "LabelValue") ON COMMIT DROP`);
     await copyInto(reader, 'COPY build_turns FROM STDIN', mapRows(pass.turnIds.keys(), (i) => `${pass.turnIds[i]}\t${pass.turnLabels[i]}\n`));
     await reader.query(`CREATE TEMP TABLE build_convs (conversation_id int, external_id text, split "DatasetSplit", key text) ON COMMIT DROP`);
@@ -224,6 +240,7 @@ export async function buildDatasetVersion(
     );
     await reader.query('CREATE INDEX ON build_convs (split, key, conversation_id)');
     await reader.query('ANALYZE build_turns; ANALYZE build_convs');
+    debug('temp tables ready');
     const turnsTotal = pass.turnIds.length;
     pass.turnIds = [];
     pass.turnLabels = [];
@@ -234,19 +251,26 @@ export async function buildDatasetVersion(
     const stats = new ExampleStatsCollector(params.instructions);
     const ordinal: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
     const counts = Object.fromEntries(SPLITS.map((s) => [s, Object.fromEntries(LABEL_VALUES.map((l) => [l, 0]))])) as BuildResult['counts'];
-    const out = writer.query(
+    const out = (copyInProgress = writer.query(
       copyFrom(
         'COPY dataset_examples (version_id, split, ordinal, conversation_id, external_id, message_id, position, label, tokens, user_content) FROM STDIN',
       ),
-    );
+    ));
     const outDone = new Promise<void>((resolve, reject) => {
       out.on('finish', resolve);
       out.on('error', reject);
     });
+    outDone.catch(() => {}); // awaited below; on an early error it is abandoned with the connection
 
     type Row = { conversation_id: number; external_id: string; split: SplitName; id: number; position: number; sender: 'recruiter' | 'candidate'; text: string; sent_at: Date | null; label: LabelValueName | null };
     let current: Row[] = [];
     let written = 0;
+    let copyBuffer = '';
+    const flushCopy = async () => {
+      const ok = out.write(copyBuffer);
+      copyBuffer = '';
+      if (!ok) await once(out, 'drain');
+    };
     const flushConversation = async () => {
       if (current.length === 0) return;
       const messages: TranscriptMessage[] = current.map((r) => ({ sender: r.sender, text: r.text, sentAt: r.sent_at }));
@@ -274,12 +298,11 @@ export async function buildDatasetVersion(
         stats.checkLine(line);
         hasher.add(split, line);
         counts[split][row.label]++;
-        const ok = out.write(
-          copyRow([versionId, split, ++ordinal[split], conversation_id, external_id, row.id, row.position, row.label, tokens, user]),
-        );
+        copyBuffer += copyRow([versionId, split, ++ordinal[split], conversation_id, external_id, row.id, row.position, row.label, tokens, user]);
         written++;
-        if (!ok) await once(out, 'drain');
       }
+      // One socket write per ~256 KB instead of one per row.
+      if (copyBuffer.length >= 1 << 18) await flushCopy();
       progress('Writing examples', written, turnsTotal);
       current = [];
     };
@@ -298,10 +321,14 @@ export async function buildDatasetVersion(
       current.push(r);
     }
     await flushConversation();
+    await flushCopy();
+    debug('pass 2 rows streamed');
     out.end();
     await outDone;
+    copyInProgress = null;
     await reader.query('COMMIT');
 
+    debug('examples copied');
     // ---- checks ----
     progress('Checking', 0, 1);
     const duplicates = (
@@ -314,6 +341,7 @@ export async function buildDatasetVersion(
         [versionId],
       )
     ).rows[0];
+    debug('duplicates checked');
     const { files, contentHash } = hasher.digest();
     const exampleStats = stats.finish();
     const { report: checks, tokens: tokenSummary } = runPreflight({
@@ -344,12 +372,19 @@ export async function buildDatasetVersion(
        WHERE id = $1`,
       [versionId, written, contentHash, JSON.stringify(files), JSON.stringify(counts), JSON.stringify(exclusions), JSON.stringify(checks), JSON.stringify(tokenSummary)],
     );
+    debug('version updated');
     await writer.query('COMMIT');
     await progress.flush();
     return { versionId, exampleCount: written, contentHash, counts };
   } catch (e) {
     await reader.query('ROLLBACK').catch(() => {});
-    await writer.query('ROLLBACK').catch(() => {});
+    if (copyInProgress) {
+      // A ROLLBACK would queue behind the unfinished COPY forever: drop the connection
+      // instead, and PostgreSQL rolls the transaction back itself.
+      (writer as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    } else {
+      await writer.query('ROLLBACK').catch(() => {});
+    }
     await progress.flush();
     const message = e instanceof DatasetBuildError ? e.message : `Build failed: ${e instanceof Error ? e.message : String(e)}`;
     await db()

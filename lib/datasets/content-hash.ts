@@ -26,6 +26,13 @@ export class SplitHasher {
     this.bytes[split] += Buffer.byteLength(line);
   }
 
+  /** Several whole lines at once, already encoded (the hash is the same as line by line). */
+  addBytes(split: SplitName, bytes: Buffer, lines: number): void {
+    this.hashes[split].update(bytes);
+    this.lines[split] += lines;
+    this.bytes[split] += bytes.length;
+  }
+
   digest(): { files: Record<SplitName, FileDigest>; contentHash: string } {
     const files = {} as Record<SplitName, FileDigest>;
     for (const s of SPLITS) files[s] = { lines: this.lines[s], bytes: this.bytes[s], sha256: this.hashes[s].digest('hex') };

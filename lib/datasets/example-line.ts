@@ -7,8 +7,14 @@ export interface ExampleLineWriter {
 }
 
 export function exampleLineWriter(instructions: string): ExampleLineWriter {
+  const write = jsonExampleLineWriter(instructions);
+  return (userContent, label) => write(JSON.stringify(userContent), label);
+}
+
+/** The same line from user content already serialised as a JSON string literal. */
+export function jsonExampleLineWriter(instructions: string): ExampleLineWriter {
   const prefix = `{"messages":[{"role":"system","content":${JSON.stringify(instructions)}},{"role":"user","content":`;
-  return (userContent, label) => `${prefix}${JSON.stringify(userContent)}},{"role":"assistant","content":"${label}"}]}\n`;
+  return (userContentJson, label) => `${prefix}${userContentJson}},{"role":"assistant","content":"${label}"}]}\n`;
 }
 
 /** The same example as chat messages (for inference: no assistant message). */

@@ -1,51 +1,81 @@
 // Reading a built version back out as files: train.jsonl, validation.jsonl, test.jsonl and
 // manifest.json. Everything streams from a cursor in file order, so a download or an export
 // of a million examples holds one batch in memory at a time.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
+import { StringDecoder } from 'node:string_decoder';
+import { to as copyTo } from 'pg-copy-streams';
 import { db } from '../db';
 import type { LabelValueName } from '../labeling/label-values';
 import { SPLIT_FILES, SplitHasher } from './content-hash';
-import { exampleLineWriter } from './example-line';
+import { jsonExampleLineWriter } from './example-line';
 import { datasetParamsSchema, SPLITS, type SplitName } from './params';
 
 export const EXPORT_FILES = ['train.jsonl', 'validation.jsonl', 'test.jsonl', 'manifest.json'] as const;
 export type ExportFileName = (typeof EXPORT_FILES)[number];
 
-const BATCH = 5_000;
-
 export function splitOfFile(file: ExportFileName): SplitName | null {
   return SPLITS.find((s) => SPLIT_FILES[s] === file) ?? null;
 }
 
+/** One example as read back: text fields already as JSON string literals. */
+/** One example as read back: text fields already as JSON string literals. */
 interface ExampleRow {
-  ordinal: number;
-  external_id: string;
-  message_id: number;
+  ordinal: string;
   label: LabelValueName;
-  user_content?: string;
+  /** The manifest entry for this line, as JSON. */
+  entryJson: string;
+  userContentJson: string;
 }
 
+/**
+ * A split's examples in file order, in batches. PostgreSQL does the JSON encoding (to_json
+ * escapes exactly as JSON.stringify does, and the export re-checks the hash of every byte)
+ * and streams rows as CSV with a tab delimiter: JSON text never holds a raw tab, newline or
+ * \x01 (the unused quote character), so fields arrive unquoted and need no unescaping. The
+ * database process encodes while this one writes, on a second core, and memory stays at one
+ * chunk.
+ */
 async function* examplesInOrder(client: pg.Client, versionId: number, split: SplitName, withContent: boolean): AsyncGenerator<ExampleRow[]> {
-  const cursor = client.query(
-    new Cursor<ExampleRow>(
-      `SELECT ordinal, external_id, message_id, label::text AS label${withContent ? ', user_content' : ''}
-       FROM dataset_examples WHERE version_id = $1 AND split = $2 ORDER BY ordinal`,
-      [versionId, split],
+  if (!Number.isInteger(versionId) || !SPLITS.includes(split)) throw new Error('bad export request');
+  const stream = client.query(
+    copyTo(
+      `COPY (SELECT ordinal, label,
+                    '{"line":' || ordinal || ',"conversation":' || to_json(external_id)::text || ',"message_id":' || message_id || ',"label":"' || label || '"}'
+                    ${withContent ? ', to_json(user_content)::text' : ''}
+             FROM dataset_examples WHERE version_id = ${versionId} AND split = '${split}' ORDER BY ordinal)
+       TO STDOUT WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01')`,
     ),
   );
-  try {
-    for (;;) {
-      const rows = await cursor.read(BATCH);
-      if (rows.length === 0) return;
-      yield rows;
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const text = rest + decoder.write(chunk);
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline < 0) {
+      rest = text;
+      continue;
     }
-  } finally {
-    await cursor.close();
+    rest = text.slice(lastNewline + 1);
+    const rows: ExampleRow[] = [];
+    let at = 0;
+    while (at <= lastNewline) {
+      const end = text.indexOf('\n', at);
+      const t1 = text.indexOf('\t', at);
+      const t2 = text.indexOf('\t', t1 + 1);
+      const t3 = withContent ? text.indexOf('\t', t2 + 1) : end;
+      rows.push({
+        ordinal: text.slice(at, t1),
+        label: text.slice(t1 + 1, t2) as LabelValueName,
+        entryJson: text.slice(t2 + 1, t3),
+        userContentJson: withContent ? text.slice(t3 + 1, end) : '',
+      });
+      at = end + 1;
+    }
+    yield rows;
   }
 }
 
@@ -61,16 +91,17 @@ export type ReadyVersion = Awaited<ReturnType<typeof loadReadyVersion>>;
 
 /** Chunks (≈ one batch of lines each) of one split's JSONL file. */
 export async function* splitFileChunks(client: pg.Client, version: ReadyVersion, split: SplitName): AsyncGenerator<string> {
-  const write = exampleLineWriter(datasetParamsSchema.parse(version.params).instructions);
+  const write = jsonExampleLineWriter(datasetParamsSchema.parse(version.params).instructions);
   for await (const rows of examplesInOrder(client, version.id, split, true)) {
     let chunk = '';
-    for (const r of rows) chunk += write(r.user_content!, r.label);
+    for (const r of rows) chunk += write(r.userContentJson, r.label);
     yield chunk;
   }
 }
 
-/** manifest.json: parameters, counts, hashes, and where every line came from. */
-export async function* manifestChunks(client: pg.Client, version: ReadyVersion): AsyncGenerator<string> {
+// manifest.json: parameters, counts, hashes, and where every line came from. Built from
+// pieces so it can be streamed alongside the JSONL files in the same pass.
+function manifestHead(version: ReadyVersion): string {
   const head = {
     dataset: version.dataset.name,
     version: version.version,
@@ -83,22 +114,29 @@ export async function* manifestChunks(client: pg.Client, version: ReadyVersion):
     files: Object.fromEntries(SPLITS.map((s) => [SPLIT_FILES[s], (version.files as Record<string, unknown>)[s]])),
     exclusions: version.exclusions,
   };
-  const text = JSON.stringify(head, null, 2);
-  yield `${text.slice(0, -2)},\n  "lines": {`;
+  return `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "lines": {`;
+}
+const manifestSplitOpen = (index: number, split: SplitName) => `${index ? ',' : ''}\n    "${SPLIT_FILES[split]}": [`;
+const manifestEntry = (first: boolean, r: ExampleRow) => `${first ? '' : ','}\n      ${r.entryJson}`;
+const manifestSplitClose = (empty: boolean) => (empty ? ']' : '\n    ]');
+const MANIFEST_TAIL = '\n  }\n}\n';
+
+export async function* manifestChunks(client: pg.Client, version: ReadyVersion): AsyncGenerator<string> {
+  yield manifestHead(version);
   for (const [i, split] of SPLITS.entries()) {
-    yield `${i ? ',' : ''}\n    "${SPLIT_FILES[split]}": [`;
+    yield manifestSplitOpen(i, split);
     let first = true;
     for await (const rows of examplesInOrder(client, version.id, split, false)) {
       let chunk = '';
       for (const r of rows) {
-        chunk += `${first ? '' : ','}\n      {"line":${r.ordinal},"conversation":${JSON.stringify(r.external_id)},"message_id":${r.message_id},"label":"${r.label}"}`;
+        chunk += manifestEntry(first, r);
         first = false;
       }
       yield chunk;
     }
-    yield first ? ']' : '\n    ]';
+    yield manifestSplitClose(first);
   }
-  yield '\n  }\n}\n';
+  yield MANIFEST_TAIL;
 }
 
 export async function openExportClient(databaseUrl?: string): Promise<pg.Client> {
@@ -125,54 +163,84 @@ export interface ExportResult {
   rows: number;
 }
 
+class FileSink {
+  private readonly out: WriteStream;
+  constructor(readonly final: string) {
+    this.out = createWriteStream(`${final}.partial`);
+  }
+  async write(text: string | Buffer) {
+    if (text && !this.out.write(text)) await once(this.out, 'drain');
+  }
+  async close() {
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+  async commit() {
+    await rename(`${this.final}.partial`, this.final);
+  }
+  async discard() {
+    this.out.destroy();
+    await rm(`${this.final}.partial`, { force: true });
+  }
+}
+
 /**
- * Writes the four files into `outDir`. Each is written to a temporary name and renamed once
- * complete, and the JSONL files are re-hashed on the way out: a mismatch with the stored
- * hash means the snapshot was tampered with, and nothing is left under the final names.
+ * Writes the four files into `outDir` in one pass over the examples. Each file is written to
+ * a temporary name and renamed once all are complete, and the JSONL files are re-hashed on
+ * the way out: a mismatch with the stored hash means the snapshot was altered, and nothing
+ * is left under the final names.
  */
-export async function writeExportFiles(versionId: number, outDir: string, opts: { databaseUrl?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<ExportResult> {
+export async function writeExportFiles(
+  versionId: number,
+  outDir: string,
+  opts: { databaseUrl?: string; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ExportResult> {
   const version = await loadReadyVersion(versionId);
   await mkdir(outDir, { recursive: true });
   const client = await openExportClient(opts.databaseUrl);
+  const write = jsonExampleLineWriter(datasetParamsSchema.parse(version.params).instructions);
   const hasher = new SplitHasher();
-  const files = {} as Record<ExportFileName, string>;
+  const manifest = new FileSink(path.join(outDir, 'manifest.json'));
+  const sinks: FileSink[] = [manifest];
   let rows = 0;
-  const writeFile = async (name: ExportFileName, chunks: AsyncIterable<string>, onChunk?: (c: string) => void) => {
-    const final = path.join(outDir, name);
-    const temp = `${final}.partial`;
-    const out = createWriteStream(temp);
-    for await (const c of chunks) {
-      onChunk?.(c);
-      if (!out.write(c)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-    files[name] = final;
-    return { temp, final };
-  };
   try {
-    const renames = [];
-    for (const split of SPLITS) {
-      renames.push(
-        await writeFile(SPLIT_FILES[split], splitFileChunks(client, version, split), (c) => {
-          // Chunks hold whole lines; hash them line by line as the build did.
-          let start = 0;
-          for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', start)) {
-            hasher.add(split, c.slice(start, i + 1));
-            start = i + 1;
-            rows++;
-          }
-          opts.onProgress?.(rows, version.exampleCount);
-        }),
-      );
+    await manifest.write(manifestHead(version));
+    for (const [i, split] of SPLITS.entries()) {
+      const file = new FileSink(path.join(outDir, SPLIT_FILES[split]));
+      sinks.push(file);
+      await manifest.write(manifestSplitOpen(i, split));
+      let first = true;
+      for await (const batch of examplesInOrder(client, version.id, split, true)) {
+        let lines = '';
+        let entries = '';
+        for (const r of batch) {
+          lines += write(r.userContentJson, r.label);
+          entries += manifestEntry(first, r);
+          first = false;
+        }
+        rows += batch.length;
+        // Encode once; hash and write the same bytes.
+        const bytes = Buffer.from(lines);
+        hasher.addBytes(split, bytes, batch.length);
+        await file.write(bytes);
+        await manifest.write(entries);
+        opts.onProgress?.(rows, version.exampleCount);
+      }
+      await manifest.write(manifestSplitClose(first));
+      await file.close();
     }
+    await manifest.write(MANIFEST_TAIL);
+    await manifest.close();
     const { contentHash } = hasher.digest();
     if (contentHash !== version.contentHash) {
       throw new Error(`exported files hash to ${contentHash}, but ${version.dataset.name} v${version.version} was built as ${version.contentHash}`);
     }
-    renames.push(await writeFile('manifest.json', manifestChunks(client, version)));
-    for (const r of renames) await rename(r.temp, r.final);
+    for (const sink of sinks) await sink.commit();
+    const files = Object.fromEntries(sinks.map((k) => [path.basename(k.final), k.final])) as Record<ExportFileName, string>;
     return { dir: outDir, files, rows };
+  } catch (e) {
+    await Promise.all(sinks.map((k) => k.discard()));
+    throw e;
   } finally {
     await client.end().catch(() => {});
   }

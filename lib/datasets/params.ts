@@ -51,10 +51,13 @@ export const datasetParamsSchema = z.strictObject({
   split: splitRatiosSchema,
   policy: labelPolicySchema,
   // 'all' or the last N messages before the turn.
-  context: z.union([
+  context: z.union(
+    [
     z.literal('all'),
     z.number({ error: 'context must be "all" or a positive whole number' }).int('context must be a whole number').min(1, 'context must be "all" or at least 1 message').max(1000, 'context must be at most 1000 messages'),
-  ]),
+    ],
+    { error: 'context must be "all" or a positive whole number of messages' },
+  ),
   includeTurnsWithoutCandidate: z.boolean(),
   instructions: z.string().trim().min(1, 'the advisor instructions cannot be empty').max(20_000, 'the advisor instructions must be at most 20,000 characters'),
   // Optional full-text filter on conversations (same syntax as the conversations page search).

@@ -12,5 +12,5 @@ export function selectionWhere(params: Pick<DatasetParams, 'search'>, firstParam
 }
 
 export function describeSelection(params: Pick<DatasetParams, 'search'>): string {
-  return params.search ? `labeled turns of conversations matching "${params.search}"` : 'every labeled turn';
+  return params.search ? `labeled turns in conversations matching "${params.search}"` : 'labeled turns';
 }

@@ -1,17 +1,42 @@
 // Token counts with o200k_base (the gpt-4o / gpt-4.1 family encoding), counted the way the
 // OpenAI cookbook does (reference §1.4): 3 per message + the role + the content, +3 per example.
+//
+// Speed: tiktoken first splits text with a regex into pieces and encodes each piece on its
+// own, so a text's count is the sum of its pieces' counts. Pieces (words, punctuation runs)
+// repeat endlessly in SMS threads, so their counts are cached: a million examples count in
+// seconds instead of minutes, and the result is the same number js-tiktoken gives.
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 
 let encoder: Tiktoken | null = null;
+const PIECE = new RegExp(o200kBase.pat_str, 'gu');
+const pieceCounts = new Map<string, number>();
+const MAX_CACHED_PIECES = 500_000;
 
 function enc(): Tiktoken {
   encoder ??= new Tiktoken(o200kBase);
   return encoder;
 }
 
+/** Tokens of `text` as plain text (special-token strings such as <|endoftext|> count as text). */
 export function countTokens(text: string): number {
-  return enc().encode(text).length;
+  let n = 0;
+  for (const m of text.matchAll(PIECE)) {
+    const piece = m[0];
+    let c = pieceCounts.get(piece);
+    if (c === undefined) {
+      c = enc().encode(piece, [], []).length;
+      if (pieceCounts.size >= MAX_CACHED_PIECES) pieceCounts.clear();
+      pieceCounts.set(piece, c);
+    }
+    n += c;
+  }
+  return n;
+}
+
+/** js-tiktoken's own count, uncached (tests compare the two). */
+export function countTokensUncached(text: string): number {
+  return enc().encode(text, [], []).length;
 }
 
 const PER_MESSAGE = 3;

@@ -36,7 +36,7 @@ function gapLabel(prev: Date | null | undefined, at: Date | null): string {
 /** The line for messages[i] (with its trailing newline); depends only on i and i-1. */
 export function transcriptLine(messages: readonly TranscriptMessage[], i: number): string {
   const m = messages[i];
-  const text = m.text.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const text = m.text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
   return `[${gapLabel(i === 0 ? undefined : messages[i - 1].sentAt, m.sentAt)}] ${SENDER[m.sender]}: ${text}\n`;
 }
 

@@ -2,7 +2,6 @@
 // from (JSONL line, or index in the JSON document's "conversations" array). Files of any
 // size pass through in constant memory.
 import fs from 'node:fs';
-import readline from 'node:readline';
 import chain from 'stream-chain';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
@@ -30,11 +29,28 @@ export async function detectFormat(file: string): Promise<FileFormat> {
   }
 }
 
+/**
+ * Lines of a file split on \n only (a trailing \r is trimmed later). readline would also
+ * split on U+2028 / U+2029, which JSON.stringify leaves unescaped inside strings.
+ */
+async function* fileLines(file: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+      yield text.slice(start, i);
+      start = i + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest) yield rest;
+}
+
 export async function* readJsonl(file: string): AsyncGenerator<RawItem> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   let index = 0;
-  for await (const text of rl) {
+  for await (const text of fileLines(file)) {
     line += 1;
     const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
     if (!trimmed) continue;
