@@ -1,11 +1,12 @@
 // npm run bench:export — a benchmark, not a test. On a scratch PostgreSQL it makes
 // BENCH_TURNS (default 1M) labeled recruiter turns (200k conversations × 10 messages, every
 // recruiter turn labeled), then measures, each beside `COPY (SELECT …) TO STDOUT` of the
-// same rows in the same run:
+// same rows written to a file in the same run:
 //   1. building a dataset version (labels → frozen examples, splits, checks), and
 //   2. exporting it (train/validation/test.jsonl + manifest.json, streamed from a cursor),
 // with the process's peak RSS growth during each.
 import fs from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -40,15 +41,21 @@ async function withRss<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: n
   }
 }
 
-async function copyOut(client: pg.Client, sql: string): Promise<{ rows: number; bytes: number; seconds: number }> {
+/** The baseline: COPY … TO STDOUT written to a file, as `psql -c "\\copy (…) to file"` would. */
+async function copyOut(client: pg.Client, sql: string, file: string): Promise<{ rows: number; bytes: number; seconds: number }> {
   const t = performance.now();
   const stream = client.query(copyTo(sql));
+  const out = fs.createWriteStream(file);
   let bytes = 0;
   let rows = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) rows++;
+    if (!out.write(chunk)) await once(out, 'drain');
   }
+  out.end();
+  await once(out, 'finish');
+  fs.rmSync(file);
   return { rows, bytes, seconds: (performance.now() - t) / 1000 };
 }
 
@@ -101,6 +108,7 @@ try {
            FROM conversations c JOIN messages m ON m.conversation_id = c.id
            LEFT JOIN labels l ON l.message_id = m.id
            WHERE c.labeled_turns > 0 ORDER BY m.conversation_id, m.position) TO STDOUT`,
+    path.join(tmp, 'baseline-turns.copy'),
   );
   log('building a dataset version (include turns without a candidate, so every labeled turn is an example)…');
   let lastLog = 0;
@@ -121,6 +129,7 @@ try {
     client,
     `COPY (SELECT split, ordinal, external_id, message_id, label, user_content FROM dataset_examples
            WHERE version_id = ${created.versionId} ORDER BY split, ordinal) TO STDOUT`,
+    path.join(tmp, 'baseline-examples.copy'),
   );
   log('exporting the files…');
   const out = path.join(tmp, 'export');
