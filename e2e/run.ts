@@ -41,11 +41,21 @@ try {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   buildIfStale();
   const port = await freePort();
-  // The background worker, as `npm start` runs it: dataset builds and other jobs.
-  const worker = spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'lib/cli/worker.ts'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: url },
-  });
+  // The bundled local trainer and the background worker, as `npm start` runs them.
+  const trainerPort = await freePort();
+  const services = {
+    DATABASE_URL: url,
+    TRAINER_URL: `http://127.0.0.1:${trainerPort}`,
+    TRAINER_PORT: String(trainerPort),
+    TRAINER_API_KEY: 'e2e-trainer-key',
+    TRAINER_DATA_DIR: path.join(tmp, 'trainer'),
+  };
+  Object.assign(process.env, services);
+  const tsx = path.join('node_modules', 'tsx', 'dist', 'cli.mjs');
+  const trainer = spawn(process.execPath, [tsx, 'lib/local-trainer/cli.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  const worker = spawn(process.execPath, [tsx, 'lib/cli/worker.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  // Tests that kill and restart the worker find it here.
+  process.env.E2E_WORKER_PID = String(worker.pid);
   const r = spawnSync(
     process.execPath,
     [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
@@ -63,8 +73,10 @@ try {
   );
   status = r.status ?? 1;
   // Let the worker close its connections before the database goes away.
-  worker.kill('SIGTERM');
-  await Promise.race([once(worker, 'exit'), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  for (const child of [worker, trainer]) {
+    child.kill('SIGTERM');
+    await Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  }
 } finally {
   await embedded?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

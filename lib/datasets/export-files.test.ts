@@ -61,9 +61,9 @@ function readExport(dir: string) {
   return { raw, lines, manifest };
 }
 
-async function collect(chunks: AsyncIterable<string>): Promise<string> {
+async function collect(chunks: AsyncIterable<string | Buffer>): Promise<string> {
   let out = '';
-  for await (const c of chunks) out += c;
+  for await (const c of chunks) out += c.toString();
   return out;
 }
 

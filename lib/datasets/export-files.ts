@@ -1,15 +1,14 @@
 // Reading a built version back out as files: train.jsonl, validation.jsonl, test.jsonl and
-// manifest.json. Everything streams from a cursor in file order, so a download or an export
-// of a million examples holds one batch in memory at a time.
+// manifest.json. Everything streams from COPY in file order, so a download or an export of a
+// million examples holds one chunk in memory at a time.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import pg from 'pg';
-import { StringDecoder } from 'node:string_decoder';
 import { to as copyTo } from 'pg-copy-streams';
 import { db } from '../db';
-import type { LabelValueName } from '../labeling/label-values';
+import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SPLIT_FILES, SplitHasher } from './content-hash';
 import { jsonExampleLineWriter } from './example-line';
 import { datasetParamsSchema, SPLITS, type SplitName } from './params';
@@ -21,61 +20,78 @@ export function splitOfFile(file: ExportFileName): SplitName | null {
   return SPLITS.find((s) => SPLIT_FILES[s] === file) ?? null;
 }
 
-/** One example as read back: text fields already as JSON string literals. */
-/** One example as read back: text fields already as JSON string literals. */
-interface ExampleRow {
-  ordinal: string;
-  label: LabelValueName;
-  /** The manifest entry for this line, as JSON. */
-  entryJson: string;
-  userContentJson: string;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const ENTRY_FIRST = Buffer.from('\n      ');
+const ENTRY_NEXT = Buffer.from(',\n      ');
+
+/** A batch of consecutive examples, already as the bytes of the output files. */
+interface ExampleBatch {
+  /** JSONL lines (empty when only the manifest was asked for). */
+  lines: Buffer;
+  /** Manifest entries, each with its leading separator. */
+  entries: Buffer;
+  count: number;
+}
+
+/** Bytes before and after the user content of a line, per label. */
+function lineFrame(instructions: string) {
+  const [before, after] = jsonExampleLineWriter(instructions)('\u0000', 'END').split('\u0000');
+  const suffix = (label: LabelValueName) => Buffer.from(after.replace('"END"', `"${label}"`));
+  return { prefix: Buffer.from(before), suffixes: new Map(LABEL_VALUES.map((l) => [l, suffix(l)])) };
 }
 
 /**
- * A split's examples in file order, in batches. PostgreSQL does the JSON encoding (to_json
- * escapes exactly as JSON.stringify does, and the export re-checks the hash of every byte)
- * and streams rows as CSV with a tab delimiter: JSON text never holds a raw tab, newline or
- * \x01 (the unused quote character), so fields arrive unquoted and need no unescaping. The
- * database process encodes while this one writes, on a second core, and memory stays at one
- * chunk.
+ * A split's examples in file order, as output bytes. PostgreSQL does the JSON encoding
+ * (to_json escapes exactly as JSON.stringify does, and the export re-checks the hash of every
+ * byte) and streams rows as CSV with a tab delimiter: JSON text never holds a raw tab,
+ * newline or \x01 (the unused quote character), so fields arrive unquoted and are copied into
+ * the output as bytes, never decoded. The database encodes while this process writes, on a
+ * second core, and memory stays at one chunk.
  */
-async function* examplesInOrder(client: pg.Client, versionId: number, split: SplitName, withContent: boolean): AsyncGenerator<ExampleRow[]> {
+async function* exampleBatches(
+  client: pg.Client,
+  versionId: number,
+  split: SplitName,
+  frame: ReturnType<typeof lineFrame> | null,
+): AsyncGenerator<ExampleBatch> {
   if (!Number.isInteger(versionId) || !SPLITS.includes(split)) throw new Error('bad export request');
   const stream = client.query(
     copyTo(
-      `COPY (SELECT ordinal, label,
+      `COPY (SELECT label,
                     '{"line":' || ordinal || ',"conversation":' || to_json(external_id)::text || ',"message_id":' || message_id || ',"label":"' || label || '"}'
-                    ${withContent ? ', to_json(user_content)::text' : ''}
+                    ${frame ? ', to_json(user_content)::text' : ''}
              FROM dataset_examples WHERE version_id = ${versionId} AND split = '${split}' ORDER BY ordinal)
        TO STDOUT WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01')`,
     ),
   );
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let rest: Buffer = Buffer.alloc(0);
+  let first = true;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
-    const lastNewline = text.lastIndexOf('\n');
-    if (lastNewline < 0) {
-      rest = text;
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const last = buf.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      rest = buf;
       continue;
     }
-    rest = text.slice(lastNewline + 1);
-    const rows: ExampleRow[] = [];
-    let at = 0;
-    while (at <= lastNewline) {
-      const end = text.indexOf('\n', at);
-      const t1 = text.indexOf('\t', at);
-      const t2 = text.indexOf('\t', t1 + 1);
-      const t3 = withContent ? text.indexOf('\t', t2 + 1) : end;
-      rows.push({
-        ordinal: text.slice(at, t1),
-        label: text.slice(t1 + 1, t2) as LabelValueName,
-        entryJson: text.slice(t2 + 1, t3),
-        userContentJson: withContent ? text.slice(t3 + 1, end) : '',
-      });
+    rest = buf.subarray(last + 1);
+    const lines: Buffer[] = [];
+    const entries: Buffer[] = [];
+    let count = 0;
+    for (let at = 0; at <= last; ) {
+      const end = buf.indexOf(NEWLINE, at);
+      const t1 = buf.indexOf(TAB, at);
+      const t2 = frame ? buf.indexOf(TAB, t1 + 1) : end;
+      entries.push(first ? ENTRY_FIRST : ENTRY_NEXT, buf.subarray(t1 + 1, t2));
+      first = false;
+      if (frame) {
+        const label = buf.toString('latin1', at, t1) as LabelValueName;
+        lines.push(frame.prefix, buf.subarray(t2 + 1, end), frame.suffixes.get(label)!);
+      }
+      count++;
       at = end + 1;
     }
-    yield rows;
+    yield { lines: Buffer.concat(lines), entries: Buffer.concat(entries), count };
   }
 }
 
@@ -90,13 +106,9 @@ async function loadReadyVersion(versionId: number) {
 export type ReadyVersion = Awaited<ReturnType<typeof loadReadyVersion>>;
 
 /** Chunks (≈ one batch of lines each) of one split's JSONL file. */
-export async function* splitFileChunks(client: pg.Client, version: ReadyVersion, split: SplitName): AsyncGenerator<string> {
-  const write = jsonExampleLineWriter(datasetParamsSchema.parse(version.params).instructions);
-  for await (const rows of examplesInOrder(client, version.id, split, true)) {
-    let chunk = '';
-    for (const r of rows) chunk += write(r.userContentJson, r.label);
-    yield chunk;
-  }
+export async function* splitFileChunks(client: pg.Client, version: ReadyVersion, split: SplitName): AsyncGenerator<Buffer> {
+  const frame = lineFrame(datasetParamsSchema.parse(version.params).instructions);
+  for await (const batch of exampleBatches(client, version.id, split, frame)) yield batch.lines;
 }
 
 // manifest.json: parameters, counts, hashes, and where every line came from. Built from
@@ -117,26 +129,21 @@ function manifestHead(version: ReadyVersion): string {
   return `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "lines": {`;
 }
 const manifestSplitOpen = (index: number, split: SplitName) => `${index ? ',' : ''}\n    "${SPLIT_FILES[split]}": [`;
-const manifestEntry = (first: boolean, r: ExampleRow) => `${first ? '' : ','}\n      ${r.entryJson}`;
 const manifestSplitClose = (empty: boolean) => (empty ? ']' : '\n    ]');
 const MANIFEST_TAIL = '\n  }\n}\n';
 
-export async function* manifestChunks(client: pg.Client, version: ReadyVersion): AsyncGenerator<string> {
-  yield manifestHead(version);
+export async function* manifestChunks(client: pg.Client, version: ReadyVersion): AsyncGenerator<Buffer> {
+  yield Buffer.from(manifestHead(version));
   for (const [i, split] of SPLITS.entries()) {
-    yield manifestSplitOpen(i, split);
-    let first = true;
-    for await (const rows of examplesInOrder(client, version.id, split, false)) {
-      let chunk = '';
-      for (const r of rows) {
-        chunk += manifestEntry(first, r);
-        first = false;
-      }
-      yield chunk;
+    yield Buffer.from(manifestSplitOpen(i, split));
+    let empty = true;
+    for await (const batch of exampleBatches(client, version.id, split, null)) {
+      empty = false;
+      yield batch.entries;
     }
-    yield manifestSplitClose(first);
+    yield Buffer.from(manifestSplitClose(empty));
   }
-  yield MANIFEST_TAIL;
+  yield Buffer.from(MANIFEST_TAIL);
 }
 
 export async function openExportClient(databaseUrl?: string): Promise<pg.Client> {
@@ -146,7 +153,7 @@ export async function openExportClient(databaseUrl?: string): Promise<pg.Client>
 }
 
 /** Chunks of any export file of a ready version, on its own connection (closed at the end). */
-export async function* exportFileChunks(versionId: number, file: ExportFileName): AsyncGenerator<string> {
+export async function* exportFileChunks(versionId: number, file: ExportFileName): AsyncGenerator<Buffer> {
   const version = await loadReadyVersion(versionId);
   const client = await openExportClient();
   try {
@@ -198,7 +205,7 @@ export async function writeExportFiles(
   const version = await loadReadyVersion(versionId);
   await mkdir(outDir, { recursive: true });
   const client = await openExportClient(opts.databaseUrl);
-  const write = jsonExampleLineWriter(datasetParamsSchema.parse(version.params).instructions);
+  const frame = lineFrame(datasetParamsSchema.parse(version.params).instructions);
   const hasher = new SplitHasher();
   const manifest = new FileSink(path.join(outDir, 'manifest.json'));
   const sinks: FileSink[] = [manifest];
@@ -209,24 +216,16 @@ export async function writeExportFiles(
       const file = new FileSink(path.join(outDir, SPLIT_FILES[split]));
       sinks.push(file);
       await manifest.write(manifestSplitOpen(i, split));
-      let first = true;
-      for await (const batch of examplesInOrder(client, version.id, split, true)) {
-        let lines = '';
-        let entries = '';
-        for (const r of batch) {
-          lines += write(r.userContentJson, r.label);
-          entries += manifestEntry(first, r);
-          first = false;
-        }
-        rows += batch.length;
-        // Encode once; hash and write the same bytes.
-        const bytes = Buffer.from(lines);
-        hasher.addBytes(split, bytes, batch.length);
-        await file.write(bytes);
-        await manifest.write(entries);
+      let empty = true;
+      for await (const batch of exampleBatches(client, version.id, split, frame)) {
+        empty = false;
+        hasher.addBytes(split, batch.lines, batch.count);
+        rows += batch.count;
+        await file.write(batch.lines);
+        await manifest.write(batch.entries);
         opts.onProgress?.(rows, version.exampleCount);
       }
-      await manifest.write(manifestSplitClose(first));
+      await manifest.write(manifestSplitClose(empty));
       await file.close();
     }
     await manifest.write(MANIFEST_TAIL);

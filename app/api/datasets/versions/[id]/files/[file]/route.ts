@@ -20,13 +20,12 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
   const v = await db().datasetVersion.findUniqueOrThrow({ where: { id: Number(id) }, select: { version: true, dataset: { select: { name: true } } } });
 
   const chunks = exportFileChunks(Number(id), file as ExportFileName);
-  const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await chunks.next();
         if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        else controller.enqueue(next.value);
       } catch (e) {
         controller.error(e);
       }
