@@ -19,10 +19,21 @@ export async function AppHeader() {
             <Link href="/datasets" className="hover:text-indigo-700">
               Datasets
             </Link>
+            <Link href="/fine-tunes" className="hover:text-indigo-700">
+              Fine-tunes
+            </Link>
+            <Link href="/models" className="hover:text-indigo-700">
+              Models
+            </Link>
             {actor.role === 'admin' && (
-              <Link href="/admin/users" className="hover:text-indigo-700">
-                Users
-              </Link>
+              <>
+                <Link href="/admin/users" className="hover:text-indigo-700">
+                  Users
+                </Link>
+                <Link href="/admin/providers" className="hover:text-indigo-700">
+                  Providers
+                </Link>
+              </>
             )}
           </nav>
         )}

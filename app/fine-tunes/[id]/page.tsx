@@ -1,0 +1,66 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
+import { formatDateTime } from '@/components/ui/format-time';
+import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
+
+export const metadata: Metadata = { title: 'Fine-tune' };
+
+export default async function FineTunePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await actorOrSignIn(`/fine-tunes/${id}`);
+  if (!/^\d{1,9}$/.test(id)) notFound();
+  const run = await getFineTune(actor, Number(id));
+  if (!run) notFound();
+  const requested = run.hyperparameters.requested as Record<string, unknown>;
+  const cost = run.estimatedCost as { nEpochs: number; chargedTokens: number; usd: number | null } | null;
+  const initial: LiveState = JSON.parse(
+    JSON.stringify({
+      status: run.status,
+      terminal: run.terminal,
+      fineTunedModel: run.fineTunedModel,
+      error: run.error,
+      trainedTokens: run.trainedTokens,
+      resolvedHyperparameters: run.hyperparameters.resolved,
+      cancelRequested: run.cancelRequested,
+      durationSeconds: run.durationSeconds,
+      events: run.events,
+      lastEventId: run.events.at(-1)?.id ?? null,
+      metrics: run.metrics,
+    }),
+  );
+  return (
+    <div className="space-y-4">
+      <Link href="/fine-tunes" className="text-sm text-indigo-700 hover:underline">
+        ← Fine-tunes
+      </Link>
+      <header>
+        <h1 className="text-2xl font-semibold">
+          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {run.baseModel}</span>
+        </h1>
+        <p className="text-sm text-slate-600">
+          From{' '}
+          <Link href={`/datasets/${run.datasetVersion.id}`} className="text-indigo-700 hover:underline">
+            {run.dataset.name} v{run.datasetVersion.version}
+          </Link>{' '}
+          · launched {formatDateTime(run.createdAt)} by {run.createdBy.email}
+          {run.providerJobId && (
+            <>
+              {' '}
+              · provider job <code className="text-xs">{run.providerJobId}</code>
+            </>
+          )}
+        </p>
+        <p className="text-xs text-slate-500">
+          Requested: epochs {String(requested.n_epochs)} · batch {String(requested.batch_size)} · lr × {String(requested.learning_rate_multiplier)}
+          {run.suffix ? ` · suffix ${run.suffix}` : ''}
+          {run.seed !== null ? ` · seed ${run.seed}` : ''}
+          {cost ? ` · estimate ${cost.nEpochs} epochs, ~${cost.chargedTokens.toLocaleString('en-US')} charged tokens${cost.usd !== null ? `, $${cost.usd.toFixed(2)}` : ''}` : ''}
+        </p>
+      </header>
+      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} />
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { launchFineTuneAction, type LaunchState } from '../actions';
+
+export interface VersionOption {
+  id: number;
+  label: string;
+  trainable: boolean;
+  cost: { nEpochs: number; billingTokens: number; examples: number } | null;
+}
+
+const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function FieldError({ field, errors }: { field: string; errors: Record<string, string> }) {
+  if (!errors[field]) return null;
+  return (
+    <p id={`${field}-error`} role="alert" className="mt-1 text-xs text-red-700">
+      {errors[field]}
+    </p>
+  );
+}
+
+export function LaunchForm(props: {
+  providers: { id: string; name: string; configured: boolean; problem: string | null }[];
+  provider: string;
+  models: string[];
+  modelsError: string | null;
+  versions: VersionOption[];
+  selectedVersion: number | null;
+  prices: { model: string; usd: number }[];
+}) {
+  const router = useRouter();
+  const [state, action, pending] = useActionState<LaunchState, FormData>(launchFineTuneAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const v = state.values ?? {};
+  const e = state.errors;
+  const [versionId, setVersionId] = useState<number | null>(v.datasetVersionId ? Number(v.datasetVersionId) : props.selectedVersion);
+  const [model, setModel] = useState(v.baseModel ?? props.models[0] ?? '');
+  const [epochs, setEpochs] = useState(v.nEpochs ?? 'auto');
+  const [confirming, setConfirming] = useState(false);
+  const version = props.versions.find((x) => x.id === versionId) ?? null;
+  const described = (field: string) => (e[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+
+  const nEpochs = /^\d+$/.test(epochs.trim()) ? Number(epochs) : (version?.cost?.nEpochs ?? null);
+  const charged = version?.cost && nEpochs ? nEpochs * version.cost.billingTokens : null;
+  const price = props.provider === 'local' ? 0 : (props.prices.find((p) => model.startsWith(p.model))?.usd ?? null);
+  const usd = charged !== null && price !== null ? (charged / 1e6) * price : null;
+  const costText = version?.cost
+    ? `${fmt(version.cost.examples)} training examples × ${nEpochs ?? '?'} epochs${/^\d+$/.test(epochs.trim()) ? '' : ' (auto)'} × ${fmt(version.cost.billingTokens)} billed tokens ≈ ${charged !== null ? fmt(charged) : '?'} charged tokens${
+        usd !== null ? ` ≈ $${usd.toFixed(2)}` : ' (no price on file for this model)'
+      }`
+    : 'Choose a dataset version to see the estimate.';
+
+  const go = (provider: string, version: number | null) => router.push(`/fine-tunes/new?provider=${provider}${version ? `&version=${version}` : ''}`);
+
+  return (
+    <form key={state.attempt} action={action} className="space-y-5" noValidate>
+      {state.formError && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {state.formError}
+        </p>
+      )}
+      {Object.keys(e).length > 0 && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          Nothing was launched. Fix the {Object.keys(e).length === 1 ? 'field' : 'fields'} marked below.
+        </p>
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="text-sm">
+          <label htmlFor="ft-version">Dataset version</label>
+          <select id="ft-version" name="datasetVersionId" value={versionId ?? ''} onChange={(ev) => setVersionId(Number(ev.target.value))} className={input} {...described('datasetVersionId')}>
+            {props.versions.length === 0 && <option value="">No ready dataset versions</option>}
+            {props.versions.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+                {o.trainable ? '' : ' (not trainable)'}
+              </option>
+            ))}
+          </select>
+          <FieldError field="datasetVersionId" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ft-provider">Provider</label>
+          <select id="ft-provider" name="provider" defaultValue={props.provider} onChange={(ev) => go(ev.target.value, versionId)} className={input} {...described('provider')}>
+            {props.providers.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+                {p.configured ? '' : ' (not configured)'}
+              </option>
+            ))}
+          </select>
+          <FieldError field="provider" errors={e} />
+        </div>
+        <div className="text-sm sm:col-span-2">
+          <label htmlFor="ft-model">Base model</label>
+          {props.modelsError ? (
+            <p role="alert" className="mt-1 rounded bg-amber-50 p-2 text-amber-900">
+              {props.modelsError}
+            </p>
+          ) : (
+            <select id="ft-model" name="baseModel" value={model} onChange={(ev) => setModel(ev.target.value)} className={input} {...described('baseModel')}>
+              {props.models.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          )}
+          <FieldError field="baseModel" errors={e} />
+        </div>
+      </div>
+      <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3">
+        <legend className="px-1 text-sm font-medium">Hyperparameters (&quot;auto&quot; lets the provider choose)</legend>
+        <div className="text-sm">
+          <label htmlFor="ft-epochs">Epochs</label>
+          <input id="ft-epochs" name="nEpochs" value={epochs} onChange={(ev) => setEpochs(ev.target.value)} className={input} {...described('nEpochs')} />
+          <FieldError field="nEpochs" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ft-batch">Batch size</label>
+          <input id="ft-batch" name="batchSize" defaultValue={v.batchSize ?? 'auto'} className={input} {...described('batchSize')} />
+          <FieldError field="batchSize" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ft-lr">Learning rate multiplier</label>
+          <input id="ft-lr" name="learningRateMultiplier" defaultValue={v.learningRateMultiplier ?? 'auto'} className={input} {...described('learningRateMultiplier')} />
+          <FieldError field="learningRateMultiplier" errors={e} />
+        </div>
+      </fieldset>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="text-sm">
+          <label htmlFor="ft-suffix">Suffix (in the model name)</label>
+          <input id="ft-suffix" name="suffix" defaultValue={v.suffix ?? ''} placeholder="e.g. exit-advisor" className={input} {...described('suffix')} />
+          <FieldError field="suffix" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ft-seed">Seed (optional)</label>
+          <input id="ft-seed" name="seed" defaultValue={v.seed ?? ''} inputMode="numeric" className={input} {...described('seed')} />
+          <FieldError field="seed" errors={e} />
+        </div>
+      </div>
+      <section aria-labelledby="cost-title" className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+        <h2 id="cost-title" className="font-medium">
+          Cost estimate
+        </h2>
+        <p data-testid="launch-cost" className="text-slate-700">
+          {costText}
+        </p>
+      </section>
+      {!confirming ? (
+        <button
+          type="button"
+          onClick={() => setConfirming(true)}
+          disabled={!version || !!props.modelsError}
+          className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
+          Review launch
+        </button>
+      ) : (
+        <div role="group" aria-label="Confirm launch" className="space-y-2 rounded-lg border border-indigo-300 bg-indigo-50 p-3 text-sm">
+          <p>
+            Launch <strong>{model}</strong> on <strong>{version?.label}</strong> ({props.providers.find((p) => p.id === props.provider)?.name}). {costText}.
+          </p>
+          <div className="flex gap-2">
+            <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+              {pending ? 'Launching…' : 'Confirm and launch'}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} className="rounded border px-3 py-2 hover:bg-white">
+              Back
+            </button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,45 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { listFineTunedModels } from '@/lib/finetunes/queries';
+import { formatDateTime } from '@/components/ui/format-time';
+import { DataTable } from '@/components/ui/data-table';
+
+export const metadata: Metadata = { title: 'Models' };
+
+export default async function ModelsPage() {
+  const actor = await actorOrSignIn('/models');
+  const models = await listFineTunedModels(actor);
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold">Models</h1>
+        <p className="text-sm text-slate-600">Every fine-tuned model and where it came from: dataset version → fine-tune → model.</p>
+      </div>
+      {models.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No fine-tuned models yet.</p>
+      ) : (
+        <DataTable columns={['Model', 'Lineage', 'Provider', 'Finished']} caption="Fine-tuned models">
+          {models.map((m) => (
+            <tr key={m.jobId} className="border-t border-slate-100">
+              <td className="px-3 py-2 font-mono text-xs">{m.model}</td>
+              <td className="px-3 py-2 text-sm">
+                <Link href={`/datasets/${m.datasetVersion.id}`} className="text-indigo-700 hover:underline">
+                  {m.dataset.name} v{m.datasetVersion.version}
+                </Link>{' '}
+                →{' '}
+                <Link href={`/fine-tunes/${m.jobId}`} className="text-indigo-700 hover:underline">
+                  fine-tune #{m.jobId}
+                </Link>{' '}
+                → <span className="font-mono text-xs">{m.model}</span>
+                <div className="text-xs text-slate-500">base {m.baseModel}</div>
+              </td>
+              <td className="px-3 py-2 text-sm">{m.provider}</td>
+              <td className="px-3 py-2 text-xs">{m.finishedAt ? formatDateTime(m.finishedAt) : '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </div>
+  );
+}
