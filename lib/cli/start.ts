@@ -35,9 +35,13 @@ if (!dev) buildIfStale();
 
 const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
 const web = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
-// The background worker runs beside the web app; if it dies it is restarted, and pg-boss
-// hands its unfinished jobs to the new one.
-const services = [superviseService('worker', 'lib/cli/worker.ts')];
+// The local trainer (unless STUDIO_TRAINER=off, e.g. when fine-tunes go to another server)
+// and the background worker run beside the web app; if one dies it is restarted, pg-boss hands
+// the worker's unfinished jobs to the new one and the trainer resumes its jobs from disk.
+const services = [
+  ...(process.env.STUDIO_TRAINER === 'off' ? [] : [superviseService('trainer', 'lib/local-trainer/cli.ts')]),
+  superviseService('worker', 'lib/cli/worker.ts'),
+];
 
 console.log(`\nExit Advisor Studio is starting at http://localhost:${port}`);
 if (firstAdmin) {

@@ -1,16 +1,23 @@
 // The Postgres-backed job queue (pg-boss, in schema "pgboss" of the Studio's database). Long
 // work never runs in a request: pages and CLIs enqueue here and the worker runs the jobs.
-import { PgBoss, type SendOptions } from 'pg-boss';
+import { PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
 
 export const QUEUES = {
   datasetBuild: 'dataset-build',
+  fineTuneLaunch: 'finetune-launch',
+  fineTunePoll: 'finetune-poll',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 // Per-queue retry and liveness policy. heartbeatSeconds lets pg-boss notice a killed worker
 // within a minute and hand the job to another one instead of waiting for expiry.
-const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number; heartbeatSeconds?: number; expireInSeconds?: number }> = {
+// The fine-tune queues are "stately" and their jobs carry one singleton key per run: at most
+// one copy waits and one runs per run, so re-queueing (a poll queueing the next, the worker's
+// start-up sweep) never piles up duplicates. Provider trouble is retried with capped backoff.
+export const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number; heartbeatSeconds?: number; expireInSeconds?: number; policy?: QueuePolicy }> = {
   [QUEUES.datasetBuild]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
+  [QUEUES.fineTuneLaunch]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600, policy: 'stately' },
+  [QUEUES.fineTunePoll]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 600, policy: 'stately' },
 };
 
 const globalForBoss = globalThis as unknown as { studioBoss?: Promise<PgBoss> };

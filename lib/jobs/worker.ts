@@ -1,6 +1,7 @@
 // The background worker: one process runs every queue's handler. Started by `npm run worker`
 // and by `npm start`; more than one may run against the same database.
 import { buildDatasetVersion, DatasetBuildError } from '../datasets/build-dataset-version';
+import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
@@ -22,6 +23,16 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
       throw e;
     }
   });
+  // Fine-tunes: launch (upload + create on the provider), then poll until finished. The
+  // handlers are idempotent and throw on transient provider trouble so pg-boss retries.
+  await boss.work(QUEUES.fineTuneLaunch, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    await handleFineTuneLaunch(job, log);
+  });
+  await boss.work(QUEUES.fineTunePoll, { pollingIntervalSeconds: 1, localConcurrency: 2 }, async ([job]) => {
+    await handleFineTunePoll(job, log);
+  });
+  const resumed = await resumeFineTunes();
+  if (resumed.launches || resumed.polls) log(`fine-tunes picked up again: ${resumed.launches} to launch, ${resumed.polls} to poll`);
   log('ready');
   return boss;
 }

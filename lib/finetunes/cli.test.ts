@@ -1,0 +1,97 @@
+// `npm run finetune` as a user runs it: a child process against the test database and the
+// local trainer. --wait launches and follows the run in-process; the last stdout line is JSON;
+// exit codes 0 / 1 / 2; bad flags create nothing.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../db';
+import { stopQueue } from '../jobs/queue';
+import { parseFineTuneFlags } from './cli-flags';
+import { cancelActiveProviderJobs, clearFineTuneQueues, mlLead, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
+
+let world: FineTuneWorld;
+beforeAll(async () => {
+  world = await startFineTuneWorld();
+});
+afterAll(async () => {
+  await stopQueue();
+  await clearFineTuneQueues();
+  await cancelActiveProviderJobs(world.client);
+  await world?.close();
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const tsx = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const env = { ...process.env, TRAINER_URL: world.trainer.url, TRAINER_API_KEY: TRAINER_KEY };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsx, 'lib/cli/finetune.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+describe('npm run finetune', () => {
+  it('--wait launches, follows and prints the finished run as JSON (exit 0)', async () => {
+    const r = await runCli(['--dataset', 'ft-data', '--model', 'local-base', '--epochs', '1', '--suffix', 'cli', '--seed', '3', '--wait', '--as', mlLead.email]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = lastJson(r.stdout);
+    expect(out).toMatchObject({ status: 'succeeded', provider: 'local', base_model: 'local-base', dataset: 'ft-data', version: 1, hyperparameters: { n_epochs: 1 } });
+    expect(out.fine_tuned_model).toMatch(/^ft:local-base:local:cli:/);
+    expect(out.trained_tokens).toBeGreaterThan(0);
+    expect(r.stderr).toContain('status: succeeded');
+    expect(r.stderr).toContain('The job has successfully completed');
+    expect(r.stderr + r.stdout).not.toContain(TRAINER_KEY);
+    const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id: out.id } });
+    expect(run).toMatchObject({ status: 'succeeded', seed: 3, createdById: mlLead.id });
+  });
+
+  it('exits 1 when the run fails, with the provider message', async () => {
+    const r = await runCli(['--dataset', 'ft-data', '--version', '1', '--model', 'gpt-nope', '--wait', '--as', mlLead.email]);
+    expect(r.code).toBe(1);
+    expect(lastJson(r.stdout)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Local trainer: 400 Model gpt-nope is not available/) });
+  });
+
+  it('exits 2 on bad flags, naming the flag, and creates nothing', async () => {
+    const before = await db().fineTuneJob.count();
+    const r = await runCli(['--dataset', 'ft-data', '--model', 'local-base', '--epochs', '0', '--as', mlLead.email]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--epochs: epochs must be at least 1');
+    const unknown = await runCli(['--dataset', 'no-such-dataset', '--model', 'local-base', '--as', mlLead.email]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--dataset: there is no dataset named "no-such-dataset"');
+    const evalOnly = await runCli(['--dataset', 'ft-eval-only', '--model', 'local-base', '--as', mlLead.email]);
+    expect(evalOnly.code).toBe(2);
+    expect(evalOnly.stderr).toMatch(/--dataset: ft-eval-only v1 cannot be fine-tuned: 0 training examples/);
+    expect(await db().fineTuneJob.count()).toBe(before);
+  });
+
+  it('parses each flag and names the bad ones', () => {
+    const ok = parseFineTuneFlags(['--dataset', 'd', '--model', 'm', '--epochs', '3', '--batch-size', 'auto', '--lr-multiplier', '0.5', '--provider', 'openai', '--version', '2', '--wait']);
+    expect(ok).toEqual({
+      ok: true,
+      flags: { dataset: 'd', version: 2, wait: true, as: undefined, input: { provider: 'openai', baseModel: 'm', nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 0.5 } },
+    });
+    const errors = (argv: string[]) => {
+      const r = parseFineTuneFlags(argv);
+      return r.ok ? [] : r.errors;
+    };
+    expect(errors(['--model', 'm'])).toEqual(['--dataset is required (the dataset name)']);
+    expect(errors(['--dataset', 'd', '--model', 'm', '--epochs', 'x', '--seed', '1.5', '--version', '0'])).toEqual([
+      '--version: "0" is not a version number (1, 2, …)',
+      '--seed: "1.5" is not a whole number',
+      '--epochs: "x" is not a whole number or auto',
+    ]);
+    expect(errors(['--dataset', 'd', '--model', 'm', '--suffix', 'Way_Too_Long_Suffix!', '--batch-size', '999', '--provider', 'azure'])).toEqual([
+      '--provider: provider must be one of local, openai',
+      '--batch-size: batch size must be at most 256',
+      '--suffix: suffix must be at most 18 characters',
+      '--suffix: suffix may contain only lowercase letters, digits and "-"',
+    ]);
+    expect(errors(['--dataset', 'd', '--model', 'm', '--bogus'])[0]).toMatch(/bogus/);
+  });
+});

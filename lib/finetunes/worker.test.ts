@@ -1,0 +1,93 @@
+// The fine-tune queues through a real pg-boss worker: a launch queued by launchFineTune ends
+// succeeded with nobody calling a handler by hand, payloads hold the run id only, and the
+// start-up sweep queues each unfinished run once however often it runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../db';
+import { stopQueue } from '../jobs/queue';
+import { startWorker } from '../jobs/worker';
+import { cancelFineTune } from './cancel-fine-tune';
+import { launchFineTune } from './launch-fine-tune';
+import { handleFineTuneLaunch, resumeFineTunes, runFineTuneLaunch } from './worker-jobs';
+import { cancelActiveProviderJobs, mlLead, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
+
+let world: FineTuneWorld;
+beforeAll(async () => {
+  world = await startFineTuneWorld();
+});
+afterAll(async () => {
+  await stopQueue();
+  await cancelActiveProviderJobs(world.client);
+  await world?.close();
+});
+
+const queued = (name: string) =>
+  db().$queryRawUnsafe<{ data: unknown; state: string; singleton_key: string }[]>(`SELECT data, state::text, singleton_key FROM pgboss.job WHERE name = $1 ORDER BY created_on`, name);
+
+async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the worker', () => {
+  it('launches a queued run and polls it to succeeded; the queue payloads carry only the run id', async () => {
+    const lines: string[] = [];
+    await startWorker({ log: (l) => lines.push(l) });
+    const { id } = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'local', baseModel: 'local-base', nEpochs: 1, batchSize: 'auto', learningRateMultiplier: 'auto', suffix: 'worker' });
+    const run = await waitFor('run', () => db().fineTuneJob.findUniqueOrThrow({ where: { id } }), (r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
+    expect(run.status).toBe('succeeded');
+    expect(run.fineTunedModel).toMatch(/^ft:local-base:local:worker:/);
+    expect(await db().fineTuneMetric.count({ where: { jobId: id } })).toBeGreaterThan(0);
+
+    const jobs = [...(await queued('finetune-launch')), ...(await queued('finetune-poll'))];
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    for (const j of jobs) expect(j.data).toEqual({ jobId: id });
+    expect(JSON.stringify(jobs)).not.toContain(TRAINER_KEY);
+    expect(lines.some((l) => l.includes(`fine-tune ${id}: succeeded`))).toBe(true);
+    await stopQueue();
+  });
+});
+
+describe('the queue handlers', () => {
+  it('throw on transient trouble so pg-boss retries, and fail the run on the last allowed attempt', async () => {
+    const { id } = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'local', baseModel: 'local-base' }, { enqueue: false });
+    await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
+    try {
+      const job = (retryCount: number) => ({ id: 'pgboss-job', name: 'finetune-launch', data: { jobId: id }, retryCount, expireInSeconds: 60, heartbeatSeconds: 30, signal: new AbortController().signal });
+      await expect(handleFineTuneLaunch(job(0))).rejects.toThrow(/^Local trainer: 500 /);
+      expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'pending', error: expect.stringMatching(/^Retrying: Local trainer: 500 /) });
+      await expect(handleFineTuneLaunch(job(9))).rejects.toThrow(/500/);
+      expect(await handleFineTuneLaunch(job(10))).toMatchObject({ status: 'failed' });
+      expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Local trainer: 500 /) });
+      // A payload without a run id is dropped, not retried.
+      expect(await handleFineTuneLaunch({ ...job(0), data: { versionId: 1 } })).toBeNull();
+    } finally {
+      await setFaults(world.trainer, {});
+    }
+  });
+});
+
+describe('after a restart', () => {
+  it('queues a launch for each pending run and a poll for each unfinished one, once however often it runs', async () => {
+    await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name LIKE 'finetune-%'`);
+    const input = { datasetVersionId: world.versionId, provider: 'local', baseModel: 'local-base', nEpochs: 50 };
+    const pending = await launchFineTune(mlLead, input, { enqueue: false });
+    const onProvider = await launchFineTune(mlLead, input, { enqueue: false });
+    await runFineTuneLaunch(onProvider.id);
+    const cancelled = await launchFineTune(mlLead, input, { enqueue: false });
+    await cancelFineTune(mlLead, cancelled.id);
+
+    expect(await resumeFineTunes()).toEqual({ launches: 1, polls: 1 });
+    await resumeFineTunes();
+    const launches = await queued('finetune-launch');
+    const polls = await queued('finetune-poll');
+    expect(launches.map((j) => j.data)).toEqual([{ jobId: pending.id }]);
+    expect(polls.map((j) => j.data)).toEqual([{ jobId: onProvider.id }]);
+    await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name LIKE 'finetune-%'`);
+    await stopQueue();
+  });
+});
