@@ -51,11 +51,14 @@ try {
     TRAINER_DATA_DIR: path.join(tmp, 'trainer'),
   };
   Object.assign(process.env, services);
-  const tsx = path.join('node_modules', 'tsx', 'dist', 'cli.mjs');
-  const trainer = spawn(process.execPath, [tsx, 'lib/local-trainer/cli.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
-  const worker = spawn(process.execPath, [tsx, 'lib/cli/worker.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
-  // Tests that kill and restart the worker find it here.
+  // `node --import tsx` (not the tsx CLI, which runs the script in a child process): the pid
+  // is the service itself, so a test that kills it really kills it.
+  const trainer = spawn(process.execPath, ['--import', 'tsx', 'lib/local-trainer/cli.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/worker.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  // Tests that kill and restart the worker find it here, and list the workers they start in
+  // E2E_EXTRA_PIDS so they are stopped at the end too.
   process.env.E2E_WORKER_PID = String(worker.pid);
+  process.env.E2E_EXTRA_PIDS = path.join(tmp, 'extra-pids');
   const r = spawnSync(
     process.execPath,
     [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
@@ -73,6 +76,15 @@ try {
   );
   status = r.status ?? 1;
   // Let the worker close its connections before the database goes away.
+  const extra = fs.existsSync(process.env.E2E_EXTRA_PIDS) ? fs.readFileSync(process.env.E2E_EXTRA_PIDS, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  for (const pid of extra) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  if (extra.length) await new Promise((resolve) => setTimeout(resolve, 3_000));
   for (const child of [worker, trainer]) {
     child.kill('SIGTERM');
     await Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 15_000))]);

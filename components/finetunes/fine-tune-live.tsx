@@ -105,7 +105,7 @@ export function FineTuneLive({ id, initial, canCancel }: { id: number; initial: 
         )}
       </section>
       {data.error && (
-        <p role="alert" className={`rounded-lg border p-3 text-sm ${data.status === 'failed' ? 'border-red-300 bg-red-50 text-red-800' : 'border-amber-300 bg-amber-50 text-amber-900'}`}>
+        <p role="alert" data-testid="fine-tune-error" className={`rounded-lg border p-3 text-sm ${data.status === 'failed' ? 'border-red-300 bg-red-50 text-red-800' : 'border-amber-300 bg-amber-50 text-amber-900'}`}>
           {data.error}
         </p>
       )}

@@ -2,15 +2,14 @@
 // environment, and restarts it after a crash so one bad job cannot stop background work.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
-
-const TSX_CLI = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 export function superviseService(name: string, entry: string, env: NodeJS.ProcessEnv = process.env) {
   let child: ChildProcess | null = null;
   let stopping = false;
   const start = () => {
-    child = spawn(process.execPath, [TSX_CLI, entry], { stdio: 'inherit', env });
+    // `node --import tsx` rather than the tsx CLI, which would add a process in between that
+    // does not pass every signal on.
+    child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env });
     child.on('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[${name}] exited (${signal ?? code}); restarting in 2 s`);
