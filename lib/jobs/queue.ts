@@ -6,6 +6,7 @@ export const QUEUES = {
   datasetBuild: 'dataset-build',
   fineTuneLaunch: 'finetune-launch',
   fineTunePoll: 'finetune-poll',
+  evalRun: 'eval-run',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -18,6 +19,9 @@ export const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: 
   [QUEUES.datasetBuild]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
   [QUEUES.fineTuneLaunch]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600, policy: 'stately' },
   [QUEUES.fineTunePoll]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 600, policy: 'stately' },
+  // Evals: one job per run ("exclusive": a second send while one waits or runs is dropped). A
+  // retried job resumes the run where it stopped (predictions are idempotent per example).
+  [QUEUES.evalRun]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, retryDelayMax: 120, heartbeatSeconds: 30, expireInSeconds: 6 * 3600, policy: 'exclusive' },
 };
 
 const globalForBoss = globalThis as unknown as { studioBoss?: Promise<PgBoss> };

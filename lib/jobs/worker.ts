@@ -1,6 +1,7 @@
 // The background worker: one process runs every queue's handler. Started by `npm run worker`
 // and by `npm start`; more than one may run against the same database.
 import { buildDatasetVersion, DatasetBuildError } from '../datasets/build-dataset-version';
+import { handleEvalRunJob, resumeEvalRuns, type EvalRunJob } from '../evals/worker-job';
 import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
 
@@ -33,6 +34,12 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   });
   const resumed = await resumeFineTunes();
   if (resumed.launches || resumed.polls) log(`fine-tunes picked up again: ${resumed.launches} to launch, ${resumed.polls} to poll`);
+  // Evals: one run per job, two runs at a time per worker; a retried job resumes its run.
+  await boss.work(QUEUES.evalRun, { pollingIntervalSeconds: 1, localConcurrency: 2, includeMetadata: true }, async ([job]: EvalRunJob[]) => {
+    await handleEvalRunJob(job, log);
+  });
+  const evalsResumed = await resumeEvalRuns();
+  if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
   log('ready');
   return boss;
 }

@@ -1,0 +1,193 @@
+// npm run eval -- --dataset <name> [--version V] --model <model> [--provider local|openai]
+//   [--split test|validation|train] [--concurrency N] [--max-tokens N] [--as EMAIL]
+// Evaluates a model on a dataset version's split in this process (no worker needed): creates
+// the run as the page does, runs it with progress on stderr, and prints as its last stdout
+// line {"run_id","dataset","version","split","model","provider","n","accuracy","accuracy_ci",
+// "macro_f1","per_class","confusion","invalid"}. Exit 2 on bad flags (nothing is created),
+// 1 when the run fails, 130 when interrupted (the run is marked cancelled).
+import { parseArgs } from 'node:util';
+import { cliActor } from '../auth/cli-actor';
+import { AuthError } from '../auth/errors';
+import type { Actor } from '../auth/session';
+import { disconnectDb } from '../db';
+import { resolveDatabaseUrl } from '../db/database-url';
+import { applyPendingMigrations } from '../db/migrate';
+import { SPLITS } from '../datasets/params';
+import { EvalInputError } from '../evals/errors';
+import { LABELS, PREDICTED } from '../evals/metrics';
+import { runEval, type RunEvalResult } from '../evals/run-eval';
+import { startEvalRun } from '../evals/start-eval-run';
+import { PROVIDER_IDS } from '../finetunes/provider-ids';
+
+const USAGE =
+  'usage: npm run eval -- --dataset <name> [--version V] --model <model> [--provider local|openai] [--split test|validation|train] [--concurrency N] [--max-tokens N] [--as EMAIL]';
+
+function fail(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      dataset: { type: 'string' },
+      version: { type: 'string' },
+      model: { type: 'string' },
+      provider: { type: 'string' },
+      split: { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      as: { type: 'string' },
+    },
+  });
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`);
+}
+const v = args.values;
+
+// Flag text → values; every problem names its flag. Nothing touches the database before all
+// flags are well-formed (ranges and the database checks are startEvalRun's, mapped back below).
+const flagErrors: string[] = [];
+if (!v.dataset?.trim()) flagErrors.push('--dataset is required');
+if (!v.model?.trim()) flagErrors.push('--model is required');
+const wholeNumber = (flag: string, raw: string | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    flagErrors.push(`--${flag}: "${raw}" is not a whole number`);
+    return undefined;
+  }
+  return Number(raw);
+};
+const version = wholeNumber('version', v.version);
+if (version === 0) flagErrors.push('--version: versions start at 1');
+const concurrency = wholeNumber('concurrency', v.concurrency);
+const maxTokens = wholeNumber('max-tokens', v['max-tokens']);
+const provider = v.provider ?? 'local';
+if (!(PROVIDER_IDS as readonly string[]).includes(provider)) flagErrors.push(`--provider: must be one of ${PROVIDER_IDS.join(', ')} (got "${provider}")`);
+const split = v.split ?? 'test';
+if (!(SPLITS as readonly string[]).includes(split)) flagErrors.push(`--split: must be one of ${SPLITS.join(', ')} (got "${split}")`);
+if (flagErrors.length) fail(`${flagErrors.join('\n')}\n${USAGE}`);
+
+const FLAG_OF: Record<string, string> = {
+  datasetVersionId: 'version',
+  model: 'model',
+  provider: 'provider',
+  split: 'split',
+  concurrency: 'concurrency',
+  maxTokens: 'max-tokens',
+};
+
+const round = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
+
+function summary(r: RunEvalResult, meta: { dataset: string; version: number }) {
+  const m = r.metrics!;
+  const perClass = Object.fromEntries(
+    LABELS.map((l) => [l, { precision: round(m.perClass[l].precision), recall: round(m.perClass[l].recall), f1: round(m.perClass[l].f1), support: m.perClass[l].support }]),
+  );
+  const confusion = Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(PREDICTED.map((p) => [p, m.confusion[t][p]]))]));
+  return {
+    run_id: r.runId,
+    dataset: meta.dataset,
+    version: meta.version,
+    split,
+    model: v.model!.trim(),
+    provider,
+    n: m.n,
+    accuracy: round(m.accuracy),
+    accuracy_ci: m.accuracyCi ? [round(m.accuracyCi.low), round(m.accuracyCi.high)] : null,
+    macro_f1: round(m.macroF1),
+    per_class: perClass,
+    confusion,
+    invalid: m.invalid,
+    errors: m.errors,
+  };
+}
+
+/** A flag that names something the database does not have: exit 2, after cleaning up. */
+class FlagError extends Error {}
+function flagError(message: string): never {
+  throw new FlagError(message);
+}
+
+const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
+let code = 0;
+let runId: number | null = null;
+const interrupt = new AbortController();
+const onSigint = () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  process.stderr.write('\n[eval] interrupted: finishing the requests in flight (Ctrl-C again to quit at once)…\n');
+  interrupt.abort();
+};
+process.on('SIGINT', onSigint);
+try {
+  await applyPendingMigrations(url);
+  const { db } = await import('../db');
+  const actor: Actor = await cliActor(v.as).catch((e: Error) => flagError(`--as: ${e.message}`));
+  const name = v.dataset!.trim();
+  const dataset = await db().dataset.findUnique({ where: { name }, select: { id: true, name: true } });
+  if (!dataset) flagError(`--dataset: there is no dataset named "${name}"`);
+  const row = version
+    ? await db().datasetVersion.findUnique({ where: { datasetId_version: { datasetId: dataset.id, version } }, select: { id: true, version: true } })
+    : await db().datasetVersion.findFirst({ where: { datasetId: dataset.id, status: 'ready' }, orderBy: { version: 'desc' }, select: { id: true, version: true } });
+  if (!row) flagError(version ? `--version: ${name} has no version ${version}` : `--dataset: ${name} has no ready version yet`);
+
+  const created = await startEvalRun(
+    actor,
+    { datasetVersionId: row.id, model: v.model!.trim(), provider: provider as (typeof PROVIDER_IDS)[number], split: split as (typeof SPLITS)[number], concurrency, maxTokens },
+    { enqueue: false },
+  );
+  runId = created.runId;
+  console.error(`[eval] run ${created.runId}: ${created.model} (${created.provider}) on ${name} v${row.version} ${created.split}, ${created.progressTotal.toLocaleString('en-US')} examples`);
+
+  const started = Date.now();
+  let lastLine = 0;
+  const result = await runEval(created.runId, {
+    signal: interrupt.signal,
+    log: (line) => console.error(`[eval] ${line}`),
+    onProgress: ({ done, total }) => {
+      const now = Date.now();
+      if (now - lastLine < 1000 && done < total) return;
+      lastLine = now;
+      const secs = (now - started) / 1000;
+      process.stderr.write(`[eval] ${secs.toFixed(1)}s ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${((done / Math.max(1, total)) * 100).toFixed(1)}%) ${(done / Math.max(secs, 0.001)).toFixed(1)}/s\n`);
+    },
+  });
+  if (result.status === 'interrupted') {
+    await db().evalRun.updateMany({ where: { id: created.runId, status: 'running' }, data: { status: 'cancelled', finishedAt: new Date(), error: 'interrupted on the command line' } });
+    console.error(`[eval] run ${created.runId} cancelled at ${result.done}/${result.total}`);
+    code = 130;
+  } else if (result.status !== 'succeeded' || !result.metrics) {
+    console.error(`Eval failed: ${result.error ?? result.status}`);
+    code = 1;
+  } else {
+    const s = result.stats;
+    console.error(
+      `[eval] done in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requests} requests, ${s.retries} retries${s.logprobsDropped ? ', logprobs not offered (no confidences)' : ''}; accuracy ${result.metrics.accuracy?.toFixed(4)}, macro-F1 ${result.metrics.macroF1?.toFixed(4)}, ${result.metrics.invalid} invalid`,
+    );
+    console.log(JSON.stringify(summary(result, { dataset: name, version: row.version })));
+  }
+} catch (e) {
+  code = 1;
+  if (e instanceof FlagError) {
+    console.error(`${e.message}\nNothing was created.`);
+    code = 2;
+  } else if (e instanceof EvalInputError) {
+    for (const i of e.issues) console.error(`--${FLAG_OF[i.field] ?? i.field}: ${i.message}`);
+    console.error('Nothing was created.');
+    code = 2;
+  } else if (e instanceof AuthError) {
+    console.error(e.message);
+  } else {
+    console.error(`Eval failed: ${(e as Error).message}`);
+    if (runId !== null) {
+      const { markEvalRunFailed } = await import('../evals/run-eval');
+      await markEvalRunFailed(runId, (e as Error).message).catch(() => {});
+    }
+  }
+} finally {
+  process.off('SIGINT', onSigint);
+  await disconnectDb();
+  await embedded?.stop();
+}
+process.exit(code);

@@ -1,0 +1,99 @@
+// How a failed chat-completion request is handled, decided from the SDK's error alone:
+//   retry  — 408/409/429/5xx, timeouts, connection trouble (the same request may well succeed);
+//   fatal  — 401/403/404: the key or the model is wrong, every other request fails the same way;
+//   no-logprobs — a 400 about logprobs: the provider does not offer them, ask again without;
+//   example — anything else (e.g. a 400 for one over-long prompt): that example is recorded as
+//             invalid with the error text and the run goes on.
+import OpenAI from 'openai';
+import type { RetryPolicy } from './settings';
+
+export type RequestErrorKind = 'retry' | 'fatal' | 'no-logprobs' | 'example';
+
+export interface ClassifiedError {
+  kind: RequestErrorKind;
+  status: number | null;
+  message: string;
+  /** What the provider asked us to wait (retry-after-ms / retry-after), in ms. */
+  retryAfterMs: number | null;
+}
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const v = (headers as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : null;
+}
+
+/** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
+export function retryAfterMs(headers: unknown, now = Date.now()): number | null {
+  const ms = headerValue(headers, 'retry-after-ms');
+  if (ms !== null && ms.trim() !== '') {
+    const n = Number(ms);
+    if (Number.isFinite(n) && n >= 0) return n;
+  }
+  const s = headerValue(headers, 'retry-after');
+  if (s !== null && s.trim() !== '') {
+    const n = Number(s);
+    if (Number.isFinite(n) && n >= 0) return n * 1000;
+    const at = Date.parse(s);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return null;
+}
+
+function connectionCause(e: unknown): string | null {
+  let cur: unknown = e;
+  for (let depth = 0; cur && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+const LOGPROBS_PARAMS = new Set(['logprobs', 'top_logprobs']);
+
+export function classifyRequestError(e: unknown): ClassifiedError {
+  if (e instanceof OpenAI.APIConnectionTimeoutError) {
+    return { kind: 'retry', status: null, message: 'the request timed out', retryAfterMs: null };
+  }
+  if (e instanceof OpenAI.APIConnectionError) {
+    const cause = connectionCause(e);
+    return { kind: 'retry', status: null, message: `connection error${cause ? ` (${cause})` : ''}`, retryAfterMs: null };
+  }
+  if (e instanceof OpenAI.APIError) {
+    const status = typeof e.status === 'number' ? e.status : null;
+    const message = e.message || `HTTP ${status}`;
+    const after = retryAfterMs(e.headers);
+    if (status === null || status === 408 || status === 409 || status === 429 || status >= 500) {
+      return { kind: 'retry', status, message, retryAfterMs: after };
+    }
+    if (status === 401 || status === 403 || status === 404) return { kind: 'fatal', status, message, retryAfterMs: null };
+    if (status === 400 && ((e.param && LOGPROBS_PARAMS.has(e.param)) || /logprob/i.test(message))) {
+      return { kind: 'no-logprobs', status, message, retryAfterMs: null };
+    }
+    return { kind: 'example', status, message, retryAfterMs: null };
+  }
+  // fetch-level failures that did not come through the SDK's wrappers.
+  const name = (e as { name?: unknown })?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'retry', status: null, message: 'the request timed out', retryAfterMs: null };
+  const cause = connectionCause(e);
+  if (cause && /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(cause)) {
+    return { kind: 'retry', status: null, message: `connection error (${cause})`, retryAfterMs: null };
+  }
+  return { kind: 'example', status: null, message: (e as Error)?.message ?? String(e), retryAfterMs: null };
+}
+
+/**
+ * How long to wait before attempt `attempt + 1` (attempt is 1-based, the one that just failed):
+ * the provider's retry-after when it gave one (capped, plus a little jitter so a burst of 429s
+ * does not come back in lockstep), else capped exponential backoff with full jitter.
+ */
+export function backoffDelayMs(attempt: number, policy: RetryPolicy, retryAfter: number | null, random: () => number = Math.random): number {
+  if (retryAfter !== null) {
+    const wait = Math.min(retryAfter, policy.maxRetryAfterMs);
+    return Math.round(wait + random() * Math.min(250, wait * 0.2 + 10));
+  }
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
