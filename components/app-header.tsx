@@ -25,6 +25,9 @@ export async function AppHeader() {
             <Link href="/models" className="hover:text-indigo-700">
               Models
             </Link>
+            <Link href="/evals" className="hover:text-indigo-700">
+              Evaluations
+            </Link>
             {actor.role === 'admin' && (
               <>
                 <Link href="/admin/users" className="hover:text-indigo-700">

@@ -20,10 +20,14 @@ test('filter, search and paginate the list, with all state in the URL', async ({
 
   // Pagination: the next page starts after the last row of this one; Previous comes back.
   await page.getByRole('navigation', { name: 'Filters' }).getByRole('link', { name: 'All' }).click();
+  // Read the rows only once the All page has replaced the previous filter's page.
+  await expect(page).not.toHaveURL(/has_schedule/);
+  await expect(page.getByRole('navigation', { name: 'Filters' }).getByRole('link', { name: 'All' })).toHaveAttribute('aria-current', 'page');
   const firstPage = await page.locator('tbody tr td:first-child a').allInnerTexts();
   expect(firstPage).toHaveLength(50);
   await page.getByRole('link', { name: 'Next →' }).click();
   await expect(page).toHaveURL(/after=/);
+  await expect(page.getByRole('link', { name: '← Previous' })).toBeVisible();
   const secondPage = await page.locator('tbody tr td:first-child a').allInnerTexts();
   expect(secondPage).toHaveLength(50);
   expect(secondPage.filter((x) => firstPage.includes(x) && x.startsWith('e2e'))).toHaveLength(0);

@@ -17,10 +17,13 @@ export function LabelingThread({
   thread,
   overall,
   focusTurnId,
+  evalHighlight = null,
 }: {
   thread: ConversationThread;
   overall: { total: number; mine: number };
   focusTurnId: number | null;
+  /** From an evaluation's drill-down: the true and predicted label of the focused turn. */
+  evalHighlight?: { truth: string; predicted: string } | null;
 }) {
   const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
@@ -175,6 +178,12 @@ export function LabelingThread({
                     {m.sentAt ? ` · ${formatDateTime(m.sentAt)}` : ''}
                   </p>
                   <p className="whitespace-pre-wrap break-words">{m.text}</p>
+                  {isRecruiter && evalHighlight && m.id === focusTurnId && (
+                    <p data-testid="eval-highlight" className="mt-2 rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-950">
+                      Evaluation: true <strong>{evalHighlight.truth}</strong> · predicted{' '}
+                      <strong className={evalHighlight.truth === evalHighlight.predicted ? '' : 'text-red-700'}>{evalHighlight.predicted}</strong>
+                    </p>
+                  )}
                   {isRecruiter && (
                     <TurnLabelBar
                       value={labels[m.id] ?? null}

@@ -4,6 +4,7 @@
 // finished.
 import { z } from 'zod';
 import { db } from '../db';
+import { startAutoEvalsForFineTune } from '../evals/auto-evals';
 import { Prisma, type FineTuneJob } from '../generated/prisma/client';
 import { providerCheckpointSchema, providerEventSchema, providerJobSchema, stepMetricsSchema, type ProviderEvent, type ProviderJob } from './provider-schemas';
 import { describeProviderError, parseProviderResponse, providerClient, type ProviderHandle } from './providers';
@@ -127,7 +128,11 @@ function runUpdate(run: FineTuneJob, pj: ProviderJob, handle: ProviderHandle): P
 
 async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): Promise<StepOutcome> {
   const run = await loadRun(jobId);
-  if (!run || !run.providerJobId || isTerminal(run.status)) return outcomeOf(run, jobId);
+  if (!run || !run.providerJobId || isTerminal(run.status)) {
+    // A retried poll of a run that already succeeded still makes sure its evals exist.
+    if (run?.status === 'succeeded') await startAutoEvalsForFineTune(jobId);
+    return outcomeOf(run, jobId);
+  }
   const handle = await providerClient(run.provider as ProviderHandle['id']);
   setHandle(handle);
   const retrieve = async () => parseProviderResponse(providerJobSchema, await handle.client.fineTuning.jobs.retrieve(run.providerJobId!), handle, 'fine-tuning job');
@@ -145,7 +150,11 @@ async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): 
   await syncEvents(handle, run);
   if (pj.status !== 'validating_files') await syncCheckpoints(handle, run);
   await db().fineTuneJob.updateMany({ where: { id: jobId, status: { notIn: [...TERMINAL_STATUSES] } }, data: runUpdate(run, pj, handle) });
-  return outcomeOf(await loadRun(jobId), jobId);
+  const after = await loadRun(jobId);
+  // Every successful fine-tune is evaluated against its base on the test split (idempotent;
+  // AUTO_EVAL_AFTER_FINETUNE=off turns it off). A failure here throws, so the poll is retried.
+  if (after?.status === 'succeeded') await startAutoEvalsForFineTune(jobId);
+  return outcomeOf(after, jobId);
 }
 
 /** One attempt of `finetune-poll` for run `jobId` (see runStep for failures). */

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
+import { comparisonForFineTune } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 
@@ -14,6 +15,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
   if (!/^\d{1,9}$/.test(id)) notFound();
   const run = await getFineTune(actor, Number(id));
   if (!run) notFound();
+  const comparison = run.status === 'succeeded' ? await comparisonForFineTune(actor, run.id) : null;
   const requested = run.hyperparameters.requested as Record<string, unknown>;
   const cost = run.estimatedCost as { nEpochs: number; chargedTokens: number; usd: number | null } | null;
   const initial: LiveState = JSON.parse(
@@ -60,6 +62,27 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           {cost ? ` · estimate ${cost.nEpochs} epochs, ~${cost.chargedTokens.toLocaleString('en-US')} charged tokens${cost.usd !== null ? `, $${cost.usd.toFixed(2)}` : ''}` : ''}
         </p>
       </header>
+      {comparison && (comparison.fineTunedRunId || comparison.baseRunId) && (
+        <section aria-labelledby="evaluation" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">
+          <h2 id="evaluation" className="mb-1 font-medium">
+            Evaluation on the test split
+          </h2>
+          {comparison.runIds.length === 2 && comparison.fineTunedStatus === 'succeeded' && comparison.baseStatus === 'succeeded' ? (
+            <Link href={`/evals/compare?runs=${comparison.runIds.join(',')}`} className="font-medium text-indigo-700 hover:underline">
+              Base vs fine-tuned comparison →
+            </Link>
+          ) : (
+            <p>
+              Evaluating the fine-tuned model ({comparison.fineTunedStatus ?? 'not started'}) and its base ({comparison.baseStatus ?? 'not started'}).{' '}
+              {comparison.fineTunedRunId && (
+                <Link href={`/evals/${comparison.fineTunedRunId}`} className="text-indigo-700 hover:underline">
+                  Follow it →
+                </Link>
+              )}
+            </p>
+          )}
+        </section>
+      )}
       <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} />
     </div>
   );

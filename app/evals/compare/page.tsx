@@ -1,0 +1,130 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { compareEvalRuns, type EvalComparison } from '@/lib/evals/compare';
+import { EvalInputError } from '@/lib/evals/errors';
+import { LABELS } from '@/lib/evals/metrics';
+import { num, pct, signedPct } from '@/components/evals/format';
+
+export const metadata: Metadata = { title: 'Compare evaluations' };
+
+const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string }> }) {
+  const { runs = '' } = await searchParams;
+  const actor = await actorOrSignIn(`/evals/compare?runs=${encodeURIComponent(runs)}`);
+  const ids = runs.split(',').filter(Boolean).map((s) => (/^\d{1,9}$/.test(s) ? Number(s) : NaN));
+  let cmp: EvalComparison;
+  try {
+    cmp = await compareEvalRuns(actor, ids);
+  } catch (e) {
+    if (e instanceof EvalInputError) {
+      return (
+        <div role="alert" className="mx-auto mt-10 max-w-lg rounded-lg border border-amber-300 bg-amber-50 p-6 text-sm">
+          <h1 className="mb-2 text-lg font-semibold">Cannot compare these runs</h1>
+          {e.issues.map((i) => (
+            <p key={i.field + i.message}>{i.message}</p>
+          ))}
+          <Link href="/evals" className="mt-3 inline-block text-indigo-700 hover:underline">
+            ← Evaluations
+          </Link>
+        </div>
+      );
+    }
+    throw e;
+  }
+  const [first, ...others] = cmp.runs;
+  const deltaOf = (runId: number) => cmp.deltas.find((d) => d.runId === runId)?.delta;
+  const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
+    { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
+    { name: 'Macro-F1', value: (r) => num(r.metrics.macroF1), delta: (id) => signed(deltaOf(id)?.macroF1) },
+    ...LABELS.map((l) => ({ name: `F1 ${l}`, value: (r: (typeof cmp.runs)[number]) => num(r.metrics.perClass[l].f1), delta: (id: number) => signed(deltaOf(id)?.f1[l]) })),
+    { name: 'Premature END rate', value: (r) => pct(r.metrics.prematureEndRate), delta: (id) => signedPct(deltaOf(id)?.prematureEndRate) },
+    { name: 'Missed SCHEDULE rate', value: (r) => pct(r.metrics.missedScheduleRate), delta: (id) => signedPct(deltaOf(id)?.missedScheduleRate) },
+    { name: 'Invalid answers', value: (r) => `${r.metrics.invalid}`, delta: (id) => signedPct(deltaOf(id)?.invalidRate) },
+  ];
+  return (
+    <div className="space-y-5">
+      <Link href="/evals" className="text-sm text-indigo-700 hover:underline">
+        ← Evaluations
+      </Link>
+      <h1 className="text-2xl font-semibold">Comparison</h1>
+      <p className="text-sm text-slate-600">
+        {cmp.runs.length} runs on{' '}
+        <Link href={`/datasets/${cmp.datasetVersion.id}`} className="text-indigo-700 hover:underline">
+          {cmp.datasetVersion.datasetName} v{cmp.datasetVersion.version}
+        </Link>{' '}
+        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>.
+      </p>
+      <section aria-labelledby="significance" className="space-y-2">
+        <h2 id="significance" className="sr-only">
+          Significance
+        </h2>
+        {cmp.mcnemar.map((t) => {
+          const other = cmp.runs.find((r) => r.id === t.runId)!;
+          const better = (deltaOf(t.runId)?.accuracy ?? 0) > 0;
+          return (
+            <p
+              key={t.runId}
+              data-testid="significance"
+              className={`rounded-lg border p-3 text-sm ${t.significant ? 'border-emerald-300 bg-emerald-50 text-emerald-900' : 'border-slate-300 bg-white text-slate-800'}`}
+            >
+              <span className="font-mono">{other.model}</span> vs <span className="font-mono">{first.model}</span>: accuracy {signedPct(deltaOf(t.runId)?.accuracy)}.{' '}
+              {t.significant ? (
+                <strong>
+                  The difference is significant ({better ? 'better' : 'worse'}; McNemar p = {t.pValue < 0.0001 ? '< 0.0001' : t.pValue.toFixed(4)}).
+                </strong>
+              ) : (
+                <strong>The difference is not significant (McNemar p = {t.pValue.toFixed(4)}).</strong>
+              )}{' '}
+              <span className="text-xs">
+                {t.b01} examples only {first.model} got wrong, {t.b10} only {other.model} got wrong ({t.method === 'exact' ? 'exact binomial test' : 'χ² with continuity correction'}, α = 0.05).
+              </span>
+            </p>
+          );
+        })}
+      </section>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="w-full text-sm">
+          <caption className="sr-only">Metrics of each run with deltas against the first</caption>
+          <thead className="bg-slate-100 text-left text-xs uppercase text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2">Metric</th>
+              {cmp.runs.map((r) => (
+                <th key={r.id} scope="col" className="px-3 py-2">
+                  <Link href={`/evals/${r.id}`} className="font-mono normal-case text-indigo-700 hover:underline">
+                    {r.model}
+                  </Link>
+                </th>
+              ))}
+              {others.map((r) => (
+                <th key={`d${r.id}`} scope="col" className="px-3 py-2">
+                  Δ <span className="font-mono normal-case">{r.model}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.name} className="border-t border-slate-100 tabular-nums">
+                <th scope="row" className="px-3 py-1.5 text-left font-normal">
+                  {row.name}
+                </th>
+                {cmp.runs.map((r) => (
+                  <td key={r.id} className="px-3 py-1.5">
+                    {row.value(r)}
+                  </td>
+                ))}
+                {others.map((r) => (
+                  <td key={`d${r.id}`} className="px-3 py-1.5">
+                    {row.delta(r.id)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

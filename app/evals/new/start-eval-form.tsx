@@ -1,0 +1,95 @@
+'use client';
+
+import { useActionState } from 'react';
+import { startEvalAction, type StartEvalState } from '../actions';
+
+const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
+
+function FieldError({ field, errors }: { field: string; errors: Record<string, string> }) {
+  if (!errors[field]) return null;
+  return (
+    <p id={`${field}-error`} role="alert" className="mt-1 text-xs text-red-700">
+      {errors[field]}
+    </p>
+  );
+}
+
+export function StartEvalForm({
+  versions,
+  models,
+  initial,
+}: {
+  versions: { id: number; label: string }[];
+  models: { id: string; provider: string }[];
+  initial: { datasetVersionId?: number; model?: string; provider?: string };
+}) {
+  const [state, action, pending] = useActionState<StartEvalState, FormData>(startEvalAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const v = state.values ?? {};
+  const e = state.errors;
+  const described = (field: string) => (e[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+  return (
+    <form key={state.attempt} action={action} className="space-y-4" noValidate>
+      {state.formError && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {state.formError}
+        </p>
+      )}
+      {Object.keys(e).length > 0 && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          Nothing was started. Fix the {Object.keys(e).length === 1 ? 'field' : 'fields'} marked below.
+        </p>
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="text-sm">
+          <label htmlFor="ev-version">Dataset version</label>
+          <select id="ev-version" name="datasetVersionId" defaultValue={v.datasetVersionId ?? initial.datasetVersionId ?? versions[0]?.id} className={input} {...described('datasetVersionId')}>
+            {versions.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <FieldError field="datasetVersionId" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ev-split">Split</label>
+          <select id="ev-split" name="split" defaultValue={v.split ?? 'test'} className={input} {...described('split')}>
+            <option value="test">test</option>
+            <option value="validation">validation</option>
+            <option value="train">train</option>
+          </select>
+          <FieldError field="split" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ev-provider">Provider</label>
+          <select id="ev-provider" name="provider" defaultValue={v.provider ?? initial.provider ?? 'local'} className={input} {...described('provider')}>
+            <option value="local">Local trainer</option>
+            <option value="openai">OpenAI or compatible</option>
+          </select>
+          <FieldError field="provider" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ev-model">Model</label>
+          <input id="ev-model" name="model" list="ev-models" defaultValue={v.model ?? initial.model ?? 'local-base'} className={input} {...described('model')} />
+          <datalist id="ev-models">
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.provider}
+              </option>
+            ))}
+          </datalist>
+          <FieldError field="model" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="ev-concurrency">Concurrency (parallel requests)</label>
+          <input id="ev-concurrency" name="concurrency" defaultValue={v.concurrency ?? ''} placeholder="8" inputMode="numeric" className={input} {...described('concurrency')} />
+          <FieldError field="concurrency" errors={e} />
+        </div>
+      </div>
+      <p className="text-xs text-slate-500">One chat completion per example at temperature 0 with the version&apos;s advisor instructions; answers that are not exactly one label count as invalid.</p>
+      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        {pending ? 'Starting…' : 'Start evaluation'}
+      </button>
+    </form>
+  );
+}
