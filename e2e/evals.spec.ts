@@ -33,7 +33,7 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   // The fine-tuned run's page: metric cards and the confusion matrix.
   await page.getByRole('link', { name: /^ft:local-base:local:eval:/ }).first().click();
   await expect(page.getByRole('heading', { name: 'Confusion matrix' })).toBeVisible();
-  await expect(page.getByText('Accuracy', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Metrics' }).getByText('Accuracy', { exact: true })).toBeVisible();
 
   // Click the first non-empty cell; its examples link to the conversation turn.
   const cell = page.locator('a[data-cell]').filter({ hasNotText: /^0$/ }).first();
