@@ -6,16 +6,10 @@ import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
 import { PaginationNav } from '@/components/ui/pagination-nav';
 import { num, pct } from '@/components/evals/format';
+import { EvalStatusBadge } from '@/components/evals/eval-status';
 
 export const metadata: Metadata = { title: 'Evaluations' };
 
-const STATUS_TONE: Record<string, string> = {
-  queued: 'bg-slate-100 text-slate-700',
-  running: 'bg-sky-100 text-sky-800',
-  succeeded: 'bg-emerald-100 text-emerald-800',
-  failed: 'bg-red-100 text-red-800',
-  cancelled: 'bg-amber-100 text-amber-800',
-};
 
 export default async function EvalsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
@@ -56,7 +50,7 @@ export default async function EvalsPage({ searchParams }: { searchParams: Promis
               <td className="px-3 py-2 tabular-nums">{pct(r.accuracy)}</td>
               <td className="px-3 py-2 tabular-nums">{num(r.macroF1)}</td>
               <td className="px-3 py-2">
-                <span className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_TONE[r.status] ?? ''}`}>{r.status}</span>
+                <EvalStatusBadge status={r.status} />
                 {r.status === 'running' && r.progressTotal > 0 && <span className="ml-2 text-xs text-slate-500">{Math.round((r.progressDone / r.progressTotal) * 100)}%</span>}
               </td>
               <td className="px-3 py-2 text-xs">{formatDateTime(r.createdAt)}</td>

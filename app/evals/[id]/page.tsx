@@ -5,7 +5,7 @@ import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { getEvalRun, listEvalRuns, listPredictions } from '@/lib/evals/queries';
 import { LABELS, PREDICTED, type Label, type PredictedLabel } from '@/lib/evals/metrics';
 import { formatDateTime } from '@/components/ui/format-time';
-import { StatusBadge } from '@/components/datasets/status-badge';
+import { EvalStatusBadge } from '@/components/evals/eval-status';
 import { EvalProgress } from '@/components/evals/eval-progress';
 import { MetricCards } from '@/components/evals/metric-cards';
 import { ConfusionMatrixTable } from '@/components/evals/confusion-matrix';
@@ -46,7 +46,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          <span className="font-mono text-xl">{run.model}</span> <StatusBadge status={run.status === 'succeeded' ? 'ready' : run.status === 'running' ? 'building' : run.status} />
+          <span className="font-mono text-xl">{run.model}</span> <EvalStatusBadge status={run.status} />
         </h1>
         <p className="text-sm text-slate-600">
           {run.provider} · on{' '}

@@ -68,7 +68,8 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
             Evaluation on the test split
           </h2>
           {comparison.runIds.length === 2 && comparison.fineTunedStatus === 'succeeded' && comparison.baseStatus === 'succeeded' ? (
-            <Link href={`/evals/compare?runs=${comparison.runIds.join(',')}`} className="font-medium text-indigo-700 hover:underline">
+            // Base first, so the deltas read as what fine-tuning gained.
+            <Link href={`/evals/compare?runs=${[...comparison.runIds].reverse().join(',')}`} className="font-medium text-indigo-700 hover:underline">
               Base vs fine-tuned comparison →
             </Link>
           ) : (
