@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { requireActor } from '@/lib/auth/session';
 import { AuthError } from '@/lib/auth/errors';
-import { startEvalRun } from '@/lib/evals/start-eval-run';
+import { cancelEvalRun, startEvalRun } from '@/lib/evals/start-eval-run';
 import { EvalInputError } from '@/lib/evals/errors';
 
 export interface StartEvalState {
@@ -35,4 +35,16 @@ export async function startEvalAction(prev: StartEvalState, form: FormData): Pro
     return fail({}, 'Could not start the evaluation. Try again.');
   }
   redirect(`/evals/${started.runId}`);
+}
+
+export async function cancelEvalAction(runId: number): Promise<{ ok: boolean; message: string }> {
+  try {
+    const actor = await requireActor();
+    const cancelled = await cancelEvalRun(actor, runId);
+    return { ok: cancelled, message: cancelled ? 'Cancelling…' : 'This run has already finished.' };
+  } catch (e) {
+    if (e instanceof AuthError || e instanceof EvalInputError) return { ok: false, message: e.message };
+    console.error('cancelEvalAction failed', e);
+    return { ok: false, message: 'Could not cancel; try again.' };
+  }
 }

@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+import { useEffect, useState, useTransition } from 'react';
+import { cancelEvalAction } from '@/app/evals/actions';
 import { ProgressBar } from '@/components/ui/progress-bar';
 
 interface Live {
@@ -13,7 +14,9 @@ interface Live {
 }
 
 /** Live progress of a running evaluation; refreshes the page when it ends. */
-export function EvalProgress({ runId, initial }: { runId: number; initial: Live }) {
+export function EvalProgress({ runId, initial, canCancel }: { runId: number; initial: Live; canCancel: boolean }) {
+  const [pending, startTransition] = useTransition();
+  const [note, setNote] = useState<string | null>(null);
   const router = useRouter();
   const { data } = useQuery({
     queryKey: ['eval-live', runId],
@@ -39,6 +42,19 @@ export function EvalProgress({ runId, initial }: { runId: number; initial: Live 
       </div>
       <ProgressBar value={data.progressDone} max={Math.max(1, data.progressTotal)} label="Evaluation progress" />
       {data.error && <p className="mt-2 text-xs text-amber-800">{data.error}</p>}
+      {canCancel && !done && (
+        <div className="mt-3 flex items-center gap-3">
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => startTransition(async () => setNote((await cancelEvalAction(runId)).message))}
+            className="rounded border border-red-300 bg-white px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
+          >
+            Cancel evaluation
+          </button>
+          {note && <span className="text-xs text-slate-600">{note}</span>}
+        </div>
+      )}
     </section>
   );
 }

@@ -61,6 +61,11 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
           </p>
         </div>
         <div className="flex gap-2">
+        {canCreateDatasets(actor) && v.status === 'ready' && (
+          <Link href={`/evals/new?version=${v.id}`} className="rounded border border-indigo-300 px-3 py-2 text-sm text-indigo-700 hover:bg-indigo-50">
+            Evaluate a model on it
+          </Link>
+        )}
         {canCreateDatasets(actor) && v.status === 'ready' && (v.checks as unknown as PreflightReport | null)?.trainable && (
           <Link href={`/fine-tunes/new?version=${v.id}`} className="rounded bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">
             Fine-tune this version

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { getEvalRun, listEvalRuns, listPredictions } from '@/lib/evals/queries';
+import { canStartEvals, getEvalRun, listEvalRuns, listPredictions } from '@/lib/evals/queries';
 import { LABELS, PREDICTED, type Label, type PredictedLabel } from '@/lib/evals/metrics';
 import { formatDateTime } from '@/components/ui/format-time';
 import { EvalStatusBadge } from '@/components/evals/eval-status';
@@ -71,7 +71,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </header>
 
       {(run.status === 'queued' || run.status === 'running') && (
-        <EvalProgress runId={run.id} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
+        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
       )}
       {run.status === 'failed' && (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-800">
