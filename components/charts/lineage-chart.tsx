@@ -13,7 +13,7 @@ export function LineageChart({ points }: { points: LineagePoint[] }) {
   return (
     <div aria-hidden="true" className="h-72 w-full">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 8, right: 12, bottom: 24, left: 0 }}>
+        <LineChart data={points} margin={{ top: 8, right: 40, bottom: 32, left: 40 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="label" tick={{ fontSize: 10 }} interval={0} angle={-15} textAnchor="end" />
           <YAxis domain={[0, 1]} />
