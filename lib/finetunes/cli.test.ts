@@ -9,6 +9,10 @@ import { stopQueue } from '../jobs/queue';
 import { parseFineTuneFlags } from './cli-flags';
 import { cancelActiveProviderJobs, clearFineTuneQueues, mlLead, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
 
+// Successful runs here would start their evals (tested in lib/evals and e2e); their queued
+// jobs would outlive this file in the shared database.
+process.env.AUTO_EVAL_AFTER_FINETUNE = 'off';
+
 let world: FineTuneWorld;
 beforeAll(async () => {
   world = await startFineTuneWorld();

@@ -13,6 +13,10 @@ import { getFineTune, getFineTuneLive, listFineTunedModels, listFineTunes } from
 import { processFineTuneInProcess, runFineTuneLaunch, runFineTunePoll } from './worker-jobs';
 import { cancelActiveProviderJobs, FAST, mlLead, providerJobsOf, reviewer, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
 
+// Successful runs here would start their evals (tested in lib/evals and e2e); their queued
+// jobs would outlive this file in the shared database.
+process.env.AUTO_EVAL_AFTER_FINETUNE = 'off';
+
 let world: FineTuneWorld;
 beforeAll(async () => {
   world = await startFineTuneWorld();

@@ -10,6 +10,10 @@ import { launchFineTune } from './launch-fine-tune';
 import { handleFineTuneLaunch, resumeFineTunes, runFineTuneLaunch } from './worker-jobs';
 import { cancelActiveProviderJobs, mlLead, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
 
+// Successful runs here would start their evals (tested in lib/evals and e2e); their queued
+// jobs would outlive this file in the shared database.
+process.env.AUTO_EVAL_AFTER_FINETUNE = 'off';
+
 let world: FineTuneWorld;
 beforeAll(async () => {
   world = await startFineTuneWorld();
