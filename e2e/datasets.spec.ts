@@ -107,6 +107,8 @@ test('a name owned by someone else is refused; reviewers can read datasets but n
   await fillForm(page, { name: 'e2e-owned' });
   await page.getByRole('button', { name: 'Create dataset version' }).click();
   await expect(page).toHaveURL(/\/datasets\/\d+$/);
+  // Let the worker finish it, so the row counts below only change if the refusal writes.
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('ready', { timeout: 30_000 });
 
   const lead = await browser.newPage();
   await signIn(lead, 'lead');
