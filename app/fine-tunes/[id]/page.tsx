@@ -6,6 +6,7 @@ import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
 import { comparisonForFineTune } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
+import { RefreshWhile } from '@/components/ui/refresh-while';
 
 export const metadata: Metadata = { title: 'Fine-tune' };
 
@@ -67,6 +68,8 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           <h2 id="evaluation" className="mb-1 font-medium">
             Evaluation on the test split
           </h2>
+          {/* Follow the two evals until both have ended. */}
+          <RefreshWhile active={[comparison.fineTunedStatus, comparison.baseStatus].some((s) => s === null || s === 'queued' || s === 'running')} />
           {comparison.runIds.length === 2 && comparison.fineTunedStatus === 'succeeded' && comparison.baseStatus === 'succeeded' ? (
             // Base first, so the deltas read as what fine-tuning gained.
             <Link href={`/evals/compare?runs=${[...comparison.runIds].reverse().join(',')}`} className="font-medium text-indigo-700 hover:underline">
