@@ -1,18 +1,10 @@
 'use client';
 
 import { useActionState } from 'react';
+import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
 import { startEvalAction, type StartEvalState } from '../actions';
 
-const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
 
-function FieldError({ field, errors }: { field: string; errors: Record<string, string> }) {
-  if (!errors[field]) return null;
-  return (
-    <p id={`${field}-error`} role="alert" className="mt-1 text-xs text-red-700">
-      {errors[field]}
-    </p>
-  );
-}
 
 export function StartEvalForm({
   versions,
@@ -26,23 +18,14 @@ export function StartEvalForm({
   const [state, action, pending] = useActionState<StartEvalState, FormData>(startEvalAction, { values: null, errors: {}, formError: null, attempt: 0 });
   const v = state.values ?? {};
   const e = state.errors;
-  const described = (field: string) => (e[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+  const described = (field: string) => describedBy(e, field);
   return (
     <form key={state.attempt} action={action} className="space-y-4" noValidate>
-      {state.formError && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {state.formError}
-        </p>
-      )}
-      {Object.keys(e).length > 0 && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          Nothing was started. Fix the {Object.keys(e).length === 1 ? 'field' : 'fields'} marked below.
-        </p>
-      )}
+      <FormErrorSummary formError={state.formError} errors={e} nothing="Nothing was started." />
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ev-version">Dataset version</label>
-          <select id="ev-version" name="datasetVersionId" defaultValue={v.datasetVersionId ?? initial.datasetVersionId ?? versions[0]?.id} className={input} {...described('datasetVersionId')}>
+          <select id="ev-version" name="datasetVersionId" defaultValue={v.datasetVersionId ?? initial.datasetVersionId ?? versions[0]?.id} className={inputClass} {...described('datasetVersionId')}>
             {versions.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.label}
@@ -53,7 +36,7 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-split">Split</label>
-          <select id="ev-split" name="split" defaultValue={v.split ?? 'test'} className={input} {...described('split')}>
+          <select id="ev-split" name="split" defaultValue={v.split ?? 'test'} className={inputClass} {...described('split')}>
             <option value="test">test</option>
             <option value="validation">validation</option>
             <option value="train">train</option>
@@ -62,7 +45,7 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-provider">Provider</label>
-          <select id="ev-provider" name="provider" defaultValue={v.provider ?? initial.provider ?? 'local'} className={input} {...described('provider')}>
+          <select id="ev-provider" name="provider" defaultValue={v.provider ?? initial.provider ?? 'local'} className={inputClass} {...described('provider')}>
             <option value="local">Local trainer</option>
             <option value="openai">OpenAI or compatible</option>
           </select>
@@ -70,7 +53,7 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-model">Model</label>
-          <input id="ev-model" name="model" list="ev-models" defaultValue={v.model ?? initial.model ?? 'local-base'} className={input} {...described('model')} />
+          <input id="ev-model" name="model" list="ev-models" defaultValue={v.model ?? initial.model ?? 'local-base'} className={inputClass} {...described('model')} />
           <datalist id="ev-models">
             {models.map((m) => (
               <option key={m.id} value={m.id}>
@@ -82,7 +65,7 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-concurrency">Concurrency (parallel requests)</label>
-          <input id="ev-concurrency" name="concurrency" defaultValue={v.concurrency ?? ''} placeholder="8" inputMode="numeric" className={input} {...described('concurrency')} />
+          <input id="ev-concurrency" name="concurrency" defaultValue={v.concurrency ?? ''} placeholder="8" inputMode="numeric" className={inputClass} {...described('concurrency')} />
           <FieldError field="concurrency" errors={e} />
         </div>
       </div>

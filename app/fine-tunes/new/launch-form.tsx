@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
 import { launchFineTuneAction, type LaunchState } from '../actions';
 
 export interface VersionOption {
@@ -11,17 +12,8 @@ export interface VersionOption {
   cost: { nEpochs: number; billingTokens: number; examples: number } | null;
 }
 
-const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function FieldError({ field, errors }: { field: string; errors: Record<string, string> }) {
-  if (!errors[field]) return null;
-  return (
-    <p id={`${field}-error`} role="alert" className="mt-1 text-xs text-red-700">
-      {errors[field]}
-    </p>
-  );
-}
 
 export function LaunchForm(props: {
   providers: { id: string; name: string; configured: boolean; problem: string | null }[];
@@ -41,7 +33,7 @@ export function LaunchForm(props: {
   const [epochs, setEpochs] = useState(v.nEpochs ?? 'auto');
   const [confirming, setConfirming] = useState(false);
   const version = props.versions.find((x) => x.id === versionId) ?? null;
-  const described = (field: string) => (e[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+  const described = (field: string) => describedBy(e, field);
 
   const nEpochs = /^\d+$/.test(epochs.trim()) ? Number(epochs) : (version?.cost?.nEpochs ?? null);
   const charged = version?.cost && nEpochs ? nEpochs * version.cost.billingTokens : null;
@@ -57,20 +49,11 @@ export function LaunchForm(props: {
 
   return (
     <form key={state.attempt} action={action} className="space-y-5" noValidate>
-      {state.formError && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {state.formError}
-        </p>
-      )}
-      {Object.keys(e).length > 0 && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          Nothing was launched. Fix the {Object.keys(e).length === 1 ? 'field' : 'fields'} marked below.
-        </p>
-      )}
+      <FormErrorSummary formError={state.formError} errors={e} nothing="Nothing was launched." />
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ft-version">Dataset version</label>
-          <select id="ft-version" name="datasetVersionId" value={versionId ?? ''} onChange={(ev) => setVersionId(Number(ev.target.value))} className={input} {...described('datasetVersionId')}>
+          <select id="ft-version" name="datasetVersionId" value={versionId ?? ''} onChange={(ev) => setVersionId(Number(ev.target.value))} className={inputClass} {...described('datasetVersionId')}>
             {props.versions.length === 0 && <option value="">No ready dataset versions</option>}
             {props.versions.map((o) => (
               <option key={o.id} value={o.id}>
@@ -83,7 +66,7 @@ export function LaunchForm(props: {
         </div>
         <div className="text-sm">
           <label htmlFor="ft-provider">Provider</label>
-          <select id="ft-provider" name="provider" defaultValue={props.provider} onChange={(ev) => go(ev.target.value, versionId)} className={input} {...described('provider')}>
+          <select id="ft-provider" name="provider" defaultValue={props.provider} onChange={(ev) => go(ev.target.value, versionId)} className={inputClass} {...described('provider')}>
             {props.providers.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -100,7 +83,7 @@ export function LaunchForm(props: {
               {props.modelsError}
             </p>
           ) : (
-            <select id="ft-model" name="baseModel" value={model} onChange={(ev) => setModel(ev.target.value)} className={input} {...described('baseModel')}>
+            <select id="ft-model" name="baseModel" value={model} onChange={(ev) => setModel(ev.target.value)} className={inputClass} {...described('baseModel')}>
               {props.models.map((m) => (
                 <option key={m} value={m}>
                   {m}
@@ -115,29 +98,29 @@ export function LaunchForm(props: {
         <legend className="px-1 text-sm font-medium">Hyperparameters (&quot;auto&quot; lets the provider choose)</legend>
         <div className="text-sm">
           <label htmlFor="ft-epochs">Epochs</label>
-          <input id="ft-epochs" name="nEpochs" value={epochs} onChange={(ev) => setEpochs(ev.target.value)} className={input} {...described('nEpochs')} />
+          <input id="ft-epochs" name="nEpochs" value={epochs} onChange={(ev) => setEpochs(ev.target.value)} className={inputClass} {...described('nEpochs')} />
           <FieldError field="nEpochs" errors={e} />
         </div>
         <div className="text-sm">
           <label htmlFor="ft-batch">Batch size</label>
-          <input id="ft-batch" name="batchSize" defaultValue={v.batchSize ?? 'auto'} className={input} {...described('batchSize')} />
+          <input id="ft-batch" name="batchSize" defaultValue={v.batchSize ?? 'auto'} className={inputClass} {...described('batchSize')} />
           <FieldError field="batchSize" errors={e} />
         </div>
         <div className="text-sm">
           <label htmlFor="ft-lr">Learning rate multiplier</label>
-          <input id="ft-lr" name="learningRateMultiplier" defaultValue={v.learningRateMultiplier ?? 'auto'} className={input} {...described('learningRateMultiplier')} />
+          <input id="ft-lr" name="learningRateMultiplier" defaultValue={v.learningRateMultiplier ?? 'auto'} className={inputClass} {...described('learningRateMultiplier')} />
           <FieldError field="learningRateMultiplier" errors={e} />
         </div>
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ft-suffix">Suffix (in the model name)</label>
-          <input id="ft-suffix" name="suffix" defaultValue={v.suffix ?? ''} placeholder="e.g. exit-advisor" className={input} {...described('suffix')} />
+          <input id="ft-suffix" name="suffix" defaultValue={v.suffix ?? ''} placeholder="e.g. exit-advisor" className={inputClass} {...described('suffix')} />
           <FieldError field="suffix" errors={e} />
         </div>
         <div className="text-sm">
           <label htmlFor="ft-seed">Seed (optional)</label>
-          <input id="ft-seed" name="seed" defaultValue={v.seed ?? ''} inputMode="numeric" className={input} {...described('seed')} />
+          <input id="ft-seed" name="seed" defaultValue={v.seed ?? ''} inputMode="numeric" className={inputClass} {...described('seed')} />
           <FieldError field="seed" errors={e} />
         </div>
       </div>
