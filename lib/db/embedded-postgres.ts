@@ -37,6 +37,7 @@ export async function startEmbeddedPostgres(opts: {
     if (!opts.quiet) process.stderr.write(`[postgres] ${String(m).trimEnd()}\n`);
   };
   removeStalePidFile(dataDir);
+  makeBinariesReachable();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
@@ -69,6 +70,27 @@ export async function startEmbeddedPostgres(opts: {
       await pg.stop();
     },
   };
+}
+
+/**
+ * As root, the server runs as an unprivileged `postgres` user, which must be able to reach
+ * the binaries under node_modules. A checkout in a private directory (mktemp -d makes them
+ * 0700) hides them, so the project directory gets the "others may traverse" bit (x, not read);
+ * a parent we should not touch is reported instead.
+ */
+function makeBinariesReachable(): void {
+  if (process.getuid?.() !== 0) return;
+  const project = process.cwd();
+  for (let dir = project; ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if (!(mode & 0o001)) {
+      if (dir !== project) {
+        throw new Error(`The embedded PostgreSQL runs as the "postgres" user and cannot reach ${project}: ${dir} is not searchable by others (chmod o+x ${dir}), or set DATABASE_URL.`);
+      }
+      fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 function runningServerPid(dataDir: string): number | null {
