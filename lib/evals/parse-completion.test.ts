@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { labelConfidence, parseCompletion } from './parse-completion';
-import { backoffDelayMs, classifyRequestError, retryAfterMs } from './request-errors';
-import { DEFAULT_RETRY_POLICY } from './settings';
+import { classifyRequestError } from './request-errors';
 
 const completion = (content: string | null, tokens?: { token: string; logprob: number }[]) => ({
   choices: [{ message: { content }, logprobs: tokens ? { content: tokens.map((t) => ({ ...t, top_logprobs: [] })) } : null }],
@@ -46,29 +45,5 @@ describe('request errors', () => {
     expect(classifyRequestError(new OpenAI.NotFoundError(404, undefined, 'no such model', headers({})))).toMatchObject({ kind: 'fatal', status: 404 });
     expect(classifyRequestError(new OpenAI.BadRequestError(400, { message: 'logprobs are not supported', param: 'logprobs' }, 'logprobs are not supported', headers({})))).toMatchObject({ kind: 'no-logprobs' });
     expect(classifyRequestError(new OpenAI.BadRequestError(400, { message: 'context length exceeded' }, 'context length exceeded', headers({})))).toMatchObject({ kind: 'example', status: 400 });
-  });
-
-  it('reads retry-after-ms, retry-after seconds and dates', () => {
-    const now = Date.parse('2026-11-25T12:00:00Z');
-    expect(retryAfterMs(headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
-    expect(retryAfterMs(headers({ 'retry-after': '2' }), now)).toBe(2000);
-    expect(retryAfterMs(headers({ 'retry-after': 'Wed, 25 Nov 2026 12:00:03 GMT' }), now)).toBe(3000);
-    expect(retryAfterMs(headers({}), now)).toBeNull();
-  });
-
-  it('backs off exponentially with jitter, capped; a retry-after is honoured (capped) plus a little jitter', () => {
-    const p = DEFAULT_RETRY_POLICY;
-    for (const r of [0, 0.5, 0.999]) {
-      for (let attempt = 1; attempt <= 8; attempt++) {
-        const cap = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
-        const d = backoffDelayMs(attempt, p, null, () => r);
-        expect(d).toBeGreaterThanOrEqual(cap / 2);
-        expect(d).toBeLessThanOrEqual(cap);
-      }
-      const d = backoffDelayMs(1, p, 1000, () => r);
-      expect(d).toBeGreaterThanOrEqual(1000);
-      expect(d).toBeLessThanOrEqual(1250);
-      expect(backoffDelayMs(1, p, 10 * 60_000, () => r)).toBeLessThanOrEqual(p.maxRetryAfterMs + 250);
-    }
   });
 });

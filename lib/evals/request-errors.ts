@@ -5,7 +5,7 @@
 //   example — anything else (e.g. a 400 for one over-long prompt): that example is recorded as
 //             invalid with the error text and the run goes on.
 import OpenAI from 'openai';
-import type { RetryPolicy } from './settings';
+import { isTransientStatus, retryAfterMs } from '../retry';
 
 export type RequestErrorKind = 'retry' | 'fatal' | 'no-logprobs' | 'example';
 
@@ -15,30 +15,6 @@ export interface ClassifiedError {
   message: string;
   /** What the provider asked us to wait (retry-after-ms / retry-after), in ms. */
   retryAfterMs: number | null;
-}
-
-function headerValue(headers: unknown, name: string): string | null {
-  if (!headers) return null;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
-  const v = (headers as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : null;
-}
-
-/** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
-export function retryAfterMs(headers: unknown, now = Date.now()): number | null {
-  const ms = headerValue(headers, 'retry-after-ms');
-  if (ms !== null && ms.trim() !== '') {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0) return n;
-  }
-  const s = headerValue(headers, 'retry-after');
-  if (s !== null && s.trim() !== '') {
-    const n = Number(s);
-    if (Number.isFinite(n) && n >= 0) return n * 1000;
-    const at = Date.parse(s);
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  return null;
 }
 
 function connectionCause(e: unknown): string | null {
@@ -65,7 +41,7 @@ export function classifyRequestError(e: unknown): ClassifiedError {
     const status = typeof e.status === 'number' ? e.status : null;
     const message = e.message || `HTTP ${status}`;
     const after = retryAfterMs(e.headers);
-    if (status === null || status === 408 || status === 409 || status === 429 || status >= 500) {
+    if (isTransientStatus(status)) {
       return { kind: 'retry', status, message, retryAfterMs: after };
     }
     if (status === 401 || status === 403 || status === 404) return { kind: 'fatal', status, message, retryAfterMs: null };
@@ -82,18 +58,4 @@ export function classifyRequestError(e: unknown): ClassifiedError {
     return { kind: 'retry', status: null, message: `connection error (${cause})`, retryAfterMs: null };
   }
   return { kind: 'example', status: null, message: (e as Error)?.message ?? String(e), retryAfterMs: null };
-}
-
-/**
- * How long to wait before attempt `attempt + 1` (attempt is 1-based, the one that just failed):
- * the provider's retry-after when it gave one (capped, plus a little jitter so a burst of 429s
- * does not come back in lockstep), else capped exponential backoff with full jitter.
- */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, retryAfter: number | null, random: () => number = Math.random): number {
-  if (retryAfter !== null) {
-    const wait = Math.min(retryAfter, policy.maxRetryAfterMs);
-    return Math.round(wait + random() * Math.min(250, wait * 0.2 + 10));
-  }
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(cap / 2 + (random() * cap) / 2);
 }

@@ -12,7 +12,8 @@ import type { EvalRunStatus, Prisma } from '../generated/prisma/client';
 import type { LabelValueName } from '../labeling/label-values';
 import { isPredictedLabel } from './metrics';
 import { parseCompletion } from './parse-completion';
-import { backoffDelayMs, classifyRequestError } from './request-errors';
+import { backoffDelay } from '../retry';
+import { classifyRequestError } from './request-errors';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
 import { summarizePredictions, type EvalMetrics } from './summarize';
 
@@ -322,7 +323,7 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
         if (c.kind === 'fatal') throw new RunFailure(`${handle.name}: ${c.message}`);
         if (c.kind === 'retry' && attempt < policy.maxAttempts) {
           stats.retries++;
-          await sleep(backoffDelayMs(attempt, policy, c.retryAfterMs), stop.signal);
+          await sleep(backoffDelay(attempt, policy, c.retryAfterMs), stop.signal);
           continue;
         }
         // Infrastructure trouble is not the model's answer: not scored, the example waits for the next pass.

@@ -1,5 +1,6 @@
 // Eval defaults and the environment variables that change them. Read when used (not at import),
 // so a test or the CLI can set the environment first.
+import type { BackoffPolicy } from '../retry';
 
 /** Requests in flight per run: EVAL_CONCURRENCY (1..64), default 8. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -16,14 +17,10 @@ export const MAX_ERROR_RATE = 0.5;
 export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_CONFIDENCE = 0.95;
 
-export interface RetryPolicy {
+/** Backoff between attempts: lib/retry's policy (base, cap, retry-after cap). */
+export interface RetryPolicy extends BackoffPolicy {
   /** Attempts per example, the first included. */
   maxAttempts: number;
-  /** Exponential backoff: base × 2^(attempt−1), capped, then jittered (half fixed, half random). */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A retry-after longer than this is cut to it (a provider asking for minutes stalls the run). */
-  maxRetryAfterMs: number;
   /** Per-request timeout (a hung request counts as a retryable failure). */
   timeoutMs: number;
   /**

@@ -9,9 +9,9 @@ export interface FineTuneJobPayload {
 /** Seconds between two polls of a provider job that is still going. */
 export const POLL_INTERVAL_SECONDS = 2;
 
-export function enqueueFineTuneLaunch(jobId: number): Promise<string | null> {
+export function enqueueFineTuneLaunch(jobId: number, delaySeconds = 0): Promise<string | null> {
   // Same key for every copy: the queue's stately policy keeps one waiting and one running.
-  return enqueue(QUEUES.fineTuneLaunch, { jobId } satisfies FineTuneJobPayload, { singletonKey: `finetune-${jobId}` });
+  return enqueue(QUEUES.fineTuneLaunch, { jobId } satisfies FineTuneJobPayload, { singletonKey: `finetune-${jobId}`, ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}) });
 }
 
 export function enqueueFineTunePoll(jobId: number, delaySeconds = POLL_INTERVAL_SECONDS): Promise<string | null> {

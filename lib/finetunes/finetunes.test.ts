@@ -6,6 +6,7 @@ import { AuthError } from '../auth/errors';
 import { db } from '../db';
 import { snapshotDatabase } from '../testing/db-snapshot';
 import { freePort } from '../testing/free-port';
+import { parseFaultsEnv } from '../local-trainer/faults';
 import { cancelFineTune } from './cancel-fine-tune';
 import { FineTuneInputError } from './errors';
 import { launchFineTune } from './launch-fine-tune';
@@ -157,7 +158,7 @@ describe('provider trouble', () => {
     const { id } = await launchFineTune(mlLead, input({ nEpochs: 1 }), { enqueue: false });
     await setFaults(world.trainer, { '429': 0.25, '500': 0.25, retry_after_ms: 0 });
     const retries: string[] = [];
-    const out = await processFineTuneInProcess(id, { ...FAST, retryLimit: 60, onRetry: (e) => retries.push(e.message) });
+    const out = await processFineTuneInProcess(id, { ...FAST, onRetry: (e) => retries.push(e.message) });
     await setFaults(world.trainer, {});
     expect(out.status).toBe('succeeded');
     expect(retries.length).toBeGreaterThan(0);
@@ -167,6 +168,42 @@ describe('provider trouble', () => {
     expect(run.fineTunedModel).toMatch(/^ft:local-base:local::/);
     expect(run.error).toBeNull();
     expect((await providerJobsOf(world.client, id)).length).toBe(1);
+  });
+
+  it("a launch and its polling under the README's fault mix (429:0.3,500:0.2,hang:0.05) succeed, with one provider job", async () => {
+    // Hangs are cut by the per-request timeout (2 s here, 30 s by default); 429s are waited out
+    // for their retry-after (1 s), everything else backs off 10 ms doubling to 100 ms.
+    process.env.FINETUNE_REQUEST_TIMEOUT_MS = '2000';
+    try {
+      const { id } = await launchFineTune(mlLead, input({ nEpochs: 1, suffix: 'fault-mix' }), { enqueue: false });
+      await setFaults(world.trainer, parseFaultsEnv('429:0.3,500:0.2,hang:0.05'));
+      const retries: string[] = [];
+      const out = await processFineTuneInProcess(id, { ...FAST, onRetry: (e) => retries.push(e.message) });
+      await setFaults(world.trainer, {});
+      expect(out.status).toBe('succeeded');
+      expect(retries.some((m) => /^Local trainer: 429 /.test(m))).toBe(true);
+      expect(retries.some((m) => /^Local trainer: 500 /.test(m))).toBe(true);
+      const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
+      expect(run).toMatchObject({ status: 'succeeded', error: null, failingSince: null, failedAttempts: 0 });
+      expect(run.fineTunedModel).toMatch(/^ft:local-base:local:fault-mix:/);
+      expect((await providerJobsOf(world.client, id)).length).toBe(1);
+    } finally {
+      delete process.env.FINETUNE_REQUEST_TIMEOUT_MS;
+    }
+  });
+
+  it('a hung request is cut at the per-request timeout and retried', async () => {
+    process.env.FINETUNE_REQUEST_TIMEOUT_MS = '300';
+    try {
+      const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
+      await setFaults(world.trainer, { hang: 1, paths: '^/v1/files' });
+      const e = await runFineTuneLaunch(id, FAST).catch((x: unknown) => x);
+      expect(e).toMatchObject({ name: 'FineTuneRetry', transient: true, message: `Local trainer at ${world.trainer.url}/v1 did not answer within 0.3 s.` });
+      await setFaults(world.trainer, {});
+      expect((await runFineTuneLaunch(id, FAST)).providerJobId).toBeTruthy();
+    } finally {
+      delete process.env.FINETUNE_REQUEST_TIMEOUT_MS;
+    }
   });
 
   it('a terminal 4xx fails the run with the provider message, without retrying', async () => {
@@ -189,22 +226,63 @@ describe('provider trouble', () => {
     expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 401 /);
   });
 
-  it('when the retries run out the run fails with the last error; before that it says it is retrying', async () => {
+  it('when the time budget runs out the run fails with the last provider message; before that it says it is retrying', async () => {
     const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
     await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
-    const seen: (string | null)[] = [];
+    const seen: { error: string | null; failingSince: Date | null; failedAttempts: number }[] = [];
+    const started = Date.now();
     const out = await processFineTuneInProcess(id, {
       ...FAST,
-      retryLimit: 2,
+      retryBudgetMs: 400,
       onRetry: async () => {
-        seen.push((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error);
+        seen.push(await db().fineTuneJob.findUniqueOrThrow({ where: { id }, select: { error: true, failingSince: true, failedAttempts: true } }));
       },
     });
     expect(out.status).toBe('failed');
-    expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatch(/^Retrying: Local trainer: 500 /);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // Retried for the budget, by time: every attempt of the streak counted from one start.
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen[0].error).toMatch(/^Retrying: Local trainer: 500 /);
+    expect(seen.map((s) => s.failedAttempts)).toEqual(seen.map((_, i) => i + 1));
+    expect(new Set(seen.map((s) => s.failingSince!.getTime())).size).toBe(1);
     const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
-    expect(run.error).toMatch(/^Local trainer: 500 The server had an error/);
+    expect(run.error).toMatch(/^Local trainer: 500 The server had an error while processing your request \(injected by the local trainer\)\. \(gave up after \d+ attempts over [\d.]+ m?s: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 400 ms\)$/);
+    expect(run).toMatchObject({ status: 'failed', failingSince: null, failedAttempts: 0, providerJobId: null });
+  });
+
+  it('with a tiny budget and every request a 500, the run fails at the first failure with the provider message', async () => {
+    const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
+    await setFaults(world.trainer, { '500': 1 });
+    const retries: string[] = [];
+    const out = await processFineTuneInProcess(id, { ...FAST, retryBudgetMs: 0, onRetry: (e) => retries.push(e.message) });
+    expect(out.status).toBe('failed');
+    expect(retries).toEqual([]);
+    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 500 The server had an error/);
+  });
+
+  it('a streak that began before a restart keeps its start: the budget is not reset', async () => {
+    const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
+    await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
+    // The first failure, in "the process before the restart".
+    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000 })).rejects.toMatchObject({ name: 'FineTuneRetry', attempt: 1 });
+    const first = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
+    expect(first.failingSince).not.toBeNull();
+    // A new process 59 s later (its clock says so): same streak, one more attempt.
+    const t0 = first.failingSince!.getTime();
+    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 59_000 })).rejects.toMatchObject({ attempt: 2 });
+    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).failingSince!.getTime()).toBe(t0);
+    // And 61 s after the first failure the budget is spent.
+    expect(await runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 61_000 })).toMatchObject({ status: 'failed' });
+    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 500 .*gave up after 3 attempts over 1 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 1 min\)$/);
+  });
+
+  it('a step that succeeds ends the streak', async () => {
+    const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
+    await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
+    await expect(runFineTuneLaunch(id, FAST)).rejects.toMatchObject({ name: 'FineTuneRetry' });
+    await setFaults(world.trainer, {});
+    expect((await runFineTuneLaunch(id, FAST)).providerJobId).toBeTruthy();
+    expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ failingSince: null, failedAttempts: 0, error: null });
   });
 
   it('an unreachable trainer is transient and named in the message', async () => {

@@ -1,23 +1,26 @@
 // Where each trainer lives and how to reach it. Server-only: keys are read here, handed to the
 // SDK and nowhere else (never logged, returned, or written to a job payload). Both providers
-// are reached through the official `openai` SDK; retries are the job queue's business, so the
-// client makes exactly one attempt per call.
+// are reached through the official `openai` SDK. Retries are the fine-tune steps' business
+// (step.ts: lib/retry's backoff for a time budget, resumable across restarts), so the client
+// makes exactly one attempt per call, bounded by FINETUNE_REQUEST_TIMEOUT_MS so a hung
+// request fails (transiently) instead of stalling the run.
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { assertRole, type Actor } from '../auth/session';
 import { db } from '../db';
+import { isTransientStatus } from '../retry';
 import { FineTuneProviderError } from './errors';
 import { FINE_TUNABLE_MODELS } from './fine-tunable-models';
 import { providerModelSchema } from './provider-schemas';
+import { requestTimeoutMs } from './retry-settings';
 import { PROVIDER_IDS, PROVIDER_NAMES, providerIdSchema, type ProviderId } from './provider-ids';
 import { maskSecret, openSecret } from './secret-box';
 
 export { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from './provider-ids';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const CLIENT_TIMEOUT_MS = 30_000;
 
 export type KeySource = 'env' | 'file' | 'stored';
 
@@ -134,7 +137,7 @@ export interface ProviderHandle {
 /** A one-attempt SDK client for the provider (throws FineTuneProviderError when it cannot be built). */
 export async function providerClient(providerId: ProviderId): Promise<ProviderHandle> {
   const c = await resolveProvider(providerIdSchema.parse(providerId));
-  return { id: c.id, name: c.name, baseURL: c.baseURL, client: new OpenAI({ apiKey: c.apiKey, baseURL: c.baseURL, maxRetries: 0, timeout: CLIENT_TIMEOUT_MS }) };
+  return { id: c.id, name: c.name, baseURL: c.baseURL, client: new OpenAI({ apiKey: c.apiKey, baseURL: c.baseURL, maxRetries: 0, timeout: requestTimeoutMs() }) };
 }
 
 function connectionCause(e: unknown): string {
@@ -161,10 +164,11 @@ export function describeProviderError(e: unknown, provider: Pick<ProviderHandle,
   return described;
 }
 
-function describe(e: unknown, provider: Pick<ProviderHandle, 'id' | 'name' | 'baseURL'>): FineTuneProviderError | null {
+function describe(e: unknown, provider: Pick<ProviderHandle, 'id' | 'name' | 'baseURL'> & { client?: OpenAI }): FineTuneProviderError | null {
   if (e instanceof FineTuneProviderError) return e;
   if (e instanceof OpenAI.APIConnectionTimeoutError) {
-    return new FineTuneProviderError(`${provider.name} at ${provider.baseURL} did not answer within ${CLIENT_TIMEOUT_MS / 1000} s.`, true);
+    const timeout = provider.client?.timeout ?? requestTimeoutMs();
+    return new FineTuneProviderError(`${provider.name} at ${provider.baseURL} did not answer within ${Number((timeout / 1000).toFixed(1))} s.`, true);
   }
   if (e instanceof OpenAI.APIConnectionError) {
     const hint = provider.id === 'local' ? ' Start it with npm run trainer (npm start runs it too).' : '';
@@ -173,7 +177,7 @@ function describe(e: unknown, provider: Pick<ProviderHandle, 'id' | 'name' | 'ba
   }
   if (e instanceof OpenAI.APIError) {
     const status = e.status ?? 0;
-    const transient = status === 408 || status === 409 || status === 429 || status >= 500 || status === 0;
+    const transient = isTransientStatus(status);
     return new FineTuneProviderError(`${provider.name}: ${e.message}`, transient, status || undefined);
   }
   return null;

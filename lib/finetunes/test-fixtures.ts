@@ -75,5 +75,5 @@ export async function cancelActiveProviderJobs(client: OpenAI): Promise<void> {
   }
 }
 
-/** The in-process driver with short waits (the queue's policy, scaled down). */
-export const FAST = { retryDelayMs: 10, retryDelayMaxMs: 100, pollIntervalMs: 100 } as const;
+/** The in-process driver with short waits (the real policy, scaled down: 10 ms doubling to 100 ms). */
+export const FAST = { backoff: { baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 1_000 }, pollIntervalMs: 100 } as const;

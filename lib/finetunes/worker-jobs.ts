@@ -1,19 +1,20 @@
 // The fine-tune queues' handlers (registered in lib/jobs/worker.ts), the start-up sweep that
 // picks every unfinished run up again after a restart, and an in-process driver with the same
-// retry policy for the CLI's --wait and the tests.
+// retry policy for the CLI's --wait and the tests. The policy itself is step.ts's: a transient
+// failure comes back as a FineTuneRetry saying when to try again; the handlers queue the step
+// for then, the in-process driver sleeps.
 import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import { db } from '../db';
-import { QUEUE_OPTIONS, QUEUES } from '../jobs/queue';
 import { enqueueFineTuneLaunch, enqueueFineTunePoll, POLL_INTERVAL_SECONDS } from './enqueue';
 import { runFineTuneLaunch } from './launch-job';
 import { runFineTunePoll } from './poll-job';
 import { TERMINAL_STATUSES } from './status';
-import type { StepOptions, StepOutcome } from './step';
+import { FineTuneRetry, type StepOptions, type StepOutcome } from './step';
 
 export { runFineTuneLaunch } from './launch-job';
 export { runFineTunePoll } from './poll-job';
-export type { StepOutcome } from './step';
+export { FineTuneRetry, type StepOutcome } from './step';
 
 const payloadSchema = z.object({ jobId: z.number().int().positive() });
 type Log = (line: string) => void;
@@ -28,11 +29,28 @@ function describeOutcome(o: StepOutcome): string {
   return `fine-tune ${o.jobId}: ${o.status}${o.providerJobId ? ` (${o.providerJobId})` : ''}`;
 }
 
-/** `finetune-launch`: launch, then hand the run to the poller. Throws to have pg-boss retry. */
+/**
+ * A transient failure inside the retry budget: queue the step again after the wait the
+ * backoff (or the provider's retry-after) asks for, and finish this job. Anything else is
+ * thrown, so pg-boss retries it (a database outage) or records it.
+ */
+async function retryLater(e: unknown, jobId: number, requeue: (delaySeconds: number) => Promise<unknown>, log: Log): Promise<null> {
+  if (!(e instanceof FineTuneRetry)) throw e;
+  await requeue(Math.ceil(e.retryInMs / 1000));
+  log(`fine-tune ${jobId}: attempt ${e.attempt} failed, retrying in ${(e.retryInMs / 1000).toFixed(1)} s: ${e.message}`);
+  return null;
+}
+
+/** `finetune-launch`: launch, then hand the run to the poller. */
 export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {}): Promise<StepOutcome | null> {
   const jobId = payloadOf(job, log);
   if (jobId === null) return null;
-  const out = await runFineTuneLaunch(jobId, { finalAttempt: job.retryCount >= QUEUE_OPTIONS[QUEUES.fineTuneLaunch].retryLimit });
+  let out: StepOutcome;
+  try {
+    out = await runFineTuneLaunch(jobId);
+  } catch (e) {
+    return retryLater(e, jobId, (delay) => enqueueFineTuneLaunch(jobId, delay), log);
+  }
   log(describeOutcome(out));
   if (out.needsPoll) await enqueueFineTunePoll(jobId, 0);
   return out;
@@ -42,7 +60,12 @@ export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {
 export async function handleFineTunePoll(job: Job<unknown>, log: Log = () => {}): Promise<StepOutcome | null> {
   const jobId = payloadOf(job, log);
   if (jobId === null) return null;
-  const out = await runFineTunePoll(jobId, { finalAttempt: job.retryCount >= QUEUE_OPTIONS[QUEUES.fineTunePoll].retryLimit });
+  let out: StepOutcome;
+  try {
+    out = await runFineTunePoll(jobId);
+  } catch (e) {
+    return retryLater(e, jobId, (delay) => enqueueFineTunePoll(jobId, delay), log);
+  }
   if (out.needsPoll) await enqueueFineTunePoll(jobId);
   else log(describeOutcome(out));
   return out;
@@ -72,17 +95,14 @@ export async function resumeFineTunes(): Promise<{ launches: number; polls: numb
   return { launches, polls };
 }
 
-export interface InProcessOptions {
+export interface InProcessOptions extends StepOptions {
   /** Called after every step with where the run is. */
   onStep?: (o: StepOutcome, step: 'launch' | 'poll') => void | Promise<void>;
-  /** Called before a retry with the error and the wait. */
-  onRetry?: (e: Error, waitMs: number, attempt: number) => void;
+  /** Called before a retry with the error, the wait and the streak's failed attempts so far. */
+  onRetry?: (e: Error, waitMs: number, attempt: number) => unknown;
   /** Stops waiting (the run itself goes on wherever it is). */
   signal?: AbortSignal;
-  /** Defaults: the queue's policy (2 s doubling to 60 s, 10 retries) and the poll interval. */
-  retryLimit?: number;
-  retryDelayMs?: number;
-  retryDelayMaxMs?: number;
+  /** Default: the queue's poll interval. */
   pollIntervalMs?: number;
 }
 
@@ -95,34 +115,30 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs a run's launch and then polls it until it finishes, in this process, with the queue's
- * retry policy (capped exponential backoff with jitter, as pg-boss computes it). Idempotent
- * like the handlers, so a worker processing the same run meanwhile does no harm.
+ * Runs a run's launch and then polls it until it finishes, in this process, with the same
+ * retry policy as the queue (the steps decide: backoff within the time budget, the streak kept
+ * on the run). Idempotent like the handlers, so a worker processing the same run meanwhile
+ * does no harm.
  */
 export async function processFineTuneInProcess(jobId: number, opts: InProcessOptions = {}): Promise<StepOutcome> {
-  const policy = QUEUE_OPTIONS[QUEUES.fineTuneLaunch];
-  const retryLimit = opts.retryLimit ?? policy.retryLimit;
-  const base = opts.retryDelayMs ?? policy.retryDelay * 1000;
-  const max = opts.retryDelayMaxMs ?? (policy.retryDelayMax ?? 60) * 1000;
+  const { onStep, onRetry, signal, pollIntervalMs, ...stepOptions } = opts;
   const withRetries = async (step: (o: StepOptions) => Promise<StepOutcome>): Promise<StepOutcome> => {
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       try {
-        return await step({ finalAttempt: attempt >= retryLimit });
+        return await step(stepOptions);
       } catch (e) {
-        if (attempt >= retryLimit) throw e;
-        const n = 2 ** Math.min(16, attempt + 1) / 2;
-        const wait = Math.min(max, base * (n + n * Math.random()));
-        opts.onRetry?.(e as Error, wait, attempt + 1);
-        await sleep(wait, opts.signal);
+        if (!(e instanceof FineTuneRetry)) throw e;
+        await onRetry?.(e, e.retryInMs, e.attempt);
+        await sleep(e.retryInMs, signal);
       }
     }
   };
   let out = await withRetries((o) => runFineTuneLaunch(jobId, o));
-  await opts.onStep?.(out, 'launch');
+  await onStep?.(out, 'launch');
   while (out.needsPoll) {
-    await sleep(opts.pollIntervalMs ?? POLL_INTERVAL_SECONDS * 1000, opts.signal);
+    await sleep(pollIntervalMs ?? POLL_INTERVAL_SECONDS * 1000, signal);
     out = await withRetries((o) => runFineTunePoll(jobId, o));
-    await opts.onStep?.(out, 'poll');
+    await onStep?.(out, 'poll');
   }
   return out;
 }

@@ -57,20 +57,33 @@ describe('the worker', () => {
 });
 
 describe('the queue handlers', () => {
-  it('throw on transient trouble so pg-boss retries, and fail the run on the last allowed attempt', async () => {
+  it('queue the step again after a backoff on transient trouble, and fail the run once the streak outlasts the time budget', async () => {
     const { id } = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'local', baseModel: 'local-base' }, { enqueue: false });
+    await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name LIKE 'finetune-%'`);
     await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
     try {
-      const job = (retryCount: number) => ({ id: 'pgboss-job', name: 'finetune-launch', data: { jobId: id }, retryCount, expireInSeconds: 60, heartbeatSeconds: 30, signal: new AbortController().signal });
-      await expect(handleFineTuneLaunch(job(0))).rejects.toThrow(/^Local trainer: 500 /);
-      expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'pending', error: expect.stringMatching(/^Retrying: Local trainer: 500 /) });
-      await expect(handleFineTuneLaunch(job(9))).rejects.toThrow(/500/);
-      expect(await handleFineTuneLaunch(job(10))).toMatchObject({ status: 'failed' });
-      expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Local trainer: 500 /) });
+      const job = { id: 'pgboss-job', name: 'finetune-launch', data: { jobId: id }, retryCount: 0, expireInSeconds: 60, heartbeatSeconds: 30, signal: new AbortController().signal };
+      const lines: string[] = [];
+      expect(await handleFineTuneLaunch(job, (l) => lines.push(l))).toBeNull();
+      const retrying = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
+      expect(retrying).toMatchObject({ status: 'pending', failedAttempts: 1, error: expect.stringMatching(/^Retrying: Local trainer: 500 /) });
+      expect(retrying.failingSince).not.toBeNull();
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^fine-tune ${id}: attempt 1 failed, retrying in \\d+\\.\\d s: Local trainer: 500 `))]);
+      // The retry is a queued job that starts later, carrying the run id only.
+      const requeued = await db().$queryRawUnsafe<{ data: unknown; later: boolean }[]>(`SELECT data, start_after > now() AS later FROM pgboss.job WHERE name = 'finetune-launch'`);
+      expect(requeued).toEqual([{ data: { jobId: id }, later: true }]);
+
+      // The streak began 31 minutes ago (as after a long worker outage): the budget is spent,
+      // so the next failure ends the run with the provider's message.
+      await db().fineTuneJob.update({ where: { id }, data: { failingSince: new Date(Date.now() - 31 * 60_000) } });
+      expect(await handleFineTuneLaunch(job)).toMatchObject({ status: 'failed', needsPoll: false });
+      const failed = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
+      expect(failed.error).toMatch(/^Local trainer: 500 The server had an error.*\(gave up after 2 attempts over 31 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 30 min\)$/);
       // A payload without a run id is dropped, not retried.
-      expect(await handleFineTuneLaunch({ ...job(0), data: { versionId: 1 } })).toBeNull();
+      expect(await handleFineTuneLaunch({ ...job, data: { versionId: 1 } })).toBeNull();
     } finally {
       await setFaults(world.trainer, {});
+      await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name LIKE 'finetune-%'`);
     }
   });
 });

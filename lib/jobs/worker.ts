@@ -25,7 +25,7 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
     }
   });
   // Fine-tunes: launch (upload + create on the provider), then poll until finished. The
-  // handlers are idempotent and throw on transient provider trouble so pg-boss retries.
+  // handlers are idempotent; transient provider trouble re-queues the step after a backoff.
   await boss.work(QUEUES.fineTuneLaunch, { pollingIntervalSeconds: 1 }, async ([job]) => {
     await handleFineTuneLaunch(job, log);
   });
