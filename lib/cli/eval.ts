@@ -5,7 +5,7 @@
 // line {"run_id","dataset","version","split","model","provider","n","accuracy","accuracy_ci",
 // "macro_f1","per_class","confusion","invalid"}. Exit 2 on bad flags (nothing is created),
 // 1 when the run fails, 130 when interrupted (the run is marked cancelled).
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { cliActor } from '../auth/cli-actor';
 import { AuthError } from '../auth/errors';
 import type { Actor } from '../auth/session';
@@ -18,56 +18,30 @@ import { LABELS, PREDICTED } from '../evals/metrics';
 import { runEval, type RunEvalResult } from '../evals/run-eval';
 import { startEvalRun } from '../evals/start-eval-run';
 import { PROVIDER_IDS } from '../finetunes/provider-ids';
+import { defineCli, oneOf, parseOrExit, wholeNumber } from './flags';
 
-const USAGE =
-  'usage: npm run eval -- --dataset <name> [--version V] --model <model> [--provider local|openai] [--split test|validation|train] [--concurrency N] [--max-tokens N] [--as EMAIL]';
-
-function fail(message: string, code = 2): never {
-  console.error(message);
-  process.exit(code);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      dataset: { type: 'string' },
-      version: { type: 'string' },
-      model: { type: 'string' },
-      provider: { type: 'string' },
-      split: { type: 'string' },
-      concurrency: { type: 'string' },
-      'max-tokens': { type: 'string' },
-      as: { type: 'string' },
+const { values: v } = parseOrExit(
+  defineCli({
+    command: 'npm run eval --',
+    description:
+      'Evaluates a model on a dataset version\'s split in this process (no worker needed), with progress on stderr; the last stdout line is the result as JSON. Exit 2 on bad flags (nothing is created), 1 when the run fails, 130 when interrupted.',
+    flags: {
+      dataset: { type: 'string', value: 'name', required: true, schema: z.string().trim().min(1, 'give the dataset name'), help: 'the dataset' },
+      version: { type: 'string', value: 'V', schema: wholeNumber().refine((n) => n >= 1, 'versions start at 1'), help: 'its version (default: the latest ready one)' },
+      model: { type: 'string', value: 'model', required: true, schema: z.string().trim().min(1, 'give the model'), help: 'the model to evaluate' },
+      provider: { type: 'string', value: 'local|openai', default: 'local', schema: oneOf(PROVIDER_IDS), help: 'who serves it' },
+      split: { type: 'string', value: 'test|validation|train', default: 'test', schema: oneOf(SPLITS), help: 'which split' },
+      concurrency: { type: 'string', value: 'N', schema: wholeNumber(), help: 'requests in flight (default EVAL_CONCURRENCY or 8)' },
+      'max-tokens': { type: 'string', value: 'N', schema: wholeNumber(), help: 'completion tokens per answer (default EVAL_MAX_TOKENS or 5)' },
+      as: { type: 'string', value: 'EMAIL', help: 'act as this user (default: the first admin)' },
     },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`);
-}
-const v = args.values;
-
-// Flag text → values; every problem names its flag. Nothing touches the database before all
-// flags are well-formed (ranges and the database checks are startEvalRun's, mapped back below).
-const flagErrors: string[] = [];
-if (!v.dataset?.trim()) flagErrors.push('--dataset is required');
-if (!v.model?.trim()) flagErrors.push('--model is required');
-const wholeNumber = (flag: string, raw: string | undefined): number | undefined => {
-  if (raw === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(raw)) {
-    flagErrors.push(`--${flag}: "${raw}" is not a whole number`);
-    return undefined;
-  }
-  return Number(raw);
-};
-const version = wholeNumber('version', v.version);
-if (version === 0) flagErrors.push('--version: versions start at 1');
-const concurrency = wholeNumber('concurrency', v.concurrency);
-const maxTokens = wholeNumber('max-tokens', v['max-tokens']);
-const provider = v.provider ?? 'local';
-if (!(PROVIDER_IDS as readonly string[]).includes(provider)) flagErrors.push(`--provider: must be one of ${PROVIDER_IDS.join(', ')} (got "${provider}")`);
-const split = v.split ?? 'test';
-if (!(SPLITS as readonly string[]).includes(split)) flagErrors.push(`--split: must be one of ${SPLITS.join(', ')} (got "${split}")`);
-if (flagErrors.length) fail(`${flagErrors.join('\n')}\n${USAGE}`);
+  }),
+);
+const version = v.version;
+const concurrency = v.concurrency;
+const maxTokens = v['max-tokens'];
+const provider = v.provider;
+const split = v.split;
 
 const FLAG_OF: Record<string, string> = {
   datasetVersionId: 'version',
@@ -91,7 +65,7 @@ function summary(r: RunEvalResult, meta: { dataset: string; version: number }) {
     dataset: meta.dataset,
     version: meta.version,
     split,
-    model: v.model!.trim(),
+    model: v.model,
     provider,
     n: m.n,
     accuracy: round(m.accuracy),
@@ -124,7 +98,7 @@ try {
   await applyPendingMigrations(url);
   const { db } = await import('../db');
   const actor: Actor = await cliActor(v.as).catch((e: Error) => flagError(`--as: ${e.message}`));
-  const name = v.dataset!.trim();
+  const name = v.dataset;
   const dataset = await db().dataset.findUnique({ where: { name }, select: { id: true, name: true } });
   if (!dataset) flagError(`--dataset: there is no dataset named "${name}"`);
   const row = version
@@ -134,7 +108,7 @@ try {
 
   const created = await startEvalRun(
     actor,
-    { datasetVersionId: row.id, model: v.model!.trim(), provider: provider as (typeof PROVIDER_IDS)[number], split: split as (typeof SPLITS)[number], concurrency, maxTokens },
+    { datasetVersionId: row.id, model: v.model, provider, split, concurrency, maxTokens },
     { enqueue: false },
   );
   runId = created.runId;

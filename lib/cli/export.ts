@@ -5,7 +5,6 @@
 // needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json,
 // and prints as its last line {"dataset","version","counts","hash"}.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { cliActor } from '../auth/cli-actor';
 import { AuthError } from '../auth/errors';
 import { disconnectDb } from '../db';
@@ -18,58 +17,40 @@ import { writeExportFiles } from '../datasets/export-files';
 import { DEFAULT_PARAMS, parseContextText, parsePolicyText, parseSeedText, parseSplitText, type DatasetParams } from '../datasets/params';
 import { formatPreflight } from '../datasets/format-preflight';
 import type { PreflightReport } from '../datasets/preflight';
+import { defineCli, parseOrExit, textParsedBy } from './flags';
 
-const USAGE =
-  'usage: npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1] [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate] [--instructions-file F] [--as EMAIL]';
-
-function fail(message: string, code = 2): never {
-  console.error(message);
-  process.exit(code);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      name: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      split: { type: 'string' },
-      policy: { type: 'string' },
-      context: { type: 'string' },
-      search: { type: 'string' },
-      'include-turns-without-candidate': { type: 'boolean' },
-      'instructions-file': { type: 'string' },
-      as: { type: 'string' },
+const { values: v } = parseOrExit(
+  defineCli({
+    command: 'npm run export --',
+    description:
+      'Builds a new version of the dataset from the current labels (in this process, no worker needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json, and prints as its last line {"dataset","version","counts","hash"}.',
+    flags: {
+      name: { type: 'string', required: true, help: 'the dataset (created if new)' },
+      out: { type: 'string', value: 'dir', required: true, help: 'where to write the files' },
+      seed: { type: 'string', value: 'N', schema: textParsedBy(parseSeedText), help: `split seed (default ${DEFAULT_PARAMS.seed})` },
+      split: { type: 'string', value: '0.8/0.1/0.1', schema: textParsedBy(parseSplitText), help: 'train/validation/test ratios' },
+      policy: { type: 'string', value: 'latest|majority|agree:K', schema: textParsedBy(parsePolicyText), help: "which reviewer's label counts" },
+      context: { type: 'string', value: 'all|N', schema: textParsedBy(parseContextText), help: 'messages of history per example' },
+      search: { type: 'string', value: 'Q', help: 'only conversations matching this text' },
+      'include-turns-without-candidate': { type: 'boolean', help: 'also turns before the candidate said anything' },
+      'instructions-file': { type: 'string', value: 'F', schema: textParsedBy((f) => readFileSync(f, 'utf8')), help: 'system prompt from this file' },
+      as: { type: 'string', value: 'EMAIL', help: 'act as this user (default: the first admin)' },
     },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`);
-}
-const v = args.values;
-if (!v.name) fail(`--name is required\n${USAGE}`);
-if (!v.out) fail(`--out is required\n${USAGE}`);
+  }),
+);
 
-// Flag text → params; each parse error names its flag. Nothing touches the database before
-// every flag is valid.
-const params: DatasetParams = { ...DEFAULT_PARAMS };
-const flagErrors: string[] = [];
-const parseFlag = (flag: string, raw: string | undefined, apply: (raw: string) => void) => {
-  if (raw === undefined) return;
-  try {
-    apply(raw);
-  } catch (e) {
-    flagErrors.push(`--${flag}: ${(e as Error).message}`);
-  }
+// Flag text → params (each parse error names its flag, above). Nothing touches the database
+// before every flag is valid.
+const params: DatasetParams = {
+  ...DEFAULT_PARAMS,
+  ...(v.seed !== undefined ? { seed: v.seed } : {}),
+  ...(v.split !== undefined ? { split: v.split } : {}),
+  ...(v.policy !== undefined ? { policy: v.policy } : {}),
+  ...(v.context !== undefined ? { context: v.context } : {}),
+  ...(v['instructions-file'] !== undefined ? { instructions: v['instructions-file'] } : {}),
+  ...(v.search !== undefined ? { search: v.search } : {}),
+  ...(v['include-turns-without-candidate'] ? { includeTurnsWithoutCandidate: true } : {}),
 };
-parseFlag('seed', v.seed, (r) => (params.seed = parseSeedText(r)));
-parseFlag('split', v.split, (r) => (params.split = parseSplitText(r)));
-parseFlag('policy', v.policy, (r) => (params.policy = parsePolicyText(r)));
-parseFlag('context', v.context, (r) => (params.context = parseContextText(r)));
-parseFlag('instructions-file', v['instructions-file'], (r) => (params.instructions = readFileSync(r, 'utf8')));
-if (v.search !== undefined) params.search = v.search;
-if (v['include-turns-without-candidate']) params.includeTurnsWithoutCandidate = true;
-if (flagErrors.length) fail(`${flagErrors.join('\n')}\n${USAGE}`);
 
 const FLAG_OF: Record<string, string> = { split: 'split', 'split.train': 'split', seed: 'seed', policy: 'policy', 'policy.k': 'policy', context: 'context', name: 'name', instructions: 'instructions-file', search: 'search', selection: 'search' };
 

@@ -13,7 +13,8 @@ import { disconnectDb } from '../db';
 import { resolveDatabaseUrl } from '../db/database-url';
 import { applyPendingMigrations } from '../db/migrate';
 import { stopQueue } from '../jobs/queue';
-import { FINETUNE_USAGE, FLAG_OF_FIELD, parseFineTuneFlags } from '../finetunes/cli-flags';
+import { FINETUNE_CLI, FINETUNE_USAGE, FLAG_OF_FIELD, parseFineTuneFlags } from './finetune-flags';
+import { helpText } from './flags';
 import { FineTuneInputError, FineTuneProviderError } from '../finetunes/errors';
 import { launchFineTune } from '../finetunes/launch-fine-tune';
 import { getFineTune, getFineTuneLive } from '../finetunes/queries';
@@ -21,8 +22,12 @@ import { resolveDatasetVersion } from '../finetunes/resolve-version';
 import { processFineTuneInProcess } from '../finetunes/worker-jobs';
 
 const parsed = parseFineTuneFlags(process.argv.slice(2));
+if (parsed.ok && parsed.help) {
+  console.log(helpText(FINETUNE_CLI));
+  process.exit(0);
+}
 if (!parsed.ok) {
-  console.error(`${parsed.errors.join('\n')}\n${FINETUNE_USAGE}`);
+  console.error(`${parsed.errors.join('\n')}\n${FINETUNE_USAGE}\n(--help lists every flag)`);
   process.exit(2);
 }
 const { flags } = parsed;

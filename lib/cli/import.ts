@@ -3,12 +3,18 @@ import fs from 'node:fs';
 import { resolveDatabaseUrl } from '../db/database-url';
 import { applyPendingMigrations } from '../db/migrate';
 import { formatIssue, importConversationsFile, ImportValidationError } from '../imports';
+import { defineCli, parseOrExit } from './flags';
 
-const file = process.argv[2];
-if (!file || process.argv.length > 3) {
-  console.error('usage: npm run import -- <file.json|file.jsonl>');
-  process.exit(2);
-}
+const {
+  positionals: [file],
+} = parseOrExit(
+  defineCli({
+    command: 'npm run import --',
+    description: 'Imports conversations from a file (format: conversations.schema.json), all or nothing: any problem is listed by file and line and nothing is written.',
+    flags: {},
+    positionals: { name: '<file.json|file.jsonl>', min: 1, max: 1, help: 'a JSON document or JSON Lines, one conversation a line' },
+  }),
+);
 if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
   console.error(`${file}: no such file`);
   process.exit(2);

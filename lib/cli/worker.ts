@@ -4,6 +4,15 @@ import { resolveDatabaseUrl } from '../db/database-url';
 import { applyPendingMigrations } from '../db/migrate';
 import { stopQueue } from '../jobs/queue';
 import { startWorker } from '../jobs/worker';
+import { defineCli, parseOrExit } from './flags';
+
+parseOrExit(
+  defineCli({
+    command: 'npm run worker',
+    description: 'Runs the background jobs (dataset builds, fine-tune launches and polling, evaluation runs) against the Studio\'s database; several may run at once.',
+    flags: {},
+  }),
+);
 
 const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
 await applyPendingMigrations(url);

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { stopQueue } from '../jobs/queue';
-import { parseFineTuneFlags } from './cli-flags';
 import { cancelActiveProviderJobs, clearFineTuneQueues, mlLead, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
 
 // Successful runs here would start their evals (tested in lib/evals and e2e); their queued
@@ -74,28 +73,16 @@ describe('npm run finetune', () => {
     expect(await db().fineTuneJob.count()).toBe(before);
   });
 
-  it('parses each flag and names the bad ones', () => {
-    const ok = parseFineTuneFlags(['--dataset', 'd', '--model', 'm', '--epochs', '3', '--batch-size', 'auto', '--lr-multiplier', '0.5', '--provider', 'openai', '--version', '2', '--wait']);
-    expect(ok).toEqual({
-      ok: true,
-      flags: { dataset: 'd', version: 2, wait: true, as: undefined, input: { provider: 'openai', baseModel: 'm', nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 0.5 } },
-    });
-    const errors = (argv: string[]) => {
-      const r = parseFineTuneFlags(argv);
-      return r.ok ? [] : r.errors;
-    };
-    expect(errors(['--model', 'm'])).toEqual(['--dataset is required (the dataset name)']);
-    expect(errors(['--dataset', 'd', '--model', 'm', '--epochs', 'x', '--seed', '1.5', '--version', '0'])).toEqual([
-      '--version: "0" is not a version number (1, 2, …)',
-      '--seed: "1.5" is not a whole number',
-      '--epochs: "x" is not a whole number or auto',
-    ]);
-    expect(errors(['--dataset', 'd', '--model', 'm', '--suffix', 'Way_Too_Long_Suffix!', '--batch-size', '999', '--provider', 'azure'])).toEqual([
-      '--provider: provider must be one of local, openai',
-      '--batch-size: batch size must be at most 256',
-      '--suffix: suffix must be at most 18 characters',
-      '--suffix: suffix may contain only lowercase letters, digits and "-"',
-    ]);
-    expect(errors(['--dataset', 'd', '--model', 'm', '--bogus'])[0]).toMatch(/bogus/);
+  it('--help lists every flag (exit 0); an unknown flag is refused with the valid ones (exit 2)', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: npm run finetune -- --dataset <name>');
+    expect(help.stdout).toMatch(/--lr-multiplier X\|auto\s+learning-rate multiplier \(default: auto\)/);
+    const bad = await runCli(['--dataset', 'ft-data', '--model', 'local-base', '--epoch', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--epoch: unknown flag; the flags are --dataset, --version, --model, --provider, --epochs,');
+    const missing = await runCli(['--dataset', '--model', 'local-base']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--dataset: needs a value (name)');
   });
 });
