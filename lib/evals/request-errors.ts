@@ -5,7 +5,7 @@
 //   example — anything else (e.g. a 400 for one over-long prompt): that example is recorded as
 //             invalid with the error text and the run goes on.
 import OpenAI from 'openai';
-import { isTransientStatus, retryAfterMs } from '../retry';
+import { connectionCause, isTransientStatus, retryAfterMs } from '../retry';
 
 export type RequestErrorKind = 'retry' | 'fatal' | 'no-logprobs' | 'example';
 
@@ -15,16 +15,6 @@ export interface ClassifiedError {
   message: string;
   /** What the provider asked us to wait (retry-after-ms / retry-after), in ms. */
   retryAfterMs: number | null;
-}
-
-function connectionCause(e: unknown): string | null {
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 4; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 const LOGPROBS_PARAMS = new Set(['logprobs', 'top_logprobs']);

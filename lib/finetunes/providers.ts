@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import type { z } from 'zod';
 import { assertRole, type Actor } from '../auth/session';
 import { db } from '../db';
-import { isTransientStatus } from '../retry';
+import { connectionCause, isTransientStatus } from '../retry';
 import { FineTuneProviderError } from './errors';
 import { FINE_TUNABLE_MODELS } from './fine-tunable-models';
 import { providerModelSchema } from './provider-schemas';
@@ -140,16 +140,6 @@ export async function providerClient(providerId: ProviderId): Promise<ProviderHa
   return { id: c.id, name: c.name, baseURL: c.baseURL, client: new OpenAI({ apiKey: c.apiKey, baseURL: c.baseURL, maxRetries: 0, timeout: requestTimeoutMs() }) };
 }
 
-function connectionCause(e: unknown): string {
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 4; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return 'no response';
-}
-
 /**
  * An SDK failure as a FineTuneProviderError with a message a user can act on, or null when
  * `e` did not come from the provider. 408/409/429/5xx and connection trouble are transient.
@@ -173,7 +163,7 @@ function describe(e: unknown, provider: Pick<ProviderHandle, 'id' | 'name' | 'ba
   if (e instanceof OpenAI.APIConnectionError) {
     const hint = provider.id === 'local' ? ' Start it with npm run trainer (npm start runs it too).' : '';
     const who = provider.id === 'local' ? 'The local trainer' : provider.name;
-    return new FineTuneProviderError(`${who} at ${provider.baseURL} is not reachable (${connectionCause(e)}).${hint}`, true);
+    return new FineTuneProviderError(`${who} at ${provider.baseURL} is not reachable (${connectionCause(e) ?? 'no response'}).${hint}`, true);
   }
   if (e instanceof OpenAI.APIError) {
     const status = e.status ?? 0;

@@ -14,7 +14,9 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 // within a minute and hand the job to another one instead of waiting for expiry.
 // The fine-tune queues are "stately" and their jobs carry one singleton key per run: at most
 // one copy waits and one runs per run, so re-queueing (a poll queueing the next, the worker's
-// start-up sweep) never piles up duplicates. Provider trouble is retried with capped backoff.
+// start-up sweep) never piles up duplicates. Their provider trouble is retried by the steps
+// themselves (lib/finetunes/step.ts: backoff within a time budget, re-queued with a delay);
+// the retries here only take a step up again after a crash or a database outage.
 export const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number; heartbeatSeconds?: number; expireInSeconds?: number; policy?: QueuePolicy }> = {
   [QUEUES.datasetBuild]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
   [QUEUES.fineTuneLaunch]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600, policy: 'stately' },

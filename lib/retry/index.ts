@@ -1,4 +1,4 @@
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export { decideRetry, formatDuration, type FailureStreak, type RetryDecision } from './budget';
 export { retryAfterMs, retryAfterOfError } from './retry-after';
-export { isTransientStatus } from './transient';
+export { connectionCause, isTransientStatus } from './transient';

@@ -1,7 +1,7 @@
 // The one retry policy: backoff steps and jitter bounds, retry-after parsing, which statuses
 // are transient, and the time budget, driven by an injected clock.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideRetry, formatDuration, isTransientStatus, retryAfterMs, retryAfterOfError } from '.';
+import { backoffDelay, connectionCause, decideRetry, formatDuration, isTransientStatus, retryAfterMs, retryAfterOfError } from '.';
 
 const policy = { baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 const headers = (h: Record<string, string>) => new Headers(h);
@@ -51,6 +51,11 @@ describe('isTransientStatus', () => {
   it('retries 408, 409, 429, 5xx and no answer; other 4xx are final', () => {
     for (const s of [408, 409, 429, 500, 502, 503, 504, null, undefined, 0]) expect(isTransientStatus(s), String(s)).toBe(true);
     for (const s of [400, 401, 403, 404, 410, 413, 422]) expect(isTransientStatus(s), String(s)).toBe(false);
+  });
+
+  it('finds the system error code in a cause chain', () => {
+    expect(connectionCause(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }))).toBe('ECONNREFUSED');
+    expect(connectionCause(new Error('plain'))).toBeNull();
   });
 });
 
