@@ -62,7 +62,7 @@ export function defineCli<const F extends FlagSpecs>(spec: CliSpec<F>): CliSpec<
   return spec;
 }
 
-/** "usage: npm run x -- --name <name> [--seed N] [--wait]" — required flags first as declared. */
+/** "usage: npm run x -- --name <name> [--seed N] [--wait]", flags in the order declared. */
 export function usage<F extends FlagSpecs>(spec: CliSpec<F>): string {
   const parts = Object.entries(spec.flags).map(([name, f]) => {
     if (f.type === 'boolean') return `[--${name}]`;
