@@ -146,7 +146,7 @@ async function countProviderJobs(): Promise<number> {
 /** Runs the launch with job creation refused, leaving the run with its files recorded only. */
 async function runFineTuneLaunchUntilFilesOnly(id: number) {
   await setFaults(world.trainer, { '500': 1, paths: '^/v1/fine_tuning/jobs$' });
-  await expect(runFineTuneLaunch(id)).rejects.toThrow(/500/);
+  await expect(runFineTuneLaunch(id, FAST)).rejects.toThrow(/500/);
   await setFaults(world.trainer, {});
   const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
   expect(run).toMatchObject({ status: 'pending', providerJobId: null });
@@ -190,7 +190,9 @@ describe('provider trouble', () => {
     } finally {
       delete process.env.FINETUNE_REQUEST_TIMEOUT_MS;
     }
-  });
+    // Usually 5–25 s (every 429 waits its 1 s retry-after, every hang its 2 s timeout); the
+    // faults are random, so the tail is long.
+  }, 180_000);
 
   it('a hung request is cut at the per-request timeout and retried', async () => {
     process.env.FINETUNE_REQUEST_TIMEOUT_MS = '300';
@@ -240,10 +242,12 @@ describe('provider trouble', () => {
     });
     expect(out.status).toBe('failed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    // Retried for the budget, by time: every attempt of the streak counted from one start.
-    expect(seen.length).toBeGreaterThanOrEqual(3);
+    // Retried for the budget, by time: every attempt (in place and of the step) counted in one
+    // streak from one start.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen[0].error).toMatch(/^Retrying: Local trainer: 500 /);
-    expect(seen.map((s) => s.failedAttempts)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen[0].failedAttempts).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].failedAttempts).toBeGreaterThan(seen[i - 1].failedAttempts);
     expect(new Set(seen.map((s) => s.failingSince!.getTime())).size).toBe(1);
     const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
     expect(run.error).toMatch(/^Local trainer: 500 The server had an error while processing your request \(injected by the local trainer\)\. \(gave up after \d+ attempts over [\d.]+ m?s: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 400 ms\)$/);
@@ -263,17 +267,18 @@ describe('provider trouble', () => {
   it('a streak that began before a restart keeps its start: the budget is not reset', async () => {
     const { id } = await launchFineTune(mlLead, input(), { enqueue: false });
     await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
-    // The first failure, in "the process before the restart".
-    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000 })).rejects.toMatchObject({ name: 'FineTuneRetry', attempt: 1 });
+    // The first step attempt (the upload tried 4 times: once and 3 times in place), in "the
+    // process before the restart".
+    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000 })).rejects.toMatchObject({ name: 'FineTuneRetry', attempt: 4 });
     const first = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
     expect(first.failingSince).not.toBeNull();
-    // A new process 59 s later (its clock says so): same streak, one more attempt.
+    // A new process 59 s later (its clock says so): the same streak goes on.
     const t0 = first.failingSince!.getTime();
-    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 59_000 })).rejects.toMatchObject({ attempt: 2 });
+    await expect(runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 59_000 })).rejects.toMatchObject({ attempt: 8 });
     expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).failingSince!.getTime()).toBe(t0);
-    // And 61 s after the first failure the budget is spent.
+    // And 61 s after the first failure the budget is spent: the next failure fails the run.
     expect(await runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 61_000 })).toMatchObject({ status: 'failed' });
-    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 500 .*gave up after 3 attempts over 1 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 1 min\)$/);
+    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 500 .*gave up after 9 attempts over 1 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 1 min\)$/);
   });
 
   it('a step that succeeds ends the streak', async () => {
@@ -291,7 +296,7 @@ describe('provider trouble', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     process.env.TRAINER_URL = closed;
     try {
-      await expect(runFineTuneLaunch(id)).rejects.toThrow(`The local trainer at ${closed}/v1 is not reachable`);
+      await expect(runFineTuneLaunch(id, FAST)).rejects.toThrow(`The local trainer at ${closed}/v1 is not reachable`);
       const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
       expect(run.status).toBe('pending');
       expect(run.error).toBe(`Retrying: The local trainer at ${closed}/v1 is not reachable (ECONNREFUSED). Start it with npm run trainer (npm start runs it too).`);

@@ -18,7 +18,7 @@ import { withLaunchLock } from './job-lock';
 import { providerFileSchema, providerJobSchema, type ProviderJob } from './provider-schemas';
 import { parseProviderResponse, providerClient, type ProviderHandle } from './providers';
 import { isTerminal, mapProviderStatus } from './status';
-import { loadRun, outcomeOf, runStep, type StepOptions, type StepOutcome } from './step';
+import { loadRun, outcomeOf, runStep, type StepContext, type StepOptions, type StepOutcome } from './step';
 
 /** Pages of the provider's job list searched for a job this run already created. */
 const ADOPT_SEARCH_PAGES = 3;
@@ -39,13 +39,13 @@ async function hasValidationExamples(versionId: number): Promise<boolean> {
 }
 
 /** Streams the split's JSONL to a temp file (bounded memory), then uploads it from disk. */
-async function uploadSplit(handle: ProviderHandle, versionId: number, file: 'train.jsonl' | 'validation.jsonl'): Promise<string> {
+async function uploadSplit(ctx: StepContext, handle: ProviderHandle, versionId: number, file: 'train.jsonl' | 'validation.jsonl'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'studio-finetune-'));
   try {
     const tmp = path.join(dir, file);
     await pipeline(Readable.from(exportFileChunks(versionId, file)), createWriteStream(tmp));
     const blob = await openAsBlob(tmp, { type: 'application/jsonl' });
-    const uploaded = await handle.client.files.create({ file: await toFile(blob, file), purpose: 'fine-tune' });
+    const uploaded = await ctx.request(async () => handle.client.files.create({ file: await toFile(blob, file), purpose: 'fine-tune' }));
     return parseProviderResponse(providerFileSchema, uploaded, handle, 'file').id;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -60,17 +60,18 @@ function isOurs(pj: ProviderJob, run: FineTuneJob): boolean {
 }
 
 /** The provider job this run created in an earlier attempt, if there is one (newest first). */
-async function findCreatedJob(handle: ProviderHandle, run: FineTuneJob): Promise<ProviderJob | null> {
+async function findCreatedJob(ctx: StepContext, handle: ProviderHandle, run: FineTuneJob): Promise<ProviderJob | null> {
   const searches = [{ limit: 100, metadata: { studio_job_key: run.idempotencyKey } }, { limit: 100 }];
   for (const query of searches) {
-    let page = await handle.client.fineTuning.jobs.list(query);
+    let page = await ctx.request(() => handle.client.fineTuning.jobs.list(query));
     for (let n = 0; n < ADOPT_SEARCH_PAGES; n++) {
       for (const raw of page.data) {
         const pj = parseProviderResponse(providerJobSchema, raw, handle, 'fine-tuning job');
         if (isOurs(pj, run)) return pj;
       }
       if (!page.hasNextPage()) break;
-      page = await page.getNextPage();
+      const current = page;
+      page = await ctx.request(() => current.getNextPage());
     }
   }
   return null;
@@ -81,26 +82,26 @@ async function cancelBeforeProvider(jobId: number): Promise<StepOutcome> {
   return outcomeOf(await loadRun(jobId), jobId);
 }
 
-async function launchLocked(jobId: number, setHandle: (h: ProviderHandle) => void): Promise<StepOutcome> {
+async function launchLocked(jobId: number, ctx: StepContext): Promise<StepOutcome> {
   let run = await loadRun(jobId);
   if (!run || run.status !== 'pending' || run.providerJobId) return outcomeOf(run, jobId);
   if (run.cancelRequested) return cancelBeforeProvider(jobId);
 
   const handle = await providerClient(run.provider as ProviderHandle['id']);
-  setHandle(handle);
+  ctx.handle = handle;
 
   if (!run.trainingFileId) {
-    const id = await uploadSplit(handle, run.datasetVersionId, 'train.jsonl');
+    const id = await uploadSplit(ctx, handle, run.datasetVersionId, 'train.jsonl');
     run = await db().fineTuneJob.update({ where: { id: jobId }, data: { trainingFileId: id } });
   }
   if (!run.validationFileId && (await hasValidationExamples(run.datasetVersionId))) {
-    const id = await uploadSplit(handle, run.datasetVersionId, 'validation.jsonl');
+    const id = await uploadSplit(ctx, handle, run.datasetVersionId, 'validation.jsonl');
     run = await db().fineTuneJob.update({ where: { id: jobId }, data: { validationFileId: id } });
   }
   run = (await loadRun(jobId))!;
   if (run.cancelRequested) return cancelBeforeProvider(jobId);
 
-  let pj = await findCreatedJob(handle, run);
+  let pj = await findCreatedJob(ctx, handle, run);
   if (!pj) {
     const created = await handle.client.fineTuning.jobs.create({
       model: run.baseModel,
@@ -127,5 +128,5 @@ async function launchLocked(jobId: number, setHandle: (h: ProviderHandle) => voi
 
 /** One attempt of `finetune-launch` for run `jobId` (idempotent; see runStep for failures). */
 export function runFineTuneLaunch(jobId: number, opts: StepOptions = {}): Promise<StepOutcome> {
-  return runStep(jobId, opts, (ctx) => withLaunchLock(jobId, () => launchLocked(jobId, (h) => (ctx.handle = h))));
+  return runStep(jobId, opts, (ctx) => withLaunchLock(jobId, () => launchLocked(jobId, ctx)));
 }

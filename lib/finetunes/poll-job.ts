@@ -9,7 +9,7 @@ import { Prisma, type FineTuneJob } from '../generated/prisma/client';
 import { providerCheckpointSchema, providerEventSchema, providerJobSchema, stepMetricsSchema, type ProviderEvent, type ProviderJob } from './provider-schemas';
 import { describeProviderError, parseProviderResponse, providerClient, type ProviderHandle } from './providers';
 import { isTerminal, mapProviderStatus, TERMINAL_STATUSES } from './status';
-import { loadRun, outcomeOf, runStep, type StepOptions, type StepOutcome } from './step';
+import { loadRun, outcomeOf, runStep, type StepContext, type StepOptions, type StepOutcome } from './step';
 
 /** Event pages (of 100) read per poll; a run rarely adds more than one between polls. */
 const MAX_EVENT_PAGES = 50;
@@ -63,9 +63,9 @@ async function upsertMetrics(jobId: number, rows: MetricRow[]): Promise<void> {
  * older ones, so we read until a page holds an event we already stored, then insert the new
  * ones oldest first (our ids then follow the provider's order).
  */
-async function syncEvents(handle: ProviderHandle, run: FineTuneJob): Promise<number> {
+async function syncEvents(ctx: StepContext, handle: ProviderHandle, run: FineTuneJob): Promise<number> {
   const fresh: ProviderEvent[] = [];
-  let page = await handle.client.fineTuning.jobs.listEvents(run.providerJobId!, { limit: 100 });
+  let page = await ctx.request(() => handle.client.fineTuning.jobs.listEvents(run.providerJobId!, { limit: 100 }));
   for (let n = 0; n < MAX_EVENT_PAGES; n++) {
     const events = page.data.map((e) => providerEventSchema.safeParse(e)).flatMap((r) => (r.success ? [r.data] : []));
     const known = new Set(
@@ -73,7 +73,8 @@ async function syncEvents(handle: ProviderHandle, run: FineTuneJob): Promise<num
     );
     fresh.push(...events.filter((e) => !known.has(e.id)));
     if (known.size > 0 || !page.hasNextPage()) break;
-    page = await page.getNextPage();
+    const current = page;
+    page = await ctx.request(() => current.getNextPage());
   }
   if (!fresh.length) return 0;
   fresh.reverse();
@@ -93,13 +94,19 @@ async function syncEvents(handle: ProviderHandle, run: FineTuneJob): Promise<num
   return fresh.length;
 }
 
-async function syncCheckpoints(handle: ProviderHandle, run: FineTuneJob): Promise<void> {
+async function syncCheckpoints(ctx: StepContext, handle: ProviderHandle, run: FineTuneJob): Promise<void> {
   const rows: MetricRow[] = [];
-  for await (const raw of handle.client.fineTuning.jobs.checkpoints.list(run.providerJobId!, { limit: 10 })) {
-    const c = providerCheckpointSchema.safeParse(raw);
-    if (!c.success) continue;
-    const row = metricRow({ ...c.data.metrics, step: c.data.step_number });
-    if (row) rows.push(row);
+  let page = await ctx.request(() => handle.client.fineTuning.jobs.checkpoints.list(run.providerJobId!, { limit: 10 }));
+  for (;;) {
+    for (const raw of page.data) {
+      const c = providerCheckpointSchema.safeParse(raw);
+      if (!c.success) continue;
+      const row = metricRow({ ...c.data.metrics, step: c.data.step_number });
+      if (row) rows.push(row);
+    }
+    if (!page.hasNextPage()) break;
+    const current = page;
+    page = await ctx.request(() => current.getNextPage());
   }
   if (rows.length) await upsertMetrics(run.id, rows);
 }
@@ -126,7 +133,7 @@ function runUpdate(run: FineTuneJob, pj: ProviderJob, handle: ProviderHandle): P
   };
 }
 
-async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): Promise<StepOutcome> {
+async function pollOnce(jobId: number, ctx: StepContext): Promise<StepOutcome> {
   const run = await loadRun(jobId);
   if (!run || !run.providerJobId || isTerminal(run.status)) {
     // A retried poll of a run that already succeeded still makes sure its evals exist.
@@ -134,8 +141,8 @@ async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): 
     return outcomeOf(run, jobId);
   }
   const handle = await providerClient(run.provider as ProviderHandle['id']);
-  setHandle(handle);
-  const retrieve = async () => parseProviderResponse(providerJobSchema, await handle.client.fineTuning.jobs.retrieve(run.providerJobId!), handle, 'fine-tuning job');
+  ctx.handle = handle;
+  const retrieve = async () => parseProviderResponse(providerJobSchema, await ctx.request(() => handle.client.fineTuning.jobs.retrieve(run.providerJobId!)), handle, 'fine-tuning job');
 
   let pj = await retrieve();
   if (run.cancelRequested && !isTerminal(mapProviderStatus(pj.status))) {
@@ -147,8 +154,8 @@ async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): 
       pj = await retrieve();
     }
   }
-  await syncEvents(handle, run);
-  if (pj.status !== 'validating_files') await syncCheckpoints(handle, run);
+  await syncEvents(ctx, handle, run);
+  if (pj.status !== 'validating_files') await syncCheckpoints(ctx, handle, run);
   await db().fineTuneJob.updateMany({ where: { id: jobId, status: { notIn: [...TERMINAL_STATUSES] } }, data: runUpdate(run, pj, handle) });
   const after = await loadRun(jobId);
   // Every successful fine-tune is evaluated against its base on the test split (idempotent;
@@ -159,5 +166,5 @@ async function pollOnce(jobId: number, setHandle: (h: ProviderHandle) => void): 
 
 /** One attempt of `finetune-poll` for run `jobId` (see runStep for failures). */
 export function runFineTunePoll(jobId: number, opts: StepOptions = {}): Promise<StepOutcome> {
-  return runStep(jobId, opts, (ctx) => pollOnce(jobId, (h) => (ctx.handle = h)));
+  return runStep(jobId, opts, (ctx) => pollOnce(jobId, ctx));
 }

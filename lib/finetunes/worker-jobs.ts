@@ -42,12 +42,12 @@ async function retryLater(e: unknown, jobId: number, requeue: (delaySeconds: num
 }
 
 /** `finetune-launch`: launch, then hand the run to the poller. */
-export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {}): Promise<StepOutcome | null> {
+export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {}, opts: StepOptions = {}): Promise<StepOutcome | null> {
   const jobId = payloadOf(job, log);
   if (jobId === null) return null;
   let out: StepOutcome;
   try {
-    out = await runFineTuneLaunch(jobId);
+    out = await runFineTuneLaunch(jobId, opts);
   } catch (e) {
     return retryLater(e, jobId, (delay) => enqueueFineTuneLaunch(jobId, delay), log);
   }
@@ -57,12 +57,12 @@ export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {
 }
 
 /** `finetune-poll`: one poll; until the run is finished it queues the next one. */
-export async function handleFineTunePoll(job: Job<unknown>, log: Log = () => {}): Promise<StepOutcome | null> {
+export async function handleFineTunePoll(job: Job<unknown>, log: Log = () => {}, opts: StepOptions = {}): Promise<StepOutcome | null> {
   const jobId = payloadOf(job, log);
   if (jobId === null) return null;
   let out: StepOutcome;
   try {
-    out = await runFineTunePoll(jobId);
+    out = await runFineTunePoll(jobId, opts);
   } catch (e) {
     return retryLater(e, jobId, (delay) => enqueueFineTunePoll(jobId, delay), log);
   }
@@ -98,8 +98,6 @@ export async function resumeFineTunes(): Promise<{ launches: number; polls: numb
 export interface InProcessOptions extends StepOptions {
   /** Called after every step with where the run is. */
   onStep?: (o: StepOutcome, step: 'launch' | 'poll') => void | Promise<void>;
-  /** Called before a retry with the error, the wait and the streak's failed attempts so far. */
-  onRetry?: (e: Error, waitMs: number, attempt: number) => unknown;
   /** Stops waiting (the run itself goes on wherever it is). */
   signal?: AbortSignal;
   /** Default: the queue's poll interval. */
@@ -121,7 +119,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * does no harm.
  */
 export async function processFineTuneInProcess(jobId: number, opts: InProcessOptions = {}): Promise<StepOutcome> {
-  const { onStep, onRetry, signal, pollIntervalMs, ...stepOptions } = opts;
+  // onRetry hears every retry: of a request in place (from the step) and of a step (here).
+  const { onStep, signal, pollIntervalMs, ...stepOptions } = opts;
+  const { onRetry } = opts;
   const withRetries = async (step: (o: StepOptions) => Promise<StepOutcome>): Promise<StepOutcome> => {
     for (;;) {
       try {

@@ -8,7 +8,7 @@ import { startWorker } from '../jobs/worker';
 import { cancelFineTune } from './cancel-fine-tune';
 import { launchFineTune } from './launch-fine-tune';
 import { handleFineTuneLaunch, resumeFineTunes, runFineTuneLaunch } from './worker-jobs';
-import { cancelActiveProviderJobs, mlLead, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
+import { cancelActiveProviderJobs, FAST, mlLead, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
 
 // Successful runs here would start their evals (tested in lib/evals and e2e); their queued
 // jobs would outlive this file in the shared database.
@@ -64,11 +64,12 @@ describe('the queue handlers', () => {
     try {
       const job = { id: 'pgboss-job', name: 'finetune-launch', data: { jobId: id }, retryCount: 0, expireInSeconds: 60, heartbeatSeconds: 30, signal: new AbortController().signal };
       const lines: string[] = [];
-      expect(await handleFineTuneLaunch(job, (l) => lines.push(l))).toBeNull();
+      // Each request is retried in place a few times first (10 ms waits here), then handed back.
+      expect(await handleFineTuneLaunch(job, (l) => lines.push(l), FAST)).toBeNull();
       const retrying = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
-      expect(retrying).toMatchObject({ status: 'pending', failedAttempts: 1, error: expect.stringMatching(/^Retrying: Local trainer: 500 /) });
+      expect(retrying).toMatchObject({ status: 'pending', failedAttempts: 4, error: expect.stringMatching(/^Retrying: Local trainer: 500 /) });
       expect(retrying.failingSince).not.toBeNull();
-      expect(lines).toEqual([expect.stringMatching(new RegExp(`^fine-tune ${id}: attempt 1 failed, retrying in \\d+\\.\\d s: Local trainer: 500 `))]);
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^fine-tune ${id}: attempt 4 failed, retrying in \\d+\\.\\d s: Local trainer: 500 `))]);
       // The retry is a queued job that starts later, carrying the run id only.
       const requeued = await db().$queryRawUnsafe<{ data: unknown; later: boolean }[]>(`SELECT data, start_after > now() AS later FROM pgboss.job WHERE name = 'finetune-launch'`);
       expect(requeued).toEqual([{ data: { jobId: id }, later: true }]);
@@ -76,9 +77,9 @@ describe('the queue handlers', () => {
       // The streak began 31 minutes ago (as after a long worker outage): the budget is spent,
       // so the next failure ends the run with the provider's message.
       await db().fineTuneJob.update({ where: { id }, data: { failingSince: new Date(Date.now() - 31 * 60_000) } });
-      expect(await handleFineTuneLaunch(job)).toMatchObject({ status: 'failed', needsPoll: false });
+      expect(await handleFineTuneLaunch(job, () => {}, FAST)).toMatchObject({ status: 'failed', needsPoll: false });
       const failed = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
-      expect(failed.error).toMatch(/^Local trainer: 500 The server had an error.*\(gave up after 2 attempts over 31 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 30 min\)$/);
+      expect(failed.error).toMatch(/^Local trainer: 500 The server had an error.*\(gave up after 5 attempts over 31 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 30 min\)$/);
       // A payload without a run id is dropped, not retried.
       expect(await handleFineTuneLaunch({ ...job, data: { versionId: 1 } })).toBeNull();
     } finally {
