@@ -1,5 +1,5 @@
 // npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1]
-//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate]
+//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--exclude-turns-without-candidate]
 //   [--instructions-file F] [--as EMAIL]
 // Builds a new version of the dataset from the current labels (in this process, no worker
 // needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json,
@@ -20,7 +20,7 @@ import { formatPreflight } from '../datasets/format-preflight';
 import type { PreflightReport } from '../datasets/preflight';
 
 const USAGE =
-  'usage: npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1] [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate] [--instructions-file F] [--as EMAIL]';
+  'usage: npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1] [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--exclude-turns-without-candidate] [--instructions-file F] [--as EMAIL]';
 
 function fail(message: string, code = 2): never {
   console.error(message);
@@ -38,7 +38,7 @@ try {
       policy: { type: 'string' },
       context: { type: 'string' },
       search: { type: 'string' },
-      'include-turns-without-candidate': { type: 'boolean' },
+      'exclude-turns-without-candidate': { type: 'boolean' },
       'instructions-file': { type: 'string' },
       as: { type: 'string' },
     },
@@ -68,7 +68,7 @@ parseFlag('policy', v.policy, (r) => (params.policy = parsePolicyText(r)));
 parseFlag('context', v.context, (r) => (params.context = parseContextText(r)));
 parseFlag('instructions-file', v['instructions-file'], (r) => (params.instructions = readFileSync(r, 'utf8')));
 if (v.search !== undefined) params.search = v.search;
-if (v['include-turns-without-candidate']) params.includeTurnsWithoutCandidate = true;
+if (v['exclude-turns-without-candidate']) params.includeTurnsWithoutCandidate = false;
 if (flagErrors.length) fail(`${flagErrors.join('\n')}\n${USAGE}`);
 
 const FLAG_OF: Record<string, string> = { split: 'split', 'split.train': 'split', seed: 'seed', policy: 'policy', 'policy.k': 'policy', context: 'context', name: 'name', instructions: 'instructions-file', search: 'search', selection: 'search' };

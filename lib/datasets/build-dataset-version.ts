@@ -78,6 +78,8 @@ interface ConversationInfo {
 
 interface PassOneResult {
   labeledTurns: number;
+  /** Labeled opening messages: nothing comes before them, so they are never decisions. */
+  opening: number;
   withoutCandidate: number;
   tallies: PolicyTally[];
   conversations: Map<number, ConversationInfo>;
@@ -100,15 +102,16 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: 
   const chosenIndex = policies.findIndex((p) => formatPolicy(p) === formatPolicy(params.policy));
   const result: PassOneResult = {
     labeledTurns: 0,
+    opening: 0,
     withoutCandidate: 0,
     tallies: policies.map((p) => emptyTally(formatPolicy(p))),
     conversations: new Map(),
     turnIds: [],
     turnLabels: [],
   };
-  const rows = cursorRows<{ conversation_id: number; external_id: string; message_id: number; after_candidate: boolean; vals: LabelValueName[]; ats: number[]; revs: string[] }>(
+  const rows = cursorRows<{ conversation_id: number; external_id: string; message_id: number; position: number; after_candidate: boolean; vals: LabelValueName[]; ats: number[]; revs: string[] }>(
     reader,
-    `SELECT l.conversation_id, c.external_id, l.message_id,
+    `SELECT l.conversation_id, c.external_id, l.message_id, m.position,
             EXISTS (SELECT 1 FROM messages p WHERE p.conversation_id = l.conversation_id
                     AND p.position < m.position AND p.sender = 'candidate') AS after_candidate,
             array_agg(l.value::text) AS vals,
@@ -124,6 +127,12 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: 
   for await (const r of rows) {
     result.labeledTurns++;
     if (result.labeledTurns % 5_000 === 0) progress('Resolving labels', result.labeledTurns, total);
+    // The opening text has no transcript to decide from; every later turn is a decision,
+    // nudges into silence and the close after unanswered nudges included.
+    if (r.position === 0) {
+      result.opening++;
+      continue;
+    }
     if (!r.after_candidate && !params.includeTurnsWithoutCandidate) {
       result.withoutCandidate++;
       continue;
@@ -198,6 +207,7 @@ export async function buildDatasetVersion(
     if (pass.turnIds.length === 0) {
       const chosen = pass.tallies.find((t) => t.policy === formatPolicy(params.policy))!;
       const reasons = [
+        pass.opening ? `${pass.opening} ${pass.opening === 1 ? 'is an opening message' : 'are opening messages'} (not decisions)` : '',
         pass.withoutCandidate ? `${pass.withoutCandidate} had no candidate message before them` : '',
         ...Object.entries(chosen.excluded).filter(([, n]) => n > 0).map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
       ].filter(Boolean);
@@ -357,6 +367,7 @@ export async function buildDatasetVersion(
     ).rows[0]?.version;
     const exclusions = {
       labeledTurns: pass.labeledTurns,
+      opening: pass.opening,
       withoutCandidate: pass.withoutCandidate,
       includeTurnsWithoutCandidate: params.includeTurnsWithoutCandidate,
       chosen: formatPolicy(params.policy),
