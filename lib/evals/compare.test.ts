@@ -107,13 +107,17 @@ describe('automatic evals after a fine-tune', () => {
     expect(cmp.runs[0].metrics).toEqual(classificationMetrics(ftPreds));
     expect(cmp.runs[1].metrics).toEqual(classificationMetrics(basePreds));
     expect(cmp.deltas).toEqual([{ runId: base.id, baselineRunId: ft.id, delta: compareMetrics(classificationMetrics(ftPreds), classificationMetrics(basePreds)) }]);
-    // McNemar by hand: pairs by ordinal (both runs cover the same examples in the same order).
-    const pairs = ftPreds.map((a, i) => ({ aCorrect: isCorrect(a), bCorrect: isCorrect(basePreds[i]) }));
+    // McNemar by hand: pairs by ordinal (both runs cover the same examples in the same order),
+    // clustered by the conversation each turn came from.
+    const convs = (await predictionsOf(ft.id)).map((p) => p.conversationId);
+    const pairs = ftPreds.map((a, i) => ({ aCorrect: isCorrect(a), bCorrect: isCorrect(basePreds[i]), cluster: convs[i] }));
     const expected = mcnemarTest(pairs);
+    expect(expected.method).toBe('cluster-exact');
     expect(cmp.mcnemar).toEqual([{ runId: base.id, baselineRunId: ft.id, unmatched: 0, ...expected }]);
     expect(cmp.mcnemar[0].b01 + cmp.mcnemar[0].b10).toBe(pairs.filter((p) => p.aCorrect !== p.bCorrect).length);
-    // Deterministic (seeded corpus and training): the fine-tune beats local-base's keyword heuristic.
-    expect(cmp.deltas[0].delta.accuracy).toBeLessThan(0);
+    // Which model wins on this small generated split says nothing (bench:learning and the golden
+    // set measure that); the comparison only has to report it.
+    expect(Number.isFinite(cmp.deltas[0].delta.accuracy)).toBe(true);
     expect(typeof cmp.mcnemar[0].significant).toBe('boolean');
     expect(cmp.mcnemar[0].pValue).toBeGreaterThan(0);
     expect(cmp.mcnemar[0].pValue).toBeLessThanOrEqual(1);
