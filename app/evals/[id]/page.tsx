@@ -12,6 +12,7 @@ import { ConfusionMatrixTable } from '@/components/evals/confusion-matrix';
 import { PredictionList } from '@/components/evals/prediction-list';
 import { PerClassChart } from '@/components/charts/per-class-chart';
 import { ThresholdExplorer } from '@/components/evals/threshold-explorer';
+import { CalibrationSection } from '@/components/evals/calibration-section';
 import { num } from '@/components/evals/format';
 
 export const metadata: Metadata = { title: 'Evaluation' };
@@ -138,6 +139,12 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
             ) : (
               <p className="text-sm text-slate-600">This provider gave no confidences (no logprobs), so there is no threshold curve.</p>
             )}
+          </section>
+ <section aria-labelledby="calibration-title" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="calibration-title" className="mb-2 font-medium">
+              Calibration
+            </h2>
+            <CalibrationSection calibration={m.calibration} />
           </section>
           <section aria-labelledby="compare-title" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="compare-title" className="mb-2 font-medium">

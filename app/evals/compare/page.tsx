@@ -10,6 +10,15 @@ export const metadata: Metadata = { title: 'Compare evaluations' };
 
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
 
+// Turns of one conversation succeed or fail together; the clustered methods treat the
+// conversation as the unit so a few long threads cannot make a difference look certain.
+const METHOD: Record<string, string> = {
+  exact: 'exact binomial test, turns treated as independent',
+  'chi2-cc': 'χ² with continuity correction, turns treated as independent',
+  'cluster-exact': 'exact sign-flip test over conversations: turns of one conversation count as one unit',
+  'cluster-chi2': 'clustered McNemar (Durkalski 2003) over conversations: turns of one conversation count as one unit',
+};
+
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string }> }) {
   const { runs = '' } = await searchParams;
   const actor = await actorOrSignIn(`/evals/compare?runs=${encodeURIComponent(runs)}`);
@@ -78,7 +87,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <strong>The difference is not significant (McNemar p = {t.pValue.toFixed(4)}).</strong>
               )}{' '}
               <span className="text-xs">
-                {t.b01} examples only {first.model} got wrong, {t.b10} only {other.model} got wrong ({t.method === 'exact' ? 'exact binomial test' : 'χ² with continuity correction'}, α = 0.05).
+                {t.b01} examples only {first.model} got wrong, {t.b10} only {other.model} got wrong ({METHOD[t.method]}, α = 0.05).
               </span>
             </p>
           );
