@@ -93,8 +93,8 @@ function comparisonPolicies(chosen: LabelPolicy): LabelPolicy[] {
 }
 
 /** Pass 1: every labeled turn in the selection, its labels resolved under each policy. */
-async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: BuildProgress): Promise<PassOneResult> {
-  const where = selectionWhere(params, 1);
+async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'labels' | 'golden', progress: BuildProgress): Promise<PassOneResult> {
+  const where = selectionWhere(params, 1, kind);
   const total = Number(
     (await reader.query<{ n: string }>(`SELECT coalesce(sum(c.labeled_turns), 0) AS n FROM conversations c WHERE ${where.sql}`, where.values)).rows[0].n,
   );
@@ -203,7 +203,7 @@ export async function buildDatasetVersion(
 
     debug('start pass 1');
     // ---- pass 1: resolve labels, assign splits ----
-    const pass = await resolveTurns(reader, params, progress);
+    const pass = await resolveTurns(reader, params, version.dataset.kind, progress);
     if (pass.turnIds.length === 0) {
       const chosen = pass.tallies.find((t) => t.policy === formatPolicy(params.policy))!;
       const reasons = [
