@@ -41,13 +41,16 @@ const runListSelect = {
   createdAt: true,
   finishedAt: true,
   fineTuneJobId: true,
-  datasetVersion: { select: { id: true, version: true, dataset: { select: { id: true, name: true } } } },
+  goldenOfRunId: true,
+  trainedOverlap: true,
+  datasetVersion: { select: { id: true, version: true, dataset: { select: { id: true, name: true, kind: true } } } },
 } satisfies Prisma.EvalRunSelect;
 
 /** Newest runs first, 25 a page, keyset-paginated by id; optionally of one dataset version. */
 export async function listEvalRuns(actor: Actor | null, opts: { before?: number; datasetVersionId?: number } = {}) {
   assertSignedIn(actor);
-  const where: Prisma.EvalRunWhereInput = {};
+  // Golden companions are shown beside the run they belong to, not as rows of their own.
+  const where: Prisma.EvalRunWhereInput = { goldenOfRunId: null };
   if (opts.before !== undefined) where.id = { lt: positiveInt(opts.before, 'before') };
   if (opts.datasetVersionId !== undefined) where.datasetVersionId = positiveInt(opts.datasetVersionId, 'datasetVersionId');
   const rows = await db().evalRun.findMany({ where, orderBy: { id: 'desc' }, take: RUNS_PAGE_SIZE + 1, select: runListSelect });
@@ -59,6 +62,7 @@ export async function listEvalRuns(actor: Actor | null, opts: { before?: number;
       datasetVersionId: datasetVersion.id,
       datasetId: datasetVersion.dataset.id,
       datasetName: datasetVersion.dataset.name,
+      datasetKind: datasetVersion.dataset.kind,
       version: datasetVersion.version,
     })),
     nextBefore: more ? page[page.length - 1].id : null,
@@ -71,7 +75,7 @@ export async function getEvalRun(actor: Actor | null, id: number) {
   const run = await db().evalRun.findUnique({
     where: { id: positiveInt(id, 'id') },
     include: {
-      datasetVersion: { select: { id: true, version: true, status: true, exampleCount: true, contentHash: true, counts: true, dataset: { select: { id: true, name: true } } } },
+      datasetVersion: { select: { id: true, version: true, status: true, exampleCount: true, contentHash: true, counts: true, dataset: { select: { id: true, name: true, kind: true } } } },
       fineTuneJob: { select: { id: true, status: true, provider: true, baseModel: true, fineTunedModel: true, finishedAt: true } },
       createdBy: { select: { email: true, name: true } },
     },

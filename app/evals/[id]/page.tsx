@@ -14,6 +14,8 @@ import { PerClassChart } from '@/components/charts/per-class-chart';
 import { ThresholdExplorer } from '@/components/evals/threshold-explorer';
 import { CalibrationSection } from '@/components/evals/calibration-section';
 import { num } from '@/components/evals/format';
+import { goldenSummaries } from '@/lib/evals/golden-summary';
+import { GOLDEN_CAPTION, GoldenCard, TrainedOverlapNote } from '@/components/evals/golden-figures';
 
 export const metadata: Metadata = { title: 'Evaluation' };
 
@@ -38,6 +40,8 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
     if (q.after) s.set('after', String(q.after));
     return `/evals/${run.id}?${s}#examples`;
   };
+  const isGolden = run.datasetVersion.dataset.kind === 'golden';
+  const golden = isGolden ? undefined : (await goldenSummaries(actor, [run.id])).get(run.id);
   const siblings = (await listEvalRuns(actor, { datasetVersionId: run.datasetVersion.id })).runs.filter((r) => r.id !== run.id && r.split === run.split && r.status === 'succeeded');
 
   return (
@@ -65,6 +69,27 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
             </>
           )}
         </p>
+        {isGolden && (
+          <p className="mt-1 text-sm text-amber-800">
+            The golden set: {GOLDEN_CAPTION}.
+            {run.goldenOfRunId && (
+              <>
+                {' '}
+                Scored beside{' '}
+                <Link href={`/evals/${run.goldenOfRunId}`} className="text-indigo-700 hover:underline">
+                  run #{run.goldenOfRunId}
+                </Link>
+                .
+              </>
+            )}
+          </p>
+        )}
+        {run.trainedOverlap ? (
+          <p className="mt-1 text-sm text-red-800">
+            <TrainedOverlapNote overlap={run.trainedOverlap} /> This model (or one it was fine-tuned from) was trained or validated on{' '}
+            {run.trainedOverlap.toLocaleString('en-US')} conversations of this split: its figures here overstate how it does on new conversations.
+          </p>
+        ) : null}
         <p className="text-xs text-slate-500">
           temperature 0 · max tokens {run.settings.maxTokens} · concurrency {run.settings.concurrency}
           {run.settings.logprobs === false ? ' · no logprobs' : ''}
@@ -83,6 +108,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       {m && (
         <>
           <MetricCards m={m} />
+          {!isGolden && <GoldenCard golden={golden} />}
           <div className="grid gap-4 lg:grid-cols-2">
             <section aria-labelledby="confusion" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="confusion" className="mb-2 font-medium">

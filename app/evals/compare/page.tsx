@@ -5,6 +5,8 @@ import { compareEvalRuns, type EvalComparison } from '@/lib/evals/compare';
 import { EvalInputError } from '@/lib/evals/errors';
 import { LABELS } from '@/lib/evals/metrics';
 import { num, pct, signedPct } from '@/components/evals/format';
+import { goldenSummaries, trainedOverlaps } from '@/lib/evals/golden-summary';
+import { GOLDEN_CAPTION, TrainedOverlapNote } from '@/components/evals/golden-figures';
 
 export const metadata: Metadata = { title: 'Compare evaluations' };
 
@@ -43,6 +45,15 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const [first, ...others] = cmp.runs;
+  const golden = await goldenSummaries(actor, cmp.runs.map((r) => r.id));
+  const overlaps = await trainedOverlaps(actor, cmp.runs.map((r) => r.id));
+  const goldenDelta = (id: number, pick: (g: NonNullable<ReturnType<typeof golden.get>>) => number | null) => {
+    const a = golden.get(first.id);
+    const b = golden.get(id);
+    const x = a && b ? pick(a) : null;
+    const y = a && b ? pick(b) : null;
+    return x === null || y === null ? null : y - x;
+  };
   const deltaOf = (runId: number) => cmp.deltas.find((d) => d.runId === runId)?.delta;
   const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
     { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
@@ -51,6 +62,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     { name: 'Premature END rate', value: (r) => pct(r.metrics.prematureEndRate), delta: (id) => signedPct(deltaOf(id)?.prematureEndRate) },
     { name: 'Missed SCHEDULE rate', value: (r) => pct(r.metrics.missedScheduleRate), delta: (id) => signedPct(deltaOf(id)?.missedScheduleRate) },
     { name: 'Invalid answers', value: (r) => `${r.metrics.invalid}`, delta: (id) => signedPct(deltaOf(id)?.invalidRate) },
+    { name: 'Golden accuracy', value: (r) => pct(golden.get(r.id)?.accuracy), delta: (id) => signedPct(goldenDelta(id, (g) => g.accuracy)) },
+    { name: 'Golden macro-F1', value: (r) => num(golden.get(r.id)?.macroF1), delta: (id) => signed(goldenDelta(id, (g) => g.macroF1)) },
+    { name: 'Golden premature END', value: (r) => pct(golden.get(r.id)?.prematureEndRate), delta: (id) => signedPct(goldenDelta(id, (g) => g.prematureEndRate)) },
   ];
   return (
     <div className="space-y-5">
@@ -63,7 +77,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <Link href={`/datasets/${cmp.datasetVersion.id}`} className="text-indigo-700 hover:underline">
           {cmp.datasetVersion.datasetName} v{cmp.datasetVersion.version}
         </Link>{' '}
-        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>.
+        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>. The golden rows score
+        each model on the golden set ({GOLDEN_CAPTION}).
       </p>
       <section aria-labelledby="significance" className="space-y-2">
         <h2 id="significance" className="sr-only">
@@ -104,6 +119,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   <Link href={`/evals/${r.id}`} className="font-mono normal-case text-indigo-700 hover:underline">
                     {r.model}
                   </Link>
+                  <div className="normal-case">
+                    <TrainedOverlapNote overlap={overlaps.get(r.id) ?? null} />
+                  </div>
                 </th>
               ))}
               {others.map((r) => (
