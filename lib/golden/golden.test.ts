@@ -3,21 +3,21 @@
 // themselves (that was the second read by hand); they catch the mechanical slips a person
 // makes while writing 200 conversations.
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '../db';
 import { resetDatabase } from '../testing/db-snapshot';
 import { importConversationsFile } from '../imports';
 import { importConversationSchema } from '../imports/schema';
-import { buildGolden, GOLDEN_DIR, type GoldenConversation } from './parse-parts';
+import { buildGolden, type GoldenConversation } from './parse-parts';
+import { GOLDEN_CATEGORIES_FILE, GOLDEN_CONVERSATIONS_FILE } from '.';
 import { goldenStats, scoredTurns } from './stats';
 
-const FILE = path.join(GOLDEN_DIR, 'conversations.json');
+const FILE = GOLDEN_CONVERSATIONS_FILE;
 const raw = JSON.parse(fs.readFileSync(FILE, 'utf8')) as unknown;
 const file = z.object({ conversations: z.array(importConversationSchema) }).strict().parse(raw);
 const conversations = file.conversations as GoldenConversation[];
-const tags = JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, 'categories.json'), 'utf8')) as Record<string, string[]>;
+const tags = JSON.parse(fs.readFileSync(GOLDEN_CATEGORIES_FILE, 'utf8')) as Record<string, string[]>;
 
 // Words that only turn up in the Spanish and Spanglish threads.
 const SPANISH = /(?<!\p{L})(hola|gracias|sí|trabajo|tengo|puedo|cuánto|cuanto|quién|qué|perdón|perdon|mañana|horario|turno|también|interesada|interesado|pagan|años|esposo|esposa|hijo|llámame|llamame)(?!\p{L})/iu;
