@@ -10,10 +10,10 @@ import { resetDatabase } from '../testing/db-snapshot';
 import { importConversationsFile } from '../imports';
 import { importConversationSchema } from '../imports/schema';
 import { buildGolden, type GoldenConversation } from './parse-parts';
-import { GOLDEN_CATEGORIES_FILE, GOLDEN_CONVERSATIONS_FILE } from '.';
+import { GOLDEN_CATEGORIES_FILE, GOLDEN_FILE } from './golden-file';
 import { goldenStats, scoredTurns } from './stats';
 
-const FILE = GOLDEN_CONVERSATIONS_FILE;
+const FILE = GOLDEN_FILE;
 const raw = JSON.parse(fs.readFileSync(FILE, 'utf8')) as unknown;
 const file = z.object({ conversations: z.array(importConversationSchema) }).strict().parse(raw);
 const conversations = file.conversations as GoldenConversation[];
