@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { canStartEvals, listEvalRuns } from '@/lib/evals/queries';
@@ -43,7 +44,7 @@ export default async function EvalsPage({ searchParams }: { searchParams: Promis
             <tr key={r.id} className="border-t border-slate-100">
               <td className="px-3 py-2">
                 <Link href={`/evals/${r.id}`} className="font-mono text-xs text-indigo-700 hover:underline">
-                  {r.model}
+                  {modelLabel(r.model)}
                 </Link>
                 <div className="text-xs text-slate-500">{r.provider}</div>
               </td>

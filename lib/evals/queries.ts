@@ -177,7 +177,9 @@ export async function comparisonForFineTune(actor: Actor | null, jobId: number) 
 /**
  * Every succeeded run on any version of dataset `datasetId` (one split, default test), in the
  * order the models were made: base models (no creation time) first, then by modelCreatedAt,
- * ties by run time. For the "over time" chart.
+ * ties by run time; plus the golden companions of those runs. Each point names its test set
+ * (`v2 test`, `golden`): runs on different test sets are different measurements, so the
+ * "over time" chart draws one series per test set instead of joining them into one line.
  */
 export async function evalLineage(actor: Actor | null, datasetId: number, opts: { split?: SplitName } = {}) {
   assertSignedIn(actor);
@@ -185,25 +187,38 @@ export async function evalLineage(actor: Actor | null, datasetId: number, opts: 
   if (!SPLITS.includes(split)) throw new EvalInputError([{ field: 'split', message: `split must be one of ${SPLITS.join(', ')}` }]);
   const dataset = await db().dataset.findUnique({ where: { id: positiveInt(datasetId, 'datasetId') }, select: { id: true, name: true } });
   if (!dataset) return null;
-  const runs = await db().evalRun.findMany({
-    where: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } },
-    orderBy: [{ modelCreatedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }, { id: 'asc' }],
-    select: {
-      id: true,
-      model: true,
-      provider: true,
-      modelCreatedAt: true,
-      createdAt: true,
-      finishedAt: true,
-      accuracy: true,
-      macroF1: true,
-      fineTuneJobId: true,
-      datasetVersion: { select: { id: true, version: true } },
-    },
+  const select = {
+    id: true,
+    model: true,
+    provider: true,
+    modelCreatedAt: true,
+    createdAt: true,
+    finishedAt: true,
+    accuracy: true,
+    macroF1: true,
+    fineTuneJobId: true,
+    trainedOverlap: true,
+    goldenOfRunId: true,
+    datasetVersion: { select: { id: true, version: true } },
+  } satisfies Prisma.EvalRunSelect;
+  const order = [{ modelCreatedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.EvalRunOrderByWithRelationInput[];
+  const runs = await db().evalRun.findMany({ where: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } }, orderBy: order, select });
+  const golden = await db().evalRun.findMany({
+    where: { status: 'succeeded', goldenOf: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } } },
+    orderBy: order,
+    select,
+  });
+  const point = ({ datasetVersion, ...r }: (typeof runs)[number], testSet: string) => ({
+    ...r,
+    datasetVersionId: datasetVersion.id,
+    version: datasetVersion.version,
+    isBase: r.modelCreatedAt === null,
+    testSet,
   });
   return {
     dataset,
     split,
-    points: runs.map(({ datasetVersion, ...r }) => ({ ...r, datasetVersionId: datasetVersion.id, version: datasetVersion.version, isBase: r.modelCreatedAt === null })),
+    points: runs.map((r) => point(r, `v${r.datasetVersion.version} ${split}`)),
+    golden: golden.map((r) => point(r, 'golden')),
   };
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
@@ -51,7 +52,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          <span className="font-mono text-xl">{run.model}</span> <EvalStatusBadge status={run.status} />
+          <span className="font-mono text-xl">{modelLabel(run.model)}</span> <EvalStatusBadge status={run.status} />
         </h1>
         <p className="text-sm text-slate-600">
           {run.provider} · on{' '}

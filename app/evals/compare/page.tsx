@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { compareEvalRuns, type EvalComparison } from '@/lib/evals/compare';
@@ -117,7 +118,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               {cmp.runs.map((r) => (
                 <th key={r.id} scope="col" className="px-3 py-2">
                   <Link href={`/evals/${r.id}`} className="font-mono normal-case text-indigo-700 hover:underline">
-                    {r.model}
+                    {modelLabel(r.model)}
                   </Link>
                   <div className="normal-case">
                     <TrainedOverlapNote overlap={overlaps.get(r.id) ?? null} />

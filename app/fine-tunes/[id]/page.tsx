@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
@@ -44,7 +45,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {run.baseModel}</span>
+          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {modelLabel(run.baseModel)}</span>
         </h1>
         <p className="text-sm text-slate-600">
           From{' '}
