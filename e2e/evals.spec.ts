@@ -19,7 +19,7 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   await expect(page.getByTestId('fine-tune-status')).toHaveText('succeeded', { timeout: 60_000 });
 
   // Success starts an eval of the new model and of its base; the page links the comparison.
-  const comparison = page.getByRole('link', { name: 'Base vs fine-tuned comparison →' });
+  const comparison = page.getByRole('link', { name: 'Base vs fine-tuned comparison, with significance →' });
   await expect(async () => {
     await page.reload();
     await expect(comparison).toBeVisible({ timeout: 1_000 });
@@ -34,6 +34,13 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   await page.getByRole('link', { name: /^ft:local-base:local:eval:/ }).first().click();
   await expect(page.getByRole('heading', { name: 'Confusion matrix' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Metrics' }).getByText('Accuracy', { exact: true })).toBeVisible();
+  // Scored on the golden set beside its test split, with calibration shown.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('region', { name: /Golden set/ }).getByTestId('golden-figures')).toHaveText(/\d+\.\d% · F1 \d\.\d{3} · premature END \d+\.\d%/, { timeout: 1_000 });
+  }).toPass({ timeout: 120_000 });
+  await expect(page.getByRole('heading', { name: 'Calibration' })).toBeVisible();
+  await expect(page.getByTestId('ece')).toHaveText(/^\d\.\d{3}$/);
 
   // Click the first non-empty cell; its examples link to the conversation turn.
   const cell = page.locator('a[data-cell]').filter({ hasNotText: /^0$/ }).first();

@@ -63,8 +63,25 @@ test('an ML lead launches a local fine-tune in the browser and follows it to suc
   await expect(page.getByTestId('fine-tune-events')).toContainText('The job has successfully completed');
   expect(await providerJobsFor(runId)).toHaveLength(1);
 
+  // The worker evaluates the model, the keyword rule, and each on the golden set; the page
+  // follows them and shows the gain over both baselines on the test split and on golden.
+  const evaluation = page.getByTestId('fine-tune-evaluation');
+  await expect(evaluation).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'Evaluation: the fine-tune beside both baselines' })).toBeVisible();
+  await expect(evaluation).toContainText('Golden set (hand-written, never trained on)');
+  const golden = evaluation.locator('tr[data-kind="fine-tuned"] td').nth(3);
+  await expect(golden).toHaveText(/^\d+\.\d%$/, { timeout: 90_000 });
+  await expect(evaluation.locator('tr[data-kind="keyword-rule"] td').nth(3)).toHaveText(/^\d+\.\d%$/, { timeout: 60_000 });
+  await expect(evaluation.locator('tr[data-kind="majority"]')).toContainText(/majority class \(always (CONTINUE|END|SCHEDULE)\)/);
+  for (const over of ['keyword-rule', 'majority']) {
+    const gain = evaluation.locator(`tr[data-gain="${over}"] td`);
+    await expect(gain.nth(0)).toHaveText(/^[+-]\d+\.\d pts$/);
+    await expect(gain.nth(3)).toHaveText(/^[+-]\d+\.\d pts$/);
+  }
+
   await page.goto('/models');
   await expect(page.getByRole('table', { name: 'Fine-tuned models' })).toContainText(`fine-tune #${runId}`);
+  await expect(page.getByTestId('model-golden').first()).toHaveText(/\d+\.\d%/);
 });
 
 test('a reviewer can follow fine-tunes but cannot launch or cancel them', async ({ page }) => {

@@ -69,8 +69,9 @@ test('twenty labels typed as fast as keys repeat are all stored, in order', asyn
      WHERE e.conversation_id = $1 AND u.email = 'reviewer@e2e.test' ORDER BY e.id`,
     [id],
   );
-  // Recruiter turns sit at even positions; the history shows them written in key order.
-  expect(events.map((e) => [e.position, e.to_value])).toEqual(keys.map((k, i) => [i * 2, values[k as '1']]));
+  // Recruiter turns sit at odd positions (the candidate wrote first); the history shows them
+  // written in key order.
+  expect(events.map((e) => [e.position, e.to_value])).toEqual(keys.map((k, i) => [i * 2 + 1, values[k as '1']]));
 });
 
 test('another reviewer sees my labels beside theirs; n opens the next conversation needing me', async ({ page }) => {
@@ -81,6 +82,26 @@ test('another reviewer sees my labels beside theirs; n opens the next conversati
   await page.keyboard.press('n');
   await expect(page).not.toHaveURL(new RegExp(`/conversations/${id}$`));
   await expect(page.locator('[data-turn-id]').first()).toBeVisible();
+});
+
+test('the opening message is marked as not used for training, and labeling starts after it', async ({ page }) => {
+  await signIn(page, 'reviewer2');
+  const id = await conversationId('e2e-next-a');
+  await openConversation(page, id);
+  await expect(page.locator('[data-turn-id]')).toHaveCount(2);
+  await expect(page.getByTestId('opening-note')).toHaveCount(1);
+  await expect(buttonsOf(page, 0).getByTestId('opening-note')).toContainText('not used for training');
+  await expect(buttonsOf(page, 1)).toHaveAttribute('data-focused', 'true');
+  await expect(page.getByTestId('conversation-progress')).toHaveText('0 / 1');
+  await page.keyboard.press('2');
+  await expect(buttonsOf(page, 1).getByRole('button', { name: 'CONTINUE', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('conversation-progress')).toHaveText('1 / 1');
+  // Nothing left to decide here: auto-advance does not land on the opening message.
+  await expect(buttonsOf(page, 0)).not.toHaveAttribute('data-focused', 'true');
+  // It can still be labeled on purpose.
+  await buttonsOf(page, 0).getByRole('button', { name: 'CONTINUE', exact: true }).click();
+  await expect(buttonsOf(page, 0).getByRole('button', { name: 'CONTINUE', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('conversation-progress')).toHaveText('1 / 1');
 });
 
 test('user text is rendered as text, never as HTML', async ({ page }) => {

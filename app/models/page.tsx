@@ -1,15 +1,23 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { listFineTunedModels } from '@/lib/finetunes/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
+import { modelScores } from '@/lib/evals/golden-summary';
+import { GOLDEN_CAPTION } from '@/components/evals/golden-figures';
+import { num, pct } from '@/components/evals/format';
 
 export const metadata: Metadata = { title: 'Models' };
 
 export default async function ModelsPage() {
   const actor = await actorOrSignIn('/models');
   const models = await listFineTunedModels(actor);
+  const scores = await modelScores(
+    actor,
+    models.map((m) => ({ jobId: m.jobId, model: m.model, datasetVersionId: m.datasetVersion.id })),
+  );
   return (
     <div className="space-y-4">
       <div>
@@ -19,7 +27,7 @@ export default async function ModelsPage() {
       {models.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No fine-tuned models yet.</p>
       ) : (
-        <DataTable columns={['Model', 'Lineage', 'Provider', 'Finished']} caption="Fine-tuned models">
+        <DataTable columns={['Model', 'Lineage', 'Provider', 'Test split', `Golden (${GOLDEN_CAPTION})`, 'Finished']} caption="Fine-tuned models">
           {models.map((m) => (
             <tr key={m.jobId} className="border-t border-slate-100">
               <td className="px-3 py-2 font-mono text-xs">{m.model}</td>
@@ -32,9 +40,33 @@ export default async function ModelsPage() {
                   fine-tune #{m.jobId}
                 </Link>{' '}
                 → <span className="font-mono text-xs">{m.model}</span>
-                <div className="text-xs text-slate-500">base {m.baseModel}</div>
+                <div className="text-xs text-slate-500">base {modelLabel(m.baseModel)}</div>
               </td>
               <td className="px-3 py-2 text-sm">{m.provider}</td>
+              <td className="px-3 py-2 text-sm tabular-nums">
+                {scores.get(m.jobId)?.test ? (
+                  <Link href={`/evals/${scores.get(m.jobId)!.test!.runId}`} className="text-indigo-700 hover:underline">
+                    {pct(scores.get(m.jobId)!.test!.accuracy)}
+                  </Link>
+                ) : (
+                  '—'
+                )}
+                {scores.get(m.jobId)?.test && <div className="text-xs text-slate-500">premature END {pct(scores.get(m.jobId)!.test!.prematureEndRate)}</div>}
+              </td>
+              <td className="px-3 py-2 text-sm tabular-nums" data-testid="model-golden">
+                {scores.get(m.jobId)?.golden ? (
+                  <>
+                    <Link href={`/evals/${scores.get(m.jobId)!.golden!.runId}`} className="text-indigo-700 hover:underline">
+                      {pct(scores.get(m.jobId)!.golden!.accuracy)}
+                    </Link>
+                    <div className="text-xs text-slate-500">
+                      F1 {num(scores.get(m.jobId)!.golden!.macroF1)} · premature END {pct(scores.get(m.jobId)!.golden!.prematureEndRate)}
+                    </div>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
               <td className="px-3 py-2 text-xs">{m.finishedAt ? formatDateTime(m.finishedAt) : '—'}</td>
             </tr>
           ))}

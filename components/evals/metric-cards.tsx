@@ -11,10 +11,17 @@ function Card({ title, value, detail, tone }: { title: string; value: string; de
   );
 }
 
+// Turns of one conversation are not independent; the interval says whether it resampled them
+// together (runs scored before that resampled turns).
+function ciUnit(ci: NonNullable<EvalMetrics['accuracyCi']>): string {
+  if (ci.unit === 'conversation') return ` (resampling ${ci.clusters?.toLocaleString('en-US') ?? ''} conversations)`;
+  return ' (turns resampled as independent)';
+}
+
 export function MetricCards({ m }: { m: EvalMetrics }) {
   return (
     <section aria-label="Metrics" className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
-      <Card title="Accuracy" value={pct(m.accuracy)} detail={m.accuracyCi ? `95% CI ${pct(m.accuracyCi.low)} – ${pct(m.accuracyCi.high)}` : undefined} />
+      <Card title="Accuracy" value={pct(m.accuracy)} detail={m.accuracyCi ? `95% CI ${pct(m.accuracyCi.low)} – ${pct(m.accuracyCi.high)}${ciUnit(m.accuracyCi)}` : undefined} />
       <Card title="Macro-F1" value={num(m.macroF1)} />
       <Card title="Premature END" value={pct(m.prematureEndRate)} detail={`${m.prematureEnd.count} of ${m.prematureEnd.of} CONTINUE/SCHEDULE turns`} tone={m.prematureEnd.count ? 'bad' : undefined} />
       <Card title="Missed SCHEDULE" value={pct(m.missedScheduleRate)} detail={`${m.missedSchedule.count} of ${m.missedSchedule.of} SCHEDULE turns`} tone={m.missedSchedule.count ? 'bad' : undefined} />

@@ -27,6 +27,10 @@ export function LabelingThread({
 }) {
   const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
+  // The opening text has nothing before it to decide from: it is never a training example, so
+  // auto-advance, the initial focus and progress pass over it (it can still be labeled).
+  const openingId = thread.messages[0]?.sender === 'recruiter' ? thread.messages[0].id : null;
+  const decisions = useMemo(() => turns.filter((t) => t.id !== openingId), [turns, openingId]);
   const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
   const { labels, status, errors, write, retry } = useLabelWriter(initialLabels);
@@ -37,8 +41,9 @@ export function LabelingThread({
   const [focused, setFocused] = useState(() => {
     const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
     if (byUrl >= 0) return byUrl;
-    const firstOpen = turns.findIndex((t) => !t.myLabel);
-    return firstOpen >= 0 ? firstOpen : 0;
+    const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel);
+    if (firstOpen >= 0) return firstOpen;
+    return openingId !== null && turns.length > 1 ? 1 : 0;
   });
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
 
@@ -49,8 +54,8 @@ export function LabelingThread({
     el.scrollIntoView({ block: 'nearest', behavior: 'auto' });
   }, [focused]);
 
-  const myCount = turns.filter((t) => labels[t.id]).length;
-  const initialMine = turns.filter((t) => t.myLabel).length;
+  const myCount = decisions.filter((t) => labels[t.id]).length;
+  const initialMine = decisions.filter((t) => t.myLabel).length;
 
   // Labels read through a ref so a burst of keystrokes sees the newest state, not the
   // state of the render the key handler was created in.
@@ -71,14 +76,14 @@ export function LabelingThread({
       labelsRef.current = after;
       // Move on to the next turn still without my label, searching forward then wrapping.
       const order = [...turns.slice(i + 1), ...turns.slice(0, i)];
-      const next = order.find((t) => !after[t.id]);
+      const next = order.find((t) => t.id !== openingId && !after[t.id]);
       if (next) {
         const ni = turns.indexOf(next);
         focusedRef.current = ni;
         setFocused(ni);
       }
     },
-    [turns, write],
+    [turns, write, openingId],
   );
 
   const goNextConversation = useCallback(() => {
@@ -178,6 +183,11 @@ export function LabelingThread({
                     {m.sentAt ? ` · ${formatDateTime(m.sentAt)}` : ''}
                   </p>
                   <p className="whitespace-pre-wrap break-words">{m.text}</p>
+                  {m.id === openingId && (
+                    <p data-testid="opening-note" className="mt-1 rounded bg-indigo-800/60 px-2 py-0.5 text-xs">
+                      Opening message: nothing comes before it, so it is not used for training. Labeling it is optional.
+                    </p>
+                  )}
                   {isRecruiter && evalHighlight && m.id === focusTurnId && (
                     <p data-testid="eval-highlight" className="mt-2 rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-950">
                       Evaluation: true <strong>{evalHighlight.truth}</strong> · predicted{' '}
@@ -209,10 +219,10 @@ export function LabelingThread({
           <div className="mb-1 flex justify-between">
             <span>This conversation</span>
             <span data-testid="conversation-progress">
-              {myCount} / {turns.length}
+              {myCount} / {decisions.length}
             </span>
           </div>
-          <ProgressBar value={myCount} max={turns.length} label="My progress on this conversation" />
+          <ProgressBar value={myCount} max={decisions.length} label="My progress on this conversation" />
           <div className="mb-1 mt-3 flex justify-between">
             <span>Overall</span>
             <span>

@@ -1,5 +1,5 @@
 // npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1]
-//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--include-turns-without-candidate]
+//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--exclude-turns-without-candidate]
 //   [--instructions-file F] [--as EMAIL]
 // Builds a new version of the dataset from the current labels (in this process, no worker
 // needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json,
@@ -32,7 +32,7 @@ const { values: v } = parseOrExit(
       policy: { type: 'string', value: 'latest|majority|agree:K', schema: textParsedBy(parsePolicyText), help: "which reviewer's label counts" },
       context: { type: 'string', value: 'all|N', schema: textParsedBy(parseContextText), help: 'messages of history per example' },
       search: { type: 'string', value: 'Q', help: 'only conversations matching this text' },
-      'include-turns-without-candidate': { type: 'boolean', help: 'also turns before the candidate said anything' },
+      'exclude-turns-without-candidate': { type: 'boolean', help: 'leave out turns with no candidate message before them (nudges, closes after silence)' },
       'instructions-file': { type: 'string', value: 'F', schema: textParsedBy((f) => readFileSync(f, 'utf8')), help: 'system prompt from this file' },
       as: { type: 'string', value: 'EMAIL', help: 'act as this user (default: the first admin)' },
     },
@@ -49,7 +49,7 @@ const params: DatasetParams = {
   ...(v.context !== undefined ? { context: v.context } : {}),
   ...(v['instructions-file'] !== undefined ? { instructions: v['instructions-file'] } : {}),
   ...(v.search !== undefined ? { search: v.search } : {}),
-  ...(v['include-turns-without-candidate'] ? { includeTurnsWithoutCandidate: true } : {}),
+  ...(v['exclude-turns-without-candidate'] ? { includeTurnsWithoutCandidate: false } : {}),
 };
 
 const FLAG_OF: Record<string, string> = { split: 'split', 'split.train': 'split', seed: 'seed', policy: 'policy', 'policy.k': 'policy', context: 'context', name: 'name', instructions: 'instructions-file', search: 'search', selection: 'search' };

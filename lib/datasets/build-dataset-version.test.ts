@@ -223,7 +223,7 @@ describe('label policies', () => {
   it('latest takes the most recent label (equal times: the larger reviewer id) and tallies every policy', async () => {
     const v = await createAndBuild('policies', { policy: { kind: 'latest' } });
     await expectLabels(v.id, { 'pol-1@2': 'CONTINUE', 'pol-1@4': 'END', 'pol-1@6': 'END', 'pol-2@2': 'CONTINUE', 'pol-2@4': 'END', 'pol-2@6': 'END' });
-    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, withoutCandidate: 1, chosen: 'latest', conversations: 2 });
+    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, opening: 1, withoutCandidate: 0, chosen: 'latest', conversations: 2 });
     expect(exclusionsOf(v).policies).toEqual([tally('latest', 6), tally('majority', 4, 2), tally('agree:2', 2, 0, 3, 1)]);
   });
 
@@ -245,11 +245,11 @@ describe('label policies', () => {
     expect(exclusionsOf(v3).policies).toEqual([tally('latest', 6), tally('majority', 4, 2), tally('agree:3', 1, 0, 3, 2)]);
   });
 
-  it('a turn without a candidate message before it counts for the policies once it is included', async () => {
+  it('never makes the labeled opening message an example, and leaves it out of every policy tally', async () => {
     const v = await createAndBuild('policies-opening', { policy: { kind: 'agree', k: 1 }, includeTurnsWithoutCandidate: true });
-    expect((await labelsByMessage(v.id)).get(turnIds['pol-1@0'])).toBe('CONTINUE');
-    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, withoutCandidate: 0, includeTurnsWithoutCandidate: true });
-    expect(exclusionsOf(v).policies).toEqual([tally('latest', 7), tally('majority', 5, 2), tally('agree:1', 4, 0, 3, 0)]);
+    expect((await labelsByMessage(v.id)).has(turnIds['pol-1@0'])).toBe(false);
+    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, opening: 1, withoutCandidate: 0, includeTurnsWithoutCandidate: true });
+    expect(exclusionsOf(v).policies).toEqual([tally('latest', 6), tally('majority', 4, 2), tally('agree:1', 3, 0, 3, 0)]);
   });
 });
 
@@ -279,21 +279,23 @@ describe('turn selection and transcript context', () => {
   const transcript = async (externalId: string) =>
     (await messagesOf(externalId)).map((m): TranscriptMessage => ({ sender: m.sender, text: m.text, sentAt: m.sentAt }));
 
-  it('leaves out turns with no candidate message before them by default, and includes them on request', async () => {
-    const opening = [(await messagesOf('ctx-1'))[0].id, (await messagesOf('ctx-2'))[0].id, (await messagesOf('ctx-2'))[1].id];
+  it('makes every labeled turn but the opening message an example by default; turns without a candidate message can be left out', async () => {
+    const openings = [(await messagesOf('ctx-1'))[0].id, (await messagesOf('ctx-2'))[0].id];
+    const nudge = (await messagesOf('ctx-2'))[1].id;
     const v = await createAndBuild('turns-default');
     const ex = await examplesOf(v.id);
-    expect(ex).toHaveLength(4);
-    for (const id of opening) expect(ex.map((e) => e.messageId)).not.toContain(id);
-    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, withoutCandidate: 3, includeTurnsWithoutCandidate: false });
+    expect(ex).toHaveLength(5);
+    for (const id of openings) expect(ex.map((e) => e.messageId)).not.toContain(id);
+    expect(exclusionsOf(v)).toMatchObject({ labeledTurns: 7, opening: 2, withoutCandidate: 0, includeTurnsWithoutCandidate: true });
+    // A nudge into silence is a decision: its transcript shows the silence.
+    const byMessage = new Map(ex.map((e) => [e.messageId, e]));
+    expect(byMessage.get(nudge)?.userContent).toBe("[start] Recruiter: Hi Lee, driver role nearby.\n[+2d] Recruiter's turn: END, CONTINUE or SCHEDULE?");
 
-    const w = await createAndBuild('turns-all', { includeTurnsWithoutCandidate: true });
-    const all = await examplesOf(w.id);
-    expect(all).toHaveLength(7);
-    expect(exclusionsOf(w)).toMatchObject({ labeledTurns: 7, withoutCandidate: 0 });
-    const byMessage = new Map(all.map((e) => [e.messageId, e]));
-    expect(byMessage.get(opening[0])?.userContent).toBe("[start] Recruiter's turn: END, CONTINUE or SCHEDULE?");
-    expect(byMessage.get(opening[2])?.userContent).toBe("[start] Recruiter: Hi Lee, driver role nearby.\n[+2d] Recruiter's turn: END, CONTINUE or SCHEDULE?");
+    const w = await createAndBuild('turns-with-candidate', { includeTurnsWithoutCandidate: false });
+    const some = await examplesOf(w.id);
+    expect(some).toHaveLength(4);
+    expect(some.map((e) => e.messageId)).not.toContain(nudge);
+    expect(exclusionsOf(w)).toMatchObject({ labeledTurns: 7, opening: 2, withoutCandidate: 1, includeTurnsWithoutCandidate: false });
   });
 
   it('context N keeps only the last N messages before the turn', async () => {
@@ -408,7 +410,7 @@ describe('bad input: an empty selection', () => {
 describe('a build that ends with zero examples', () => {
   beforeEach(async () => {
     await resetWithUsers();
-    // Every labeled turn is an opener: nothing the candidate said comes before it.
+    // Every labeled turn is an opener or a nudge: nothing the candidate said comes before it.
     await importConversations('openers.jsonl', [
       conversation('o-1', [rec('Hi, forklift role?', 0, 'CONTINUE'), cand('yes', 1), rec('Friday 10am?', 2)]),
       conversation('o-2', [rec('Hi, picker role?', 0, 'CONTINUE'), rec('Still there?', 60, 'CONTINUE')]),
@@ -416,7 +418,7 @@ describe('a build that ends with zero examples', () => {
   });
 
   it('marks the version failed with a clear message and writes no examples or assignments', async () => {
-    const created = await createDatasetVersion(mlLead, { name: 'openers', params: params() });
+    const created = await createDatasetVersion(mlLead, { name: 'openers', params: params({ includeTurnsWithoutCandidate: false }) });
     const err = await buildDatasetVersion(created.versionId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetBuildError);
     expect((err as Error).message).toMatch(/^No examples: all 3 labeled turns were left out/);
@@ -432,10 +434,10 @@ describe('a build that ends with zero examples', () => {
 
   // The failed version stores no exclusions, so its message must say why by itself.
   it('says in its message why every turn was left out', async () => {
-    const created = await createDatasetVersion(mlLead, { name: 'openers', params: params() });
+    const created = await createDatasetVersion(mlLead, { name: 'openers', params: params({ includeTurnsWithoutCandidate: false }) });
     await buildDatasetVersion(created.versionId).catch(() => {});
     const v = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
-    expect(v.error).toBe('No examples: all 3 labeled turns were left out: 3 had no candidate message before them.');
+    expect(v.error).toBe('No examples: all 3 labeled turns were left out: 2 are opening messages (not decisions); 1 had no candidate message before them.');
   });
 });
 

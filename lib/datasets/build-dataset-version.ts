@@ -78,6 +78,8 @@ interface ConversationInfo {
 
 interface PassOneResult {
   labeledTurns: number;
+  /** Labeled opening messages: nothing comes before them, so they are never decisions. */
+  opening: number;
   withoutCandidate: number;
   tallies: PolicyTally[];
   conversations: Map<number, ConversationInfo>;
@@ -91,8 +93,8 @@ function comparisonPolicies(chosen: LabelPolicy): LabelPolicy[] {
 }
 
 /** Pass 1: every labeled turn in the selection, its labels resolved under each policy. */
-async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: BuildProgress): Promise<PassOneResult> {
-  const where = selectionWhere(params, 1);
+async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'labels' | 'golden', progress: BuildProgress): Promise<PassOneResult> {
+  const where = selectionWhere(params, 1, kind);
   const total = Number(
     (await reader.query<{ n: string }>(`SELECT coalesce(sum(c.labeled_turns), 0) AS n FROM conversations c WHERE ${where.sql}`, where.values)).rows[0].n,
   );
@@ -100,15 +102,16 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: 
   const chosenIndex = policies.findIndex((p) => formatPolicy(p) === formatPolicy(params.policy));
   const result: PassOneResult = {
     labeledTurns: 0,
+    opening: 0,
     withoutCandidate: 0,
     tallies: policies.map((p) => emptyTally(formatPolicy(p))),
     conversations: new Map(),
     turnIds: [],
     turnLabels: [],
   };
-  const rows = cursorRows<{ conversation_id: number; external_id: string; message_id: number; after_candidate: boolean; vals: LabelValueName[]; ats: number[]; revs: string[] }>(
+  const rows = cursorRows<{ conversation_id: number; external_id: string; message_id: number; position: number; after_candidate: boolean; vals: LabelValueName[]; ats: number[]; revs: string[] }>(
     reader,
-    `SELECT l.conversation_id, c.external_id, l.message_id,
+    `SELECT l.conversation_id, c.external_id, l.message_id, m.position,
             EXISTS (SELECT 1 FROM messages p WHERE p.conversation_id = l.conversation_id
                     AND p.position < m.position AND p.sender = 'candidate') AS after_candidate,
             array_agg(l.value::text) AS vals,
@@ -124,6 +127,12 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, progress: 
   for await (const r of rows) {
     result.labeledTurns++;
     if (result.labeledTurns % 5_000 === 0) progress('Resolving labels', result.labeledTurns, total);
+    // The opening text has no transcript to decide from; every later turn is a decision,
+    // nudges into silence and the close after unanswered nudges included.
+    if (r.position === 0) {
+      result.opening++;
+      continue;
+    }
     if (!r.after_candidate && !params.includeTurnsWithoutCandidate) {
       result.withoutCandidate++;
       continue;
@@ -194,10 +203,11 @@ export async function buildDatasetVersion(
 
     debug('start pass 1');
     // ---- pass 1: resolve labels, assign splits ----
-    const pass = await resolveTurns(reader, params, progress);
+    const pass = await resolveTurns(reader, params, version.dataset.kind, progress);
     if (pass.turnIds.length === 0) {
       const chosen = pass.tallies.find((t) => t.policy === formatPolicy(params.policy))!;
       const reasons = [
+        pass.opening ? `${pass.opening} ${pass.opening === 1 ? 'is an opening message' : 'are opening messages'} (not decisions)` : '',
         pass.withoutCandidate ? `${pass.withoutCandidate} had no candidate message before them` : '',
         ...Object.entries(chosen.excluded).filter(([, n]) => n > 0).map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
       ].filter(Boolean);
@@ -357,6 +367,7 @@ export async function buildDatasetVersion(
     ).rows[0]?.version;
     const exclusions = {
       labeledTurns: pass.labeledTurns,
+      opening: pass.opening,
       withoutCandidate: pass.withoutCandidate,
       includeTurnsWithoutCandidate: params.includeTurnsWithoutCandidate,
       chosen: formatPolicy(params.policy),

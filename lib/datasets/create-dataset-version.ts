@@ -54,9 +54,12 @@ export async function createDatasetVersion(actor: Actor, input: { name: unknown;
   return db().$transaction(async (tx) => {
     // Insert-or-find the dataset, then lock it so two concurrent creates get versions n and n+1.
     await tx.$executeRaw`INSERT INTO datasets (name, owner_id) VALUES (${name}, ${actor.id}) ON CONFLICT (name) DO NOTHING`;
-    const [dataset] = await tx.$queryRaw<{ id: number; owner_id: string; owner_email: string }[]>`
-      SELECT d.id, d.owner_id, u.email AS owner_email FROM datasets d JOIN users u ON u.id = d.owner_id
+    const [dataset] = await tx.$queryRaw<{ id: number; owner_id: string; owner_email: string; kind: string }[]>`
+      SELECT d.id, d.owner_id, u.email AS owner_email, d.kind::text AS kind FROM datasets d JOIN users u ON u.id = d.owner_id
       WHERE d.name = ${name} FOR UPDATE OF d`;
+    if (dataset.kind !== 'labels') {
+      throw new DatasetInputError([{ field: 'name', message: `"${name}" is the hand-written golden set (evaluation only); choose another name` }]);
+    }
     if (dataset.owner_id !== actor.id) {
       throw new DatasetInputError([
         { field: 'name', message: `"${name}" is already used by ${dataset.owner_email}'s dataset; choose another name` },

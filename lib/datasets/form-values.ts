@@ -13,7 +13,8 @@ export interface DatasetFormValues {
   k: string;
   contextMode: string;
   contextN: string;
-  includeTurnsWithoutCandidate?: string;
+  /** The checkbox is "leave out": unchecked (absent) keeps those turns, the default. */
+  excludeTurnsWithoutCandidate?: string;
   search: string;
   instructions: string;
 }
@@ -29,7 +30,7 @@ export function paramsToFormValues(name: string, p: DatasetParams): DatasetFormV
     k: p.policy.kind === 'agree' ? String(p.policy.k) : '2',
     contextMode: p.context === 'all' ? 'all' : 'last',
     contextN: p.context === 'all' ? '10' : String(p.context),
-    includeTurnsWithoutCandidate: p.includeTurnsWithoutCandidate ? 'on' : undefined,
+    excludeTurnsWithoutCandidate: p.includeTurnsWithoutCandidate ? undefined : 'on',
     search: p.search,
     instructions: p.instructions,
   };
@@ -64,7 +65,7 @@ export function datasetFormToInput(v: DatasetFormValues): { input: { name: strin
         split,
         policy,
         context,
-        includeTurnsWithoutCandidate: v.includeTurnsWithoutCandidate === 'on',
+        includeTurnsWithoutCandidate: v.excludeTurnsWithoutCandidate !== 'on',
         search: v.search ?? '',
         instructions: v.instructions ?? '',
       } satisfies Record<keyof DatasetParams, unknown>,

@@ -58,6 +58,8 @@ export const datasetParamsSchema = z.strictObject({
     ],
     { error: 'context must be "all" or a positive whole number of messages' },
   ),
+  // Turns after recruiter messages only (nudges into silence, the close after two unanswered
+  // nudges) are decisions too, so they are in by default; the opening message never is.
   includeTurnsWithoutCandidate: z.boolean(),
   instructions: z.string().trim().min(1, 'the advisor instructions cannot be empty').max(20_000, 'the advisor instructions must be at most 20,000 characters'),
   // Optional full-text filter on conversations (same syntax as the conversations page search).
@@ -70,7 +72,7 @@ export const DEFAULT_PARAMS: DatasetParams = {
   split: { train: 0.8, validation: 0.1, test: 0.1 },
   policy: { kind: 'latest' },
   context: 'all',
-  includeTurnsWithoutCandidate: false,
+  includeTurnsWithoutCandidate: true,
   instructions: DEFAULT_INSTRUCTIONS,
   search: '',
 };

@@ -5,6 +5,7 @@ import { db } from '../db';
 import { enqueueEvalRun } from './enqueue';
 import { EvalInputError } from './errors';
 import { autoEvalAfterFineTune } from './settings';
+import { KEYWORD_RULE_MODEL } from './baselines';
 import { createEvalRunRecord } from './start-eval-run';
 
 export interface AutoEvalResult {
@@ -38,10 +39,13 @@ export async function startAutoEvalsForFineTune(jobId: number): Promise<AutoEval
   const testCount = await db().datasetExample.count({ where: { versionId: job.datasetVersionId, split: AUTO_SPLIT } });
   if (testCount === 0) return none('its dataset version has no test examples');
 
-  const wanted = [
-    { model: job.fineTunedModel, modelCreatedAt: job.finishedAt ?? new Date() },
-    { model: job.baseModel, modelCreatedAt: null },
+  const wanted: { model: string; provider: string; modelCreatedAt: Date | null }[] = [
+    { model: job.fineTunedModel, provider: job.provider, modelCreatedAt: job.finishedAt ?? new Date() },
+    { model: job.baseModel, provider: job.provider, modelCreatedAt: null },
   ];
+  // Every fine-tune is also measured against the keyword rule; when the base is another model
+  // (an OpenAI base), the rule runs on the bundled trainer if one is configured (else skipped).
+  if (job.baseModel !== KEYWORD_RULE_MODEL) wanted.push({ model: KEYWORD_RULE_MODEL, provider: 'local', modelCreatedAt: null });
   const created: number[] = [];
   const ids: (number | null)[] = [];
   for (const w of wanted) {
@@ -57,7 +61,7 @@ export async function startAutoEvalsForFineTune(jobId: number): Promise<AutoEval
       if (existing) return existing.id;
       try {
         const run = await createEvalRunRecord(
-          { datasetVersionId: job.datasetVersionId, model: w.model, provider: job.provider, split: AUTO_SPLIT, fineTuneJobId: job.id, modelCreatedAt: w.modelCreatedAt },
+          { datasetVersionId: job.datasetVersionId, model: w.model, provider: w.provider, split: AUTO_SPLIT, fineTuneJobId: job.id, modelCreatedAt: w.modelCreatedAt },
           job.createdById,
         );
         created.push(run.runId);

@@ -107,13 +107,17 @@ describe('automatic evals after a fine-tune', () => {
     expect(cmp.runs[0].metrics).toEqual(classificationMetrics(ftPreds));
     expect(cmp.runs[1].metrics).toEqual(classificationMetrics(basePreds));
     expect(cmp.deltas).toEqual([{ runId: base.id, baselineRunId: ft.id, delta: compareMetrics(classificationMetrics(ftPreds), classificationMetrics(basePreds)) }]);
-    // McNemar by hand: pairs by ordinal (both runs cover the same examples in the same order).
-    const pairs = ftPreds.map((a, i) => ({ aCorrect: isCorrect(a), bCorrect: isCorrect(basePreds[i]) }));
+    // McNemar by hand: pairs by ordinal (both runs cover the same examples in the same order),
+    // clustered by the conversation each turn came from.
+    const convs = (await predictionsOf(ft.id)).map((p) => p.conversationId);
+    const pairs = ftPreds.map((a, i) => ({ aCorrect: isCorrect(a), bCorrect: isCorrect(basePreds[i]), cluster: convs[i] }));
     const expected = mcnemarTest(pairs);
+    expect(expected.method).toBe('cluster-exact');
     expect(cmp.mcnemar).toEqual([{ runId: base.id, baselineRunId: ft.id, unmatched: 0, ...expected }]);
     expect(cmp.mcnemar[0].b01 + cmp.mcnemar[0].b10).toBe(pairs.filter((p) => p.aCorrect !== p.bCorrect).length);
-    // Deterministic (seeded corpus and training): the fine-tune beats local-base's keyword heuristic.
-    expect(cmp.deltas[0].delta.accuracy).toBeLessThan(0);
+    // Which model wins on this small generated split says nothing (bench:learning and the golden
+    // set measure that); the comparison only has to report it.
+    expect(Number.isFinite(cmp.deltas[0].delta.accuracy)).toBe(true);
     expect(typeof cmp.mcnemar[0].significant).toBe('boolean');
     expect(cmp.mcnemar[0].pValue).toBeGreaterThan(0);
     expect(cmp.mcnemar[0].pValue).toBeLessThanOrEqual(1);
@@ -185,5 +189,39 @@ describe('lineage', () => {
     }
     expect((await evalLineage(reviewer, version.datasetId, { split: 'validation' }))!.points.map((p) => p.id)).toEqual([onValidation.runId]);
     expect(await evalLineage(reviewer, 9999)).toBeNull();
+  });
+});
+
+describe('fair comparisons', () => {
+  it('records how many of the evaluated conversations the model was trained or validated on', async () => {
+    await fineTuneRow(fineTunedModel);
+    const trainConvs = await db().datasetExample.findMany({ where: { versionId: version.id, split: { in: ['train', 'validation'] } }, distinct: ['conversationId'], select: { conversationId: true } });
+    const onTrain = await startEvalRun(mlLead, { datasetVersionId: version.id, model: fineTunedModel, provider: 'local', split: 'train' }, { enqueue: false });
+    const onTest = await startEvalRun(mlLead, { datasetVersionId: version.id, model: fineTunedModel, provider: 'local', split: 'test' }, { enqueue: false });
+    const base = await startEvalRun(mlLead, { datasetVersionId: version.id, model: 'local-base', provider: 'local', split: 'train' }, { enqueue: false });
+    const trainSplitConvs = await db().datasetExample.findMany({ where: { versionId: version.id, split: 'train' }, distinct: ['conversationId'], select: { conversationId: true } });
+    expect(trainConvs.length).toBeGreaterThanOrEqual(trainSplitConvs.length);
+    const overlap = async (id: number) => (await db().evalRun.findUniqueOrThrow({ where: { id } })).trainedOverlap;
+    expect(await overlap(onTrain.runId)).toBe(trainSplitConvs.length);
+    expect(await overlap(onTest.runId)).toBe(0);
+    expect(await overlap(base.runId)).toBeNull();
+  });
+});
+
+describe('the golden companion', () => {
+  it('every run on a labels dataset is also scored on the golden set, once, and the golden run is never trained on', async () => {
+    const { ensureGoldenCompanion } = await import('./golden-companion');
+    await fineTuneRow(fineTunedModel);
+    const parent = await startEvalRun(mlLead, { datasetVersionId: version.id, model: fineTunedModel, provider: 'local' }, { enqueue: false });
+    const companions = await Promise.all([1, 2].map(() => ensureGoldenCompanion(parent.runId, { enqueue: false })));
+    expect(new Set(companions.map((c) => c!.runId)).size).toBe(1);
+    const golden = await db().evalRun.findUniqueOrThrow({ where: { id: companions[0]!.runId }, include: { datasetVersion: { include: { dataset: true } } } });
+    expect(golden).toMatchObject({ goldenOfRunId: parent.runId, model: fineTunedModel, split: 'test', trainedOverlap: 0, datasetVersion: { dataset: { kind: 'golden' } } });
+    expect(await ensureGoldenCompanion(golden.id)).toBeNull();
+    const r = await runEval(golden.id, { retry: FAST_RETRY });
+    expect(r.status).toBe('succeeded');
+    expect(r.metrics!.n).toBeGreaterThanOrEqual(400);
+    expect(r.metrics!.calibration?.ece).not.toBeNull();
+    expect(r.metrics!.accuracyCi?.unit).toBe('conversation');
   });
 });

@@ -75,10 +75,15 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
 
   const predictions = new Map<number, KeyedPrediction[]>();
   for (const r of ordered) {
-    const preds = await db().evalPrediction.findMany({ where: { runId: r.id }, orderBy: { ordinal: 'asc' }, select: { ordinal: true, truth: true, predicted: true } });
+    const preds = await db().evalPrediction.findMany({ where: { runId: r.id }, orderBy: { ordinal: 'asc' }, select: { ordinal: true, conversationId: true, truth: true, predicted: true } });
     predictions.set(
       r.id,
-      preds.map((p) => ({ key: String(p.ordinal), truth: p.truth, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })),
+      preds.map((p) => ({
+        key: String(p.ordinal),
+        cluster: p.conversationId,
+        truth: p.truth,
+        predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid',
+      })),
     );
   }
 

@@ -41,13 +41,16 @@ const runListSelect = {
   createdAt: true,
   finishedAt: true,
   fineTuneJobId: true,
-  datasetVersion: { select: { id: true, version: true, dataset: { select: { id: true, name: true } } } },
+  goldenOfRunId: true,
+  trainedOverlap: true,
+  datasetVersion: { select: { id: true, version: true, dataset: { select: { id: true, name: true, kind: true } } } },
 } satisfies Prisma.EvalRunSelect;
 
 /** Newest runs first, 25 a page, keyset-paginated by id; optionally of one dataset version. */
 export async function listEvalRuns(actor: Actor | null, opts: { before?: number; datasetVersionId?: number } = {}) {
   assertSignedIn(actor);
-  const where: Prisma.EvalRunWhereInput = {};
+  // Golden companions are shown beside the run they belong to, not as rows of their own.
+  const where: Prisma.EvalRunWhereInput = { goldenOfRunId: null };
   if (opts.before !== undefined) where.id = { lt: positiveInt(opts.before, 'before') };
   if (opts.datasetVersionId !== undefined) where.datasetVersionId = positiveInt(opts.datasetVersionId, 'datasetVersionId');
   const rows = await db().evalRun.findMany({ where, orderBy: { id: 'desc' }, take: RUNS_PAGE_SIZE + 1, select: runListSelect });
@@ -59,6 +62,7 @@ export async function listEvalRuns(actor: Actor | null, opts: { before?: number;
       datasetVersionId: datasetVersion.id,
       datasetId: datasetVersion.dataset.id,
       datasetName: datasetVersion.dataset.name,
+      datasetKind: datasetVersion.dataset.kind,
       version: datasetVersion.version,
     })),
     nextBefore: more ? page[page.length - 1].id : null,
@@ -71,7 +75,7 @@ export async function getEvalRun(actor: Actor | null, id: number) {
   const run = await db().evalRun.findUnique({
     where: { id: positiveInt(id, 'id') },
     include: {
-      datasetVersion: { select: { id: true, version: true, status: true, exampleCount: true, contentHash: true, counts: true, dataset: { select: { id: true, name: true } } } },
+      datasetVersion: { select: { id: true, version: true, status: true, exampleCount: true, contentHash: true, counts: true, dataset: { select: { id: true, name: true, kind: true } } } },
       fineTuneJob: { select: { id: true, status: true, provider: true, baseModel: true, fineTunedModel: true, finishedAt: true } },
       createdBy: { select: { email: true, name: true } },
     },
@@ -173,7 +177,9 @@ export async function comparisonForFineTune(actor: Actor | null, jobId: number) 
 /**
  * Every succeeded run on any version of dataset `datasetId` (one split, default test), in the
  * order the models were made: base models (no creation time) first, then by modelCreatedAt,
- * ties by run time. For the "over time" chart.
+ * ties by run time; plus the golden companions of those runs. Each point names its test set
+ * (`v2 test`, `golden`): runs on different test sets are different measurements, so the
+ * "over time" chart draws one series per test set instead of joining them into one line.
  */
 export async function evalLineage(actor: Actor | null, datasetId: number, opts: { split?: SplitName } = {}) {
   assertSignedIn(actor);
@@ -181,25 +187,38 @@ export async function evalLineage(actor: Actor | null, datasetId: number, opts: 
   if (!SPLITS.includes(split)) throw new EvalInputError([{ field: 'split', message: `split must be one of ${SPLITS.join(', ')}` }]);
   const dataset = await db().dataset.findUnique({ where: { id: positiveInt(datasetId, 'datasetId') }, select: { id: true, name: true } });
   if (!dataset) return null;
-  const runs = await db().evalRun.findMany({
-    where: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } },
-    orderBy: [{ modelCreatedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }, { id: 'asc' }],
-    select: {
-      id: true,
-      model: true,
-      provider: true,
-      modelCreatedAt: true,
-      createdAt: true,
-      finishedAt: true,
-      accuracy: true,
-      macroF1: true,
-      fineTuneJobId: true,
-      datasetVersion: { select: { id: true, version: true } },
-    },
+  const select = {
+    id: true,
+    model: true,
+    provider: true,
+    modelCreatedAt: true,
+    createdAt: true,
+    finishedAt: true,
+    accuracy: true,
+    macroF1: true,
+    fineTuneJobId: true,
+    trainedOverlap: true,
+    goldenOfRunId: true,
+    datasetVersion: { select: { id: true, version: true } },
+  } satisfies Prisma.EvalRunSelect;
+  const order = [{ modelCreatedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.EvalRunOrderByWithRelationInput[];
+  const runs = await db().evalRun.findMany({ where: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } }, orderBy: order, select });
+  const golden = await db().evalRun.findMany({
+    where: { status: 'succeeded', goldenOf: { status: 'succeeded', split, datasetVersion: { datasetId: dataset.id } } },
+    orderBy: order,
+    select,
+  });
+  const point = ({ datasetVersion, ...r }: (typeof runs)[number], testSet: string) => ({
+    ...r,
+    datasetVersionId: datasetVersion.id,
+    version: datasetVersion.version,
+    isBase: r.modelCreatedAt === null,
+    testSet,
   });
   return {
     dataset,
     split,
-    points: runs.map(({ datasetVersion, ...r }) => ({ ...r, datasetVersionId: datasetVersion.id, version: datasetVersion.version, isBase: r.modelCreatedAt === null })),
+    points: runs.map((r) => point(r, `v${r.datasetVersion.version} ${split}`)),
+    golden: golden.map((r) => point(r, 'golden')),
   };
 }

@@ -401,7 +401,7 @@ async function finish(runId: number, total: number, stats: RunEvalStats, log: (l
   const preds = await db().evalPrediction.findMany({
     where: { runId },
     orderBy: { ordinal: 'asc' },
-    select: { truth: true, predicted: true, confidence: true, error: true, latencyMs: true, promptTokens: true, completionTokens: true },
+    select: { conversationId: true, truth: true, predicted: true, confidence: true, error: true, latencyMs: true, promptTokens: true, completionTokens: true },
   });
   const metrics = summarizePredictions(
     preds.map((p) => ({ ...p, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })),

@@ -90,12 +90,36 @@ function runSettings(p: ParsedInput): EvalRunSettings {
 }
 
 /**
- * Validates and records a queued run as `createdById`, without a role check: startEvalRun
- * (after its check) and the automatic evals after a fine-tune (on behalf of its creator).
+ * How many conversations of the evaluated split the model saw in training (train or
+ * validation split of the dataset version of its fine-tune, or of any fine-tune in its lineage:
+ * a model fine-tuned from a fine-tuned model saw both). null when the model is not one of ours
+ * (a base model), so "0" always means "checked, none".
  */
-export async function createEvalRunRecord(input: unknown, createdById: string): Promise<StartedEvalRun> {
+export async function trainedOverlap(model: string, datasetVersionId: number, split: SplitName): Promise<number | null> {
+  const [row] = await db().$queryRaw<{ models: bigint; overlap: bigint }[]>`
+    WITH RECURSIVE lineage AS (
+      SELECT j.base_model, j.dataset_version_id FROM fine_tune_jobs j WHERE j.fine_tuned_model = ${model}
+      UNION
+      SELECT j.base_model, j.dataset_version_id FROM fine_tune_jobs j JOIN lineage l ON j.fine_tuned_model = l.base_model
+    )
+    SELECT (SELECT count(*) FROM lineage) AS models,
+           (SELECT count(DISTINCT e.conversation_id) FROM dataset_examples e
+            WHERE e.version_id = ${datasetVersionId} AND e.split = ${split}::"DatasetSplit"
+              AND e.conversation_id IN (
+                SELECT t.conversation_id FROM dataset_examples t JOIN lineage l ON t.version_id = l.dataset_version_id
+                WHERE t.split IN ('train', 'validation'))) AS overlap`;
+  return Number(row.models) === 0 ? null : Number(row.overlap);
+}
+
+/**
+ * Validates and records a queued run as `createdById`, without a role check: startEvalRun
+ * (after its check), the automatic evals after a fine-tune (on behalf of its creator) and the
+ * golden companion of a run (`goldenOfRunId`).
+ */
+export async function createEvalRunRecord(input: unknown, createdById: string, opts: { goldenOfRunId?: number } = {}): Promise<StartedEvalRun> {
   const p = parseStartEvalRunInput(input);
   const total = await checkAgainstDatabase(p);
+  const overlap = await trainedOverlap(p.model, p.datasetVersionId, p.split);
   const run = await db().evalRun.create({
     data: {
       model: p.model,
@@ -108,6 +132,8 @@ export async function createEvalRunRecord(input: unknown, createdById: string): 
       modelCreatedAt: p.modelCreatedAt ?? null,
       progressTotal: total,
       createdById,
+      trainedOverlap: overlap,
+      goldenOfRunId: opts.goldenOfRunId ?? null,
     },
     select: { id: true },
   });

@@ -1,10 +1,12 @@
 // A finished run's stored metrics, computed from its predictions with lib/evals/metrics.
 import {
   bootstrapAccuracyInterval,
+  calibration,
   classificationMetrics,
   hasConfidences,
   thresholdCurve,
   thresholdMetrics,
+  type Calibration,
   type ClassificationMetrics,
   type Interval,
   type Prediction,
@@ -13,6 +15,8 @@ import {
 import { BOOTSTRAP_CONFIDENCE, BOOTSTRAP_RESAMPLES, DEFAULT_CONFIDENCE_THRESHOLD } from './settings';
 
 export interface ScoredPrediction extends Prediction {
+  /** The conversation of the turn: the bootstrap resamples conversations, not turns. */
+  conversationId?: number;
   error: string | null;
   latencyMs: number | null;
   promptTokens: number | null;
@@ -21,8 +25,14 @@ export interface ScoredPrediction extends Prediction {
 
 /** eval_runs.metrics. */
 export interface EvalMetrics extends ClassificationMetrics {
-  /** Percentile-bootstrap interval for accuracy; null when n = 0. */
-  accuracyCi: (Interval & { confidence: number; resamples: number }) | null;
+  /**
+   * Percentile-bootstrap interval for accuracy; null when n = 0. `unit` says what was resampled:
+   * 'conversation' (turns of one conversation move together) or, for runs stored before
+   * clustering, 'turn'.
+   */
+  accuracyCi: (Interval & { confidence: number; resamples: number; unit?: 'conversation' | 'turn'; clusters?: number }) | null;
+  /** Reliability bins and expected calibration error; null when the provider gave no confidences. */
+  calibration?: Calibration | null;
   /** Coverage/accuracy at thresholds 0, 0.05, …, 1; null when the provider gave no confidences. */
   thresholdCurve: ThresholdPoint[] | null;
   /** Acting only when confidence ≥ `threshold`: coverage, and the metrics of the covered part. */
@@ -42,7 +52,9 @@ function percentile(sorted: number[], p: number): number {
 
 export function summarizePredictions(preds: readonly ScoredPrediction[], threshold = DEFAULT_CONFIDENCE_THRESHOLD): EvalMetrics {
   const base = classificationMetrics(preds);
-  const ci = bootstrapAccuracyInterval(preds, { resamples: BOOTSTRAP_RESAMPLES, confidence: BOOTSTRAP_CONFIDENCE });
+  const clustered = preds.length > 0 && preds.every((p) => typeof p.conversationId === 'number');
+  const clusters = clustered ? preds.map((p) => p.conversationId!) : undefined;
+  const ci = bootstrapAccuracyInterval(preds, { resamples: BOOTSTRAP_RESAMPLES, confidence: BOOTSTRAP_CONFIDENCE, clusters });
   const withConf = hasConfidences(preds);
   let atThreshold: EvalMetrics['atThreshold'] = null;
   if (withConf) {
@@ -53,7 +65,16 @@ export function summarizePredictions(preds: readonly ScoredPrediction[], thresho
   const latencies = preds.flatMap((p) => (p.latencyMs === null ? [] : [p.latencyMs])).sort((a, b) => a - b);
   return {
     ...base,
-    accuracyCi: ci ? { ...ci, confidence: BOOTSTRAP_CONFIDENCE, resamples: BOOTSTRAP_RESAMPLES } : null,
+    accuracyCi: ci
+      ? {
+          ...ci,
+          confidence: BOOTSTRAP_CONFIDENCE,
+          resamples: BOOTSTRAP_RESAMPLES,
+          unit: clustered ? 'conversation' : 'turn',
+          ...(clusters ? { clusters: new Set(clusters).size } : {}),
+        }
+      : null,
+    calibration: withConf ? calibration(preds) : null,
     thresholdCurve: withConf ? thresholdCurve(preds) : null,
     atThreshold,
     withConfidence: preds.filter((p) => typeof p.confidence === 'number' && Number.isFinite(p.confidence)).length,

@@ -2,6 +2,7 @@
 import type { JobWithMetadata } from 'pg-boss';
 import { db } from '../db';
 import { enqueueEvalRun, type EvalRunPayload } from './enqueue';
+import { ensureGoldenCompanion } from './golden-companion';
 import { markEvalRunFailed, runEval } from './run-eval';
 
 export type EvalRunJob = JobWithMetadata<EvalRunPayload>;
@@ -15,6 +16,12 @@ export type EvalRunJob = JobWithMetadata<EvalRunPayload>;
 export async function handleEvalRunJob(job: EvalRunJob, log: (line: string) => void): Promise<void> {
   const { runId } = job.data;
   log(`eval run ${runId}: ${job.retryCount ? `resuming (attempt ${job.retryCount + 1})` : 'starting'}`);
+  // The golden score is a companion, not a precondition: if it cannot be set up (say the
+  // golden file is broken), the run itself still goes ahead and the reason is logged.
+  await ensureGoldenCompanion(runId).then(
+    (c) => c?.created && log(`eval run ${runId}: golden-set run ${c.runId} queued beside it`),
+    (e: unknown) => log(`eval run ${runId}: no golden-set run: ${(e as Error).message}`),
+  );
   try {
     const r = await runEval(runId, { signal: job.signal, log });
     if (r.status === 'interrupted') throw new Error(`eval run ${runId} was interrupted at ${r.done}/${r.total}; it resumes on the next attempt`);

@@ -74,9 +74,27 @@ async function* stagingRows(file: string, validator: FileValidator, onRows: (n: 
   validator.finish();
 }
 
+export class ImportSourceConflictError extends Error {
+  constructor(readonly externalIds: string[], golden: boolean) {
+    const list = externalIds.slice(0, 5).join(', ') + (externalIds.length > 5 ? ` and ${externalIds.length - 5} more` : '');
+    super(
+      golden
+        ? `The golden set cannot take over conversations imported from elsewhere: ${list}. Nothing was imported.`
+        : `${list} ${externalIds.length === 1 ? 'belongs' : 'belong'} to the hand-written golden set, which only lib/golden updates. Nothing was imported.`,
+    );
+    this.name = 'ImportSourceConflictError';
+  }
+}
+
 export async function importConversationsFile(
   file: string,
-  opts: { databaseUrl?: string; onProgress?: ImportProgress } = {},
+  opts: {
+    databaseUrl?: string;
+    onProgress?: ImportProgress;
+    /** The golden set (lib/golden): its conversations are marked golden and their labels owned by `reviewerEmail`. */
+    golden?: boolean;
+    reviewerEmail?: string;
+  } = {},
 ): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
   const validator = new FileValidator(await detectFormat(file));
@@ -97,7 +115,7 @@ export async function importConversationsFile(
     if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
     await client.query('ANALYZE import_messages');
 
-    const email = importReviewerEmail(file);
+    const email = opts.reviewerEmail ?? importReviewerEmail(file);
     await client.query(
       `INSERT INTO users (id, name, email, role, email_verified, updated_at) VALUES ($1, $2, $3, 'reviewer', false, now())
        ON CONFLICT (email) DO NOTHING`,
@@ -108,6 +126,14 @@ export async function importConversationsFile(
     progress('merging');
     await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
     await runStatements(client, sql.MAP_EXISTING);
+    // Golden conversations are only ever written by the golden set, and the golden set never
+    // takes over a conversation that came from anywhere else.
+    const crossing = await client.query<{ external_id: string }>(
+      `SELECT m.external_id FROM conv_map m JOIN conversations c ON c.id = m.id WHERE NOT m.is_new AND c.is_golden <> $1 ORDER BY m.external_id LIMIT 50`,
+      [opts.golden === true],
+    );
+    if (crossing.rows.length) throw new ImportSourceConflictError(crossing.rows.map((r) => r.external_id), opts.golden === true);
+    if (opts.golden) await client.query(`UPDATE conversations SET is_golden = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
     const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
     await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
     if (created < validator.counts.conversations) {

@@ -32,14 +32,17 @@ export async function labelTurn(actor: Actor, rawInput: unknown): Promise<LabelT
   return db().$transaction(async (tx) => {
     // Locking the conversation row serialises concurrent writers on one conversation, so
     // the counters recomputed below always see every committed label.
-    const target = await tx.$queryRaw<{ conversation_id: number; sender: string; current: LabelValueName | null }[]>`
-      SELECT m.conversation_id, m.sender::text AS sender,
+    const target = await tx.$queryRaw<{ conversation_id: number; sender: string; is_golden: boolean; current: LabelValueName | null }[]>`
+      SELECT m.conversation_id, m.sender::text AS sender, c.is_golden,
              (SELECT l.value::text FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${actor.id}) AS current
       FROM messages m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.id = ${input.messageId}
       FOR UPDATE OF c`;
     if (target.length === 0) throw new LabelRuleError(`Message ${input.messageId} does not exist.`);
     const { conversation_id: conversationId, sender, current: from } = target[0];
+    if (target[0].is_golden) {
+      throw new LabelRuleError('This is a hand-written golden conversation: its labels are fixed by the golden set and cannot be changed here.');
+    }
     if (sender !== 'recruiter') {
       throw new LabelRuleError('Only recruiter turns can be labeled; this is a candidate message.');
     }

@@ -84,8 +84,9 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
           <FieldError field="context" errors={e} />
         </div>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
-          <input type="checkbox" name="includeTurnsWithoutCandidate" defaultChecked={v.includeTurnsWithoutCandidate === 'on'} />
-          Include turns with no candidate message before them (e.g. the opening text)
+          <input type="checkbox" name="excludeTurnsWithoutCandidate" defaultChecked={v.excludeTurnsWithoutCandidate === 'on'} />
+          Leave out turns with no candidate message before them (nudges to a silent candidate, the close after unanswered nudges). The
+          opening message is never an example.
         </label>
         <div className="text-sm sm:col-span-2">
           <label htmlFor="dataset-search">Only conversations matching (optional)</label>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
@@ -12,7 +13,10 @@ import { ConfusionMatrixTable } from '@/components/evals/confusion-matrix';
 import { PredictionList } from '@/components/evals/prediction-list';
 import { PerClassChart } from '@/components/charts/per-class-chart';
 import { ThresholdExplorer } from '@/components/evals/threshold-explorer';
+import { CalibrationSection } from '@/components/evals/calibration-section';
 import { num } from '@/components/evals/format';
+import { goldenSummaries } from '@/lib/evals/golden-summary';
+import { GOLDEN_CAPTION, GoldenCard, TrainedOverlapNote } from '@/components/evals/golden-figures';
 
 export const metadata: Metadata = { title: 'Evaluation' };
 
@@ -37,6 +41,8 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
     if (q.after) s.set('after', String(q.after));
     return `/evals/${run.id}?${s}#examples`;
   };
+  const isGolden = run.datasetVersion.dataset.kind === 'golden';
+  const golden = isGolden ? undefined : (await goldenSummaries(actor, [run.id])).get(run.id);
   const siblings = (await listEvalRuns(actor, { datasetVersionId: run.datasetVersion.id })).runs.filter((r) => r.id !== run.id && r.split === run.split && r.status === 'succeeded');
 
   return (
@@ -46,7 +52,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          <span className="font-mono text-xl">{run.model}</span> <EvalStatusBadge status={run.status} />
+          <span className="font-mono text-xl">{modelLabel(run.model)}</span> <EvalStatusBadge status={run.status} />
         </h1>
         <p className="text-sm text-slate-600">
           {run.provider} · on{' '}
@@ -64,6 +70,27 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
             </>
           )}
         </p>
+        {isGolden && (
+          <p className="mt-1 text-sm text-amber-800">
+            The golden set: {GOLDEN_CAPTION}.
+            {run.goldenOfRunId && (
+              <>
+                {' '}
+                Scored beside{' '}
+                <Link href={`/evals/${run.goldenOfRunId}`} className="text-indigo-700 hover:underline">
+                  run #{run.goldenOfRunId}
+                </Link>
+                .
+              </>
+            )}
+          </p>
+        )}
+        {run.trainedOverlap ? (
+          <p className="mt-1 text-sm text-red-800">
+            <TrainedOverlapNote overlap={run.trainedOverlap} /> This model (or one it was fine-tuned from) was trained or validated on{' '}
+            {run.trainedOverlap.toLocaleString('en-US')} conversations of this split: its figures here overstate how it does on new conversations.
+          </p>
+        ) : null}
         <p className="text-xs text-slate-500">
           temperature 0 · max tokens {run.settings.maxTokens} · concurrency {run.settings.concurrency}
           {run.settings.logprobs === false ? ' · no logprobs' : ''}
@@ -82,6 +109,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       {m && (
         <>
           <MetricCards m={m} />
+          {!isGolden && <GoldenCard golden={golden} />}
           <div className="grid gap-4 lg:grid-cols-2">
             <section aria-labelledby="confusion" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="confusion" className="mb-2 font-medium">
@@ -138,6 +166,12 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
             ) : (
               <p className="text-sm text-slate-600">This provider gave no confidences (no logprobs), so there is no threshold curve.</p>
             )}
+          </section>
+ <section aria-labelledby="calibration-title" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="calibration-title" className="mb-2 font-medium">
+              Calibration
+            </h2>
+            <CalibrationSection calibration={m.calibration} />
           </section>
           <section aria-labelledby="compare-title" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="compare-title" className="mb-2 font-medium">

@@ -1,14 +1,26 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { compareEvalRuns, type EvalComparison } from '@/lib/evals/compare';
 import { EvalInputError } from '@/lib/evals/errors';
 import { LABELS } from '@/lib/evals/metrics';
 import { num, pct, signedPct } from '@/components/evals/format';
+import { goldenSummaries, trainedOverlaps } from '@/lib/evals/golden-summary';
+import { GOLDEN_CAPTION, TrainedOverlapNote } from '@/components/evals/golden-figures';
 
 export const metadata: Metadata = { title: 'Compare evaluations' };
 
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
+
+// Turns of one conversation succeed or fail together; the clustered methods treat the
+// conversation as the unit so a few long threads cannot make a difference look certain.
+const METHOD: Record<string, string> = {
+  exact: 'exact binomial test, turns treated as independent',
+  'chi2-cc': 'χ² with continuity correction, turns treated as independent',
+  'cluster-exact': 'exact sign-flip test over conversations: turns of one conversation count as one unit',
+  'cluster-chi2': 'clustered McNemar (Durkalski 2003) over conversations: turns of one conversation count as one unit',
+};
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string }> }) {
   const { runs = '' } = await searchParams;
@@ -34,6 +46,15 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const [first, ...others] = cmp.runs;
+  const golden = await goldenSummaries(actor, cmp.runs.map((r) => r.id));
+  const overlaps = await trainedOverlaps(actor, cmp.runs.map((r) => r.id));
+  const goldenDelta = (id: number, pick: (g: NonNullable<ReturnType<typeof golden.get>>) => number | null) => {
+    const a = golden.get(first.id);
+    const b = golden.get(id);
+    const x = a && b ? pick(a) : null;
+    const y = a && b ? pick(b) : null;
+    return x === null || y === null ? null : y - x;
+  };
   const deltaOf = (runId: number) => cmp.deltas.find((d) => d.runId === runId)?.delta;
   const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
     { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
@@ -42,6 +63,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     { name: 'Premature END rate', value: (r) => pct(r.metrics.prematureEndRate), delta: (id) => signedPct(deltaOf(id)?.prematureEndRate) },
     { name: 'Missed SCHEDULE rate', value: (r) => pct(r.metrics.missedScheduleRate), delta: (id) => signedPct(deltaOf(id)?.missedScheduleRate) },
     { name: 'Invalid answers', value: (r) => `${r.metrics.invalid}`, delta: (id) => signedPct(deltaOf(id)?.invalidRate) },
+    { name: 'Golden accuracy', value: (r) => pct(golden.get(r.id)?.accuracy), delta: (id) => signedPct(goldenDelta(id, (g) => g.accuracy)) },
+    { name: 'Golden macro-F1', value: (r) => num(golden.get(r.id)?.macroF1), delta: (id) => signed(goldenDelta(id, (g) => g.macroF1)) },
+    { name: 'Golden premature END', value: (r) => pct(golden.get(r.id)?.prematureEndRate), delta: (id) => signedPct(goldenDelta(id, (g) => g.prematureEndRate)) },
   ];
   return (
     <div className="space-y-5">
@@ -54,7 +78,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <Link href={`/datasets/${cmp.datasetVersion.id}`} className="text-indigo-700 hover:underline">
           {cmp.datasetVersion.datasetName} v{cmp.datasetVersion.version}
         </Link>{' '}
-        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>.
+        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>. The golden rows score
+        each model on the golden set ({GOLDEN_CAPTION}).
       </p>
       <section aria-labelledby="significance" className="space-y-2">
         <h2 id="significance" className="sr-only">
@@ -78,7 +103,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <strong>The difference is not significant (McNemar p = {t.pValue.toFixed(4)}).</strong>
               )}{' '}
               <span className="text-xs">
-                {t.b01} examples only {first.model} got wrong, {t.b10} only {other.model} got wrong ({t.method === 'exact' ? 'exact binomial test' : 'χ² with continuity correction'}, α = 0.05).
+                {t.b01} examples only {first.model} got wrong, {t.b10} only {other.model} got wrong ({METHOD[t.method]}, α = 0.05).
               </span>
             </p>
           );
@@ -93,8 +118,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               {cmp.runs.map((r) => (
                 <th key={r.id} scope="col" className="px-3 py-2">
                   <Link href={`/evals/${r.id}`} className="font-mono normal-case text-indigo-700 hover:underline">
-                    {r.model}
+                    {modelLabel(r.model)}
                   </Link>
+                  <div className="normal-case">
+                    <TrainedOverlapNote overlap={overlaps.get(r.id) ?? null} />
+                  </div>
                 </th>
               ))}
               {others.map((r) => (

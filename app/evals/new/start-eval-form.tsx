@@ -57,7 +57,7 @@ export function StartEvalForm({
           <datalist id="ev-models">
             {models.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.provider}
+                {m.id === 'local-base' ? 'keyword rule (a regex, not a model) · local' : m.provider}
               </option>
             ))}
           </datalist>

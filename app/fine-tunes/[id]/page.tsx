@@ -1,9 +1,12 @@
 import type { Metadata } from 'next';
+import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
 import { comparisonForFineTune } from '@/lib/evals/queries';
+import { fineTuneEvaluation } from '@/lib/evals/fine-tune-evaluation';
+import { FineTuneEvaluationTable } from '@/components/evals/fine-tune-evaluation-table';
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 import { RefreshWhile } from '@/components/ui/refresh-while';
@@ -17,6 +20,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
   const run = await getFineTune(actor, Number(id));
   if (!run) notFound();
   const comparison = run.status === 'succeeded' ? await comparisonForFineTune(actor, run.id) : null;
+  const evaluation = run.status === 'succeeded' ? await fineTuneEvaluation(actor, run.id) : null;
   const requested = run.hyperparameters.requested as Record<string, unknown>;
   const cost = run.estimatedCost as { nEpochs: number; chargedTokens: number; usd: number | null } | null;
   const initial: LiveState = JSON.parse(
@@ -41,7 +45,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {run.baseModel}</span>
+          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {modelLabel(run.baseModel)}</span>
         </h1>
         <p className="text-sm text-slate-600">
           From{' '}
@@ -64,26 +68,18 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
         </p>
       </header>
       {comparison && (comparison.fineTunedRunId || comparison.baseRunId) && (
-        <section aria-labelledby="evaluation" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">
-          <h2 id="evaluation" className="mb-1 font-medium">
-            Evaluation on the test split
+        <section aria-labelledby="evaluation" className="space-y-2 rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">
+          <h2 id="evaluation" className="font-medium">
+            Evaluation: the fine-tune beside both baselines
           </h2>
-          {/* Follow the two evals until both have ended. */}
-          <RefreshWhile active={[comparison.fineTunedStatus, comparison.baseStatus].some((s) => s === null || s === 'queued' || s === 'running')} />
-          {comparison.runIds.length === 2 && comparison.fineTunedStatus === 'succeeded' && comparison.baseStatus === 'succeeded' ? (
+          {/* Follow the evals and their golden runs until all have ended. */}
+          <RefreshWhile active={evaluation?.pending ?? true} />
+          {evaluation && <FineTuneEvaluationTable evaluation={evaluation} />}
+          {comparison.runIds.length === 2 && comparison.fineTunedStatus === 'succeeded' && comparison.baseStatus === 'succeeded' && (
             // Base first, so the deltas read as what fine-tuning gained.
             <Link href={`/evals/compare?runs=${[...comparison.runIds].reverse().join(',')}`} className="font-medium text-indigo-700 hover:underline">
-              Base vs fine-tuned comparison →
+              Base vs fine-tuned comparison, with significance →
             </Link>
-          ) : (
-            <p>
-              Evaluating the fine-tuned model ({comparison.fineTunedStatus ?? 'not started'}) and its base ({comparison.baseStatus ?? 'not started'}).{' '}
-              {comparison.fineTunedRunId && (
-                <Link href={`/evals/${comparison.fineTunedRunId}`} className="text-indigo-700 hover:underline">
-                  Follow it →
-                </Link>
-              )}
-            </p>
           )}
         </section>
       )}

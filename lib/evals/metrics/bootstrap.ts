@@ -18,6 +18,12 @@ export function mulberry32(seed: number): () => number {
 
 export interface BootstrapOptions {
   resamples?: number;
+  /**
+   * The cluster (conversation) of each prediction, parallel to the predictions. Turns of one
+   * conversation share a context and tend to be right or wrong together; resampling turns as if
+   * independent makes the interval too narrow. With clusters, whole conversations are resampled.
+   */
+  clusters?: readonly (number | string)[];
   /** Central coverage of the interval, in (0, 1). */
   confidence?: number;
   seed?: number;
@@ -43,12 +49,13 @@ function quantile(sorted: Float64Array, q: number): number {
  */
 export function bootstrapAccuracyInterval(
   preds: readonly Pick<Prediction, 'truth' | 'predicted'>[],
-  { resamples = 2000, confidence = 0.95, seed = 1 }: BootstrapOptions = {},
+  { resamples = 2000, confidence = 0.95, seed = 1, clusters }: BootstrapOptions = {},
 ): Interval | null {
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   const n = preds.length;
   if (n === 0) return null;
+  if (clusters) return clusterBootstrap(preds, clusters, resamples, confidence, seed);
 
   const flags = new Uint8Array(n);
   for (let i = 0; i < n; i++) flags[i] = isCorrect(preds[i]) ? 1 : 0;
@@ -71,6 +78,53 @@ export function bootstrapAccuracyInterval(
   }
   stats.sort(); // typed-array sort is numeric
 
+  const tail = (1 - confidence) / 2;
+  return { low: quantile(stats, tail), high: quantile(stats, 1 - tail) };
+}
+
+/**
+ * Cluster bootstrap: draw K of the K clusters with replacement and score all their turns
+ * (accuracy = Σ hits / Σ turns of the drawn clusters). Cost O(resamples × K).
+ */
+function clusterBootstrap(
+  preds: readonly Pick<Prediction, 'truth' | 'predicted'>[],
+  clusters: readonly (number | string)[],
+  resamples: number,
+  confidence: number,
+  seed: number,
+): Interval {
+  if (clusters.length !== preds.length) throw new RangeError(`clusters has ${clusters.length} entries for ${preds.length} predictions`);
+  const index = new Map<number | string, number>();
+  const hits: number[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < preds.length; i++) {
+    let k = index.get(clusters[i]);
+    if (k === undefined) {
+      k = hits.length;
+      index.set(clusters[i], k);
+      hits.push(0);
+      sizes.push(0);
+    }
+    sizes[k] += 1;
+    if (isCorrect(preds[i])) hits[k] += 1;
+  }
+  const K = hits.length;
+  const h = Int32Array.from(hits);
+  const z = Int32Array.from(sizes);
+  const next = mulberry32(seed);
+  const scale = K / 4294967296;
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let hitSum = 0;
+    let sizeSum = 0;
+    for (let i = 0; i < K; i++) {
+      const k = (next() * scale) | 0;
+      hitSum += h[k];
+      sizeSum += z[k];
+    }
+    stats[r] = hitSum / sizeSum;
+  }
+  stats.sort();
   const tail = (1 - confidence) / 2;
   return { low: quantile(stats, tail), high: quantile(stats, 1 - tail) };
 }

@@ -13,3 +13,5 @@ export { thresholdMetrics, thresholdCurve, hasConfidences } from './threshold';
 export type { ThresholdPoint } from './threshold';
 export { mcnemarTest, pairPredictions, chiSquare1dfPValue, erfc, EXACT_BELOW } from './mcnemar';
 export type { McNemarPair, McNemarOptions, McNemarResult, KeyedPrediction, PairedPredictions } from './mcnemar';
+export { calibration } from './calibration';
+export type { Calibration, ReliabilityBin } from './calibration';

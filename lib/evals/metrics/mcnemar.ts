@@ -7,6 +7,8 @@ import { isCorrect, type Label, type PredictedLabel } from './labels';
 export interface McNemarPair {
   aCorrect: boolean;
   bCorrect: boolean;
+  /** The conversation the example came from; when every pair has one, the test is clustered. */
+  cluster?: number | string;
 }
 
 export interface McNemarOptions {
@@ -24,8 +26,14 @@ export interface McNemarResult {
   /** (|b01 − b10| − 1)² / (b01 + b10) for 'chi2-cc'; null for 'exact' (there is no χ² value). */
   statistic: number | null;
   pValue: number;
-  /** 'exact' when b01 + b10 < 25 (χ² is a poor approximation there), else 'chi2-cc'. */
-  method: 'exact' | 'chi2-cc';
+  /**
+   * Unclustered: 'exact' when b01 + b10 < 25 (χ² is a poor approximation there), else 'chi2-cc'.
+   * Clustered by conversation: 'cluster-exact' (sign-flip test on per-conversation differences)
+   * or, when that distribution is too large to enumerate, 'cluster-chi2' (Durkalski et al. 2003).
+   */
+  method: 'exact' | 'chi2-cc' | 'cluster-exact' | 'cluster-chi2';
+  /** Conversations with at least one discordant pair (clustered methods only). */
+  discordantClusters?: number;
   significant: boolean;
 }
 
@@ -72,6 +80,7 @@ function binomialTwoSidedHalf(k: number, m: number): number {
 }
 
 export function mcnemarTest(pairs: readonly McNemarPair[], { alpha = 0.05 }: McNemarOptions = {}): McNemarResult {
+  if (pairs.length > 0 && pairs.every((p) => p.cluster !== undefined)) return clusteredMcNemar(pairs, alpha);
   let b01 = 0;
   let b10 = 0;
   for (const p of pairs) {
@@ -92,9 +101,60 @@ export function mcnemarTest(pairs: readonly McNemarPair[], { alpha = 0.05 }: McN
   return { ...base, statistic, pValue, method: 'chi2-cc', significant: pValue < alpha };
 }
 
+/** Above this many steps × sum range the exact sign-flip distribution is not enumerated. */
+const EXACT_CLUSTER_WORK = 5_000_000;
+
+/**
+ * McNemar for clustered data. Turns of one conversation are not independent, so the unit is
+ * the conversation: d_k = (A right, B wrong) − (A wrong, B right) within conversation k. Under
+ * H0 each d_k is symmetric around 0, so flipping signs gives the exact null distribution of
+ * Σ d_k (the clustered analogue of the binomial test); for large inputs the statistic
+ * (Σ d_k)² / Σ d_k² ~ χ²₁ (Durkalski, Palesch, Lipsitz & Rust, Stat Med 2003).
+ */
+function clusteredMcNemar(pairs: readonly McNemarPair[], alpha: number): McNemarResult {
+  let b01 = 0;
+  let b10 = 0;
+  const diff = new Map<number | string, number>();
+  for (const p of pairs) {
+    const d = p.aCorrect === p.bCorrect ? 0 : p.aCorrect ? 1 : -1;
+    if (d > 0) b10 += 1;
+    else if (d < 0) b01 += 1;
+    diff.set(p.cluster!, (diff.get(p.cluster!) ?? 0) + d);
+  }
+  const ds = [...diff.values()].filter((d) => d !== 0).map(Math.abs);
+  const base = { b01, b10, n: pairs.length, discordantClusters: ds.length };
+  if (ds.length === 0) return { ...base, statistic: null, pValue: 1, method: 'cluster-exact', significant: false };
+  const observed = Math.abs(b10 - b01);
+  const range = ds.reduce((a, b) => a + b, 0);
+  if (ds.length * range <= EXACT_CLUSTER_WORK) {
+    // Distribution of Σ ±d_k by dynamic programming over the sum (offset by `range`).
+    let dist = new Float64Array(2 * range + 1);
+    dist[range] = 1;
+    for (const d of ds) {
+      const next = new Float64Array(dist.length);
+      for (let s = 0; s < dist.length; s++) {
+        const w = dist[s];
+        if (w === 0) continue;
+        next[s + d] += w / 2;
+        next[s - d] += w / 2;
+      }
+      dist = next;
+    }
+    let pValue = 0;
+    for (let s = 0; s < dist.length; s++) if (Math.abs(s - range) >= observed) pValue += dist[s];
+    pValue = Math.min(1, pValue);
+    return { ...base, statistic: null, pValue, method: 'cluster-exact', significant: pValue < alpha };
+  }
+  const statistic = observed ** 2 / ds.reduce((a, d) => a + d * d, 0);
+  const pValue = chiSquare1dfPValue(statistic);
+  return { ...base, statistic, pValue, method: 'cluster-chi2', significant: pValue < alpha };
+}
+
 export interface KeyedPrediction {
   /** Identifies the example (e.g. conversation + turn) across runs. */
   key: string;
+  /** The conversation it came from: pairs carry it so McNemar can be clustered. */
+  cluster?: number | string;
   truth: Label;
   predicted: PredictedLabel;
 }
@@ -129,7 +189,7 @@ export function pairPredictions(runA: readonly KeyedPrediction[], runB: readonly
       onlyInA += 1;
       continue;
     }
-    pairs.push({ key: a.key, aCorrect: isCorrect(a), bCorrect: isCorrect(b) });
+    pairs.push({ key: a.key, aCorrect: isCorrect(a), bCorrect: isCorrect(b), ...(a.cluster !== undefined ? { cluster: a.cluster } : {}) });
   }
   const onlyInB = runB.length - pairs.length;
   return { pairs, unmatched: onlyInA + onlyInB, onlyInA, onlyInB };
