@@ -12,7 +12,7 @@ const trustProxySchema = z
   .transform((v) => (v === '' || v === 'false' ? 0 : v === 'true' ? 1 : Number(v)));
 
 /** How many reverse proxies in front of the Studio append to x-forwarded-for (0: none). */
-export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
+export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
   return trustProxySchema.parse(env.TRUST_PROXY ?? '');
 }
 
@@ -21,7 +21,7 @@ export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
  * sets from the socket); behind N trusted proxies, the entry the outermost of them appended.
  * Addresses a client may choose itself are never used.
  */
-export function clientIp(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+export function clientIp(headers: Headers, env: Record<string, string | undefined> = process.env): string {
   const hops = trustedProxyHops(env);
   const chain = (headers.get('x-forwarded-for') ?? '')
     .split(',')

@@ -22,7 +22,7 @@ export interface ThrottleLimits {
 }
 
 /** The limits from the environment (defaults: 10 per account, 100 per client, in 15 minutes). */
-export function throttleLimits(env: NodeJS.ProcessEnv = process.env): ThrottleLimits {
+export function throttleLimits(env: Record<string, string | undefined> = process.env): ThrottleLimits {
   const parsed = limitsSchema.safeParse({
     SIGN_IN_THROTTLE_WINDOW_SECONDS: env.SIGN_IN_THROTTLE_WINDOW_SECONDS || undefined,
     SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT: env.SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT || undefined,
