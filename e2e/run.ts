@@ -72,8 +72,8 @@ try {
         BETTER_AUTH_URL: `http://localhost:${port}`,
         BETTER_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
         // Short throttle windows, so e2e/auth-security.spec.ts can wait one out.
-        SIGN_IN_THROTTLE_WINDOW_SECONDS: '8',
-        SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '40',
+        SIGN_IN_THROTTLE_WINDOW_SECONDS: '10',
+        SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '20',
       },
     },
   );
