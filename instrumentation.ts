@@ -2,6 +2,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { refuseToStartWithoutSecret } = await import('./lib/auth/startup-check');
-    refuseToStartWithoutSecret();
+    await refuseToStartWithoutSecret();
   }
 }
