@@ -1,6 +1,6 @@
 // The client address a throttle counts against. `next start` sets x-forwarded-for to the
 // socket's address only when the request carries none, so whatever a client puts there itself
-// reaches us unchanged. The Studio's web server (lib/web/server.ts) therefore drops incoming
+// reaches us unchanged. The Studio's web server (lib/cli/web.ts) therefore drops incoming
 // forwarding headers unless TRUST_PROXY says a reverse proxy in front of it sets them; with
 // TRUST_PROXY=N (1 = one proxy), the address is the one the N-th proxy from us appended.
 import { z } from 'zod';
