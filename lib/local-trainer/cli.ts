@@ -1,7 +1,7 @@
 // npm run trainer — the local trainer on its own. Settings come from the environment:
 //   TRAINER_PORT (4010), TRAINER_HOST (127.0.0.1), TRAINER_DATA_DIR (.data/trainer),
-//   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key; only its first characters are
-//   ever printed), TRAINER_FAULTS.
+//   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key; only its last four characters
+//   are ever printed), TRAINER_FAULTS.
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startLocalTrainer } from './server';
 
 function port(raw: string | undefined): number {
@@ -20,12 +20,13 @@ try {
     faults: process.env.TRAINER_FAULTS || undefined,
     log: (line) => console.log(`[trainer] ${line}`),
   });
-  // Logs are read by more people than the key should be: only its first characters are shown,
-  // enough to tell two keys apart; the whole key is in the file (or the variable) named.
+  // Logs are read by more people than the key should be: only its kind and last four characters
+  // are shown, enough to tell two keys apart; the whole key is in the file (or the variable) named.
   const keySource = process.env.TRAINER_API_KEY
     ? 'the rest is in TRAINER_API_KEY'
     : trainer.apiKeyCreated ? `generated; the whole key is in ${trainer.dataDir}/api-key` : `the whole key is in ${trainer.dataDir}/api-key`;
-  const keyShown = `${trainer.apiKey.slice(0, Math.min(6, Math.floor(trainer.apiKey.length / 4)))}…`;
+  const key = trainer.apiKey;
+  const keyShown = key.length >= 24 ? `${/^sk-[a-z]+-/.exec(key)?.[0] ?? ''}…${key.slice(-4)}` : '…';
   const faults = Object.keys(trainer.faults.get()).length ? `\n  faults:    ${JSON.stringify(trainer.faults.get())}` : '';
   console.log(
     [
