@@ -74,7 +74,7 @@ try {
         PORT: String(port),
         BETTER_AUTH_URL: `http://localhost:${port}`,
         // Short throttle windows, so e2e/auth-security.spec.ts can wait one out.
-        SIGN_IN_THROTTLE_WINDOW_SECONDS: '10',
+        SIGN_IN_THROTTLE_WINDOW_SECONDS: '20',
         SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '20',
       },
     },
