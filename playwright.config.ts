@@ -30,7 +30,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${port}`,
+    command: `node --import tsx lib/cli/web.ts start -p ${port}`,
     url: `http://localhost:${port}/sign-in`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -44,7 +44,10 @@ export async function AppHeader() {
           {actor ? (
             <>
               <span className="text-slate-600">
-                {actor.email} · <span className="font-medium">{ROLE_NAMES[actor.role]}</span>
+                <Link href="/account" title="Your account: change password" className="hover:text-indigo-700">
+                  {actor.email}
+                </Link>{' '}
+                · <span className="font-medium">{ROLE_NAMES[actor.role]}</span>
               </span>
               <form action={signOutAction}>
                 <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">

@@ -13,6 +13,9 @@ import { ACCOUNTS, E2E_PASSWORD } from './accounts';
 import { fixturesJsonl } from './fixtures';
 
 
+// One secret for every process of the run (this one creates users, the web app, the worker and
+// the trainer), as for any installation.
+process.env.BETTER_AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
 // The server runs as the unprivileged postgres user when we are root: it must reach its data.
 fs.chmodSync(tmp, 0o755);
@@ -70,7 +73,9 @@ try {
         E2E_PORT: String(port),
         PORT: String(port),
         BETTER_AUTH_URL: `http://localhost:${port}`,
-        BETTER_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+        // Short throttle windows, so e2e/auth-security.spec.ts can wait one out.
+        SIGN_IN_THROTTLE_WINDOW_SECONDS: '20',
+        SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '20',
       },
     },
   );

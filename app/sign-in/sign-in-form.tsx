@@ -1,7 +1,13 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { signInAction, type SignInState } from './actions';
+
+// The wall-clock time the form opens again, so a person does not have to count.
+function RetryAt({ seconds }: { seconds: number }) {
+  const [at] = useState(() => new Date(Date.now() + seconds * 1000));
+  return <span className="block text-xs text-red-600">You can sign in again at {at.toLocaleTimeString()}.</span>;
+}
 
 export function SignInForm({ next }: { next?: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null, email: '' });
@@ -39,6 +45,7 @@ export function SignInForm({ next }: { next?: string }) {
       {state.error && (
         <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {state.error}
+          {state.retryAfterSeconds !== undefined && <RetryAt seconds={state.retryAfterSeconds} />}
         </p>
       )}
       <button

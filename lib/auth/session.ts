@@ -1,6 +1,6 @@
 // Who is calling. Every page, server action and route handler goes through these, so the
 // role check lives here in lib/, server side, and not only in the proxy.
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { auth } from './auth';
 import { AuthError } from './errors';
@@ -16,7 +16,11 @@ export interface Actor {
 /** The signed-in user of the current request, or null. Cached per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
   // Read the request first: that marks the page dynamic before anything touches the database.
-  const requestHeaders = await headers();
+  // The cookies come from cookies(), not the request's Cookie header: after a server action
+  // replaced the session cookie (change-password starts a new session), the page rendered in
+  // the same response must see the new one.
+  const requestHeaders = new Headers(await headers());
+  requestHeaders.set('cookie', (await cookies()).toString());
   const session = await auth().api.getSession({ headers: requestHeaders });
   if (!session) return null;
   const u = session.user as typeof session.user & { role?: string };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const SOURCE_DIRS = ['app', 'components', 'lib', 'public'];
-const SOURCE_FILES = ['next.config.mjs', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
+const SOURCE_FILES = ['next.config.mjs', 'proxy.ts', 'instrumentation.ts', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

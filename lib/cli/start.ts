@@ -1,7 +1,6 @@
 // npm start — everything one machine needs: PostgreSQL (embedded unless DATABASE_URL),
 // migrations, a first admin and sample data on an empty database, then the web app.
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { resolveDatabaseUrl } from '../db/database-url';
 import { applyPendingMigrations } from '../db/migrate';
@@ -33,8 +32,8 @@ await disconnectDb();
 
 if (!dev) buildIfStale();
 
-const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-const web = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
+// lib/cli/web.ts takes `next`'s arguments; it serves Next.js with trustworthy client addresses.
+const web = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/web.ts', dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
 // The local trainer (unless STUDIO_TRAINER=off, e.g. when fine-tunes go to another server)
 // and the background worker run beside the web app; if one dies it is restarted, pg-boss hands
 // the worker's unfinished jobs to the new one and the trainer resumes its jobs from disk.

@@ -1,6 +1,7 @@
 // npm run trainer — the local trainer on its own. Settings come from the environment:
 //   TRAINER_PORT (4010), TRAINER_HOST (127.0.0.1), TRAINER_DATA_DIR (.data/trainer),
-//   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key), TRAINER_FAULTS.
+//   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key; only its last four characters
+//   are ever printed), TRAINER_FAULTS.
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startLocalTrainer } from './server';
 
 function port(raw: string | undefined): number {
@@ -19,15 +20,19 @@ try {
     faults: process.env.TRAINER_FAULTS || undefined,
     log: (line) => console.log(`[trainer] ${line}`),
   });
+  // Logs are read by more people than the key should be: only its kind and last four characters
+  // are shown, enough to tell two keys apart; the whole key is in the file (or the variable) named.
   const keySource = process.env.TRAINER_API_KEY
-    ? 'from TRAINER_API_KEY'
-    : trainer.apiKeyCreated ? `generated and saved to ${trainer.dataDir}/api-key` : `read from ${trainer.dataDir}/api-key`;
+    ? 'the rest is in TRAINER_API_KEY'
+    : trainer.apiKeyCreated ? `generated; the whole key is in ${trainer.dataDir}/api-key` : `the whole key is in ${trainer.dataDir}/api-key`;
+  const key = trainer.apiKey;
+  const keyShown = key.length >= 24 ? `${/^sk-[a-z]+-/.exec(key)?.[0] ?? ''}…${key.slice(-4)}` : '…';
   const faults = Object.keys(trainer.faults.get()).length ? `\n  faults:    ${JSON.stringify(trainer.faults.get())}` : '';
   console.log(
     [
       `[trainer] local trainer data in ${trainer.dataDir}`,
       `  base URL:  ${trainer.url}/v1   (OPENAI_BASE_URL for the openai SDK)`,
-      `  API key:   ${trainer.apiKey}   (${keySource}; send as "Authorization: Bearer <key>")`,
+      `  API key:   ${keyShown}   (${keySource}; send as "Authorization: Bearer <key>")`,
       `  models:    local-base, plus every fine-tuned model (GET ${trainer.url}/v1/models)${faults}`,
     ].join('\n'),
   );

@@ -1,0 +1,38 @@
+// The Studio's web process: Next.js behind a plain Node HTTP server, so that the address a
+// request came from is the socket's and not whatever the client wrote into a header. `next
+// start` keeps a client's own X-Forwarded-For (it only fills it in when missing), which would
+// let anyone pick the address the sign-in throttle counts against. Unless TRUST_PROXY says a
+// reverse proxy in front of us sets them, incoming forwarding headers are dropped and Next
+// fills them in from the connection.
+//   node --import tsx lib/cli/web.ts start|dev [-p PORT] [-H HOST]     (the arguments of `next`)
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { trustedProxyHops } from '../auth/client-ip';
+
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+});
+const dev = positionals[0] === 'dev';
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? process.env.HOST ?? undefined;
+const trustProxy = trustedProxyHops() > 0;
+
+const server = http.createServer();
+const app = next({ dev, dir: process.cwd(), hostname: hostname ?? 'localhost', port, httpServer: server });
+await app.prepare();
+const handle = app.getRequestHandler();
+server.on('request', (req, res) => {
+  if (!trustProxy) for (const h of FORWARDING_HEADERS) delete req.headers[h];
+  void handle(req, res);
+});
+if (dev) server.on('upgrade', (req, socket, head) => void app.getUpgradeHandler()(req, socket, head));
+server.listen(port, hostname, () => {
+  console.log(`[web] ${dev ? 'development' : 'production'} server on ${hostname ?? '*'}:${port}${trustProxy ? ` (trusting ${trustedProxyHops()} proxy hop(s) for X-Forwarded-For)` : ''}`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
