@@ -46,7 +46,9 @@ async function startBoss(role: 'client' | 'worker'): Promise<PgBoss> {
     instanceName: role === 'worker' ? WORKER_INSTANCE_NAME : 'client',
     instanceHeartbeatSeconds: role === 'worker' ? 5 : 30,
   });
-  boss.on('error', (e) => console.error('[queue]', e));
+  // One line per error: while the database restarts, every polling worker reports each failed
+  // fetch, and pg-boss carries on by itself once it is back.
+  boss.on('error', (e) => console.error(`[queue] ${(e as Error).message ?? String(e)}`.split('\n')[0]));
   await boss.start();
   for (const name of Object.values(QUEUES)) {
     await boss.createQueue(name, QUEUE_OPTIONS[name]);
