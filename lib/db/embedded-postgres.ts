@@ -185,8 +185,7 @@ class EmbeddedServer {
     child.stderr!.on('data', (chunk: string) => {
       for (const line of chunk.split('\n').filter(Boolean)) {
         this.stderrTail = [...this.stderrTail.slice(-19), line];
-        // Routine chatter stays out of the console; warnings, errors and crashes do not.
-        if (/ (WARNING|ERROR|FATAL|PANIC):|terminated by signal|database system was (interrupted|not properly shut down)/.test(line)) this.log(line);
+        if (worthShowing(line)) this.log(line);
       }
     });
     const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? 0)));
@@ -321,6 +320,14 @@ class EmbeddedServer {
     await exited;
     clearTimeout(timer);
   }
+}
+
+// Routine chatter stays out of the console (the clients' own errors are theirs to report, and
+// clients turned away while the server starts or stops are expected); trouble with the server
+// itself, and crash recovery, are shown.
+function worthShowing(line: string): boolean {
+  if (/not yet accepting connections|is starting up|is shutting down|terminating connection due to administrator command/.test(line)) return false;
+  return / (FATAL|PANIC):|terminated by signal|database system was (interrupted|not properly shut down)|could not (bind|create)/.test(line);
 }
 
 // The server gets no secrets from our environment: only what it needs to run.

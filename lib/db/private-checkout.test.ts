@@ -3,7 +3,6 @@
 // server runs from a copy of its binaries, on data in a root-owned state directory.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stateDirFor } from './embedded/location';
@@ -17,7 +16,9 @@ afterAll(() => {
 
 /** A checkout-like copy of this repository (code and node_modules) inside a fresh 0700 directory. */
 function privateCheckout(): { privateDir: string; checkout: string } {
-  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-private-'));
+  // Under .data/ (git-ignored) rather than /tmp: hard links need the same file system as node_modules.
+  fs.mkdirSync('.data', { recursive: true });
+  const privateDir = fs.mkdtempSync(path.resolve('.data', 'test-private-'));
   cleanup.push(privateDir);
   expect(fs.statSync(privateDir).mode & 0o777).toBe(0o700);
   const checkout = path.join(privateDir, 's');

@@ -17,3 +17,10 @@ describe('health checks', () => {
     expect(safeReason(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }))).toBe('UND_ERR_CONNECT_TIMEOUT');
   });
 });
+
+describe('health checks on Prisma errors', () => {
+  it('names the driver reason Prisma wraps in P2010', () => {
+    const e = Object.assign(new Error('Raw query failed. Message: `Can\'t reach database server at 127.0.0.1:1`'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 1 } } } });
+    expect(safeReason(e)).toBe('DatabaseNotReachable');
+  });
+});

@@ -32,6 +32,10 @@ export async function timed(timeoutMs: number, fn: () => Promise<CheckResult>): 
 /** A short, secret-free description of an error: its code (ECONNREFUSED, 57P01 …) or first line. */
 export function safeReason(e: unknown): string {
   if (e instanceof CheckTimeout) return e.message;
+  // Prisma wraps driver trouble as P2010 with the reason in meta ("DatabaseNotReachable", a SQLSTATE …).
+  const driver = (e as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } }).meta?.driverAdapterError?.cause;
+  const kind = [driver?.kind, driver?.originalCode].filter((v) => typeof v === 'string' && /^[A-Za-z0-9_]{2,40}$/.test(v));
+  if (kind.length) return kind.join(' ');
   const codes: string[] = [];
   let message = '';
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
