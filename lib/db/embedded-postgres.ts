@@ -93,8 +93,9 @@ class EmbeddedServer {
       }
       await this.startOwn();
     }
+    // Supervised, the owner (npm start) decides when the server stops: after the processes using it.
     if (this.opts.supervise) this.watch();
-    registerSignalStop(this);
+    else registerSignalStop(this);
   }
 
   /**
@@ -179,7 +180,9 @@ class EmbeddedServer {
       '-c', 'fsync=on',
     ];
     this.stderrTail = [];
-    const child = spawn(bins.postgres, args, { ...(user ?? {}), cwd: '/', env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    // Supervised, it gets a process group of its own, so a terminal's Ctrl-C reaches npm start,
+    // which stops the web app and worker before the database they use.
+    const child = spawn(bins.postgres, args, { ...(user ?? {}), cwd: '/', env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'], detached: Boolean(this.opts.supervise) });
     this.child = child;
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
