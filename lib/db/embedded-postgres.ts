@@ -84,14 +84,20 @@ class EmbeddedServer {
 
   async start(): Promise<void> {
     const shared = await this.shareRunning();
-    if (!shared) {
+    for (let attempt = 1; !shared; attempt++) {
       if (!(await portFree(this.port))) {
         if (!this.opts.anyPortIfTaken) throw new Error(`Port ${this.port} for the embedded PostgreSQL is taken by another program: set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
         const taken = this.port;
         this.port = await freePort();
         this.log(`port ${taken} is taken; using ${this.port}`);
       }
-      await this.startOwn();
+      try {
+        await this.startOwn();
+        break;
+      } catch (e) {
+        // Someone took the port between our look and the server's bind: look again.
+        if (!this.opts.anyPortIfTaken || attempt >= 3 || !/could not create any TCP\/IP sockets/.test((e as Error).message)) throw e;
+      }
     }
     // Supervised, the owner (npm start) decides when the server stops: after the processes using it.
     if (this.opts.supervise) this.watch();
