@@ -27,10 +27,29 @@ export function checkoutId(project = process.cwd()): string {
   return `${slug}-${crypto.createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
 }
 
-/** STUDIO_STATE_DIR, else (as root) /var/lib/exit-advisor-studio/<checkout id>; null otherwise. */
+/**
+ * STUDIO_STATE_DIR, else (as root) the state directory this checkout used before, else
+ * /var/lib/exit-advisor-studio/<checkout id>; null for other users. The checkout remembers its
+ * state directory in .data/state-dir, so moving or renaming the checkout keeps its database.
+ */
 export function stateDirFor(project = process.cwd()): string | null {
   if (process.env.STUDIO_STATE_DIR) return path.resolve(process.env.STUDIO_STATE_DIR);
-  return isRoot() ? path.join(STATE_ROOT, checkoutId(project)) : null;
+  if (!isRoot()) return null;
+  const pointer = path.join(project, '.data', 'state-dir');
+  try {
+    const remembered = fs.readFileSync(pointer, 'utf8').trim();
+    if (path.isAbsolute(remembered) && fs.existsSync(path.join(remembered, 'pg', 'PG_VERSION'))) return remembered;
+  } catch {
+    // first start of this checkout
+  }
+  const dir = path.join(STATE_ROOT, checkoutId(project));
+  try {
+    fs.mkdirSync(path.dirname(pointer), { recursive: true });
+    fs.writeFileSync(pointer, `${dir}\n`);
+  } catch {
+    // a read-only checkout still works; it just does not remember
+  }
+  return dir;
 }
 
 /** The password file of the cluster in `dataDir`: beside it, never inside (that is postgres's). */
