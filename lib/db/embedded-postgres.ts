@@ -60,6 +60,8 @@ class EmbeddedServer {
   private port: number;
   private password = '';
   private child: ChildProcess | null = null;
+  /** A child we are stopping on purpose: its exit is no crash. */
+  private retiring: ChildProcess | null = null;
   private stopping = false;
   private restarting: Promise<void> | null = null;
   private watcher: NodeJS.Timeout | null = null;
@@ -130,8 +132,14 @@ class EmbeddedServer {
     const fresh = !fs.existsSync(path.join(this.dataDir, 'PG_VERSION'));
     if (fresh) await this.initialise(bins, user);
     await this.spawnServer(bins, user);
-    await this.settlePassword();
-    await this.ensureDatabase();
+    try {
+      await this.settlePassword();
+      await this.ensureDatabase();
+    } catch (e) {
+      // Not a server anyone can use: do not leave it running behind the error.
+      await this.stopChild();
+      throw e;
+    }
   }
 
   private checkReachable(bins: PostgresBinaries, user: OsUser) {
@@ -215,7 +223,7 @@ class EmbeddedServer {
     }
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = null;
-      if (!this.stopping && this.opts.supervise) {
+      if (!this.stopping && this.opts.supervise && this.retiring !== child) {
         this.log(`server exited (${signal ?? code}); restarting`);
         void this.restart();
       }
@@ -321,8 +329,13 @@ class EmbeddedServer {
     this.stopping = true;
     if (this.watcher) clearInterval(this.watcher);
     unregisterSignalStop(this);
+    await this.stopChild();
+  }
+
+  private async stopChild(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.retiring = child;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGINT'); // "fast" shutdown: roll back open transactions, checkpoint, exit
     const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);

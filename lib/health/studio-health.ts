@@ -6,7 +6,8 @@ import { checkTrainer } from './check-trainer';
 import { checkWorker } from './check-worker';
 import type { CheckResult } from './checks';
 
-const TIMEOUT_MS = 2_000;
+// Short, but room for a web process's first call, which also starts its queue client.
+const TIMEOUT_MS = 3_000;
 
 export interface StudioHealth {
   status: 'ok' | 'failing';
