@@ -24,3 +24,34 @@ describe('health checks on Prisma errors', () => {
     expect(safeReason(e)).toBe('DatabaseNotReachable');
   });
 });
+
+describe('the trainer check', () => {
+  const saved = { url: process.env.TRAINER_URL, key: process.env.TRAINER_API_KEY, enabled: process.env.STUDIO_TRAINER };
+  const restore = () => {
+    for (const [name, value] of [['TRAINER_URL', saved.url], ['TRAINER_API_KEY', saved.key], ['STUDIO_TRAINER', saved.enabled]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+
+  it('is ok while the local trainer answers, failing once it is gone, disabled when turned off', async () => {
+    const { startTestTrainer } = await import('../local-trainer/testing/trainer');
+    const { checkTrainer } = await import('./check-trainer');
+    const trainer = await startTestTrainer();
+    try {
+      process.env.TRAINER_URL = trainer.url;
+      process.env.TRAINER_API_KEY = trainer.apiKey;
+      delete process.env.STUDIO_TRAINER;
+      expect(await checkTrainer(2_000)).toMatchObject({ status: 'ok', models: 1 });
+      await trainer.close();
+      const down = await checkTrainer(2_000);
+      expect(down).toMatchObject({ status: 'failing' });
+      expect(JSON.stringify(down)).not.toContain(trainer.apiKey);
+      process.env.STUDIO_TRAINER = 'off';
+      delete process.env.TRAINER_URL;
+      expect(await checkTrainer(2_000)).toEqual({ status: 'disabled' });
+    } finally {
+      restore();
+    }
+  });
+});
