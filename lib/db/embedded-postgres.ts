@@ -7,7 +7,6 @@
 // (which ended processes with exit code 0 whatever process.exitCode said) out of every process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +15,8 @@ import { makeTraversableDir, passwordFileFor, stateDirFor, unreachableAncestor }
 import { serverOsUser, type OsUser } from './embedded/os-user';
 import { LEGACY_PASSWORD, generatePassword, pendingPasswordFile, readPasswordFile, writePasswordFile } from './embedded/password';
 import { liveServer, readPostmasterPid } from './embedded/postmaster-pid';
+import { freePort, portFree, run, serverEnv, worthShowing } from './embedded/server-process';
+import { registerSignalStop, unregisterSignalStop } from './embedded/signal-stop';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -342,68 +343,4 @@ class EmbeddedServer {
     await exited;
     clearTimeout(timer);
   }
-}
-
-// Routine chatter stays out of the console (the clients' own errors are theirs to report, and
-// clients turned away while the server starts or stops are expected); trouble with the server
-// itself, and crash recovery, are shown.
-function worthShowing(line: string): boolean {
-  if (/not yet accepting connections|is starting up|is shutting down|terminating connection due to administrator command/.test(line)) return false;
-  return / (FATAL|PANIC):|terminated by signal|database system was (interrupted|not properly shut down)|could not (bind|create)/.test(line);
-}
-
-// The server gets no secrets from our environment: only what it needs to run.
-function serverEnv(): NodeJS.ProcessEnv {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
-  return env as NodeJS.ProcessEnv;
-}
-
-function run(file: string, args: string[], user: OsUser | null): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(user ?? {}), cwd: '/', env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += String(c)));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stderr }));
-  });
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-// SIGINT / SIGTERM stop the servers this process started (a terminal's Ctrl-C reaches the
-// server anyway; a SIGTERM to a CLI alone would otherwise leave it running). Processes with
-// their own handlers (npm start, the worker) keep their say over how and when to exit.
-const owned = new Set<EmbeddedServer>();
-const onSignal = (signal: NodeJS.Signals) => {
-  void Promise.all([...owned].map((s) => s.stop())).finally(() => {
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  });
-};
-const signalHandlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
-
-function registerSignalStop(server: EmbeddedServer) {
-  if (owned.size === 0) for (const [sig, fn] of Object.entries(signalHandlers)) process.once(sig, fn);
-  owned.add(server);
-}
-
-function unregisterSignalStop(server: EmbeddedServer) {
-  owned.delete(server);
-  if (owned.size === 0) for (const [sig, fn] of Object.entries(signalHandlers)) process.removeListener(sig, fn);
 }
