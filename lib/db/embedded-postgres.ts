@@ -7,7 +7,6 @@
 // (which ended processes with exit code 0 whatever process.exitCode said) out of every process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresBinaries, type PostgresBinaries } from './embedded/binaries';
@@ -166,8 +165,9 @@ class EmbeddedServer {
     } else {
       fs.mkdirSync(path.dirname(this.dataDir), { recursive: true });
     }
-    // initdb reads the password from a file the server's user can read; ours is root's own.
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-initdb-'));
+    // initdb reads the password from a file the server's user can read (ours is root's own),
+    // beside the data directory, which that user is known to reach (TMPDIR may be private).
+    const tmp = fs.mkdtempSync(path.join(path.dirname(this.dataDir), '.initdb-'));
     const pwFile = path.join(tmp, 'pw');
     try {
       fs.writeFileSync(pwFile, `${this.password}\n`, { mode: 0o600 });

@@ -85,6 +85,7 @@ export function makeTraversableDir(dir: string): void {
 /** The first directory on the way to `target` that `postgres` cannot pass through, if any. */
 export function unreachableAncestor(target: string, user: { uid: number; gid: number }): string | null {
   for (let d = path.dirname(path.resolve(target)); ; d = path.dirname(d)) {
+    if (!fs.existsSync(d)) continue; // created traversable when needed (makeTraversableDir)
     const st = fs.statSync(d);
     const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
     if (!(st.mode & bit)) return d;
