@@ -115,6 +115,24 @@ describe('postmaster.pid that cannot lie', () => {
   });
 });
 
+describe('postmaster.pid naming another server', () => {
+  it('does not take another cluster\'s live postmaster for this one', async () => {
+    const other = path.join(scratch(), 'pg');
+    await start(other);
+    const theirs = readPostmasterPid(other)!;
+    const mine = path.join(scratch(), 'pg');
+    const first = await start(mine);
+    await first.stop();
+    // As if our server had died and its PID now belonged to the other checkout's postmaster.
+    const lines = [theirs.pid, mine, theirs.startedAt, theirs.port, '', '127.0.0.1', '  7654321  8', 'ready   '];
+    fs.writeFileSync(path.join(mine, 'postmaster.pid'), `${lines.join('\n')}\n`);
+    const s = await start(mine);
+    expect(s.port).not.toBe(theirs.port);
+    expect(readPostmasterPid(mine)!.pid).not.toBe(theirs.pid);
+    expect(await query(s.url, "SELECT current_setting('data_directory') AS dir")).toEqual([{ dir: mine }]);
+  });
+});
+
 describe('a supervised database', () => {
   it('comes back after kill -9 of the postmaster; Prisma, pg-boss and /api/health recover without a restart and no acknowledged write is lost', { timeout: 90_000 }, async () => {
     const dataDir = path.join(scratch(), 'pg');
