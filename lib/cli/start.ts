@@ -13,9 +13,14 @@ import { superviseService } from './supervise-service';
 
 const dev = process.argv.includes('--dev');
 const port = process.env.PORT ?? '3000';
+// Loopback by default: the Studio holds candidates' phone conversations, so reaching it from
+// other machines is a decision (HOST=0.0.0.0, ideally behind a TLS proxy), not an accident.
+const host = process.env.HOST || '127.0.0.1';
 
-const { url, embedded } = await resolveDatabaseUrl();
-console.log(embedded ? `PostgreSQL: embedded, data in .data/pg (${url.replace(/:[^:@]*@/, ':***@')})` : 'PostgreSQL: DATABASE_URL');
+// The embedded server is watched for as long as we run: if it dies it is started again (crash
+// recovery) on the same port, and the web app, worker and trainer reconnect on their own.
+const { url, embedded, note } = await resolveDatabaseUrl({ supervise: true });
+console.log(embedded ? `PostgreSQL: embedded, ${note} (${url.replace(/:[^:@]*@/, ':***@')})` : 'PostgreSQL: DATABASE_URL');
 const applied = await applyPendingMigrations(url);
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 ensureAuthSecret();
@@ -33,7 +38,7 @@ await disconnectDb();
 if (!dev) buildIfStale();
 
 // lib/cli/web.ts takes `next`'s arguments; it serves Next.js with trustworthy client addresses.
-const web = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/web.ts', dev ? 'dev' : 'start', '-p', port], { stdio: 'inherit', env: process.env });
+const web = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/web.ts', dev ? 'dev' : 'start', '-H', host, '-p', port], { stdio: 'inherit', env: process.env });
 // The local trainer (unless STUDIO_TRAINER=off, e.g. when fine-tunes go to another server)
 // and the background worker run beside the web app; if one dies it is restarted, pg-boss hands
 // the worker's unfinished jobs to the new one and the trainer resumes its jobs from disk.
@@ -42,7 +47,8 @@ const services = [
   superviseService('worker', 'lib/cli/worker.ts'),
 ];
 
-console.log(`\nExit Advisor Studio is starting at http://localhost:${port}`);
+const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+console.log(`\nExit Advisor Studio is starting at http://${shownHost}:${port}${host === '127.0.0.1' || host === 'localhost' ? ' (this machine only; HOST=0.0.0.0 serves other machines too)' : ` (listening on ${host})`}`);
 if (firstAdmin) {
   console.log('┌──────────────────────────────────────────────────────────────');
   console.log('│ First start: an admin account was created. Sign in with');

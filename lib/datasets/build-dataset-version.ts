@@ -188,6 +188,7 @@ export async function buildDatasetVersion(
   const writer = new pg.Client({ connectionString });
   await Promise.all([reader.connect(), writer.connect()]);
   writer.on('error', () => {}); // a connection dropped on purpose (see catch) must not crash the process
+  reader.on('error', () => {}); // nor one the database dropped (a restart): the next query fails instead
   let copyInProgress: ReturnType<typeof copyFrom> | null = null;
   try {
     const version = await db().datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });

@@ -148,6 +148,7 @@ export async function* manifestChunks(client: pg.Client, version: ReadyVersion):
 
 export async function openExportClient(databaseUrl?: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl ?? process.env.DATABASE_URL });
+  client.on('error', () => {}); // a connection dropped between chunks fails the next query, not the process
   await client.connect();
   return client;
 }

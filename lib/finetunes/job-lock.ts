@@ -8,6 +8,9 @@ const LOCK_NAMESPACE = 0x4654;
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  // Idle while the lock is held: a dropped connection (database restart) must not crash the
+  // process; the lock went with it and the caller's own queries fail and are retried.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

@@ -99,6 +99,7 @@ export async function importConversationsFile(
   const progress = opts.onProgress ?? (() => {});
   const validator = new FileValidator(await detectFormat(file));
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
+  client.on('error', () => {}); // a dropped connection fails the import's next query, not the process
   await client.connect();
   try {
     await client.query('BEGIN');

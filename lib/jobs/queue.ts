@@ -26,6 +26,8 @@ export const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: 
   [QUEUES.evalRun]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, retryDelayMax: 120, heartbeatSeconds: 30, expireInSeconds: 6 * 3600, policy: 'exclusive' },
 };
 
+export const WORKER_INSTANCE_NAME = 'worker';
+
 const globalForBoss = globalThis as unknown as { studioBoss?: Promise<PgBoss> };
 
 function databaseUrl(): string {
@@ -41,8 +43,14 @@ async function startBoss(role: 'client' | 'worker'): Promise<PgBoss> {
     supervise: role === 'worker',
     schedule: role === 'worker',
     max: role === 'worker' ? 6 : 2,
+    // pg-boss's instance registry (schema pgboss, table instance) is how /api/health of any web
+    // process learns that a worker is alive: a worker beats every 5 s and reads as gone after 15 s.
+    instanceName: role === 'worker' ? WORKER_INSTANCE_NAME : 'client',
+    instanceHeartbeatSeconds: role === 'worker' ? 5 : 30,
   });
-  boss.on('error', (e) => console.error('[queue]', e));
+  // One line per error: while the database restarts, every polling worker reports each failed
+  // fetch, and pg-boss carries on by itself once it is back.
+  boss.on('error', (e) => console.error(`[queue] ${(e as Error).message ?? String(e)}`.split('\n')[0]));
   await boss.start();
   for (const name of Object.values(QUEUES)) {
     await boss.createQueue(name, QUEUE_OPTIONS[name]);
