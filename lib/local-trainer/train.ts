@@ -6,7 +6,7 @@
 // and the seed drives the per-epoch shuffles, so one seed gives one loss curve.
 import { emptyClassifier, softmaxInPlace, type Classifier } from './classifier';
 import { BUCKET_MASK, DIM, GROUP_SHIFT, GROUPS, type FeatureMatrix } from './features';
-import { createRng, shuffleInPlace } from './prng';
+import { createRng, shuffleInPlace } from '../prng';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
 export interface LabeledSet {
