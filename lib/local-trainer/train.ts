@@ -12,7 +12,7 @@
 // lowest one is what `train` returns.
 import { emptyClassifier, softmaxInPlace, type Classifier } from './classifier';
 import { BUCKET_MASK, DIM, GROUP_SHIFT, GROUPS, type FeatureMatrix } from './features';
-import { createRng, shuffleInPlace } from './prng';
+import { createRng, shuffleInPlace } from '../prng';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
 export interface LabeledSet {

@@ -1,9 +1,10 @@
 // Conversation scenarios. Each recruiter turn carries the label that is right for it per
 // DESIGN.md §1: the decision that turn represents given what the candidate said before it.
-import type { Rng } from './prng';
+import type { Rng } from '../prng';
 import { COMPANIES, DAYS, RECRUITERS, TIMES, type Role } from './vocabulary';
 
 export type Label = 'END' | 'CONTINUE' | 'SCHEDULE';
+export const LABELS: readonly Label[] = ['END', 'CONTINUE', 'SCHEDULE'];
 
 export interface Turn {
   sender: 'recruiter' | 'candidate';

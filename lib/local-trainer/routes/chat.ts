@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { invalidRequest, modelNotFound } from '../errors';
 import { readJson, sendJson } from '../http';
 import { newCompletionId, nowSeconds } from '../ids';
-import { createRng, hashString } from '../prng';
+import { createRng, hashString } from '../../prng';
 import type { RequestContext, Router } from '../router';
 import { approxMessageTokens, labelPieces } from '../tokens';
 import { parseWith } from '../zod-errors';
