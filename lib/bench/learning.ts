@@ -2,7 +2,8 @@
 // trainer's learner (lib/local-trainer/fit.ts, in process: the same code a fine-tune job runs)
 // on 10%, 25%, 50% and 100% of the available training examples and scores every model on the
 // hand-written golden set, beside the keyword rule (`local-base`) and a majority-class baseline:
-//   (a) sample data → golden: trained on the sample data's train split (its validation split
+//   (a) sample data → golden: trained on the sample data's train split (the seed's 480
+//       conversations, every recruiter turn labeled as the generator means it) (its validation split
 //       for early stopping and calibration), scored on all of golden;
 //   (b) two-fold golden: golden's conversations in two halves, train on one (a tenth of it held
 //       out for calibration), score the other, both ways, predictions pooled.
@@ -11,7 +12,7 @@
 // whole conversations (turns of one thread are not independent), taken in a seeded order.
 //
 // Flags: --golden <file> (default lib/golden/conversations.json), --sizes 0.1,0.25,0.5,1,
-// --json (one JSON document instead of the table).
+// --json (one JSON document instead of the table), --details (confusion matrices at 100%).
 import fs from 'node:fs';
 import path from 'node:path';
 import { shuffleKey } from '../datasets/split-assignment';
@@ -22,7 +23,7 @@ import { expectedCalibrationError } from '../local-trainer/calibration';
 import { predictProba } from '../local-trainer/classifier';
 import { fitClassifier, type TextSet } from '../local-trainer/fit';
 import { resolveHyperparameters, withDefaults } from '../local-trainer/hyperparameters';
-import { generateSampleConversations } from '../seed';
+import { conversationStream, DEFAULT_SAMPLE_COUNT, DEFAULT_SAMPLE_SEED } from '../seed/generate';
 
 interface Message {
   sender: 'recruiter' | 'candidate';
@@ -48,6 +49,7 @@ const flag = (name: string) => {
 const GOLDEN_FILE = path.resolve(flag('golden') ?? path.join('lib', 'golden', 'conversations.json'));
 const SIZES = (flag('sizes') ?? '0.1,0.25,0.5,1').split(',').map(Number);
 const JSON_OUT = args.includes('--json');
+const DETAILS = args.includes('--details');
 const SEED = 42;
 const THRESHOLD = 0.7;
 const log = (m: string) => process.stderr.write(`[bench:learning] ${m}\n`);
@@ -117,6 +119,8 @@ function trainAndPredict(train: readonly Example[], valid: readonly Example[] | 
 }
 
 interface Scores {
+  /** truth → predicted → count */
+  confusion: Record<string, Record<string, number>>;
   accuracy: number | null;
   macroF1: number | null;
   prematureEnd: number | null;
@@ -128,7 +132,10 @@ interface Scores {
 function score(preds: readonly Prediction[]): Scores {
   const m = classificationMetrics(preds);
   const t = thresholdMetrics([...preds], THRESHOLD);
+  const confusion: Record<string, Record<string, number>> = {};
+  for (const [truth, row] of Object.entries(m.confusion)) confusion[truth] = { ...row };
   return {
+    confusion,
     accuracy: m.accuracy,
     macroF1: m.macroF1,
     prematureEnd: m.prematureEndRate,
@@ -150,8 +157,18 @@ interface Row {
   majority: Scores;
 }
 
+/** The seed's 480 sample conversations with every recruiter turn labeled as the generator means it. */
+function sampleConversations(): Conversation[] {
+  const out: Conversation[] = [];
+  for (const c of conversationStream(DEFAULT_SAMPLE_SEED)) {
+    out.push({ external_id: c.external_id, messages: c.messages.map((m, i) => ({ ...m, label: c.labels[i] })) });
+    if (out.length >= DEFAULT_SAMPLE_COUNT) break;
+  }
+  return out;
+}
+
 function sampleToGolden(golden: readonly Example[]): Row[] {
-  const sample = byKey(generateSampleConversations().filter((c) => c.messages.some((m) => m.label)));
+  const sample = byKey(sampleConversations());
   // The Studio's default split, 80 / 10 / 10 by conversation; the test tenth is not used here.
   const nTrain = Math.round(sample.length * 0.8);
   const nValid = Math.round(sample.length * 0.1);
@@ -219,6 +236,12 @@ function printTable(rows: Row[]): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(head));
   for (const b of body) console.log(line(b));
+  if (DETAILS) {
+    for (const r of rows.filter((x) => x.share === 1)) {
+      console.log(`\n${r.setting}, 100%: confusion (rows = truth, columns = predicted)`);
+      for (const [truth, row] of Object.entries(r.model.confusion)) console.log(`  ${truth.padEnd(9)} ${Object.entries(row).map(([p, n]) => `${p} ${n}`).join('  ')}`);
+    }
+  }
   console.log('\nTargets (issue 10), at 100%: accuracy ≥ 85% and ≥ keyword + 15 points, premature-END ≤ 5%; at confidence ≥ 0.7: accuracy ≥ 95% with coverage ≥ 60%; ECE ≤ 0.05.');
 }
 

@@ -61,7 +61,8 @@ function nll(logits: Float64Array, y: Int32Array, K: number, logT: number, b: Fl
  * Fits T and b to held-out logits (n × K, row-major) and labels (class ids; −1 rows are
  * ignored). Deterministic: gradient descent with backtracking from T = 1, b = 0.
  */
-export function fitCalibration(logitsIn: Float64Array, yIn: Int32Array, K: number, opts: { bias?: boolean } = {}): Calibration {
+export function fitCalibration(logitsIn: Float64Array, yIn: Int32Array, K: number, opts: { bias?: boolean; minTemperature?: number } = {}): Calibration {
+  const lo = Math.log(opts.minTemperature ?? MIN_T);
   const keep: number[] = [];
   for (let i = 0; i < yIn.length; i++) if (yIn[i] >= 0 && yIn[i] < K) keep.push(i);
   if (keep.length === 0) return IDENTITY_CALIBRATION(K);
@@ -87,7 +88,7 @@ export function fitCalibration(logitsIn: Float64Array, yIn: Int32Array, K: numbe
     for (let tries = 0; tries < 30; tries++) {
       const nb = new Float64Array(K);
       for (let k = 0; k < K; k++) nb[k] = b[k] - step * grad[k];
-      const nT = Math.min(Math.log(MAX_T), Math.max(Math.log(MIN_T), logT - step * grad[K]));
+      const nT = Math.min(Math.log(MAX_T), Math.max(lo, logT - step * grad[K]));
       const nl = nll(logits, y, K, nT, nb, null);
       if (nl < loss - 1e-4 * step * norm) {
         b = nb;

@@ -61,7 +61,7 @@ const SHOUTED_STOP = /\bSTOP\b/;
 const DECLINE =
   /\b(not interested|no longer interested|not intrested|not interested anymore|no thanks|no thank you|no thx|no ty|nah thanks|not for me|not looking|im good|ill pass|i pass|pass on (this|it|that)|no me interesa|no gracias|not a good fit|not gonna work|wont work for me|doesnt work for me|not worth it)\b/i;
 const TAKEN = /\b((found|got|took|accepted|started|have) (a|another|other|the|my|new) (new )?(job|position|offer|gig)|already (hired|employed|working|have|found|got|took|accepted|started)|no longer looking|ya tengo trabajo|ya encontre)\b/i;
-const WRONG = /\b(wrong (number|person|#|guy|girl)|who is this|whos this|who dis|dont know (you|who)|never applied|didnt apply|not (me|him|her)|no soy|numero equivocado)\b/i;
+const WRONG = /\b(wrong (number|person|#|guy|girl)|dont know (you|who (this|you) (is|are))|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
 const HOSTILE = /\b(fuck\w*|f+ off|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|screw (you|off))\b/i;
 const NEG_ANSWER = /^\W*(no+|nope|nah|no sorry|sorry no|not really|negative|no no)\W*$/i;
 const AFFIRM = /\b(yes+|yeah|yea|yep|yup|ya|sure|ok|okay|okk*|kk|k|sounds good|sounds great|works|perfect|great|definitely|absolutely|for sure|of course|im in|interested|si|sí|claro|dale|bueno|vale)\b/iu;
@@ -101,7 +101,6 @@ export function candidateCues(text: string, tokens: Tokens): string[] {
   // "yes" only when it is not under a negation ("not interested" is no "interested").
   if (AFFIRM.test(tokens.words.filter((w) => w[0] !== '~').join(' ')) || AFFIRM_EMOJI.test(t)) out.push('affirm');
   if (t.includes('?') || QUESTION_START.test(t)) out.push('question');
-  if (tokens.words.some((w) => w[0] === '~')) out.push('negation');
   const n = tokens.plain.length;
   out.push(n <= 1 ? 'len1' : n <= 3 ? 'len2-3' : n <= 8 ? 'len4-8' : n <= 20 ? 'len9-20' : 'len21+');
   if (!out.some((c) => !c.startsWith('len'))) out.push('plain');

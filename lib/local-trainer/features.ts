@@ -23,6 +23,8 @@ const G_RECRUITER_BEFORE = 3;
 const G_RECRUITER_AFTER = 4;
 const G_STATE = 5;
 export const GROUPS = 6;
+/** Relative weight of each group's unit vector. */
+const GROUP_WEIGHT = (process.env.LT_GW ?? '1,1,1,1,1,1').split(',').map(Number);
 /** Context older than this many characters from the end is ignored: bounded cost per example. */
 const MAX_CONTEXT_CHARS = 4000;
 const MAX_CHAR_NGRAM_LINE = 400;
@@ -83,7 +85,7 @@ export class FeatureBuffer {
 
   /** Writes the GROUPS normalisation factors of the current features to out[at …]. */
   groupScales(out: Float32Array, at: number): void {
-    for (let g = 0; g < GROUPS; g++) out[at + g] = this.counts[g] ? 1 / Math.sqrt(this.counts[g]) : 0;
+    for (let g = 0; g < GROUPS; g++) out[at + g] = this.counts[g] ? GROUP_WEIGHT[g] / Math.sqrt(this.counts[g]) : 0;
   }
 
   finish(): void {

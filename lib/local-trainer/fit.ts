@@ -11,7 +11,7 @@
 import { applyCalibration, fitCalibration, IDENTITY_CALIBRATION, type Calibration } from './calibration';
 import type { Classifier } from './classifier';
 import { featurizeAll } from './features';
-import { hashString } from './prng';
+import { hashString } from '../prng';
 import { logitsOf, train, type LabeledSet, type TrainCallbacks } from './train';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
@@ -44,13 +44,15 @@ export interface FitResult {
 }
 
 /** L2 penalty per weight; chosen on the sample data's validation split, not on any test set. */
-export const L2 = 1e-4;
+export const L2 = Number(process.env.LT_L2 ?? 1e-4);
+export const LABEL_SMOOTHING = Number(process.env.LT_LS ?? 0);
+const MIN_TEMPERATURE = Number(process.env.LT_TMIN ?? 0.05);
 /**
  * Class weight = (share of the largest class / share of this class)^CLASS_WEIGHT_POWER: 0 is
  * no weighting, 1 fully balanced. Half-way keeps a rare class (END is often the rarest) from
  * being ignored without telling the model the classes are equally likely.
  */
-export const CLASS_WEIGHT_POWER = 0.5;
+export const CLASS_WEIGHT_POWER = Number(process.env.LT_CWP ?? 0.5);
 const HOLDOUT_SHARE = 0.1;
 const MIN_EXAMPLES_FOR_HOLDOUT = 100;
 
@@ -116,7 +118,7 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
 
   const calibrate = (m: Classifier): { model: Classifier; calibration: Calibration } => {
     if (!validSet) return { model: m, calibration: IDENTITY_CALIBRATION(K) };
-    const calibration = fitCalibration(logitsOf(m, validSet), validSet.y, K);
+    const calibration = fitCalibration(logitsOf(m, validSet), validSet.y, K, { minTemperature: MIN_TEMPERATURE });
     return { model: applyCalibration(m, calibration), calibration };
   };
 
@@ -136,6 +138,7 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
       train: trainSet,
       valid: validSet,
       l2: L2,
+      labelSmoothing: LABEL_SMOOTHING,
       classWeights: classWeights(trainSet.y, K),
     },
     callbacks,
