@@ -21,6 +21,7 @@ import { classificationMetrics, thresholdMetrics, type Label, type Prediction } 
 import { baseProba, BASE_LABELS } from '../local-trainer/base-model';
 import { expectedCalibrationError } from '../local-trainer/calibration';
 import { predictProba } from '../local-trainer/classifier';
+import { decide } from '../local-trainer/decision';
 import { fitClassifier, type TextSet } from '../local-trainer/fit';
 import { resolveHyperparameters, withDefaults } from '../local-trainer/hyperparameters';
 import { conversationStream, DEFAULT_SAMPLE_COUNT, DEFAULT_SAMPLE_SEED } from '../seed/generate';
@@ -93,11 +94,13 @@ function subset(ordered: readonly Conversation[], share: number): Conversation[]
 
 const toSet = (ex: readonly Example[]): TextSet => ({ texts: ex.map((e) => e.text), labels: ex.map((e) => e.label) });
 
-function predictWith(proba: (text: string) => Float64Array, labels: readonly string[], test: readonly Example[]): Prediction[] {
+const argmax = (p: Float64Array) => p.reduce((best, x, k) => (x > p[best] ? k : best), 0);
+
+/** As the chat endpoint answers at temperature 0: `choose` picks the label, its probability is the confidence. */
+function predictWith(proba: (text: string) => Float64Array, labels: readonly string[], test: readonly Example[], choose: (p: Float64Array) => number = argmax): Prediction[] {
   return test.map((e) => {
     const p = proba(e.text);
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+    const best = choose(p);
     return { truth: e.label, predicted: labels[best] as Label, confidence: p[best] };
   });
 }
@@ -111,7 +114,7 @@ function trainAndPredict(train: readonly Example[], valid: readonly Example[] | 
   for (const e of train) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
   const [majority, mc] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   return {
-    model: predictWith((t) => predictProba(fit.model, t), fit.labels, test),
+    model: predictWith((t) => predictProba(fit.model, t), fit.labels, test, (p) => decide(fit.labels, p)),
     majority: test.map((e) => ({ truth: e.label, predicted: majority, confidence: mc / train.length })),
     seconds,
     temperature: fit.calibration.temperature,

@@ -59,10 +59,13 @@ const OPTOUT_PHRASE =
 /** Upper-case STOP inside a sentence ("ok STOP texting", "STOP pls") reads as an opt-out. */
 const SHOUTED_STOP = /\bSTOP\b/;
 const DECLINE =
-  /\b(not interested|no longer interested|not intrested|not interested anymore|no thanks|no thank you|no thx|no ty|nah thanks|not for me|not looking|im good|ill pass|i pass|pass on (this|it|that)|no me interesa|no gracias|not a good fit|not gonna work|wont work for me|doesnt work for me|not worth it)\b/i;
+  /\b(not interested|no longer interested|not intrested|not interested anymore|no thanks|no thank you|no thx|no ty|nah thanks|not for me|not looking|im good|ill pass|i pass|pass on (this|it|that)|no me interesa|no gracias|not a good fit|not gonna work|wont work for me|doesnt work for me|not worth it|not at this time|(ill|ima|im gonna|gonna|going to|i will) pass|no longer need)\b/i;
 const TAKEN = /\b((found|got|took|accepted|started|have) (a|another|other|the|my|new) (new )?(job|position|offer|gig)|already (hired|employed|working|have|found|got|took|accepted|started)|no longer looking|ya tengo trabajo|ya encontre)\b/i;
 const WRONG = /\b(wrong (number|person|#|guy|girl)|dont know (you|who (this|you) (is|are))|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
-const HOSTILE = /\b(fuck\w*|f+ off|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|screw (you|off))\b/i;
+const HOSTILE = /\b(fuck\w*|f+ off|wtf|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|go to hell|screw (you|off)|idiots?|clowns?|stupid|annoying|block(ed|ing)? (you|this number))\b/i;
+/** "Role not a fit" (DESIGN §1): pay, hours, place or a requirement the candidate cannot meet. */
+const MISMATCH =
+  /\b(too (low|little|far|much of a drive|early|late)|(pay|rate|wage|money) is (too )?(low|not enough)|not enough (pay|money|hours)|need (at least|more|a job|something) (closer|with more|that pays)|(cant|can ?not|wont|dont) (do|work|make) (nights|weekends|mornings|evenings|overnights|that (shift|schedule|pay|rate))|(dont|do not) have (a |my |the |any )?(car|license|licence|cdl|ride|transportation|certification|certificate|degree|diploma|experience)|(license|licence) is (suspended|expired)|i need (days|nights|mornings|evenings|weekends off|full time|part time|home daily)|not worth (it|the drive)|(no|not) (car|license|cdl|transportation))\b/i;
 const NEG_ANSWER = /^\W*(no+|nope|nah|no sorry|sorry no|not really|negative|no no)\W*$/i;
 const AFFIRM = /\b(yes+|yeah|yea|yep|yup|ya|sure|ok|okay|okk*|kk|k|sounds good|sounds great|works|perfect|great|definitely|absolutely|for sure|of course|im in|interested|si|sí|claro|dale|bueno|vale)\b/iu;
 const AFFIRM_EMOJI = /[👍👌✅🙌🙏😊🙂]/u;
@@ -90,6 +93,7 @@ export function candidateCues(text: string, tokens: Tokens): string[] {
   if (WRONG.test(t)) out.push('wrong');
   if (HOSTILE.test(t)) out.push('hostile');
   if (NEG_ANSWER.test(t)) out.push('no');
+  if (MISMATCH.test(t)) out.push('mismatch');
   if (HEDGE.test(t)) out.push('hedge');
   if (LATER.test(t)) out.push('later');
   if (RESCHEDULE.test(t)) out.push('reschedule');

@@ -70,6 +70,13 @@ describe('cues', () => {
     expect(tokenize("don't want it. but tell me more").words).toEqual(['dont', '~want', '~it', 'but', 'tell', 'me', 'more']);
   });
 
+  it('names the ways a role does not fit (pay, schedule, requirements) and hostile replies', () => {
+    for (const t of ['the pay is too low for me', 'i cant do weekends', "I don't have a car", 'too far from me']) expect(cues(t), t).toContain('mismatch');
+    for (const t of ['is the pay weekly?', 'i can do weekends']) expect(cues(t), t).not.toContain('mismatch');
+    expect(cues('go to hell you clowns')).toContain('hostile');
+    expect(cues("thanks but i'll pass")).toContain('decline');
+  });
+
   it('finds times in English and Spanish, and leaves plain numbers alone', () => {
     for (const t of ['tuesday 3', 'can i come in thursday?', 'tmrw at 4', '10:30 works', 'puedo el lunes', 'mañana en la tarde', 'after 5pm']) expect(cues(t), t).toContain('time');
     for (const t of ['i have 2 kids', 'whats the pay', 'i worked there 3 years']) expect(cues(t), t).not.toContain('time');

@@ -22,9 +22,9 @@ const G_PREV_CANDIDATE = 2;
 const G_RECRUITER_BEFORE = 3;
 const G_RECRUITER_AFTER = 4;
 const G_STATE = 5;
-export const GROUPS = 6;
-/** Relative weight of each group's unit vector. */
-const GROUP_WEIGHT = (process.env.LT_GW ?? '1,1,1,1,1,1').split(',').map(Number);
+const G_CUES = 6;
+const G_CROSSES = 7;
+export const GROUPS = 8;
 /** Context older than this many characters from the end is ignored: bounded cost per example. */
 const MAX_CONTEXT_CHARS = 4000;
 const MAX_CHAR_NGRAM_LINE = 400;
@@ -85,7 +85,7 @@ export class FeatureBuffer {
 
   /** Writes the GROUPS normalisation factors of the current features to out[at …]. */
   groupScales(out: Float32Array, at: number): void {
-    for (let g = 0; g < GROUPS; g++) out[at + g] = this.counts[g] ? GROUP_WEIGHT[g] / Math.sqrt(this.counts[g]) : 0;
+    for (let g = 0; g < GROUPS; g++) out[at + g] = this.counts[g] ? 1 / Math.sqrt(this.counts[g]) : 0;
   }
 
   finish(): void {
@@ -213,7 +213,8 @@ export function featurize(raw: string, out: FeatureBuffer): void {
   out.reset();
   const text = raw.length > MAX_CONTEXT_CHARS ? raw.slice(raw.length - MAX_CONTEXT_CHARS) : raw;
   const { messages, turnGap } = parseTranscript(text);
-  for (const t of stateTokens(messages, turnGap)) out.pushToken(t, G_STATE, SALT_STATE);
+  // Three groups, so the few cues of the last message are not diluted by the many crosses.
+  for (const t of stateTokens(messages, turnGap)) out.pushToken(t, t.includes('&') ? G_CROSSES : t.startsWith('c:') ? G_CUES : G_STATE, SALT_STATE);
 
   let lastC = -1;
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].speaker === 'candidate') {

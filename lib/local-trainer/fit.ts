@@ -44,15 +44,19 @@ export interface FitResult {
 }
 
 /** L2 penalty per weight; chosen on the sample data's validation split, not on any test set. */
-export const L2 = Number(process.env.LT_L2 ?? 1e-4);
-export const LABEL_SMOOTHING = Number(process.env.LT_LS ?? 0);
-const MIN_TEMPERATURE = Number(process.env.LT_TMIN ?? 0.05);
+export const L2 = 1e-4;
+/**
+ * Calibration may soften the model's confidences, never sharpen them. Held-out examples come
+ * from the same source as the training ones (often one generator), where the model is nearly
+ * always right; a temperature below 1 fit there makes it over-confident on real text.
+ */
+export const MIN_TEMPERATURE = 1;
 /**
  * Class weight = (share of the largest class / share of this class)^CLASS_WEIGHT_POWER: 0 is
  * no weighting, 1 fully balanced. Half-way keeps a rare class (END is often the rarest) from
  * being ignored without telling the model the classes are equally likely.
  */
-export const CLASS_WEIGHT_POWER = Number(process.env.LT_CWP ?? 0.5);
+export const CLASS_WEIGHT_POWER = 0.5;
 const HOLDOUT_SHARE = 0.1;
 const MIN_EXAMPLES_FOR_HOLDOUT = 100;
 
@@ -138,7 +142,6 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
       train: trainSet,
       valid: validSet,
       l2: L2,
-      labelSmoothing: LABEL_SMOOTHING,
       classWeights: classWeights(trainSet.y, K),
     },
     callbacks,

@@ -31,8 +31,6 @@ export interface TrainOptions {
   valid?: LabeledSet;
   /** L2 penalty per weight (0 = none). */
   l2?: number;
-  /** Share of each target spread evenly over the classes (label smoothing, 0 = none). */
-  labelSmoothing?: number;
   /** Loss weight of each class's examples (default 1 each). */
   classWeights?: Float64Array;
 }
@@ -122,7 +120,6 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
   const W = model.weights;
   const lr = BASE_LEARNING_RATE * opts.learningRateMultiplier;
   const l2 = opts.l2 ?? 0;
-  const smooth = opts.labelSmoothing ?? 0;
   const cw = opts.classWeights ?? new Float64Array(K).fill(1);
   let best: TrainResult | null = null;
   let bestLoss = Infinity;
@@ -173,8 +170,7 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
         windowLoss += -Math.log(Math.max(z[yr], EPS));
         windowN++;
         // ∂loss/∂logit_k = w_y (p_k − [k = y])
-        z[yr] -= 1 - smooth;
-        for (let k = 0; k < K; k++) z[k] -= smooth / K;
+        z[yr] -= 1;
         const wy = cw[yr];
         for (let k = 0; k < K; k++) z[k] *= wy;
         for (let k = 0; k < K; k++) Gb[k] += z[k];
