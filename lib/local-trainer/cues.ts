@@ -60,8 +60,8 @@ const OPTOUT_PHRASE =
 const SHOUTED_STOP = /\bSTOP\b/;
 const DECLINE =
   /\b(not interested|no longer interested|not intrested|not interested anymore|no thanks|no thank you|no thx|no ty|nah thanks|not for me|not looking|im good|ill pass|i pass|pass on (this|it|that)|no me interesa|no gracias|not a good fit|not gonna work|wont work for me|doesnt work for me|not worth it|not at this time|(ill|ima|im gonna|gonna|going to|i will) pass|no longer need)\b/i;
-const TAKEN = /\b((found|got|took|accepted|started|have) (a|another|other|the|my|new) (new )?(job|position|offer|gig)|already (hired|employed|working|have|found|got|took|accepted|started)|no longer looking|ya tengo trabajo|ya encontre)\b/i;
-const WRONG = /\b(wrong (number|person|#|guy|girl)|dont know (you|who (this|you) (is|are))|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
+const TAKEN = /\b((found|got|took|accepted|started|have|landed) (a|another|other|the|my|new|an) (new )?(job|position|offer|gig|role)|already (hired|employed|working|have|found|got|took|accepted|started)|got hired|just (got hired|started)|found (something|work|one)( else)?|accepted (an|another) offer|(im|i am) (now )?(working|employed) (at|for|with|somewhere)|no longer looking|ya tengo trabajo|ya encontre|ya encontré)\b/i;
+const WRONG = /\b(wrong (number|person|#|guy|girl|phone)|(you|u) (have|got) the wrong|dont know (you|any|anyone|who (this|you) (is|are))|(no|not) (one|anyone|nobody) (here )?(by|named|with) that name|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
 const HOSTILE = /\b(fuck\w*|f+ off|wtf|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|go to hell|screw (you|off)|idiots?|clowns?|stupid|annoying|block(ed|ing)? (you|this number))\b/i;
 /** "Role not a fit" (DESIGN §1): pay, hours, place or a requirement the candidate cannot meet. */
 const MISMATCH =

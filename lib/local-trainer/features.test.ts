@@ -75,6 +75,8 @@ describe('cues', () => {
     for (const t of ['is the pay weekly?', 'i can do weekends']) expect(cues(t), t).not.toContain('mismatch');
     expect(cues('go to hell you clowns')).toContain('hostile');
     expect(cues("thanks but i'll pass")).toContain('decline');
+    for (const t of ['sorry, already found something', 'I got hired at Target last week', 'just started at a new place']) expect(cues(t), t).toContain('taken');
+    for (const t of ['I think you have the wrong number', 'no one here by that name']) expect(cues(t), t).toContain('wrong');
   });
 
   it('finds times in English and Spanish, and leaves plain numbers alone', () => {
