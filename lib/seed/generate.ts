@@ -12,8 +12,9 @@
 // everything the candidate said before it.
 import type { ImportConversation } from '../imports/schema';
 import { createRng } from '../prng';
-import { makeContext, SCENARIOS, SCENARIO_WEIGHTS, type Label } from './scenarios';
-import { FIRST_NAMES, LAST_INITIALS, ROLES } from './vocabulary';
+import type { Label } from './labels';
+import { makeScene, makeThread, runScenario, SCENARIO_WEIGHTS } from './scenarios';
+import { FIRST_NAMES, LAST_INITIALS, ROLES, SPANISH_NAMES } from './vocabulary';
 
 export const DEFAULT_SAMPLE_COUNT = 480;
 export const DEFAULT_SAMPLE_SEED = 20261125;
@@ -36,15 +37,17 @@ export function* conversationStream(seed: number): Generator<GeneratedConversati
     let roll = rng() * totalWeight;
     const [scenario] = SCENARIO_WEIGHTS.find(([, w]) => (roll -= w) < 0) ?? SCENARIO_WEIGHTS[0];
     const id = `sms-${String(i + 1).padStart(5, '0')}`;
-    const first = rng.pick(FIRST_NAMES);
-    const ctx = makeContext(rng, first, rng.pick(ROLES), id);
-    const turns = SCENARIOS[scenario](ctx);
+    const first = rng.pick(scenario === 'spanish' ? SPANISH_NAMES : FIRST_NAMES);
+    const scene = makeScene(rng, first, rng.pick(ROLES));
+    const thread = makeThread(scene);
+    runScenario(scenario, thread);
+    const turns = thread.turns;
     let t = BASE_TIME + rng.int(0, 55) * 86_400_000 + rng.int(13 * 60, 23 * 60) * 60_000;
     yield {
       scenario,
       external_id: id,
       candidate_name: `${first} ${rng.pick(LAST_INITIALS)}.`,
-      job_title: ctx.role.title,
+      job_title: scene.role.title,
       messages: turns.map((turn) => {
         t += turn.gap * 60_000;
         return { sender: turn.sender, text: turn.text, sent_at: new Date(t).toISOString() };
