@@ -208,6 +208,11 @@ export function stateTokens(messages: readonly ParsedMessage[], turnGap: number 
   return out;
 }
 
+/** The bucket a state or cue token (as stateTokens names it) hashes to. */
+export function stateBucket(token: string): number {
+  return hashString(token, SALT_STATE) & MASK;
+}
+
 /** Featurises `raw` into `out` (reset first). */
 export function featurize(raw: string, out: FeatureBuffer): void {
   out.reset();

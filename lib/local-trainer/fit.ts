@@ -12,6 +12,7 @@ import { applyCalibration, fitCalibration, IDENTITY_CALIBRATION, type Calibratio
 import type { Classifier } from './classifier';
 import { featurizeAll } from './features';
 import { hashString } from '../prng';
+import { priorWeights } from './prior';
 import { logitsOf, train, type LabeledSet, type TrainCallbacks } from './train';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
@@ -142,6 +143,7 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
       train: trainSet,
       valid: validSet,
       l2: L2,
+      prior: priorWeights(labels),
       classWeights: classWeights(trainSet.y, K),
     },
     callbacks,

@@ -31,6 +31,8 @@ export interface TrainOptions {
   valid?: LabeledSet;
   /** L2 penalty per weight (0 = none). */
   l2?: number;
+  /** Starting weights, and the point the L2 penalty pulls toward (default: all 0). */
+  prior?: readonly { bucket: number; k: number; weight: number }[];
   /** Loss weight of each class's examples (default 1 each). */
   classWeights?: Float64Array;
 }
@@ -121,6 +123,10 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
   const lr = BASE_LEARNING_RATE * opts.learningRateMultiplier;
   const l2 = opts.l2 ?? 0;
   const cw = opts.classWeights ?? new Float64Array(K).fill(1);
+  // The prior as a sparse dense-indexed map: P[i] is where weight i starts and is pulled to.
+  const P = new Float32Array(opts.prior?.length ? DIM * K : 0);
+  for (const p of opts.prior ?? []) P[p.bucket * K + p.k] += p.weight;
+  if (P.length) W.set(P);
   let best: TrainResult | null = null;
   let bestLoss = Infinity;
 
@@ -196,7 +202,7 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
         for (let k = 0; k < K; k++) {
           const g0 = G[base + k] * inv;
           G[base + k] = 0;
-          const g = g0 + l2 * W[base + k];
+          const g = g0 + l2 * (P.length ? W[base + k] - P[base + k] : W[base + k]);
           if (g === 0) continue;
           const h = (H[base + k] += g * g);
           W[base + k] -= (lr * g) / (Math.sqrt(h) + 1e-8);
