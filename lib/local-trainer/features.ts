@@ -192,6 +192,11 @@ export function stateTokens(messages: readonly ParsedMessage[], turnGap: number 
     for (const r of rCues) out.push(`rb:${r}&c:${c}`);
   }
   for (const r of rCues) out.push(`rb:${r}`);
+  // Answering the opening text ("interested?") is not answering a screening question or an
+  // interview offer: a "yes" there starts the screening rather than the booking.
+  const answered = rb === 0 ? 'opening' : rb > 0 ? 'later' : 'none';
+  out.push(`rbpos=${answered}`);
+  for (const c of cues) out.push(`rbpos=${answered}&c:${c}`);
   // What the candidate said before their last message, as cues only: the words are their own group.
   const seen = new Set<string>();
   for (let i = lastC - 1, k = 0; i >= 0 && k < PREV_MESSAGES; i--) {
