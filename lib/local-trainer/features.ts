@@ -8,7 +8,7 @@
 // candidate wrote, whether a time was proposed and how it was answered. Cues (cues.ts) add
 // what a message says in the advisor's own terms, alone and crossed with the state.
 // Each group is L2-normalised on its own so no group drowns out another.
-import { candidateCues, recruiterCues, tokenize } from './cues';
+import { candidateCues, recruiterCues, tokenize, type Tokens } from './cues';
 import { parseTranscript, type ParsedMessage } from './transcript-parse';
 
 export const FEATURIZER = 'conversation-v2';
@@ -127,6 +127,26 @@ function wordFeatures(words: readonly string[], out: FeatureBuffer, group: numbe
   if (bigrams && words.length) out.pushToken(`${words[words.length - 1]} $`, group, salt + 1);
 }
 
+// A message is read once per example that contains it: a thread's every turn repeats its
+// earlier messages. Memoising by text keeps featurising 100k examples near the cost of reading
+// each message once. Bounded: cleared when full.
+const MEMO_LIMIT = 50_000;
+const tokenMemo = new Map<string, Tokens>();
+const candidateMemo = new Map<string, string[]>();
+const recruiterMemo = new Map<string, string[]>();
+
+function memo<T>(map: Map<string, T>, key: string, make: (k: string) => T): T {
+  let v = map.get(key);
+  if (v === undefined) {
+    if (map.size >= MEMO_LIMIT) map.clear();
+    map.set(key, (v = make(key)));
+  }
+  return v;
+}
+const tokensOf = (text: string) => memo(tokenMemo, text, tokenize);
+const candidateCuesOf = (text: string) => memo(candidateMemo, text, (t) => candidateCues(t, tokensOf(t)));
+const recruiterCuesOf = (text: string) => memo(recruiterMemo, text, recruiterCues);
+
 /** Minutes → a coarse silence bucket. */
 function gapBucket(m: number | null): string {
   if (m === null) return '?';
@@ -178,13 +198,13 @@ export function stateTokens(messages: readonly ParsedMessage[], turnGap: number 
   if (lastC < 0) return out;
 
   const cand = messages[lastC];
-  const cues = candidateCues(cand.text, tokenize(cand.text));
+  const cues = candidateCuesOf(cand.text);
   let rb = -1;
   for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
     rb = i;
     break;
   }
-  const rCues = rb >= 0 ? recruiterCues(messages[rb].text) : ['none'];
+  const rCues = rb >= 0 ? recruiterCuesOf(messages[rb].text) : ['none'];
   const trail2 = String(Math.min(trailing, 2));
   for (const c of cues) {
     out.push(`c:${c}`, `c:${c}&trail=${trail2}`);
@@ -202,14 +222,14 @@ export function stateTokens(messages: readonly ParsedMessage[], turnGap: number 
   for (let i = lastC - 1, k = 0; i >= 0 && k < PREV_MESSAGES; i--) {
     if (messages[i].speaker !== 'candidate') continue;
     k++;
-    for (const c of candidateCues(messages[i].text, tokenize(messages[i].text))) if (!c.startsWith('len')) seen.add(c);
+    for (const c of candidateCuesOf(messages[i].text)) if (!c.startsWith('len')) seen.add(c);
   }
   for (const p of seen) {
     out.push(`p:${p}`);
     for (const c of cues) if (!c.startsWith('len')) out.push(`p:${p}&c:${c}`);
   }
   // Recruiter messages since the candidate's last one (answers, nudges).
-  for (let i = lastC + 1; i < messages.length; i++) for (const r of recruiterCues(messages[i].text)) out.push(`ra:${r}`);
+  for (let i = lastC + 1; i < messages.length; i++) for (const r of recruiterCuesOf(messages[i].text)) out.push(`ra:${r}`);
   return out;
 }
 
@@ -233,20 +253,20 @@ export function featurize(raw: string, out: FeatureBuffer): void {
   }
   if (lastC >= 0) {
     const t = messages[lastC].text;
-    wordFeatures(tokenize(t).words, out, G_LAST_WORDS, SALT_LAST, true);
+    wordFeatures(tokensOf(t).words, out, G_LAST_WORDS, SALT_LAST, true);
     charNgrams(t.toLowerCase(), out, G_LAST_CHARS, SALT_CHARS);
   }
   for (let i = lastC - 1, k = 0; i >= 0 && k < PREV_MESSAGES; i--) {
     if (messages[i].speaker !== 'candidate') continue;
     k++;
-    wordFeatures(tokenize(messages[i].text).words, out, G_PREV_CANDIDATE, SALT_PREV, false);
+    wordFeatures(tokensOf(messages[i].text).words, out, G_PREV_CANDIDATE, SALT_PREV, false);
   }
   for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
-    wordFeatures(tokenize(messages[i].text).plain, out, G_RECRUITER_BEFORE, SALT_RB, true);
+    wordFeatures(tokensOf(messages[i].text).plain, out, G_RECRUITER_BEFORE, SALT_RB, true);
     break;
   }
   if (messages.length && messages.length - 1 > lastC) {
-    wordFeatures(tokenize(messages[messages.length - 1].text).plain, out, G_RECRUITER_AFTER, SALT_RA, true);
+    wordFeatures(tokensOf(messages[messages.length - 1].text).plain, out, G_RECRUITER_AFTER, SALT_RA, true);
   }
   out.finish();
 }
