@@ -175,7 +175,7 @@ export function aside(s: Scene): string {
     `i moved here from ${r.pick(['texas', 'ohio', 'florida', 'georgia', 'puerto rico', 'michigan'])} ${r.pick(['last month', 'in june', 'recently', 'a year ago'])}.`,
     "i'm on my lunch break.", "i'm looking for a second job.", 'sorry i was sleeping, i work nights.', `i'm still at ${where} but want out.`, `my car's in the shop til ${r.pick(['friday', 'next week', 'monday'])}.`,
     `i've got ${r.int(2, 15)} years in ${r.pick(['warehouse', 'healthcare', 'food service', 'retail', 'customer service', 'construction', 'cleaning'])}.`, `i have ${r.pick(['my forklift cert', 'a CNA license', 'my GED', 'a clean record', 'my own tools', 'a car'])}.`,
-    `i live ${r.int(5, 25)} min from ${s.place}.`, `${where} let me go after ${r.int(2, 9)} years.`, `my ${r.pick(['sister', 'cousin', 'friend', 'neighbor'])} told me about ${s.company}.`,
+    `i live ${r.int(5, 25)} min from ${/remote|hybrid/.test(s.place) ? 'downtown' : s.place}.`, `${where} let me go after ${r.int(2, 9)} years.`, `my ${r.pick(['sister', 'cousin', 'friend', 'neighbor'])} told me about ${s.company}.`,
   ]);
 }
 

@@ -36,7 +36,12 @@ describe('sample data generator', () => {
 
   it('makes at least 400 valid conversations, about a third pre-labeled', () => {
     expect(sample.length).toBeGreaterThanOrEqual(400);
-    for (const { scenario: _s, ...c } of sample) expect(importConversationSchema.safeParse(c).success).toBe(true);
+    for (const seed of [DEFAULT_SAMPLE_SEED, 1, 3, 5, 11]) {
+      for (const { scenario: _s, ...c } of generateSampleConversations(seed === DEFAULT_SAMPLE_SEED ? DEFAULT_SAMPLE_COUNT : 1000, seed)) {
+        const parsed = importConversationSchema.safeParse(c);
+        expect(parsed.success, `${seed} ${c.external_id}: ${parsed.error?.message}`).toBe(true);
+      }
+    }
     const labeled = sample.filter((c) => c.messages.some((m) => m.label)).length;
     expect(labeled / sample.length).toBeGreaterThan(0.3);
     expect(labeled / sample.length).toBeLessThan(0.37);

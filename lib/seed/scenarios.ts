@@ -406,9 +406,8 @@ export const SCENARIOS: Record<string, Scenario> = {
       `Hey so I just moved here from ${r.pick(['Texas', 'Ohio', 'Florida', 'Georgia', 'Arizona'])} and I'm trying to find something asap.`,
       `Good evening. I appreciate you thinking of me for this. I currently work part time at a ${r.pick(['grocery store', 'restaurant', 'call center', 'gas station'])} but I need full time hours.`,
     ]);
-    const q = say.question(s, r.pick(COMMON));
-    const q2 = say.question(s, r.pick(COMMON));
-    t.say({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${q} ${q2}`], topics: [] });
+    const topics = topicsOf(r, 2, COMMON);
+    t.say({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${topics.map((x) => say.question(s, x)).join(' ')}`], topics });
     t.reply();
     decide(t, ['pay']);
   },

@@ -46,6 +46,7 @@ export class Thread {
   ) {}
 
   private push(sender: Turn['sender'], text: string, gap: number, label?: Label) {
+    if (!text.trim()) throw new Error(`the sample generator wrote an empty ${sender} message`);
     this.turns.push({ sender, text, gap: this.turns.length ? gap : 0, ...(label ? { label } : {}) });
   }
 
