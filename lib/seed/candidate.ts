@@ -242,7 +242,7 @@ export function accepts(s: Scene): Utterance {
     `yes ${day} ${time} is good`, 'ok cool', 'great, thank you', 'that time is fine', 'i can make that', `yes! ${day} works`, 'k', 'sure thing',
   ]);
   const topic = r.chance(0.35) ? r.pick<Topic>(['location', 'interview', 'parking', 'dress', 'interview', 'pay', 'training', 'bus']) : null;
-  return U('SCHEDULE', 'accept', burst(s, [dress(s, core, 0.6), topic ? question(s, topic) : '']), topic ? [topic] : []);
+  return U('SCHEDULE', 'accept', burst(s, [dress(s, core, 0.6), opt(r, 0.15, () => aside(s)), topic ? question(s, topic) : '']), topic ? [topic] : []);
 }
 
 /** Interested, but not at the time offered. */
@@ -256,7 +256,7 @@ export function counters(s: Scene): Utterance {
     `can it be later? like ${t}`, `i'm not free then but ${t} is good`, `any other times? ${t} would be better`, `that's too early for me, ${t}?`,
     `i can't ${day}, do you have anything ${t}`, `no sorry, ${t}?`, `not ${day} but ${t}`,
   ]);
-  return U('SCHEDULE', 'counter', [dress(s, core, 0.5)], [], t);
+  return U('SCHEDULE', 'counter', burst(s, [opt(r, 0.2, () => aside(s)), dress(s, core, 0.5)]), [], t);
 }
 
 export function reschedules(s: Scene): Utterance {
