@@ -1,7 +1,16 @@
 // What candidates say, composed from independent parts: a greeting, a lead-in, the core of what
 // they mean (many paraphrases per intent), extra questions or constraints, a sign-off. Each
 // utterance carries the label the recruiter's next turn should have (DESIGN.md §1) and why, so
-// the recruiter side can answer it; a burst of several texts is one utterance.
+// the recruiter side can answer it; a burst of several texts is one utterance. The policy:
+//   END       opt-out (STOP, "remove me"; not "bus stop" / "stop by"), hostile, wrong number,
+//             hired elsewhere, a firm no or "not now", pay too low (firm), too far, a missing
+//             hard requirement, "not me but my cousin", cancelling for good
+//   CONTINUE  questions (also "interested but what's the pay?"), maybe / let me think / busy,
+//             who is this, negotiating pay, a condition ("if it's under 20 I'm out"), a
+//             constraint to check, coming back with a question after a no
+//   SCHEDULE  plain interest, ready to book, proposing / accepting / countering a time,
+//             rescheduling, "just call me", a screening answer that passes; a time accepted
+//             together with a question stays SCHEDULE (the turn confirms and answers)
 import type { Rng } from '../prng';
 import type { Label } from './labels';
 import { candidateTime, dayWord, timeWord, type Slot } from './times';
