@@ -1,7 +1,16 @@
 // What candidates say, composed from independent parts: a greeting, a lead-in, the core of what
 // they mean (many paraphrases per intent), extra questions or constraints, a sign-off. Each
 // utterance carries the label the recruiter's next turn should have (DESIGN.md §1) and why, so
-// the recruiter side can answer it; a burst of several texts is one utterance.
+// the recruiter side can answer it; a burst of several texts is one utterance. The policy:
+//   END       opt-out (STOP, "remove me"; not "bus stop" / "stop by"), hostile, wrong number,
+//             hired elsewhere, a firm no or "not now", pay too low (firm), too far, a missing
+//             hard requirement, "not me but my cousin", cancelling for good
+//   CONTINUE  questions (also "interested but what's the pay?"), maybe / let me think / busy,
+//             who is this, negotiating pay, a condition ("if it's under 20 I'm out"), a
+//             constraint to check, coming back with a question after a no
+//   SCHEDULE  plain interest, ready to book, proposing / accepting / countering a time,
+//             rescheduling, "just call me", a screening answer that passes; a time accepted
+//             together with a question stays SCHEDULE (the turn confirms and answers)
 import type { Rng } from '../prng';
 import type { Label } from './labels';
 import { candidateTime, dayWord, timeWord, type Slot } from './times';
@@ -175,7 +184,7 @@ export function aside(s: Scene): string {
     `i moved here from ${r.pick(['texas', 'ohio', 'florida', 'georgia', 'puerto rico', 'michigan'])} ${r.pick(['last month', 'in june', 'recently', 'a year ago'])}.`,
     "i'm on my lunch break.", "i'm looking for a second job.", 'sorry i was sleeping, i work nights.', `i'm still at ${where} but want out.`, `my car's in the shop til ${r.pick(['friday', 'next week', 'monday'])}.`,
     `i've got ${r.int(2, 15)} years in ${r.pick(['warehouse', 'healthcare', 'food service', 'retail', 'customer service', 'construction', 'cleaning'])}.`, `i have ${r.pick(['my forklift cert', 'a CNA license', 'my GED', 'a clean record', 'my own tools', 'a car'])}.`,
-    `i live ${r.int(5, 25)} min from ${s.place}.`, `${where} let me go after ${r.int(2, 9)} years.`, `my ${r.pick(['sister', 'cousin', 'friend', 'neighbor'])} told me about ${s.company}.`,
+    `i live ${r.int(5, 25)} min from ${/remote|hybrid/.test(s.place) ? 'downtown' : s.place}.`, `${where} let me go after ${r.int(2, 9)} years.`, `my ${r.pick(['sister', 'cousin', 'friend', 'neighbor'])} told me about ${s.company}.`,
   ]);
 }
 
@@ -242,7 +251,7 @@ export function accepts(s: Scene): Utterance {
     `yes ${day} ${time} is good`, 'ok cool', 'great, thank you', 'that time is fine', 'i can make that', `yes! ${day} works`, 'k', 'sure thing',
   ]);
   const topic = r.chance(0.35) ? r.pick<Topic>(['location', 'interview', 'parking', 'dress', 'interview', 'pay', 'training', 'bus']) : null;
-  return U('SCHEDULE', 'accept', burst(s, [dress(s, core, 0.6), topic ? question(s, topic) : '']), topic ? [topic] : []);
+  return U('SCHEDULE', 'accept', burst(s, [dress(s, core, 0.6), opt(r, 0.15, () => aside(s)), topic ? question(s, topic) : '']), topic ? [topic] : []);
 }
 
 /** Interested, but not at the time offered. */
@@ -256,7 +265,7 @@ export function counters(s: Scene): Utterance {
     `can it be later? like ${t}`, `i'm not free then but ${t} is good`, `any other times? ${t} would be better`, `that's too early for me, ${t}?`,
     `i can't ${day}, do you have anything ${t}`, `no sorry, ${t}?`, `not ${day} but ${t}`,
   ]);
-  return U('SCHEDULE', 'counter', [dress(s, core, 0.5)], [], t);
+  return U('SCHEDULE', 'counter', burst(s, [opt(r, 0.2, () => aside(s)), dress(s, core, 0.5)]), [], t);
 }
 
 export function reschedules(s: Scene): Utterance {

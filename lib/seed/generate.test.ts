@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderTranscript } from '../datasets/transcript';
 import { importConversationSchema } from '../imports/schema';
 import { sampleExamples } from './examples';
 import { conversationStream, DEFAULT_SAMPLE_COUNT, DEFAULT_SAMPLE_SEED, generateSampleConversations, sampleConversationsJsonl, type GeneratedConversation } from './generate';
@@ -36,7 +37,12 @@ describe('sample data generator', () => {
 
   it('makes at least 400 valid conversations, about a third pre-labeled', () => {
     expect(sample.length).toBeGreaterThanOrEqual(400);
-    for (const { scenario: _s, ...c } of sample) expect(importConversationSchema.safeParse(c).success).toBe(true);
+    for (const seed of [DEFAULT_SAMPLE_SEED, 1, 3, 5, 11]) {
+      for (const { scenario: _s, ...c } of generateSampleConversations(seed === DEFAULT_SAMPLE_SEED ? DEFAULT_SAMPLE_COUNT : 1000, seed)) {
+        const parsed = importConversationSchema.safeParse(c);
+        expect(parsed.success, `${seed} ${c.external_id}: ${parsed.error?.message}`).toBe(true);
+      }
+    }
     const labeled = sample.filter((c) => c.messages.some((m) => m.label)).length;
     expect(labeled / sample.length).toBeGreaterThan(0.3);
     expect(labeled / sample.length).toBeLessThan(0.37);
@@ -129,6 +135,14 @@ describe('sample data generator', () => {
       expect(l.messages[1].content).not.toMatch(/^\[start\] Recruiter's turn/);
       expect(['END', 'CONTINUE', 'SCHEDULE']).toContain(l.messages[2].content);
     }
+    // Exactly what the Studio exports for these turns.
+    const expected: string[] = [];
+    for (const c of conversationStream(3)) {
+      const ms = c.messages.map((m) => ({ sender: m.sender, text: m.text, sentAt: new Date(m.sent_at!) }));
+      for (let i = 1; i < ms.length && expected.length < 500; i++) if (c.labels[i]) expected.push(renderTranscript(ms, i, 'all'));
+      if (expected.length >= 500) break;
+    }
+    expect(lines.map((l) => l.messages[1].content)).toEqual(expected);
     const noisy = sampleExamples(500, 3, { noise: 0.5 });
     expect(noisy.filter((l, i) => l.messages[2].content !== lines[i].messages[2].content).length).toBeGreaterThan(100);
   });

@@ -9,7 +9,16 @@
 //   sampleExamples(n, seed) (./examples)        training examples in the Studio's export format
 //
 // Labels follow DESIGN.md §1: a recruiter turn's label is what that turn should do given
-// everything the candidate said before it.
+// everything the candidate said before it. They come from one rule (thread.ts), not from the
+// scenarios. How it is built, so it is not a lookup table: scenarios.ts says what happens
+// (questions, silences, decisions, comebacks), candidate.ts composes what candidates say from
+// independent parts (many paraphrases per intent, asides, multi-intent bursts), style.ts types
+// it in the candidate's style (shorthand, typos, caps, emoji, voice to text), recruiter.ts and
+// spanish.ts write the recruiter's side to fit the label, times.ts the times, vocabulary.ts
+// the people and 32 kinds of jobs. The seeded PRNG is lib/prng.ts.
+//
+// Used by `npm run seed` / `npm start` (./index.ts), e2e/run.ts, the dataset / eval / fine-tune
+// tests, and the local trainer's tests and benchmarks (./examples.ts).
 import type { ImportConversation } from '../imports/schema';
 import { createRng } from '../prng';
 import type { Label } from './labels';

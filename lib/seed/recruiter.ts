@@ -65,7 +65,7 @@ function continueText(s: Scene, u: Utterance): string {
   switch (u.reason) {
     case 'question':
     case 'negotiate':
-      return join(u.reason === 'negotiate' ? r.pick([`The range is $${s.pay}-${s.pay + 3}/hr depending on experience; I can ask the manager.`, 'I can check with the client about that.']) : answer(s, u.topics), followUp(s));
+      return join(u.reason === 'negotiate' ? r.pick([`The range is $${s.pay}-${s.pay + 3}/hr depending on experience; I can ask the manager.`, 'I can check with the client about that.']) : answer(s, u.topics.length ? u.topics : ['pay']), followUp(s));
     case 'still_open':
       return join(r.pick(['Yes, still open!', 'No worries, it is still open.', 'Good timing, they are still hiring.']), ANSWERS.pay(s), followUp(s));
     case 'after_no':

@@ -45,8 +45,7 @@ function opening(t: Thread, pSilence = 0.2): void {
   if (r.chance(pSilence)) t.nudges(r.chance(0.7) ? 1 : 2);
   // Who is writing, and is it real? Many candidates ask before anything else.
   if (r.chance(0.18)) {
-    t.say(r.chance(0.5) ? say.whoIsThis(t.s) : say.asks(t.s, ['company']));
-    t.reply();
+    t.exchange(r.chance(0.5) ? say.whoIsThis(t.s) : say.asks(t.s, ['company']));
   }
 }
 
@@ -55,8 +54,7 @@ function toBooking(t: Thread): void {
   const r = t.s.rng;
   if (r.chance(0.25) && !t.s.proposed) questions(t, r.int(1, 2));
   const roll = r();
-  t.say(roll < 0.45 ? say.interested(t.s) : roll < 0.7 ? say.ready(t.s) : roll < 0.9 ? say.proposesTime(t.s) : say.callMe(t.s));
-  t.reply();
+  t.exchange(roll < 0.45 ? say.interested(t.s) : roll < 0.7 ? say.ready(t.s) : roll < 0.9 ? say.proposesTime(t.s) : say.callMe(t.s));
   settle(t);
 }
 
@@ -71,25 +69,21 @@ function settle(t: Thread, depth = 0): void {
   }
   const roll = r();
   if (roll < 0.52 || depth > 1) {
-    t.say(say.accepts(t.s));
-    t.reply();
+    t.exchange(say.accepts(t.s));
     return afterBooking(t);
   }
   if (roll < 0.72) {
-    t.say(say.counters(t.s));
-    t.reply();
+    t.exchange(say.counters(t.s));
     return settle(t, depth + 1);
   }
   if (roll < 0.9) {
-    t.say(say.asks(t.s, topicsOf(r, 1, ['interview', 'location', 'pay', 'parking', 'dress'])));
-    t.reply();
+    t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'location', 'pay', 'parking', 'dress'])));
     return settle(t, depth + 1);
   }
   // Quiet after the offer: nudged, then a late yes, or closed.
   t.nudge();
   if (r.chance(0.55)) {
-    t.say(say.accepts(t.s), r.int(300, 3000));
-    t.reply();
+    t.exchange(say.accepts(t.s), r.int(300, 3000));
     return afterBooking(t);
   }
   t.nudges(2);
@@ -104,27 +98,21 @@ function afterBooking(t: Thread): void {
     t.remind();
     if (r.chance(0.75)) t.say(r.chance(0.5) ? say.thanks(t.s) : say.dayOf(t.s), r.int(5, 300));
   } else if (roll < 0.64) {
-    t.say(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'location', 'bus', 'pay', 'training'])), r.int(10, 900));
-    t.reply();
+    t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'location', 'bus', 'pay', 'training'])), r.int(10, 900));
     if (r.chance(0.4)) {
-      t.say(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'weekly_pay', 'start'])), r.int(1, 600));
-      t.reply();
+      t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'weekly_pay', 'start'])), r.int(1, 600));
     }
     if (r.chance(0.6)) t.say(say.thanks(t.s));
   } else if (roll < 0.74) {
-    t.say(say.reschedules(t.s), r.int(300, 2500));
-    t.reply();
+    t.exchange(say.reschedules(t.s), r.int(300, 2500));
     if (t.s.proposed) {
-      t.say(r.chance(0.8) ? say.accepts(t.s) : say.counters(t.s));
-      t.reply();
+      t.exchange(r.chance(0.8) ? say.accepts(t.s) : say.counters(t.s));
       if (t.s.proposed) {
-        t.say(say.accepts(t.s));
-        t.reply();
+        t.exchange(say.accepts(t.s));
       }
     }
   } else if (roll < 0.8) {
-    t.say(say.withdraws(t.s), r.int(300, 2500));
-    t.reply();
+    t.exchange(say.withdraws(t.s), r.int(300, 2500));
   }
 }
 
@@ -137,8 +125,7 @@ function questions(t: Thread, rounds: number, first?: Topic): Topic[] {
     const more = r.pick([0, 1, 1, 2]);
     const topics = i === 0 && first ? [first, ...topicsOf(r, more, COMMON)] : topicsOf(r, 1 + more, COMMON);
     const u = r.chance(0.08) && i === 0 ? say.conditional(t.s) : say.asks(t.s, [...new Set(topics)], i > 0 && r.chance(0.4));
-    t.say(u, i === 0 ? undefined : t.candidateGap());
-    t.reply();
+    t.exchange(u, i === 0 ? undefined : t.candidateGap());
     asked.push(...u.topics);
   }
   return asked;
@@ -150,19 +137,16 @@ function decide(t: Thread, asked: Topic[]): void {
   const roll = r();
   if (roll < 0.45) return toBooking(t);
   if (roll < 0.52) {
-    t.say(say.screenOk(t.s));
-    t.reply();
+    t.exchange(say.screenOk(t.s));
     return settle(t);
   }
   if (roll < 0.88) {
     const why = asked.includes('pay') && r.chance(0.6) ? say.payTooLow(t.s) : asked.includes('location') && r.chance(0.6) ? say.tooFar(t.s) : asked.includes('requirement') && r.chance(0.7) ? say.lacks(t.s) : r.pick([say.notInterested, say.notNow, say.payTooLow, say.tooFar, say.lacks])(t.s);
-    t.say(why);
-    t.reply();
+    t.exchange(why);
     return;
   }
   if (roll < 0.94) {
-    t.say(say.thinks(t.s));
-    t.reply();
+    t.exchange(say.thinks(t.s));
     return lateOrClosed(t);
   }
   // Goes quiet after the answer.
@@ -174,24 +158,21 @@ function lateOrClosed(t: Thread): void {
   const r = t.s.rng;
   t.nudge();
   if (r.chance(0.3)) {
-    t.say(r.chance(0.6) ? say.interested(t.s) : r.pick([say.stillOpen, say.notInterested, say.hired])(t.s), r.int(200, 3000));
-    t.reply();
+    t.exchange(r.chance(0.6) ? say.interested(t.s) : r.pick([say.stillOpen, say.notInterested, say.hired])(t.s), r.int(200, 3000));
     if (t.last?.label === 'SCHEDULE') settle(t);
     else if (t.last?.reason === 'still_open' && r.chance(0.7)) toBooking(t);
     return;
   }
   t.nudge();
   if (r.chance(0.3)) {
-    t.say(r.chance(0.6) ? say.stillOpen(t.s) : r.pick([say.interested, say.optOut, say.notInterested])(t.s), r.int(200, 3000));
-    t.reply();
+    t.exchange(r.chance(0.6) ? say.stillOpen(t.s) : r.pick([say.interested, say.optOut, say.notInterested])(t.s), r.int(200, 3000));
     if (t.last?.label === 'SCHEDULE') settle(t);
     else if (t.last?.label === 'CONTINUE' && r.chance(0.7)) toBooking(t);
     return;
   }
   t.nudge(); // the close after two unanswered nudges
   if (r.chance(0.2)) {
-    t.say(say.stillOpen(t.s), r.int(1000, 8000));
-    t.reply();
+    t.exchange(say.stillOpen(t.s), r.int(1000, 8000));
     if (r.chance(0.6)) toBooking(t);
   }
 }
@@ -224,51 +205,41 @@ export const SCENARIOS: Record<string, Scenario> = {
   location_too_far: (t) => {
     opening(t);
     const r = t.s.rng;
-    t.say(say.asks(t.s, r.chance(0.3) ? ['bus'] : ['location']));
-    t.reply();
-    if (r.chance(0.65)) t.say(say.tooFar(t.s));
-    else return toBooking(t);
-    t.reply();
+    t.exchange(say.asks(t.s, r.chance(0.3) ? ['bus'] : ['location']));
+    if (r.chance(0.65)) t.exchange(say.tooFar(t.s));
+    else toBooking(t);
   },
   opt_out: (t) => {
     opening(t, 0.15);
     if (t.s.rng.chance(0.45)) questions(t, t.s.rng.int(1, 2));
-    t.say(say.optOut(t.s));
-    t.reply();
+    t.exchange(say.optOut(t.s));
   },
   wrong_number: (t) => {
     opening(t, 0.1);
-    t.say(say.wrongNumber(t.s));
-    t.reply();
+    t.exchange(say.wrongNumber(t.s));
   },
   not_interested: (t) => {
     opening(t);
     if (t.s.rng.chance(0.45)) questions(t, t.s.rng.int(1, 2));
-    t.say(t.s.rng.chance(0.75) ? say.notInterested(t.s) : say.notNow(t.s));
-    t.reply();
-    if (t.s.rng.chance(0.3)) t.say(say.thanks(t.s));
+    t.exchange(t.s.rng.chance(0.75) ? say.notInterested(t.s) : say.notNow(t.s));
   },
   hired_elsewhere: (t) => {
     opening(t);
     if (t.s.rng.chance(0.3)) {
-      t.say(say.whoIsThis(t.s));
-      t.reply();
+      t.exchange(say.whoIsThis(t.s));
     }
-    t.say(t.s.rng.chance(0.85) ? say.hired(t.s) : say.referral(t.s));
-    t.reply();
+    t.exchange(t.s.rng.chance(0.85) ? say.hired(t.s) : say.referral(t.s));
   },
   hostile: (t) => {
     opening(t, 0.4);
-    t.say(say.hostile(t.s));
-    t.reply();
+    t.exchange(say.hostile(t.s));
   },
   silent_nudged_twice: (t) => {
     t.open();
     t.nudges(3);
     const r = t.s.rng;
     if (r.chance(0.35)) {
-      t.say(r.chance(0.7) ? say.stillOpen(t.s) : say.interested(t.s), r.int(1000, 9000));
-      t.reply();
+      t.exchange(r.chance(0.7) ? say.stillOpen(t.s) : say.interested(t.s), r.int(1000, 9000));
       if (t.last?.label === 'SCHEDULE') settle(t);
       else toBooking(t);
     }
@@ -286,87 +257,71 @@ export const SCENARIOS: Record<string, Scenario> = {
     if (late < 0.5) toBooking(t);
     else if (late < 0.8) decide(t, questions(t, 1));
     else {
-      t.say(r.pick([say.notInterested, say.hired, say.optOut, say.stillOpen])(t.s));
-      t.reply();
+      t.exchange(r.pick([say.notInterested, say.hired, say.optOut, say.stillOpen])(t.s));
     }
   },
   decline_then_change_mind: (t) => {
     opening(t);
     const r = t.s.rng;
-    t.say(r.chance(0.7) ? say.notInterested(t.s) : say.notNow(t.s));
-    t.reply();
+    t.exchange(r.chance(0.7) ? say.notInterested(t.s) : say.notNow(t.s));
     if (r.chance(0.6)) {
-      t.say(say.afterNo(t.s), r.int(30, 3000));
-      t.reply();
+      t.exchange(say.afterNo(t.s), r.int(30, 3000));
       return decide(t, ['pay']);
     }
-    t.say({ ...say.ready(t.s), parts: [r.pick(['actually wait, can I still interview?', 'hey sorry, I changed my mind. is it too late?', 'actually yes I want to interview', 'on second thought im interested, can we set something up'])] }, r.int(30, 3000));
-    t.reply();
+    t.exchange({ ...say.ready(t.s), parts: [r.pick(['actually wait, can I still interview?', 'hey sorry, I changed my mind. is it too late?', 'actually yes I want to interview', 'on second thought im interested, can we set something up'])] }, r.int(30, 3000));
     settle(t);
   },
   reschedule: (t) => {
     opening(t, 0.1);
     const r = t.s.rng;
-    t.say(say.interested(t.s));
-    t.reply();
-    t.say(say.accepts(t.s));
-    t.reply();
-    t.say(r.chance(0.85) ? say.reschedules(t.s) : say.withdraws(t.s), r.int(300, 2500));
-    t.reply();
+    t.exchange(say.interested(t.s));
+    t.exchange(say.accepts(t.s));
+    t.exchange(r.chance(0.85) ? say.reschedules(t.s) : say.withdraws(t.s), r.int(300, 2500));
     if (t.s.proposed) settle(t, 2);
   },
   think_it_over: (t) => {
     opening(t);
     questions(t, 1);
-    t.say(say.thinks(t.s));
-    t.reply();
+    t.exchange(say.thinks(t.s));
     lateOrClosed(t);
   },
   not_a_fit: (t) => {
     opening(t);
     const r = t.s.rng;
     if (r.chance(0.5)) {
-      t.say(say.asks(t.s, ['requirement']));
-      t.reply();
+      t.exchange(say.asks(t.s, ['requirement']));
     }
-    t.say(say.lacks(t.s));
-    t.reply();
+    t.exchange(say.lacks(t.s));
   },
   ambiguous: (t) => {
     opening(t);
     const r = t.s.rng;
-    t.say(say.maybe(t.s));
-    t.reply();
+    t.exchange(say.maybe(t.s));
     if (r.chance(0.5)) {
-      t.say(say.constraintOnly(t.s));
-      t.reply();
+      t.exchange(say.constraintOnly(t.s));
     }
     decide(t, []);
   },
   call_me: (t) => {
     opening(t);
-    t.say(say.callMe(t.s));
-    t.reply();
+    t.exchange(say.callMe(t.s));
     settle(t);
   },
   who_is_this: (t) => {
     opening(t, 0.1);
     const r = t.s.rng;
-    t.say(say.whoIsThis(t.s));
-    t.reply();
+    t.exchange(say.whoIsThis(t.s));
     const roll = r();
     if (roll < 0.5) toBooking(t);
     else if (roll < 0.75) decide(t, questions(t, 1));
     else {
-      t.say(r.pick([say.notInterested, say.optOut, say.wrongNumber])(t.s));
-      t.reply();
+      t.exchange(r.pick([say.notInterested, say.optOut, say.wrongNumber])(t.s));
     }
   },
   busy_later: (t) => {
     opening(t);
     const r = t.s.rng;
-    t.say(say.busy(t.s));
-    t.reply();
+    t.exchange(say.busy(t.s));
     if (r.chance(0.6)) {
       decide(t, questions(t, 1));
     } else lateOrClosed(t);
@@ -375,12 +330,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     opening(t);
     const r = t.s.rng;
     questions(t, 1, 'pay');
-    t.say(say.negotiates(t.s));
-    t.reply();
+    t.exchange(say.negotiates(t.s));
     if (r.chance(0.55)) toBooking(t);
     else {
-      t.say(say.payTooLow(t.s));
-      t.reply();
+      t.exchange(say.payTooLow(t.s));
     }
   },
   // The candidate writes first (an ad, a referral): the first recruiter turn answers them.
@@ -391,8 +344,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       `Hi I saw your posting for a ${s.role.title.toLowerCase()} on ${s.source}, is it still available?`, `hello, is the ${s.role.title} job still open?`, `Hi my name is ${s.first}, I'm interested in the ${s.role.title} position`,
       `my friend gave me this number about a ${s.role.title.toLowerCase()} job`, `Hi, I applied online for ${s.role.title}. what's the next step?`, `hey are u guys still hiring ${s.role.title.toLowerCase()}s`,
     ]);
-    t.say({ label: 'CONTINUE', reason: 'still_open', parts: [hello], topics: ['pay'] }, 0);
-    t.reply();
+    t.exchange({ label: 'CONTINUE', reason: 'still_open', parts: [hello], topics: ['pay'] }, 0);
     if (r.chance(0.3)) decide(t, questions(t, 1));
     else toBooking(t);
   },
@@ -406,16 +358,13 @@ export const SCENARIOS: Record<string, Scenario> = {
       `Hey so I just moved here from ${r.pick(['Texas', 'Ohio', 'Florida', 'Georgia', 'Arizona'])} and I'm trying to find something asap.`,
       `Good evening. I appreciate you thinking of me for this. I currently work part time at a ${r.pick(['grocery store', 'restaurant', 'call center', 'gas station'])} but I need full time hours.`,
     ]);
-    const q = say.question(s, r.pick(COMMON));
-    const q2 = say.question(s, r.pick(COMMON));
-    t.say({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${q} ${q2}`], topics: [] });
-    t.reply();
+    const topics = topicsOf(r, 2, COMMON);
+    t.exchange({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${topics.map((x) => say.question(s, x)).join(' ')}`], topics });
     decide(t, ['pay']);
   },
   referral: (t) => {
     opening(t);
-    t.say(say.referral(t.s));
-    t.reply();
+    t.exchange(say.referral(t.s));
   },
   spanish: (t) => {
     const r = t.s.rng;
@@ -433,35 +382,27 @@ export const SCENARIOS: Record<string, Scenario> = {
     const roll = r();
     if (roll < 0.5) {
       if (r.chance(0.6)) {
-        t.say(r.pick([es.asksPay, es.asksLocation, es.asksHours])(s));
-        t.reply();
+        t.exchange(r.pick([es.asksPay, es.asksLocation, es.asksHours])(s));
       }
-      t.say(r.chance(0.6) ? es.interested(s) : es.proposes(s));
-      t.reply();
+      t.exchange(r.chance(0.6) ? es.interested(s) : es.proposes(s));
       if (s.proposed) {
-        t.say(es.accepts(s));
-        t.reply();
+        t.exchange(es.accepts(s));
       }
       if (r.chance(0.3)) {
-        t.say(es.reschedules(s), r.int(300, 2000));
-        t.reply();
+        t.exchange(es.reschedules(s), r.int(300, 2000));
         if (s.proposed) {
-          t.say(es.accepts(s));
-          t.reply();
+          t.exchange(es.accepts(s));
         }
       } else if (r.chance(0.5)) t.say(es.thanks(s));
     } else if (roll < 0.85) {
       if (r.chance(0.4)) {
-        t.say(es.asksPay(s));
-        t.reply();
+        t.exchange(es.asksPay(s));
       }
-      t.say(r.pick([es.notInterested, es.hired, es.wrongNumber, es.optOut, es.payLow, es.tooFar])(s));
-      t.reply();
+      t.exchange(r.pick([es.notInterested, es.hired, es.wrongNumber, es.optOut, es.payLow, es.tooFar])(s));
     } else {
       t.nudges(t.unanswered === 1 ? 3 : 2);
       if (r.chance(0.3)) {
-        t.say(es.stillOpen(s), r.int(1000, 6000));
-        t.reply();
+        t.exchange(es.stillOpen(s), r.int(1000, 6000));
       }
     }
   },
@@ -473,11 +414,11 @@ export const SCENARIO_WEIGHTS: [keyof typeof SCENARIOS, number][] = [
   ['pay_question', 12],
   ['questions_then_decide', 20],
   ['location_too_far', 4],
-  ['opt_out', 7],
+  ['opt_out', 8],
   ['wrong_number', 5],
-  ['not_interested', 8],
+  ['not_interested', 9],
   ['hired_elsewhere', 6],
-  ['hostile', 3],
+  ['hostile', 4],
   ['silent_nudged_twice', 8],
   ['silent_after_answer', 4],
   ['silent_nudged_once', 5],

@@ -95,8 +95,13 @@ function voice(rng: Rng, text: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-/** `text` as this candidate would type it. */
+/** `text` as this candidate would type it (never empty: a lone "?" survives voice to text). */
 export function applyStyle(rng: Rng, style: Style, text: string): string {
+  const t = restyle(rng, style, text);
+  return t.trim() ? t : text;
+}
+
+function restyle(rng: Rng, style: Style, text: string): string {
   let t = text;
   if (style.kind === 'voice') return voice(rng, t);
   if (style.kind === 'formal') {

@@ -46,6 +46,7 @@ export class Thread {
   ) {}
 
   private push(sender: Turn['sender'], text: string, gap: number, label?: Label) {
+    if (!text.trim()) throw new Error(`the sample generator wrote an empty ${sender} message`);
     this.turns.push({ sender, text, gap: this.turns.length ? gap : 0, ...(label ? { label } : {}) });
   }
 
@@ -74,7 +75,7 @@ export class Thread {
     let parts = u.parts;
     // People hit send mid-thought: one text becomes two.
     const cut = parts.length === 1 ? /^(.{4,}?[.?!])\s+(\S.{3,})$/.exec(parts[0]) : null;
-    if (cut && r.chance(0.5)) parts = [cut[1], cut[2]];
+    if (cut && r.chance(0.65)) parts = [cut[1], cut[2]];
     parts.forEach((p, i) => this.push('candidate', applyStyle(r, this.style, p), i === 0 ? gap : r.int(0, 2)));
     this.s.spoken = true;
     this.last = u;
@@ -97,6 +98,12 @@ export class Thread {
     this.unanswered = 1;
     this.ended = u.label === 'END';
     return u.label;
+  }
+
+  /** The candidate says `u` and the recruiter answers it. */
+  exchange(u: Utterance, gap?: number): Label {
+    this.say(u, gap);
+    return this.reply();
   }
 
   /** A recruiter turn after silence: a nudge, or the close after two unanswered nudges. */

@@ -47,7 +47,8 @@ export const dayWord = (rng: Rng, day: string) => rng.pick(SHORT[day] ?? [day]);
 /** How a candidate names a time: "3", "3pm", "3:00", "at 3". */
 export function timeWord(rng: Rng, time: string): string {
   const h = /^(\d{1,2})(:\d\d)?/.exec(time)!;
-  return rng.pick([time, h[1], `${h[1]}${h[2] ?? ''}`, `${h[1]}${h[2] ?? ':00'}`, time.toUpperCase(), `${h[1]}${h[2] ?? ''} ${rng.pick(['pm', 'am', 'PM', 'oclock', "o'clock"])}`.replace(/^(9|10|11) pm/, '$1 am')]);
+  const morning = Number(h[1]) >= 7 && Number(h[1]) <= 11;
+  return rng.pick([time, h[1], `${h[1]}${h[2] ?? ''}`, `${h[1]}${h[2] ?? ':00'}`, time.toUpperCase(), `${h[1]}${h[2] ?? ''} ${rng.pick(morning ? ['am', 'AM', 'in the morning', 'oclock'] : ['pm', 'PM', 'oclock', "o'clock"])}`]);
 }
 
 /** A time the candidate offers on their own, vague or exact. */

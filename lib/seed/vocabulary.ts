@@ -63,6 +63,6 @@ export const ROLES: Role[] = [
 export const RECRUITERS = ['Jen', 'Marcus', 'Alyssa', 'Tom', 'Priscilla', 'Dev', 'Rachel', 'Omar', 'Kim', 'Luis', 'Brianna', 'Steve', 'Camila', 'Nate'];
 export const COMPANIES = ['StaffRight', 'Apex Staffing', 'BlueLine Talent', 'HireWell', 'Summit Workforce', 'TrueNorth Recruiting', 'Keystone Staffing', 'Pathway Jobs', 'ProStaff', 'Elevate Workforce'];
 /** Where a candidate says they heard of the job. */
-export const SOURCES = ['Indeed', 'the sign out front', 'Facebook', 'a friend', 'Craigslist', 'ZipRecruiter', 'your website', 'the job fair'];
+export const SOURCES = ['Indeed', 'the sign out front', 'Facebook', 'a friend', 'Craigslist', 'ZipRecruiter', 'the company website', 'the job fair'];
 /** Places a candidate may live that are far from the job. */
 export const FAR_PLACES = ['the south side', 'Aurora', 'across town', 'the other side of the river', 'out by the airport', 'Gary', 'up north', 'the suburbs'];
