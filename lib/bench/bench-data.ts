@@ -1,7 +1,7 @@
 // A large, varied data set for benchmarks: N conversations × 10 messages in the import
 // format, written as JSONL, plus the same message rows in COPY text format for the baseline.
 import fs from 'node:fs';
-import { createRng } from '../seed/prng';
+import { createRng } from '../prng';
 import { FIRST_NAMES, LAST_INITIALS, ROLES } from '../seed/vocabulary';
 import { copyRow } from '../imports/copy-text';
 

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { applyPendingMigrations } from '../db/migrate';
 import { startLocalTrainer } from '../local-trainer/server';
-import { syntheticExamples } from '../local-trainer/testing/synthetic';
+import { sampleExamples } from '../seed/examples';
 import { freePort } from '../testing/free-port';
 import { percentile } from './stats';
 
@@ -44,7 +44,7 @@ try {
   const {
     rows: [{ id: datasetId }],
   } = await client.query<{ id: number }>(`INSERT INTO datasets (name, owner_id) VALUES ('bench-eval-' || extract(epoch from now())::bigint, 'bench-lead') RETURNING id`);
-  const lines = syntheticExamples(EXAMPLES, 20_261_125);
+  const lines = sampleExamples(EXAMPLES, 20_261_125);
   const counts = { END: 0, CONTINUE: 0, SCHEDULE: 0 } as Record<string, number>;
   for (const l of lines) counts[l.messages[2].content]++;
   const {

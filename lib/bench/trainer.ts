@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI, { toFile } from 'openai';
-import { syntheticExamples, toJsonl } from '../local-trainer/testing/synthetic';
+import { sampleExamples, toJsonl } from '../seed/examples';
 
 const SIZES = (process.env.BENCH_TRAINER_SIZES ?? '10000,100000').split(',').map(Number);
 const TARGET_SECONDS: Record<number, number> = { 10_000: 10, 100_000: 60 };
@@ -63,8 +63,8 @@ interface Result {
 
 async function run(n: number): Promise<Result> {
   log(`${n.toLocaleString()} examples: generating…`);
-  const jsonl = Buffer.from(toJsonl(syntheticExamples(n, 20_261_125)));
-  const heldOut = syntheticExamples(CHAT_REQUESTS, 7);
+  const jsonl = Buffer.from(toJsonl(sampleExamples(n, 20_261_125)));
+  const heldOut = sampleExamples(CHAT_REQUESTS, 7);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainer-bench-'));
   const { child, url } = await startTrainer(dataDir);
   try {

@@ -6,14 +6,14 @@ import { DIM, FeatureBuffer, featurize, featurizeAll, GROUP_SHIFT } from './feat
 import { tempDataDir } from './testing/trainer';
 
 describe('features', () => {
-  it('hashes the same text to the same buckets and weights the last lines on their own', () => {
+  it('hashes the same text to the same buckets', () => {
     const a = new FeatureBuffer();
     const b = new FeatureBuffer();
     const text = "[start] Recruiter: Hi there\n[+2h 5m] Candidate: Tuesday at 3pm works\n[+1m] Recruiter's turn: END, CONTINUE or SCHEDULE?";
     featurize(text, a);
     featurize(text, b);
     expect(Array.from(a.idx.subarray(0, a.n))).toEqual(Array.from(b.idx.subarray(0, b.n)));
-    expect(a.n).toBeGreaterThan(100);
+    expect(a.n).toBeGreaterThan(50);
     for (let i = 0; i < a.n; i++) expect(a.idx[i]).toBeLessThan(DIM);
     // The packed training matrix holds the same buckets.
     const m = featurizeAll([text]);

@@ -5,7 +5,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalTrainer } from './server';
 import { assertMatchesSchema } from './testing/spec';
-import { syntheticExamples, toJsonl } from './testing/synthetic';
+import { sampleExamples, toJsonl } from '../seed/examples';
 import { clientFor, startTestTrainer, waitForJob } from './testing/trainer';
 
 let trainer: LocalTrainer;
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 describe('files', () => {
   it('uploads, lists, retrieves, downloads and deletes', async () => {
-    const jsonl = toJsonl(syntheticExamples(12, 5));
+    const jsonl = toJsonl(sampleExamples(12, 5));
     const file = await body<OpenAI.FileObject>(client.files.create({ file: await toFile(Buffer.from(jsonl), 'small.jsonl'), purpose: 'fine-tune' }), 'OpenAIFile');
     expect(file).toMatchObject({ object: 'file', purpose: 'fine-tune', filename: 'small.jsonl', bytes: Buffer.byteLength(jsonl), status: 'processed' });
     expect(file.id).toMatch(/^file-/);
@@ -60,7 +60,7 @@ describe('files', () => {
   });
 
   it('refuses a fine-tune upload with bad lines, naming them', async () => {
-    const good = JSON.stringify(syntheticExamples(1, 1)[0]);
+    const good = JSON.stringify(sampleExamples(1, 1)[0]);
     const lines = [good, good, '{"messages": [', good, JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), JSON.stringify({ messages: [{ role: 'robot', content: 'x' }, { role: 'assistant', content: 'END' }] })];
     const e = await apiError(upload(lines.join('\n')));
     expect(e).toBeInstanceOf(OpenAI.BadRequestError);
@@ -71,7 +71,7 @@ describe('files', () => {
   });
 
   it('refuses a fine-tune upload that is not .jsonl', async () => {
-    const e = await apiError(upload(toJsonl(syntheticExamples(12, 1)), 'train.csv'));
+    const e = await apiError(upload(toJsonl(sampleExamples(12, 1)), 'train.csv'));
     expect(e).toBeInstanceOf(OpenAI.BadRequestError);
     expect(e.message).toMatch(/\.jsonl/);
   });
@@ -81,8 +81,8 @@ describe('fine-tuning jobs', () => {
   let job: OpenAI.FineTuning.Jobs.FineTuningJob;
 
   beforeAll(async () => {
-    const training = await upload(toJsonl(syntheticExamples(60, 11)));
-    const validation = await upload(toJsonl(syntheticExamples(20, 12)), 'valid.jsonl');
+    const training = await upload(toJsonl(sampleExamples(60, 11)));
+    const validation = await upload(toJsonl(sampleExamples(20, 12)), 'valid.jsonl');
     job = await body(
       client.fineTuning.jobs.create({
         model: 'local-base',
@@ -113,7 +113,7 @@ describe('fine-tuning jobs', () => {
   });
 
   it('resolves "auto" hyperparameters and generates a seed when none is given', async () => {
-    const training = await upload(toJsonl(syntheticExamples(30, 13)));
+    const training = await upload(toJsonl(sampleExamples(30, 13)));
     const created = await client.fineTuning.jobs.create({ model: 'local-base', training_file: training.id, hyperparameters: { batch_size: 4 } });
     expect(Number.isInteger(created.seed)).toBe(true);
     const done = await waitForJob(client, created.id);
@@ -124,7 +124,7 @@ describe('fine-tuning jobs', () => {
   });
 
   it('lists jobs newest first with cursor pagination and a metadata filter', async () => {
-    const training = await upload(toJsonl(syntheticExamples(20, 14)));
+    const training = await upload(toJsonl(sampleExamples(20, 14)));
     const extra = [];
     for (let i = 0; i < 3; i++) {
       extra.push(await client.fineTuning.jobs.create({ model: 'local-base', training_file: training.id, metadata: { run: 'conformance-page', i: String(i) }, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1 } } } }));
@@ -235,7 +235,7 @@ describe('fine-tuning jobs', () => {
   });
 
   it('cancels a job that has not finished, and refuses to cancel a finished one', async () => {
-    const training = await upload(toJsonl(syntheticExamples(20, 15)));
+    const training = await upload(toJsonl(sampleExamples(20, 15)));
     const created = await client.fineTuning.jobs.create({ model: 'local-base', training_file: training.id });
     const cancelled = await body<OpenAI.FineTuning.Jobs.FineTuningJob>(client.fineTuning.jobs.cancel(created.id), 'FineTuningJob');
     expect(cancelled.status).toBe('cancelled');
@@ -256,7 +256,7 @@ describe('errors', () => {
   });
 
   it('rejects bad hyperparameters with the parameter path', async () => {
-    const training = await upload(toJsonl(syntheticExamples(12, 16)));
+    const training = await upload(toJsonl(sampleExamples(12, 16)));
     const cases: [unknown, string][] = [
       [{ method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 0 } } } }, 'method.supervised.hyperparameters.n_epochs'],
       [{ method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 'abc' } } } }, 'method.supervised.hyperparameters.n_epochs'],
@@ -274,7 +274,7 @@ describe('errors', () => {
   });
 
   it('fails a job whose training file has fewer than 10 examples', async () => {
-    const training = await upload(toJsonl(syntheticExamples(5, 17)));
+    const training = await upload(toJsonl(sampleExamples(5, 17)));
     const created = await client.fineTuning.jobs.create({ model: 'local-base', training_file: training.id });
     const done = await waitForJob(client, created.id);
     assertMatchesSchema('FineTuningJob', done);

@@ -1,31 +1,35 @@
-// Text → sparse feature vector by the hashing trick (2^18 buckets): word unigrams and bigrams
-// over the transcript, and — because the decision mostly rests on how a transcript ends (the
-// candidate's last message, how long they have been silent) — the last three lines again as
-// position-tagged words plus character 3–5-grams of the last two (robust to SMS spelling:
-// "tmrw", "intrested"). Each group is L2-normalised on its own so a long transcript cannot
-// drown out its last line.
-//
-// Hashing works on char codes without building substrings: featurising must keep up with
-// 100k-example files and with sub-millisecond inference.
-export const FEATURIZER = 'hashed-ngrams-v1';
+// Transcript → sparse feature vector by the hashing trick (2^18 buckets). The transcript is read
+// back into messages (transcript-parse.ts) so the learner sees the conversation, not a bag of
+// words: the candidate's LAST message on its own (words, negation-scoped words, bigrams and
+// character 3–5-grams for SMS spelling), earlier candidate messages apart from it (so "not
+// interested" three messages ago does not outvote "actually what's the pay?"), the recruiter
+// message the candidate answered and the ones since, and the state of the thread: who spoke
+// last, how many recruiter turns went unanswered, how long the silence is, how many times the
+// candidate wrote, whether a time was proposed and how it was answered. Cues (cues.ts) add
+// what a message says in the advisor's own terms, alone and crossed with the state.
+// Each group is L2-normalised on its own so no group drowns out another.
+import { candidateCues, recruiterCues, tokenize, type Tokens } from './cues';
+import { parseTranscript, type ParsedMessage } from './transcript-parse';
+
+export const FEATURIZER = 'conversation-v2';
 export const HASH_BITS = 18;
 export const DIM = 1 << HASH_BITS;
 const MASK = DIM - 1;
 
-/** Feature groups; each is normalised to unit length. */
-const G_WORDS = 0; // transcript words + bigrams
-const G_LAST_WORDS = 1; // 1, 2, 3: last line, second-to-last, third-to-last
-const G_LAST_CHARS = 4; // 4, 5: char n-grams of the last two lines
-export const GROUPS = 6;
-const LAST_LINES = 3;
-const CHAR_LINES = 2;
+const G_LAST_WORDS = 0;
+const G_LAST_CHARS = 1;
+const G_PREV_CANDIDATE = 2;
+const G_RECRUITER_BEFORE = 3;
+const G_RECRUITER_AFTER = 4;
+const G_STATE = 5;
+const G_CUES = 6;
+const G_CROSSES = 7;
+export const GROUPS = 8;
 /** Context older than this many characters from the end is ignored: bounded cost per example. */
 const MAX_CONTEXT_CHARS = 4000;
 const MAX_CHAR_NGRAM_LINE = 400;
-
-const SEED_UNI = 0x9e3779b1;
-const SEED_BI = 0x85ebca77;
-const SEED_SHAPE = 0xc2b2ae3d;
+/** Earlier candidate messages looked at (most recent first). */
+const PREV_MESSAGES = 6;
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -34,6 +38,12 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+function hashString(s: string, salt: number): number {
+  let h = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix(h);
 }
 
 /** Reusable output of one featurisation: bucket ids and values, `n` entries. */
@@ -54,6 +64,10 @@ export class FeatureBuffer {
     this.idx[this.n] = hash & MASK;
     this.grp[this.n++] = group;
     this.counts[group]++;
+  }
+
+  pushToken(token: string, group: number, salt: number): void {
+    this.push(hashString(token, salt), group);
   }
 
   private grow(): void {
@@ -81,50 +95,11 @@ export class FeatureBuffer {
   }
 }
 
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c > 127;
-}
-
-/** Word unigrams, bigrams and digit shapes ("+2d" → "+0d", "10am" → "00am") of text[start, end). */
-function words(text: string, start: number, end: number, out: FeatureBuffer, group: number, salt: number): void {
-  let prev = 0;
-  let i = start;
-  while (i < end) {
-    let c = text.charCodeAt(i);
-    if (!isWordChar(c)) {
-      i++;
-      continue;
-    }
-    // A "+" glued to a number is kept: "[+2d 4h]" is how transcripts mark silences.
-    let h = i > start && text.charCodeAt(i - 1) === 43 ? Math.imul(0x811c9dc5 ^ 43, 0x01000193) : 0x811c9dc5;
-    let shape = h;
-    let digits = false;
-    while (i < end) {
-      c = text.charCodeAt(i);
-      // Apostrophes are dropped so "don't" and "dont" are one word.
-      if (c === 39 || c === 0x2019) {
-        i++;
-        continue;
-      }
-      if (!isWordChar(c)) break;
-      h = Math.imul(h ^ c, 0x01000193);
-      const isDigit = c >= 48 && c <= 57;
-      digits ||= isDigit;
-      shape = Math.imul(shape ^ (isDigit ? 48 : c), 0x01000193);
-      i++;
-    }
-    out.push(fmix(h ^ SEED_UNI ^ salt), group);
-    if (prev) out.push(fmix((Math.imul(prev, 31) + h) ^ SEED_BI ^ salt), group);
-    if (digits) out.push(fmix(shape ^ SEED_SHAPE ^ salt), group);
-    prev = h;
-  }
-}
-
-/** Character 3-, 4- and 5-grams of text[start, end) with spaces at both ends. */
-function charNgrams(text: string, start: number, end: number, out: FeatureBuffer, group: number, salt: number): void {
-  if (end - start > MAX_CHAR_NGRAM_LINE) end = start + MAX_CHAR_NGRAM_LINE;
-  const len = end - start + 2;
-  const at = (k: number) => (k === 0 || k === len - 1 ? 32 : text.charCodeAt(start + k - 1));
+/** Character 3-, 4- and 5-grams of text with spaces at both ends. */
+function charNgrams(text: string, out: FeatureBuffer, group: number, salt: number): void {
+  const end = Math.min(text.length, MAX_CHAR_NGRAM_LINE);
+  const len = end + 2;
+  const at = (k: number) => (k === 0 || k === len - 1 ? 32 : text.charCodeAt(k - 1));
   for (let i = 0; i + 3 <= len; i++) {
     let h = 0x811c9dc5 ^ salt;
     for (let j = 0; j < 5 && i + j < len; j++) {
@@ -134,27 +109,164 @@ function charNgrams(text: string, start: number, end: number, out: FeatureBuffer
   }
 }
 
+const SALT_LAST = 0x27d4eb2f;
+const SALT_PREV = 0x165667b1;
+const SALT_RB = 0x9e3779b1;
+const SALT_RA = 0x85ebca77;
+const SALT_STATE = 0xc2b2ae3d;
+const SALT_CHARS = 0x5bd1e995;
+
+/** Words (negation-marked), bigrams and digit shapes ("10am" → "00am"). */
+function wordFeatures(words: readonly string[], out: FeatureBuffer, group: number, salt: number, bigrams: boolean): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    out.pushToken(w, group, salt);
+    if (bigrams) out.pushToken(i ? `${words[i - 1]} ${w}` : `^ ${w}`, group, salt + 1);
+    if (/\d/.test(w)) out.pushToken(w.replace(/\d/g, '0'), group, salt + 2);
+  }
+  if (bigrams && words.length) out.pushToken(`${words[words.length - 1]} $`, group, salt + 1);
+}
+
+// A message is read once per example that contains it: a thread's every turn repeats its
+// earlier messages. Memoising by text keeps featurising 100k examples near the cost of reading
+// each message once. Bounded: cleared when full.
+const MEMO_LIMIT = 50_000;
+const tokenMemo = new Map<string, Tokens>();
+const candidateMemo = new Map<string, string[]>();
+const recruiterMemo = new Map<string, string[]>();
+
+function memo<T>(map: Map<string, T>, key: string, make: (k: string) => T): T {
+  let v = map.get(key);
+  if (v === undefined) {
+    if (map.size >= MEMO_LIMIT) map.clear();
+    map.set(key, (v = make(key)));
+  }
+  return v;
+}
+const tokensOf = (text: string) => memo(tokenMemo, text, tokenize);
+const candidateCuesOf = (text: string) => memo(candidateMemo, text, (t) => candidateCues(t, tokensOf(t)));
+const recruiterCuesOf = (text: string) => memo(recruiterMemo, text, recruiterCues);
+
+/** Minutes → a coarse silence bucket. */
+function gapBucket(m: number | null): string {
+  if (m === null) return '?';
+  if (m < 10) return '<10m';
+  if (m < 60) return '<1h';
+  if (m < 360) return '<6h';
+  if (m < 1440) return '<1d';
+  if (m < 2880) return '<2d';
+  if (m < 5760) return '<4d';
+  return '4d+';
+}
+
+function countBucket(n: number, edges: readonly number[]): string {
+  for (const e of edges) if (n <= e) return `${n <= edges[0] ? n : `≤${e}`}`;
+  return `>${edges[edges.length - 1]}`;
+}
+
+/** The conversation-state and cue tokens of a parsed transcript. */
+export function stateTokens(messages: readonly ParsedMessage[], turnGap: number | null): string[] {
+  let lastC = -1;
+  let nCandidate = 0;
+  for (let i = 0; i < messages.length; i++) {
+    if (messages[i].speaker === 'candidate') {
+      lastC = i;
+      nCandidate++;
+    }
+  }
+  const trailing = messages.length - 1 - lastC;
+  // Silence since the candidate last wrote (or since the thread began): the gaps after it.
+  let silence: number | null = turnGap;
+  for (let i = lastC + 1; i < messages.length && silence !== null; i++) {
+    if (i === 0) continue;
+    const g = messages[i].gap;
+    silence = g === null ? null : silence + g;
+  }
+  const trail = String(Math.min(trailing, 4));
+  const last = messages.length ? messages[messages.length - 1].speaker : 'none';
+  const out = [
+    `last=${last}`,
+    `trail=${trail}`,
+    `ncand=${countBucket(nCandidate, [0, 1, 2, 4])}`,
+    `nmsg=${countBucket(messages.length, [1, 2, 4, 7, 12])}`,
+    `turngap=${gapBucket(turnGap)}`,
+    `silence=${gapBucket(silence)}`,
+    `trail=${trail}&turngap=${gapBucket(turnGap)}`,
+    `trail=${trail}&silence=${gapBucket(silence)}`,
+    `trail=${trail}&ncand=${Math.min(nCandidate, 2)}`,
+  ];
+  if (lastC < 0) return out;
+
+  const cand = messages[lastC];
+  const cues = candidateCuesOf(cand.text);
+  let rb = -1;
+  for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
+    rb = i;
+    break;
+  }
+  const rCues = rb >= 0 ? recruiterCuesOf(messages[rb].text) : ['none'];
+  const trail2 = String(Math.min(trailing, 2));
+  for (const c of cues) {
+    out.push(`c:${c}`, `c:${c}&trail=${trail2}`);
+    if (trailing > 0) out.push(`c:${c}&silence=${gapBucket(silence)}`);
+    for (const r of rCues) out.push(`rb:${r}&c:${c}`);
+  }
+  for (const r of rCues) out.push(`rb:${r}`);
+  // Answering the opening text ("interested?") is not answering a screening question or an
+  // interview offer: a "yes" there starts the screening rather than the booking.
+  const answered = rb === 0 ? 'opening' : rb > 0 ? 'later' : 'none';
+  out.push(`rbpos=${answered}`);
+  for (const c of cues) out.push(`rbpos=${answered}&c:${c}`);
+  // What the candidate said before their last message, as cues only: the words are their own group.
+  const seen = new Set<string>();
+  for (let i = lastC - 1, k = 0; i >= 0 && k < PREV_MESSAGES; i--) {
+    if (messages[i].speaker !== 'candidate') continue;
+    k++;
+    for (const c of candidateCuesOf(messages[i].text)) if (!c.startsWith('len')) seen.add(c);
+  }
+  for (const p of seen) {
+    out.push(`p:${p}`);
+    for (const c of cues) if (!c.startsWith('len')) out.push(`p:${p}&c:${c}`);
+  }
+  // Recruiter messages since the candidate's last one (answers, nudges).
+  for (let i = lastC + 1; i < messages.length; i++) for (const r of recruiterCuesOf(messages[i].text)) out.push(`ra:${r}`);
+  return out;
+}
+
+/** The bucket a state or cue token (as stateTokens names it) hashes to. */
+export function stateBucket(token: string): number {
+  return hashString(token, SALT_STATE) & MASK;
+}
+
 /** Featurises `raw` into `out` (reset first). */
 export function featurize(raw: string, out: FeatureBuffer): void {
   out.reset();
-  const text = (raw.length > MAX_CONTEXT_CHARS ? raw.slice(raw.length - MAX_CONTEXT_CHARS) : raw).toLowerCase();
-  // Line boundaries from the end, skipping blank lines.
-  const ends: number[] = [];
-  const starts: number[] = [];
-  let end = text.length;
-  while (end > 0 && ends.length < LAST_LINES) {
-    const nl = text.lastIndexOf('\n', end - 1);
-    const start = nl + 1;
-    if (text.slice(start, end).trim()) {
-      starts.push(start);
-      ends.push(end);
-    }
-    end = nl === -1 ? 0 : nl;
+  const text = raw.length > MAX_CONTEXT_CHARS ? raw.slice(raw.length - MAX_CONTEXT_CHARS) : raw;
+  const { messages, turnGap } = parseTranscript(text);
+  // Three groups, so the few cues of the last message are not diluted by the many crosses.
+  for (const t of stateTokens(messages, turnGap)) out.pushToken(t, t.includes('&') ? G_CROSSES : t.startsWith('c:') ? G_CUES : G_STATE, SALT_STATE);
+
+  let lastC = -1;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].speaker === 'candidate') {
+    lastC = i;
+    break;
   }
-  words(text, 0, text.length, out, G_WORDS, 0);
-  for (let k = 0; k < starts.length; k++) {
-    words(text, starts[k], ends[k], out, G_LAST_WORDS + k, (k + 1) * 0x27d4eb2f);
-    if (k < CHAR_LINES) charNgrams(text, starts[k], ends[k], out, G_LAST_CHARS + k, (k + 1) * 0x165667b1);
+  if (lastC >= 0) {
+    const t = messages[lastC].text;
+    wordFeatures(tokensOf(t).words, out, G_LAST_WORDS, SALT_LAST, true);
+    charNgrams(t.toLowerCase(), out, G_LAST_CHARS, SALT_CHARS);
+  }
+  for (let i = lastC - 1, k = 0; i >= 0 && k < PREV_MESSAGES; i--) {
+    if (messages[i].speaker !== 'candidate') continue;
+    k++;
+    wordFeatures(tokensOf(messages[i].text).words, out, G_PREV_CANDIDATE, SALT_PREV, false);
+  }
+  for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
+    wordFeatures(tokensOf(messages[i].text).plain, out, G_RECRUITER_BEFORE, SALT_RB, true);
+    break;
+  }
+  if (messages.length && messages.length - 1 > lastC) {
+    wordFeatures(tokensOf(messages[messages.length - 1].text).plain, out, G_RECRUITER_AFTER, SALT_RA, true);
   }
   out.finish();
 }

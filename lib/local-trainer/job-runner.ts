@@ -197,6 +197,9 @@ export class JobRunner {
         this.store.addEvent(job.id, {
           message: `Training on ${m.examples} examples (${m.labels.length} labels: ${m.labels.join(', ')}) for ${hp.n_epochs} epoch(s), batch size ${hp.batch_size}: ${m.totalSteps} steps`,
         });
+        if (m.heldOutFromTraining) {
+          this.store.addEvent(job.id, { message: `No validation file: ${m.validExamples} examples from a tenth of the training conversations are held out for early stopping and confidence calibration` });
+        }
         if (m.unknownValidLabels) {
           this.store.addEvent(job.id, { level: 'warn', message: `${m.unknownValidLabels} validation example(s) have a label that is not in the training file; they count as errors` });
         }
@@ -241,6 +244,7 @@ export class JobRunner {
         return;
       }
       case 'done': {
+        this.store.addEvent(job.id, { message: `Kept the weights of epoch ${m.bestEpoch} (lowest validation loss); confidences calibrated on held-out examples (temperature ${m.temperature.toFixed(2)})` });
         this.current = null;
         void run.worker.terminate();
         this.succeed(rec).then(

@@ -3,14 +3,14 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalTrainer } from './server';
-import { syntheticExamples, toJsonl, type ChatLine } from './testing/synthetic';
+import { sampleExamples, toJsonl, type ChatLine } from '../seed/examples';
 import { clientFor, startTestTrainer, waitForJob } from './testing/trainer';
 
 let trainer: LocalTrainer;
 let client: OpenAI;
 let trainingFile: string;
 let validationFile: string;
-const heldOut = syntheticExamples(400, 2024);
+const heldOut = sampleExamples(400, 2024);
 
 async function predict(model: string, examples: ChatLine[]): Promise<{ label: string; logprob: number }[]> {
   const out: { label: string; logprob: number }[] = new Array(examples.length);
@@ -48,8 +48,8 @@ beforeAll(async () => {
   trainer = await startTestTrainer();
   client = clientFor(trainer);
   const up = async (lines: ChatLine[], name: string) => (await client.files.create({ file: await toFile(Buffer.from(toJsonl(lines)), name), purpose: 'fine-tune' })).id;
-  trainingFile = await up(syntheticExamples(600, 1), 'train.jsonl');
-  validationFile = await up(syntheticExamples(100, 77), 'valid.jsonl');
+  trainingFile = await up(sampleExamples(600, 1), 'train.jsonl');
+  validationFile = await up(sampleExamples(100, 77), 'valid.jsonl');
 });
 afterAll(async () => {
   await trainer.close();

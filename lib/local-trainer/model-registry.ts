@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { baseProba, BASE_LABELS } from './base-model';
 import { loadWeights, predictProba, type Classifier } from './classifier';
+import { decide } from './decision';
 import { FEATURIZER } from './features';
 import type { Store } from './store';
 import { BASE_MODEL, ORGANIZATION_ID, type JobRecord } from './types';
@@ -20,13 +21,16 @@ export interface ModelObject {
 export interface Predictor {
   labels: readonly string[];
   proba(text: string): Float64Array;
+  /** The label answered at temperature 0 (decision.ts for fine-tunes: a premature END costs more). */
+  choose(probs: Float64Array): number;
 }
 
 /** Fixed so the base model's `created` does not change between restarts. */
 const BASE_CREATED = 1_767_225_600; // 2026-01-01
 const MAX_CACHED = 32;
 
-const basePredictor: Predictor = { labels: BASE_LABELS, proba: baseProba };
+const argmax = (p: Float64Array) => p.reduce((best, x, k) => (x > p[best] ? k : best), 0);
+const basePredictor: Predictor = { labels: BASE_LABELS, proba: baseProba, choose: argmax };
 
 export class ModelRegistry {
   private readonly store: Store;
@@ -110,7 +114,7 @@ export class ModelRegistry {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as ModelManifest;
     if (manifest.featurizer !== FEATURIZER) throw new Error(`${id} was trained with featurizer ${manifest.featurizer}; this trainer has ${FEATURIZER}`);
     const model: Classifier = loadWeights(manifest.labels, file);
-    return { labels: model.labels, proba: (text) => predictProba(model, text) };
+    return { labels: model.labels, proba: (text) => predictProba(model, text), choose: (p) => decide(model.labels, p) };
   }
 }
 

@@ -6,12 +6,12 @@ import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalTrainer, type LocalTrainer } from './server';
-import { syntheticExamples, toJsonl } from './testing/synthetic';
+import { sampleExamples, toJsonl } from '../seed/examples';
 import { clientFor, tempDataDir, waitForJob } from './testing/trainer';
 
 const dataDir = tempDataDir();
 // Big enough that training takes a couple of seconds: there is time to act while it runs.
-const bigJsonl = Buffer.from(toJsonl(syntheticExamples(30_000, 9)));
+const bigJsonl = Buffer.from(toJsonl(sampleExamples(30_000, 9)));
 const open: LocalTrainer[] = [];
 
 async function start(): Promise<LocalTrainer> {
@@ -82,7 +82,7 @@ describe('restart', () => {
   it('cancels a running job promptly and starts the next queued one', async () => {
     const client = clientFor(open.at(-1)!);
     const long = await client.fineTuning.jobs.create({ model: 'local-base', training_file: trainingFile, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 5 } } } });
-    const small = await client.files.create({ file: await toFile(Buffer.from(toJsonl(syntheticExamples(50, 3))), 'small.jsonl'), purpose: 'fine-tune' });
+    const small = await client.files.create({ file: await toFile(Buffer.from(toJsonl(sampleExamples(50, 3))), 'small.jsonl'), purpose: 'fine-tune' });
     const next = await client.fineTuning.jobs.create({ model: 'local-base', training_file: small.id });
     await waitUntilTraining(client, long.id);
     expect((await client.fineTuning.jobs.retrieve(next.id)).status).toBe('queued');

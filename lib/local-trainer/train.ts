@@ -4,9 +4,15 @@
 // update touches only the rows a batch used (Adam's moments would need a dense sweep per step).
 // Weights start at zero — the loss is convex, so random init would add noise, not quality —
 // and the seed drives the per-epoch shuffles, so one seed gives one loss curve.
+//
+// Against memorising the training data (generated sample data is the usual case, and a model
+// that recites its templates fails on real text): an L2 penalty, applied lazily to the rows a
+// batch touches (the standard sparse approximation), per-class example weights, and early
+// stopping — after every epoch the full validation loss is measured and the epoch with the
+// lowest one is what `train` returns.
 import { emptyClassifier, softmaxInPlace, type Classifier } from './classifier';
 import { BUCKET_MASK, DIM, GROUP_SHIFT, GROUPS, type FeatureMatrix } from './features';
-import { createRng, shuffleInPlace } from './prng';
+import { createRng, shuffleInPlace } from '../prng';
 import type { CheckpointMetrics, StepMetrics } from './types';
 
 export interface LabeledSet {
@@ -23,6 +29,19 @@ export interface TrainOptions {
   seed: number;
   train: LabeledSet;
   valid?: LabeledSet;
+  /** L2 penalty per weight (0 = none). */
+  l2?: number;
+  /** Starting weights, and the point the L2 penalty pulls toward (default: all 0). */
+  prior?: readonly { bucket: number; k: number; weight: number }[];
+  /** Loss weight of each class's examples (default 1 each). */
+  classWeights?: Float64Array;
+}
+
+export interface TrainResult {
+  /** The weights of the epoch with the lowest validation loss (the last epoch without one). */
+  model: Classifier;
+  bestEpoch: number;
+  bestStep: number;
 }
 
 export interface TrainCallbacks {
@@ -78,7 +97,23 @@ export function evaluate(model: Classifier, set: LabeledSet, rows?: Int32Array):
   return n ? { loss: loss / n, accuracy: correct / n } : { loss: 0, accuracy: 0 };
 }
 
-export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
+/** Raw logits (rows × K, row-major) of every row of a set. */
+export function logitsOf(model: Classifier, set: LabeledSet): Float64Array {
+  const K = model.labels.length;
+  const out = new Float64Array(set.x.rows * K);
+  const z = new Float64Array(K);
+  for (let r = 0; r < set.x.rows; r++) {
+    rowLogits(model, set.x, r, z);
+    out.set(z, r * K);
+  }
+  return out;
+}
+
+function copyModel(m: Classifier): Classifier {
+  return { labels: m.labels, weights: m.weights.slice(), bias: m.bias.slice() };
+}
+
+export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
   const { labels, epochs, batchSize, seed } = opts;
   const { x, y } = opts.train;
   const { blocks, block, start: rowStart, length: rowLength, scales } = x;
@@ -86,6 +121,14 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
   const model = emptyClassifier(labels);
   const W = model.weights;
   const lr = BASE_LEARNING_RATE * opts.learningRateMultiplier;
+  const l2 = opts.l2 ?? 0;
+  const cw = opts.classWeights ?? new Float64Array(K).fill(1);
+  // The prior as a sparse dense-indexed map: P[i] is where weight i starts and is pulled to.
+  const P = new Float32Array(opts.prior?.length ? DIM * K : 0);
+  for (const p of opts.prior ?? []) P[p.bucket * K + p.k] += p.weight;
+  if (P.length) W.set(P);
+  let best: TrainResult | null = null;
+  let bestLoss = Infinity;
 
   // AdaGrad state and a sparse gradient accumulator (touched rows are listed, then cleared).
   const H = new Float32Array(DIM * K);
@@ -132,8 +175,10 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
         if (best === yr) windowCorrect++;
         windowLoss += -Math.log(Math.max(z[yr], EPS));
         windowN++;
-        // ∂loss/∂logit_k = p_k − [k = y]
+        // ∂loss/∂logit_k = w_y (p_k − [k = y])
         z[yr] -= 1;
+        const wy = cw[yr];
+        for (let k = 0; k < K; k++) z[k] *= wy;
         for (let k = 0; k < K; k++) Gb[k] += z[k];
         const s0 = r * GROUPS;
         const feats = blocks[block[r]];
@@ -155,8 +200,9 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
         isTouched[f] = 0;
         const base = f * K;
         for (let k = 0; k < K; k++) {
-          const g = G[base + k] * inv;
+          const g0 = G[base + k] * inv;
           G[base + k] = 0;
+          const g = g0 + l2 * (P.length ? W[base + k] - P[base + k] : W[base + k]);
           if (g === 0) continue;
           const h = (H[base + k] += g * g);
           W[base + k] -= (lr * g) / (Math.sqrt(h) + 1e-8);
@@ -194,8 +240,12 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): Classifier {
       const full = evaluate(model, opts.valid);
       metrics.full_valid_loss = full.loss;
       metrics.full_valid_mean_token_accuracy = full.accuracy;
+      if (full.loss < bestLoss) {
+        bestLoss = full.loss;
+        best = { model: copyModel(model), bestEpoch: epoch, bestStep: step };
+      }
     }
     cb.onCheckpoint(epoch, step, model, metrics);
   }
-  return model;
+  return best ?? { model, bestEpoch: epochs, bestStep: step };
 }

@@ -23,10 +23,10 @@ export interface ModelManifest {
 }
 
 export type WorkerMessage =
-  | { t: 'prepared'; examples: number; validExamples: number; unknownValidLabels: number; labels: string[]; totalSteps: number }
+  | { t: 'prepared'; examples: number; validExamples: number; unknownValidLabels: number; heldOutFromTraining: boolean; labels: string[]; totalSteps: number }
   | { t: 'metrics'; metrics: StepMetrics; totalSteps: number }
   | { t: 'checkpoint'; epoch: number; step: number; metrics: CheckpointMetrics; file: string }
-  | { t: 'done'; steps: number };
+  | { t: 'done'; steps: number; bestEpoch: number; temperature: number };
 
 export const checkpointFile = (step: number) => `ckpt-step-${step}.bin`;
 export const FINAL_WEIGHTS = 'final.bin';

@@ -1,33 +1,18 @@
-// Conversation scenarios. Each recruiter turn carries the label that is right for it per
-// DESIGN.md §1: the decision that turn represents given what the candidate said before it.
-import type { Rng } from './prng';
-import { COMPANIES, DAYS, RECRUITERS, TIMES, type Role } from './vocabulary';
+// Conversation scenarios: how a thread unfolds (questions, silences, decisions, comebacks). The
+// words come from candidate.ts / recruiter.ts / spanish.ts and the labels from thread.ts, so a
+// scenario only says what happens, never what a turn is labeled.
+import type { Rng } from '../prng';
+import * as say from './candidate';
+import type { Scene, Topic } from './candidate';
+import { es, SPANISH } from './spanish';
+import { makeStyle } from './style';
+import { Thread, type Pace } from './thread';
+import { COMPANIES, FAR_PLACES, RECRUITERS, SOURCES, type Role } from './vocabulary';
 
-export type Label = 'END' | 'CONTINUE' | 'SCHEDULE';
+export type { Label } from './labels';
+export { LABELS } from './labels';
 
-export interface Turn {
-  sender: 'recruiter' | 'candidate';
-  text: string;
-  label?: Label;
-  /** Minutes since the previous message. */
-  gap: number;
-}
-
-export interface ScenarioContext {
-  rng: Rng;
-  first: string;
-  role: Role;
-  recruiter: string;
-  company: string;
-  pay: number;
-  shift: string;
-  place: string;
-  day: string;
-  time: string;
-  id: string;
-}
-
-export function makeContext(rng: Rng, first: string, role: Role, id: string): ScenarioContext {
+export function makeScene(rng: Rng, first: string, role: Role): Scene {
   return {
     rng,
     first,
@@ -37,222 +22,417 @@ export function makeContext(rng: Rng, first: string, role: Role, id: string): Sc
     pay: rng.int(role.pay[0], role.pay[1]),
     shift: rng.pick(role.shift),
     place: rng.pick(role.places),
-    day: rng.pick(DAYS),
-    time: rng.pick(TIMES),
-    id,
+    farPlace: rng.pick(FAR_PLACES),
+    source: rng.pick(SOURCES),
   };
 }
 
-// Candidates text like people do: lower case, shorthand, the odd swapped letter.
-export function smsify(rng: Rng, text: string): string {
-  let t = text;
-  if (rng.chance(0.5)) t = t.toLowerCase();
-  if (rng.chance(0.4)) t = t.replace(/\byou\b/gi, 'u').replace(/\byour\b/gi, 'ur');
-  if (rng.chance(0.4)) t = t.replace(/\btomorrow\b/gi, 'tmrw').replace(/\bthanks\b/gi, rng.pick(['thx', 'ty', 'tks']));
-  if (rng.chance(0.3)) t = t.replace(/I'm/g, 'im').replace(/don't/g, 'dont').replace(/can't/g, 'cant');
-  if (rng.chance(0.3)) t = t.replace(/[.!]$/, '');
-  if (rng.chance(0.15)) {
-    const words = t.split(' ');
-    const i = rng.int(0, words.length - 1);
-    const w = words[i];
-    if (w.length > 3) {
-      const j = rng.int(1, w.length - 2);
-      words[i] = w.slice(0, j) + w[j + 1] + w[j] + w.slice(j + 2);
-    }
-    t = words.join(' ');
+export function makeThread(s: Scene): Thread {
+  return new Thread(s, makeStyle(s.rng), undefined, s.rng.pick<Pace>(['quick', 'normal', 'normal', 'slow']));
+}
+
+const topicsOf = (r: Rng, n: number, pool: readonly Topic[] = say.TOPICS): Topic[] => {
+  const out = new Set<Topic>();
+  while (out.size < n) out.add(r.pick(pool));
+  return [...out];
+};
+const COMMON: Topic[] = ['pay', 'pay', 'location', 'hours', 'hours', 'benefits', 'start', 'full_time', 'weekly_pay', 'overtime', 'requirement', 'training', 'dress', 'company', 'drug_test', 'bus', 'parking'];
+
+/** The opening, sometimes ignored once or twice before the candidate answers. */
+function opening(t: Thread, pSilence = 0.2): void {
+  const r = t.s.rng;
+  t.open();
+  if (r.chance(pSilence)) t.nudges(r.chance(0.7) ? 1 : 2);
+  // Who is writing, and is it real? Many candidates ask before anything else.
+  if (r.chance(0.18)) {
+    t.exchange(r.chance(0.5) ? say.whoIsThis(t.s) : say.asks(t.s, ['company']));
   }
-  return t;
 }
 
-const r = (text: string, label: Label, gap: number): Turn => ({ sender: 'recruiter', text, label, gap });
-const c = (ctx: ScenarioContext, text: string, gap: number): Turn => ({ sender: 'candidate', text: smsify(ctx.rng, text), gap });
-const replyGap = (ctx: ScenarioContext) => ctx.rng.int(2, 240);
-const quickGap = (ctx: ScenarioContext) => ctx.rng.int(1, 25);
-
-function outreach(ctx: ScenarioContext): Turn {
-  const { first, recruiter, company, role, place, pay, shift, rng } = ctx;
-  return r(
-    rng.pick([
-      `Hi ${first}, this is ${recruiter} with ${company}. We're hiring a ${role.title} in ${place} paying $${pay}/hr. Interested?`,
-      `Hey ${first}! ${recruiter} from ${company} here. I saw your application for the ${role.title} role. Are you still looking for work?`,
-      `Hi ${first}, ${company} has ${role.title} openings (${shift}). Pay starts at $${pay}/hr. Want details?`,
-      `Good morning ${first}, it's ${recruiter} at ${company}. Would you be open to a ${role.title} position near ${place}?`,
-    ]),
-    'CONTINUE',
-    0,
-  );
+/** A candidate who ends up wanting an interview: the recruiter proposes, they settle on a time. */
+function toBooking(t: Thread): void {
+  const r = t.s.rng;
+  if (r.chance(0.25) && !t.s.proposed) questions(t, r.int(1, 2));
+  const roll = r();
+  t.exchange(roll < 0.45 ? say.interested(t.s) : roll < 0.7 ? say.ready(t.s) : roll < 0.9 ? say.proposesTime(t.s) : say.callMe(t.s));
+  settle(t);
 }
 
-function proposeTime(ctx: ScenarioContext): string {
-  return ctx.rng.pick([
-    `Great! Are you free for a quick phone interview ${ctx.day} at ${ctx.time}?`,
-    `Awesome. Can you do a 15 min call with the hiring manager ${ctx.day} at ${ctx.time}?`,
-    `Perfect, let's get you on the calendar. Does ${ctx.day} at ${ctx.time} work for an interview?`,
-  ]);
+/** After a SCHEDULE turn: accept, counter, ask first, or go quiet. */
+function settle(t: Thread, depth = 0): void {
+  const r = t.s.rng;
+  if (t.s.booked && !t.s.proposed) return afterBooking(t);
+  if (!t.s.proposed) {
+    // A booking link: the candidate books (or not) on their own.
+    if (r.chance(0.6)) t.say(r.chance(0.5) ? say.thanks(t.s) : { ...say.thanks(t.s), parts: [r.pick(['booked!', 'done, booked for tmrw', 'ok i picked thursday', 'just signed up', 'got it, booked 10am'])] });
+    return;
+  }
+  const roll = r();
+  if (roll < 0.52 || depth > 1) {
+    t.exchange(say.accepts(t.s));
+    return afterBooking(t);
+  }
+  if (roll < 0.72) {
+    t.exchange(say.counters(t.s));
+    return settle(t, depth + 1);
+  }
+  if (roll < 0.9) {
+    t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'location', 'pay', 'parking', 'dress'])));
+    return settle(t, depth + 1);
+  }
+  // Quiet after the offer: nudged, then a late yes, or closed.
+  t.nudge();
+  if (r.chance(0.55)) {
+    t.exchange(say.accepts(t.s), r.int(300, 3000));
+    return afterBooking(t);
+  }
+  t.nudges(2);
 }
 
-function confirmTime(ctx: ScenarioContext, day = ctx.day): string {
-  return ctx.rng.pick([
-    `You're booked for ${day} at ${ctx.time}. You'll get a reminder the day before. See you then!`,
-    `Confirmed: ${day} at ${ctx.time} with our hiring manager. Reply here if anything changes.`,
-    `Done! Interview set for ${day} ${ctx.time} at ${ctx.place}. Bring an ID.`,
-  ]);
+function afterBooking(t: Thread): void {
+  const r = t.s.rng;
+  const roll = r();
+  if (roll < 0.3) t.say(say.thanks(t.s), r.int(0, 30));
+  else if (roll < 0.42) {
+    t.say(say.thanks(t.s), r.int(0, 30));
+    t.remind();
+    if (r.chance(0.75)) t.say(r.chance(0.5) ? say.thanks(t.s) : say.dayOf(t.s), r.int(5, 300));
+  } else if (roll < 0.64) {
+    t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'location', 'bus', 'pay', 'training'])), r.int(10, 900));
+    if (r.chance(0.4)) {
+      t.exchange(say.asks(t.s, topicsOf(r, 1, ['interview', 'dress', 'parking', 'weekly_pay', 'start'])), r.int(1, 600));
+    }
+    if (r.chance(0.6)) t.say(say.thanks(t.s));
+  } else if (roll < 0.74) {
+    t.exchange(say.reschedules(t.s), r.int(300, 2500));
+    if (t.s.proposed) {
+      t.exchange(r.chance(0.8) ? say.accepts(t.s) : say.counters(t.s));
+      if (t.s.proposed) {
+        t.exchange(say.accepts(t.s));
+      }
+    }
+  } else if (roll < 0.8) {
+    t.exchange(say.withdraws(t.s), r.int(300, 2500));
+  }
 }
 
-function acceptTime(ctx: ScenarioContext): string {
-  return ctx.rng.pick([`${ctx.day} at ${ctx.time} works`, `yes that works for me`, `sure ${ctx.time} is fine`, `ok see you ${ctx.day}`]);
+/** One to three rounds of questions, each answered. Returns the topics asked. */
+function questions(t: Thread, rounds: number, first?: Topic): Topic[] {
+  const r = t.s.rng;
+  const asked: Topic[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (t.ended) break;
+    const more = r.pick([0, 1, 1, 2]);
+    const topics = i === 0 && first ? [first, ...topicsOf(r, more, COMMON)] : topicsOf(r, 1 + more, COMMON);
+    const u = r.chance(0.08) && i === 0 ? say.conditional(t.s) : say.asks(t.s, [...new Set(topics)], i > 0 && r.chance(0.4));
+    t.exchange(u, i === 0 ? undefined : t.candidateGap());
+    asked.push(...u.topics);
+  }
+  return asked;
 }
 
-function payAnswer(ctx: ScenarioContext): string {
-  return ctx.rng.pick([
-    `It pays $${ctx.pay}/hr, ${ctx.shift}. Any other questions?`,
-    `Starting pay is $${ctx.pay} an hour with weekly pay. Schedule is ${ctx.shift}.`,
-    `$${ctx.pay}/hr plus overtime after 40. Hours are ${ctx.shift}.`,
-  ]);
+/** How an engaged candidate decides after their questions. */
+function decide(t: Thread, asked: Topic[]): void {
+  const r = t.s.rng;
+  const roll = r();
+  if (roll < 0.45) return toBooking(t);
+  if (roll < 0.52) {
+    t.exchange(say.screenOk(t.s));
+    return settle(t);
+  }
+  if (roll < 0.88) {
+    const why = asked.includes('pay') && r.chance(0.6) ? say.payTooLow(t.s) : asked.includes('location') && r.chance(0.6) ? say.tooFar(t.s) : asked.includes('requirement') && r.chance(0.7) ? say.lacks(t.s) : r.pick([say.notInterested, say.notNow, say.payTooLow, say.tooFar, say.lacks])(t.s);
+    t.exchange(why);
+    return;
+  }
+  if (roll < 0.94) {
+    t.exchange(say.thinks(t.s));
+    return lateOrClosed(t);
+  }
+  // Goes quiet after the answer.
+  lateOrClosed(t);
 }
 
-type Scenario = (ctx: ScenarioContext) => Turn[];
+/** Silence after the recruiter's last turn: nudged once or twice, then a late reply or the close. */
+function lateOrClosed(t: Thread): void {
+  const r = t.s.rng;
+  t.nudge();
+  if (r.chance(0.3)) {
+    t.exchange(r.chance(0.6) ? say.interested(t.s) : r.pick([say.stillOpen, say.notInterested, say.hired])(t.s), r.int(200, 3000));
+    if (t.last?.label === 'SCHEDULE') settle(t);
+    else if (t.last?.reason === 'still_open' && r.chance(0.7)) toBooking(t);
+    return;
+  }
+  t.nudge();
+  if (r.chance(0.3)) {
+    t.exchange(r.chance(0.6) ? say.stillOpen(t.s) : r.pick([say.interested, say.optOut, say.notInterested])(t.s), r.int(200, 3000));
+    if (t.last?.label === 'SCHEDULE') settle(t);
+    else if (t.last?.label === 'CONTINUE' && r.chance(0.7)) toBooking(t);
+    return;
+  }
+  t.nudge(); // the close after two unanswered nudges
+  if (r.chance(0.2)) {
+    t.exchange(say.stillOpen(t.s), r.int(1000, 8000));
+    if (r.chance(0.6)) toBooking(t);
+  }
+}
+
+type Scenario = (t: Thread) => void;
+
+/** Runs a scenario; a polite candidate sometimes has the last word after a wrap-up. */
+export function runScenario(name: keyof typeof SCENARIOS, t: Thread): void {
+  SCENARIOS[name](t);
+  const last = t.turns.at(-1);
+  const reason = t.last?.reason;
+  if (t.ended && last?.sender === 'recruiter' && reason && !['opt_out', 'hostile'].includes(reason) && t.voice !== SPANISH && t.s.rng.chance(0.4)) t.say(say.ackEnd(t.s), t.s.rng.int(0, 60));
+}
+
+const rounds = (r: Rng) => r.pick([1, 2, 2, 2, 3, 3, 3, 4]);
 
 export const SCENARIOS: Record<string, Scenario> = {
-  quick_yes_schedule: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['Yes I am interested!', 'yes', 'Yeah still looking', 'Sure, I\'m interested.']), replyGap(ctx)),
-    r(proposeTime(ctx), 'SCHEDULE', quickGap(ctx)),
-    c(ctx, acceptTime(ctx), replyGap(ctx)),
-    r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-    ...(ctx.rng.chance(0.5) ? [c(ctx, ctx.rng.pick(['thanks!', 'Thank you', 'great see you then']), quickGap(ctx))] : []),
-  ],
-  pay_question: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['How much does it pay?', 'whats the pay', 'What is the hourly rate?', 'pay?']), replyGap(ctx)),
-    r(payAnswer(ctx), 'CONTINUE', quickGap(ctx)),
-    c(ctx, ctx.rng.pick(['Ok sounds good. When can I interview?', 'that works. can we set up an interview', 'cool, I want to apply. how do I schedule?']), replyGap(ctx)),
-    r(proposeTime(ctx), 'SCHEDULE', quickGap(ctx)),
-    c(ctx, acceptTime(ctx), replyGap(ctx)),
-    r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-  ],
-  location_too_far: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['Where is it located?', 'where is this at', 'what part of town?']), replyGap(ctx)),
-    r(`It's at our ${ctx.place} site. Is that commute doable for you?`, 'CONTINUE', quickGap(ctx)),
-    c(ctx, ctx.rng.pick(['That\'s too far for me, sorry', 'no way too far', 'I don\'t have a car to get there']), replyGap(ctx)),
-    r(ctx.rng.pick(['Understood, thanks for letting me know. Good luck in your search!', 'No worries, thanks for the quick reply. Take care!']), 'END', quickGap(ctx)),
-  ],
-  opt_out: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['STOP', 'Stop', 'UNSUBSCRIBE', 'stop texting me', 'remove me from this list']), replyGap(ctx)),
-    r(ctx.rng.pick(['You have been unsubscribed and will not receive more messages.', 'Understood. We removed your number and won\'t text again.']), 'END', quickGap(ctx)),
-  ],
-  wrong_number: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick([`Wrong number, I'm not ${ctx.first}`, 'who is this? wrong number', `This isn't ${ctx.first}'s phone anymore`, 'u have the wrong person']), replyGap(ctx)),
-    r(ctx.rng.pick(['Sorry about that! We\'ll remove this number from our list.', 'Apologies for the mix-up, we\'ll update our records.']), 'END', quickGap(ctx)),
-  ],
-  not_interested: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['No thanks, not interested', 'not interested', 'I\'m good thanks', 'no im all set']), replyGap(ctx)),
-    r(ctx.rng.pick(['No problem, thanks for your time!', 'Totally understand. Best of luck!']), 'END', quickGap(ctx)),
-  ],
-  hired_elsewhere: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['I already accepted another job', 'I got hired somewhere else last week', 'found a job already, thanks tho']), replyGap(ctx)),
-    r(ctx.rng.pick(['Congrats on the new job! We\'ll close your file.', 'That\'s great news, congratulations! Reach out anytime.']), 'END', quickGap(ctx)),
-  ],
-  hostile: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['who gave you my number?? leave me alone', 'stop bothering me, this is harassment', 'do NOT text me again']), replyGap(ctx)),
-    r('Sorry for the bother. We won\'t contact you again.', 'END', quickGap(ctx)),
-  ],
-  silent_nudged_twice: (ctx) => {
-    const turns: Turn[] = [
-      outreach(ctx),
-      r(`Hi ${ctx.first}, just following up on the ${ctx.role.title} role. Still interested?`, 'CONTINUE', ctx.rng.int(1200, 2900)),
-      r(`Last check-in from ${ctx.recruiter}: we have interviews this week for ${ctx.role.title}. Reply YES if you want a slot.`, 'CONTINUE', ctx.rng.int(1200, 2900)),
-    ];
-    const ending = ctx.rng.int(0, 3);
-    if (ending === 1) turns.push(r('I haven\'t heard back so I\'ll close out your application for now. Good luck!', 'END', ctx.rng.int(2000, 4000)));
-    if (ending >= 2) {
-      turns.push(
-        c(ctx, ctx.rng.pick(['sorry been busy, is it still open?', 'Hey sorry just saw this. Is the job still available?']), ctx.rng.int(300, 3000)),
-        r(`Yes, still open! ${payAnswer(ctx)} Want to set up an interview?`, 'CONTINUE', quickGap(ctx)),
-        c(ctx, ctx.rng.pick([`yes, ${ctx.day} works`, `I can do ${ctx.day} morning`, 'yes please']), replyGap(ctx)),
-        r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-      );
+  quick_yes_schedule: (t) => {
+    opening(t);
+    toBooking(t);
+  },
+  pay_question: (t) => {
+    opening(t);
+    decide(t, questions(t, rounds(t.s.rng), 'pay'));
+  },
+  questions_then_decide: (t) => {
+    opening(t);
+    decide(t, questions(t, rounds(t.s.rng)));
+  },
+  location_too_far: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    t.exchange(say.asks(t.s, r.chance(0.3) ? ['bus'] : ['location']));
+    if (r.chance(0.65)) t.exchange(say.tooFar(t.s));
+    else toBooking(t);
+  },
+  opt_out: (t) => {
+    opening(t, 0.15);
+    if (t.s.rng.chance(0.45)) questions(t, t.s.rng.int(1, 2));
+    t.exchange(say.optOut(t.s));
+  },
+  wrong_number: (t) => {
+    opening(t, 0.1);
+    t.exchange(say.wrongNumber(t.s));
+  },
+  not_interested: (t) => {
+    opening(t);
+    if (t.s.rng.chance(0.45)) questions(t, t.s.rng.int(1, 2));
+    t.exchange(t.s.rng.chance(0.75) ? say.notInterested(t.s) : say.notNow(t.s));
+  },
+  hired_elsewhere: (t) => {
+    opening(t);
+    if (t.s.rng.chance(0.3)) {
+      t.exchange(say.whoIsThis(t.s));
     }
-    return turns;
+    t.exchange(t.s.rng.chance(0.85) ? say.hired(t.s) : say.referral(t.s));
   },
-  decline_then_change_mind: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['not interested', 'no thank you', 'I\'ll pass']), replyGap(ctx)),
-    r('No problem! If anything changes just text back.', 'END', quickGap(ctx)),
-    c(ctx, ctx.rng.pick(['actually wait, what\'s the pay again?', 'hey sorry, changed my mind. how much is it?', 'wait is it full time?']), ctx.rng.int(60, 2000)),
-    r(payAnswer(ctx), 'CONTINUE', quickGap(ctx)),
-    c(ctx, ctx.rng.pick([`ok I'm in. Can I come in ${ctx.day}?`, `alright lets do it, free ${ctx.day} at ${ctx.time}`]), replyGap(ctx)),
-    r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-  ],
-  reschedule: (ctx) => {
-    const day2 = ctx.rng.pick(DAYS.filter((d) => d !== ctx.day));
-    return [
-      outreach(ctx),
-      c(ctx, 'Yes interested', replyGap(ctx)),
-      r(proposeTime(ctx), 'SCHEDULE', quickGap(ctx)),
-      c(ctx, acceptTime(ctx), replyGap(ctx)),
-      r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-      c(ctx, ctx.rng.pick([`something came up, can we do ${day2} instead?`, `I need to reschedule, is ${day2} ok?`, `can't make it, how about ${day2}?`]), ctx.rng.int(300, 2000)),
-      r(`No problem, I moved you to ${day2} at ${ctx.time}.`, 'SCHEDULE', quickGap(ctx)),
-    ];
+  hostile: (t) => {
+    opening(t, 0.4);
+    t.exchange(say.hostile(t.s));
   },
-  hours_then_think: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['What are the hours?', 'what shifts do u have', 'is it full time?']), replyGap(ctx)),
-    r(`The schedule is ${ctx.shift}. Does that fit?`, 'CONTINUE', quickGap(ctx)),
-    c(ctx, ctx.rng.pick(['let me think about it', 'maybe, I need to check with my family', 'idk yet']), replyGap(ctx)),
-    r('Sure, take your time. Any questions I can answer in the meantime?', 'CONTINUE', quickGap(ctx)),
-  ],
-  not_a_fit: (ctx) => [
-    outreach(ctx),
-    c(ctx, `I don't have ${ctx.role.requirement}, is that ok?`, replyGap(ctx)),
-    r(`Unfortunately this role requires ${ctx.role.requirement}, so it isn't a fit right now. We'll reach out if something else opens up.`, 'END', quickGap(ctx)),
-  ],
-  benefits_question: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['Does it have benefits?', 'is there health insurance', 'do u get PTO?']), replyGap(ctx)),
-    r('Yes: medical, dental and vision, plus PTO after 90 days.', 'CONTINUE', quickGap(ctx)),
-    c(ctx, `nice. I'm free ${ctx.day} afternoon`, replyGap(ctx)),
-    r(`Perfect, how about ${ctx.day} at ${ctx.time} for the interview?`, 'SCHEDULE', quickGap(ctx)),
-    c(ctx, acceptTime(ctx), replyGap(ctx)),
-    r(confirmTime(ctx), 'SCHEDULE', quickGap(ctx)),
-  ],
-  ambiguous: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['maybe', 'depends', 'idk what is it exactly?']), replyGap(ctx)),
-    r('Totally fair. What would make a job a good fit for you right now?', 'CONTINUE', quickGap(ctx)),
-    c(ctx, ctx.rng.pick(['closer to home and more pay', 'I need weekends off', 'something with steady hours']), replyGap(ctx)),
-    r(`We also have openings at ${ctx.role.places[0]} with ${ctx.role.shift[0]}. Want me to send details?`, 'CONTINUE', quickGap(ctx)),
-  ],
-  asks_for_link: (ctx) => [
-    outreach(ctx),
-    c(ctx, ctx.rng.pick(['Yes! How do I sign up for an interview?', 'yes how do i book', 'interested, can I schedule online?']), replyGap(ctx)),
-    r(`Here's the booking link: https://book.example.com/${ctx.id}. Pick any open slot that works for you.`, 'SCHEDULE', quickGap(ctx)),
-  ],
+  silent_nudged_twice: (t) => {
+    t.open();
+    t.nudges(3);
+    const r = t.s.rng;
+    if (r.chance(0.35)) {
+      t.exchange(r.chance(0.7) ? say.stillOpen(t.s) : say.interested(t.s), r.int(1000, 9000));
+      if (t.last?.label === 'SCHEDULE') settle(t);
+      else toBooking(t);
+    }
+  },
+  silent_after_answer: (t) => {
+    opening(t, 0.1);
+    questions(t, 1);
+    lateOrClosed(t);
+  },
+  silent_nudged_once: (t) => {
+    t.open();
+    t.nudge();
+    const r = t.s.rng;
+    const late = r();
+    if (late < 0.5) toBooking(t);
+    else if (late < 0.8) decide(t, questions(t, 1));
+    else {
+      t.exchange(r.pick([say.notInterested, say.hired, say.optOut, say.stillOpen])(t.s));
+    }
+  },
+  decline_then_change_mind: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    t.exchange(r.chance(0.7) ? say.notInterested(t.s) : say.notNow(t.s));
+    if (r.chance(0.6)) {
+      t.exchange(say.afterNo(t.s), r.int(30, 3000));
+      return decide(t, ['pay']);
+    }
+    t.exchange({ ...say.ready(t.s), parts: [r.pick(['actually wait, can I still interview?', 'hey sorry, I changed my mind. is it too late?', 'actually yes I want to interview', 'on second thought im interested, can we set something up'])] }, r.int(30, 3000));
+    settle(t);
+  },
+  reschedule: (t) => {
+    opening(t, 0.1);
+    const r = t.s.rng;
+    t.exchange(say.interested(t.s));
+    t.exchange(say.accepts(t.s));
+    t.exchange(r.chance(0.85) ? say.reschedules(t.s) : say.withdraws(t.s), r.int(300, 2500));
+    if (t.s.proposed) settle(t, 2);
+  },
+  think_it_over: (t) => {
+    opening(t);
+    questions(t, 1);
+    t.exchange(say.thinks(t.s));
+    lateOrClosed(t);
+  },
+  not_a_fit: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    if (r.chance(0.5)) {
+      t.exchange(say.asks(t.s, ['requirement']));
+    }
+    t.exchange(say.lacks(t.s));
+  },
+  ambiguous: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    t.exchange(say.maybe(t.s));
+    if (r.chance(0.5)) {
+      t.exchange(say.constraintOnly(t.s));
+    }
+    decide(t, []);
+  },
+  call_me: (t) => {
+    opening(t);
+    t.exchange(say.callMe(t.s));
+    settle(t);
+  },
+  who_is_this: (t) => {
+    opening(t, 0.1);
+    const r = t.s.rng;
+    t.exchange(say.whoIsThis(t.s));
+    const roll = r();
+    if (roll < 0.5) toBooking(t);
+    else if (roll < 0.75) decide(t, questions(t, 1));
+    else {
+      t.exchange(r.pick([say.notInterested, say.optOut, say.wrongNumber])(t.s));
+    }
+  },
+  busy_later: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    t.exchange(say.busy(t.s));
+    if (r.chance(0.6)) {
+      decide(t, questions(t, 1));
+    } else lateOrClosed(t);
+  },
+  negotiates_pay: (t) => {
+    opening(t);
+    const r = t.s.rng;
+    questions(t, 1, 'pay');
+    t.exchange(say.negotiates(t.s));
+    if (r.chance(0.55)) toBooking(t);
+    else {
+      t.exchange(say.payTooLow(t.s));
+    }
+  },
+  // The candidate writes first (an ad, a referral): the first recruiter turn answers them.
+  inbound: (t) => {
+    const r = t.s.rng;
+    const s = t.s;
+    const hello = r.pick([
+      `Hi I saw your posting for a ${s.role.title.toLowerCase()} on ${s.source}, is it still available?`, `hello, is the ${s.role.title} job still open?`, `Hi my name is ${s.first}, I'm interested in the ${s.role.title} position`,
+      `my friend gave me this number about a ${s.role.title.toLowerCase()} job`, `Hi, I applied online for ${s.role.title}. what's the next step?`, `hey are u guys still hiring ${s.role.title.toLowerCase()}s`,
+    ]);
+    t.exchange({ label: 'CONTINUE', reason: 'still_open', parts: [hello], topics: ['pay'] }, 0);
+    if (r.chance(0.3)) decide(t, questions(t, 1));
+    else toBooking(t);
+  },
+  long_message: (t) => {
+    opening(t, 0.1);
+    const r = t.s.rng;
+    const s = t.s;
+    const story = r.pick([
+      `Hi ${s.recruiter}, thanks for reaching out. I have been looking for work for about two months now since my last job closed down.`,
+      `Hello! Yes I got your message. A little about me, I've been a ${s.role.title.toLowerCase()} for ${r.int(2, 9)} years and I'm looking for something more stable.`,
+      `Hey so I just moved here from ${r.pick(['Texas', 'Ohio', 'Florida', 'Georgia', 'Arizona'])} and I'm trying to find something asap.`,
+      `Good evening. I appreciate you thinking of me for this. I currently work part time at a ${r.pick(['grocery store', 'restaurant', 'call center', 'gas station'])} but I need full time hours.`,
+    ]);
+    const topics = topicsOf(r, 2, COMMON);
+    t.exchange({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${topics.map((x) => say.question(s, x)).join(' ')}`], topics });
+    decide(t, ['pay']);
+  },
+  referral: (t) => {
+    opening(t);
+    t.exchange(say.referral(t.s));
+  },
+  spanish: (t) => {
+    const r = t.s.rng;
+    const s = t.s;
+    if (r.chance(0.6)) {
+      t.voice = SPANISH;
+      t.open();
+    } else {
+      t.open();
+      t.say(es.noEnglish(s));
+      t.voice = SPANISH;
+      t.reply();
+    }
+    if (r.chance(0.15)) t.nudge();
+    const roll = r();
+    if (roll < 0.5) {
+      if (r.chance(0.6)) {
+        t.exchange(r.pick([es.asksPay, es.asksLocation, es.asksHours])(s));
+      }
+      t.exchange(r.chance(0.6) ? es.interested(s) : es.proposes(s));
+      if (s.proposed) {
+        t.exchange(es.accepts(s));
+      }
+      if (r.chance(0.3)) {
+        t.exchange(es.reschedules(s), r.int(300, 2000));
+        if (s.proposed) {
+          t.exchange(es.accepts(s));
+        }
+      } else if (r.chance(0.5)) t.say(es.thanks(s));
+    } else if (roll < 0.85) {
+      if (r.chance(0.4)) {
+        t.exchange(es.asksPay(s));
+      }
+      t.exchange(r.pick([es.notInterested, es.hired, es.wrongNumber, es.optOut, es.payLow, es.tooFar])(s));
+    } else {
+      t.nudges(t.unanswered === 1 ? 3 : 2);
+      if (r.chance(0.3)) {
+        t.exchange(es.stillOpen(s), r.int(1000, 6000));
+      }
+    }
+  },
 };
 
 // How often each scenario appears in the sample data.
 export const SCENARIO_WEIGHTS: [keyof typeof SCENARIOS, number][] = [
-  ['quick_yes_schedule', 10],
-  ['pay_question', 10],
-  ['location_too_far', 6],
+  ['quick_yes_schedule', 9],
+  ['pay_question', 12],
+  ['questions_then_decide', 20],
+  ['location_too_far', 4],
   ['opt_out', 8],
   ['wrong_number', 5],
-  ['not_interested', 8],
-  ['hired_elsewhere', 5],
-  ['hostile', 3],
-  ['silent_nudged_twice', 10],
-  ['decline_then_change_mind', 5],
-  ['reschedule', 6],
-  ['hours_then_think', 7],
+  ['not_interested', 9],
+  ['hired_elsewhere', 6],
+  ['hostile', 4],
+  ['silent_nudged_twice', 8],
+  ['silent_after_answer', 4],
+  ['silent_nudged_once', 5],
+  ['decline_then_change_mind', 4],
+  ['reschedule', 7],
+  ['think_it_over', 4],
   ['not_a_fit', 5],
-  ['benefits_question', 6],
-  ['ambiguous', 4],
-  ['asks_for_link', 4],
+  ['ambiguous', 3],
+  ['call_me', 3],
+  ['who_is_this', 4],
+  ['busy_later', 2],
+  ['negotiates_pay', 3],
+  ['inbound', 7],
+  ['long_message', 5],
+  ['referral', 3],
+  ['spanish', 7],
 ];

@@ -1,20 +1,8 @@
+import { mulberry32 } from '../../prng';
 import { isCorrect, type Prediction } from './labels';
 
-/**
- * mulberry32: a tiny, fast 32-bit PRNG. Not cryptographic; we only need the same interval for
- * the same run and seed, so a saved eval never changes its error bars when re-rendered.
- * Returns a uint32 generator (callers scale it) to avoid a division per draw.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+// The repo's one seeded PRNG; a saved eval never changes its error bars when re-rendered.
+export { mulberry32 };
 
 export interface BootstrapOptions {
   resamples?: number;

@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { invalidRequest, modelNotFound } from '../errors';
 import { readJson, sendJson } from '../http';
 import { newCompletionId, nowSeconds } from '../ids';
-import { createRng, hashString } from '../prng';
+import { createRng, hashString } from '../../prng';
 import type { RequestContext, Router } from '../router';
 import { approxMessageTokens, labelPieces } from '../tokens';
 import { parseWith } from '../zod-errors';
@@ -68,7 +68,7 @@ async function complete({ req, res }: RequestContext, deps: Deps): Promise<void>
   // Same request, same answer: sampling is seeded by `seed` or else by the request itself.
   const rng = createRng(p.seed ?? hashString(`${p.model}\u0000${text}`));
   const choose = (): number => {
-    if (temperature === 0) return ranked[0];
+    if (temperature === 0) return predictor.choose(probs);
     const w = Array.from(probs, (x) => Math.pow(x, 1 / temperature));
     let r = rng() * w.reduce((a, b) => a + b, 0);
     for (let k = 0; k < K; k++) if ((r -= w[k]) < 0) return k;
