@@ -11,7 +11,7 @@ import { clientFor, tempDataDir, waitForJob } from './testing/trainer';
 
 const dataDir = tempDataDir();
 // Big enough that training takes a couple of seconds: there is time to act while it runs.
-const bigJsonl = Buffer.from(toJsonl(sampleExamples(30_000, 9)));
+const bigJsonl = Buffer.from(toJsonl(sampleExamples(10_000, 9)));
 const open: LocalTrainer[] = [];
 
 async function start(): Promise<LocalTrainer> {
