@@ -33,6 +33,8 @@ try {
   const { upsertUserWithPassword } = await import('../lib/auth/users');
   const { disconnectDb } = await import('../lib/db');
   await seedDatabase();
+  const { loadGoldenSet } = await import('../lib/golden/ensure-golden-version');
+  await loadGoldenSet();
   const fixtureFile = path.join(tmp, 'e2e-fixtures.jsonl');
   fs.writeFileSync(fixtureFile, fixturesJsonl());
   await importConversationsFile(fixtureFile);

@@ -7,6 +7,7 @@ import { applyPendingMigrations } from '../db/migrate';
 import { db, disconnectDb } from '../db';
 import { upsertUserWithPassword } from '../auth/users';
 import { seedDatabase } from '../seed';
+import { loadGoldenSet } from '../golden/ensure-golden-version';
 import { ensureAuthSecret } from './auth-secret';
 import { buildIfStale } from './build-if-stale';
 import { superviseService } from './supervise-service';
@@ -33,6 +34,9 @@ if ((await db().user.count({ where: { accounts: { some: { providerId: 'credentia
   firstAdmin = { email, password };
 }
 await seedDatabase();
+// The hand-written golden set, as its own source: refreshed from lib/golden on every start so
+// its conversations are there to open from any golden evaluation (never trained on).
+await loadGoldenSet();
 await disconnectDb();
 
 if (!dev) buildIfStale();
