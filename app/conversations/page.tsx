@@ -107,7 +107,14 @@ export default async function ConversationsPage({ searchParams }: { searchParams
               <Link href={`/conversations/${row.id}`} className="font-medium text-indigo-700 hover:underline">
                 {row.candidateName || row.externalId}
               </Link>
-              <div className="text-xs text-slate-500">{row.externalId}</div>
+              <div className="text-xs text-slate-500">
+                {row.externalId}
+                {row.isGolden && (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800" title="Hand-written golden conversation: scored in every evaluation, never trained on, labels fixed">
+                    golden
+                  </span>
+                )}
+              </div>
             </td>
             <td className="px-3 py-2">{row.jobTitle ?? '—'}</td>
             <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.lastActivityAt)}</td>

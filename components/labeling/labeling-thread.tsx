@@ -117,9 +117,10 @@ export function LabelingThread({
       if (key === 'k' || key === 'ArrowUp') return move(-1);
       if (KEY_TO_LABEL[key]) {
         e.preventDefault();
+        if (thread.isGolden) return;
         return labelFocused(KEY_TO_LABEL[key]);
       }
-      if (key === 'u') {
+      if (key === 'u' && !thread.isGolden) {
         e.preventDefault();
         const turn = turns[focusedRef.current];
         if (turn) {
@@ -142,7 +143,7 @@ export function LabelingThread({
     // has hydrated have no listener to reach.
     document.documentElement.dataset.keyboardReady = 'true';
     return () => window.removeEventListener('keydown', onKey);
-  }, [help, turns, labelFocused, goNextConversation, write]);
+  }, [help, turns, labelFocused, goNextConversation, write, thread.isGolden]);
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
@@ -152,6 +153,12 @@ export function LabelingThread({
           <p className="text-sm text-slate-600">
             {thread.jobTitle ?? 'No job title'} · <span className="font-mono">{thread.externalId}</span>
           </p>
+          {thread.isGolden && (
+            <p role="note" className="mt-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+              A hand-written <strong>golden</strong> conversation: every model is scored on it, none is trained on it. Its labels come from the golden
+              set (lib/golden) and cannot be changed here.
+            </p>
+          )}
         </header>
         {thread.messages.map((m, i) => {
           const prev = thread.messages[i - 1];
@@ -194,7 +201,12 @@ export function LabelingThread({
                       <strong className={evalHighlight.truth === evalHighlight.predicted ? '' : 'text-red-700'}>{evalHighlight.predicted}</strong>
                     </p>
                   )}
-                  {isRecruiter && (
+                  {isRecruiter && thread.isGolden && (
+                    <p className="mt-2 border-t border-white/20 pt-2 font-mono text-xs" data-testid="golden-label">
+                      golden label: {m.otherLabels[0]?.value ?? m.myLabel ?? '—'}
+                    </p>
+                  )}
+                  {isRecruiter && !thread.isGolden && (
                     <TurnLabelBar
                       value={labels[m.id] ?? null}
                       status={status[m.id]}

@@ -27,6 +27,8 @@ export interface ConversationThread {
   candidateName: string | null;
   jobTitle: string | null;
   lastActivityAt: string;
+  /** A hand-written golden conversation: its labels are fixed, shown, never edited here. */
+  isGolden: boolean;
   messages: ThreadMessage[];
 }
 
@@ -39,6 +41,7 @@ export async function getConversationThread(actor: Actor, conversationId: number
       candidateName: true,
       jobTitle: true,
       lastActivityAt: true,
+      isGolden: true,
       messages: {
         orderBy: { position: 'asc' },
         select: {
@@ -59,6 +62,7 @@ export async function getConversationThread(actor: Actor, conversationId: number
     candidateName: conv.candidateName,
     jobTitle: conv.jobTitle,
     lastActivityAt: conv.lastActivityAt.toISOString(),
+    isGolden: conv.isGolden,
     messages: conv.messages.map((m) => ({
       id: m.id,
       position: m.position,
@@ -83,6 +87,7 @@ export async function nextConversationForReviewer(actor: Actor, currentId: numbe
     SELECT c.id FROM conversations c
     LEFT JOIN conversation_reviewers r ON r.conversation_id = c.id AND r.reviewer_id = ${actor.id}
     WHERE c.recruiter_turns > coalesce(r.labeled_turns, 0)
+      AND NOT c.is_golden
       AND c.id <> ${currentId ?? -1}
       AND (${!afterClause} OR (c.last_activity_at, c.id) < (SELECT last_activity_at, id FROM conversations WHERE id = ${currentId ?? -1}))
     ORDER BY c.last_activity_at DESC, c.id DESC
@@ -93,10 +98,10 @@ export async function nextConversationForReviewer(actor: Actor, currentId: numbe
   return wrapped[0]?.id ?? null;
 }
 
-/** How many recruiter turns exist and how many the actor has labeled, across the Studio. */
+/** How many recruiter turns need labels and how many the actor has labeled, across the Studio (golden turns are labeled already). */
 export async function overallProgress(actor: Actor): Promise<{ total: number; mine: number }> {
   const [row] = await db().$queryRaw<{ total: bigint | null; mine: bigint | null }[]>`
-    SELECT (SELECT sum(recruiter_turns) FROM conversations) AS total,
+    SELECT (SELECT sum(recruiter_turns) FROM conversations WHERE NOT is_golden) AS total,
            (SELECT sum(labeled_turns) FROM conversation_reviewers WHERE reviewer_id = ${actor.id}) AS mine`;
   return { total: Number(row?.total ?? 0), mine: Number(row?.mine ?? 0) };
 }

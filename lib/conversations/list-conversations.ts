@@ -24,6 +24,8 @@ export interface ConversationRow {
   endTurns: number;
   scheduleTurns: number;
   reviewerCount: number;
+  /** Hand-written golden conversation (labels fixed, never trained on). */
+  isGolden: boolean;
 }
 
 export interface ConversationPage {
@@ -95,10 +97,11 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
         end_turns: number;
         schedule_turns: number;
         reviewer_count: number;
+        is_golden: boolean;
       }[]
     >`
       SELECT c.id, c.external_id, c.candidate_name, c.job_title, c.last_activity_at, c.recruiter_turns,
-             c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count,
+             c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count, c.is_golden,
              (SELECT r.labeled_turns FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${actor.id}) AS my_labeled_turns
       FROM conversations c
       WHERE ${where} ${keyset}
@@ -121,6 +124,7 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
     endTurns: r.end_turns,
     scheduleTurns: r.schedule_turns,
     reviewerCount: r.reviewer_count,
+    isGolden: r.is_golden,
   }));
   const first = rows[0];
   const last = rows.at(-1);
