@@ -7,6 +7,7 @@ import { comparisonForFineTune } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 import { RefreshWhile } from '@/components/ui/refresh-while';
+import { cancelFineTuneAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Fine-tune' };
 
@@ -87,7 +88,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           )}
         </section>
       )}
-      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} />
+      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} cancelAction={cancelFineTuneAction} />
     </div>
   );
 }
