@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { optionalPageId } from '@/lib/boundary/page-params';
 import { canStartEvals, listEvalRuns } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Evaluations' };
 export default async function EvalsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const actor = await actorOrSignIn('/evals');
-  const beforeId = before && /^\d{1,9}$/.test(before) ? Number(before) : undefined;
+  const beforeId = optionalPageId(before);
   const { runs, nextBefore } = await listEvalRuns(actor, { before: beforeId });
   return (
     <div className="space-y-4">

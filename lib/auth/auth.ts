@@ -4,6 +4,7 @@ import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { nextCookies } from 'better-auth/next-js';
 import { db } from '../db';
+import { deactivatedAccountsPlugin } from './auth-deactivation-plugin';
 
 function createAuth() {
   const port = process.env.PORT ?? '3000';
@@ -23,7 +24,7 @@ function createAuth() {
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
-    plugins: [nextCookies()],
+    plugins: [deactivatedAccountsPlugin(), nextCookies()],
   });
 }
 

@@ -16,13 +16,8 @@ export function wholeNumberText(what: string, opts: { min?: number; max?: number
     .string({ error: `${what} is required` })
     .regex(/^\d{1,20}$/, `${what} must be a whole number`)
     .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, `${what} must be at least ${min}`)
-        .max(max, `${what} must be at most ${max}`),
-    );
+    // Digits only, so a whole number; no .int() here, whose own limit (2^53) would speak first.
+    .pipe(z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
 }
 
 /** An id in a URL or form: 1 … 2³¹−1. */

@@ -72,13 +72,18 @@ export function PersonActions({ userId, email, role, deactivated }: { userId: st
           </option>
         ))}
       </select>
-      {newRole !== role && (
-        <ConfirmAction action={setRoleAction} trigger="Change role…" title={`Change the role of ${email}?`} confirm="Change role" hidden={{ userId, role: newRole }}>
-          <p>
-            From <strong>{ROLE_NAMES[role]}</strong> to <strong>{ROLE_NAMES[newRole]}</strong>. It applies to their next request.
-          </p>
-        </ConfirmAction>
-      )}
+      <ConfirmAction
+        action={setRoleAction}
+        trigger="Change role…"
+        disabled={newRole === role}
+        title={`Change the role of ${email}?`}
+        confirm="Change role"
+        hidden={{ userId, role: newRole }}
+      >
+        <p>
+          From <strong>{ROLE_NAMES[role]}</strong> to <strong>{ROLE_NAMES[newRole]}</strong>. It applies to their next request.
+        </p>
+      </ConfirmAction>
       <ConfirmAction action={resetPasswordAction} trigger="Reset password…" title={`Reset the password of ${email}?`} confirm="Reset password" hidden={{ userId }} danger>
         <p>They are signed out everywhere and sign in again with the new password. Tell them it in person.</p>
         <label className="block">

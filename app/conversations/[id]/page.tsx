@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
 import { labelTurnAction, nextConversationAction } from './actions';
@@ -20,8 +21,7 @@ export default async function ConversationPage({
   const { id } = await params;
   const { turn, truth, predicted } = await searchParams;
   const actor = await actorOrSignIn(`/conversations/${id}`);
-  const conversationId = /^\d{1,9}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isInteger(conversationId)) notFound();
+  const conversationId = pageId(id);
   const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
   if (!thread) notFound();
   const focusTurn = turn && /^\d{1,9}$/.test(turn) ? Number(turn) : null;

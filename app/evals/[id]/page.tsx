@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { canStartEvals, getEvalRun, listEvalRuns, listPredictions } from '@/lib/evals/queries';
 import { LABELS, PREDICTED, type Label, type PredictedLabel } from '@/lib/evals/metrics';
 import { formatDateTime } from '@/components/ui/format-time';
@@ -23,8 +24,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const sp = await searchParams;
   const actor = await actorOrSignIn(`/evals/${id}`);
-  if (!/^\d{1,9}$/.test(id)) notFound();
-  const run = await getEvalRun(actor, Number(id));
+  const run = await getEvalRun(actor, pageId(id));
   if (!run) notFound();
   const m = run.metrics;
   const truth = LABELS.includes(sp.truth as Label) ? (sp.truth as Label) : undefined;

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
 import { comparisonForFineTune } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
@@ -14,8 +15,7 @@ export const metadata: Metadata = { title: 'Fine-tune' };
 export default async function FineTunePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await actorOrSignIn(`/fine-tunes/${id}`);
-  if (!/^\d{1,9}$/.test(id)) notFound();
-  const run = await getFineTune(actor, Number(id));
+  const run = await getFineTune(actor, pageId(id));
   if (!run) notFound();
   const comparison = run.status === 'succeeded' ? await comparisonForFineTune(actor, run.id) : null;
   const requested = run.hyperparameters.requested as Record<string, unknown>;
