@@ -16,6 +16,7 @@ export function ConfirmAction({
   confirm,
   hidden,
   danger = false,
+  disabled = false,
   triggerClassName,
 }: {
   action: FormAction;
@@ -27,6 +28,8 @@ export function ConfirmAction({
   confirm: string;
   hidden: Record<string, string>;
   danger?: boolean;
+  /** The trigger is greyed out (nothing to confirm yet). */
+  disabled?: boolean;
   triggerClassName?: string;
 }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(action, initialFormState());
@@ -39,7 +42,12 @@ export function ConfirmAction({
 
   return (
     <>
-      <button type="button" onClick={() => dialog.current?.showModal()} className={triggerClassName ?? 'rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100'}>
+      <button
+        type="button"
+        disabled={disabled}
+        onClick={() => dialog.current?.showModal()}
+        className={triggerClassName ?? 'rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-50'}
+      >
         {trigger}
       </button>
       {state.ok && state.message && (
