@@ -79,8 +79,10 @@ test.describe('people', () => {
     await expect(other.page).toHaveURL(/\/sign-in/);
     // …and cannot sign in again.
     await signInAs(other.page, email, E2E_PASSWORD);
+    await expect(other.page.getByRole('alert')).toBeVisible();
     await expect(other.page).toHaveURL(/\/sign-in/);
     await expect(other.page.getByText(email)).toHaveCount(0);
+    expect(await query('SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1', [email])).toHaveLength(0);
 
     await confirmInDialog(page, personRow(page, email), 'Reactivate…', 'Reactivate');
     await expect(personRow(page, email)).not.toContainText('Deactivated');

@@ -65,7 +65,7 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 const taken = (email: string) =>
-  new InputError([{ field: 'email', message: `${email} already has an account; reset its password or change its role in the list below instead` }]);
+  new InputError([{ field: 'email', message: `${email} already has an account; reset its password or change its role instead` }]);
 
 /** A new account. An address that already has one is refused: nothing about that person changes. */
 export async function createUser(input: CreateUserInput): Promise<{ id: string }> {

@@ -2,6 +2,7 @@
 // (BETTER_AUTH_SECRET, created once under .data/ by ensureAuthSecret). The row's purpose is
 // bound in as associated data, so a ciphertext copied to another row does not decrypt.
 // Sealed form: "v1.<iv>.<tag>.<ciphertext>", each part base64url.
+import 'server-only';
 import crypto from 'node:crypto';
 import { ensureAuthSecret } from '../auth/secret';
 
