@@ -8,7 +8,7 @@ import { OpenAiForm } from './openai-form';
 
 export const metadata: Metadata = { title: 'Providers' };
 
-const SOURCE = { env: 'environment', file: 'key file', stored: 'stored in the Studio (encrypted)' } as const;
+const SOURCE = { env: 'environment', file: 'key file', stored: 'Studio (stored encrypted)' } as const;
 
 export default async function ProvidersPage() {
   const actor = await actorOrSignIn('/admin/providers');
