@@ -8,6 +8,8 @@ import { comparisonForFineTune } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 import { RefreshWhile } from '@/components/ui/refresh-while';
+import { estimatedCostSchema, requestedHyperparametersSchema } from '@/lib/finetunes/stored-json';
+import { parseStored, parseStoredOrNull } from '@/lib/stored-json';
 import { cancelFineTuneAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Fine-tune' };
@@ -18,8 +20,8 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
   const run = await getFineTune(actor, pageId(id));
   if (!run) notFound();
   const comparison = run.status === 'succeeded' ? await comparisonForFineTune(actor, run.id) : null;
-  const requested = run.hyperparameters.requested as Record<string, unknown>;
-  const cost = run.estimatedCost as { nEpochs: number; chargedTokens: number; usd: number | null } | null;
+  const requested = parseStored(requestedHyperparametersSchema, run.hyperparameters.requested, 'fine_tune_jobs.hyperparameters');
+  const cost = parseStoredOrNull(estimatedCostSchema, run.estimatedCost, 'fine_tune_jobs.estimated_cost');
   const initial: LiveState = JSON.parse(
     JSON.stringify({
       status: run.status,
