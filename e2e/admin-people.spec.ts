@@ -79,7 +79,8 @@ test.describe('people', () => {
     await expect(other.page).toHaveURL(/\/sign-in/);
     // …and cannot sign in again.
     await signInAs(other.page, email, E2E_PASSWORD);
-    await expect(other.page.getByRole('alert')).toBeVisible();
+    // Wait for the refusal itself (the sign-in form's message), not just any alert.
+    await expect(other.page.getByRole('alert').filter({ hasText: /Wrong email or password|deactivated/ })).toBeVisible();
     await expect(other.page).toHaveURL(/\/sign-in/);
     await expect(other.page.getByText(email)).toHaveCount(0);
     expect(await query('SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1', [email])).toHaveLength(0);
