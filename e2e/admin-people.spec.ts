@@ -64,7 +64,7 @@ test.describe('people', () => {
   });
 
   test('deactivating a user signs them out and keeps them out until reactivated', async ({ page, browser }) => {
-    const email = 'leaving@e2e.test';
+    const email = `leaving-${Date.now()}@e2e.test`; // unique: the test can run again on the same database
     await signIn(page, 'admin');
     await addUser(page, email);
     await expect(page.getByRole('status').filter({ hasText: `Added ${email}.` })).toBeVisible();
@@ -93,7 +93,7 @@ test.describe('people', () => {
   });
 
   test('a password reset ends the old sessions; the new password works', async ({ page, browser }) => {
-    const email = 'forgetful@e2e.test';
+    const email = `forgetful-${Date.now()}@e2e.test`;
     await signIn(page, 'admin');
     await addUser(page, email);
     await expect(page.getByRole('status').filter({ hasText: `Added ${email}.` })).toBeVisible();
