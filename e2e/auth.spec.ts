@@ -33,13 +33,13 @@ test('an admin lists users and changes a role', async ({ page }) => {
   await signIn(page, 'admin');
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
-  const select = page.getByLabel(`Role of ${ACCOUNTS.reviewer2.email}`);
-  await select.selectOption('ml_lead');
-  await select.locator('..').getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Role saved.')).toBeVisible();
-  const [row] = await query<{ role: string }>('SELECT role::text FROM users WHERE email = $1', [ACCOUNTS.reviewer2.email]);
-  expect(row.role).toBe('ml_lead');
-  await select.selectOption('reviewer');
-  await select.locator('..').getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Role saved.')).toBeVisible();
+  const row = page.locator(`tr[data-email="${ACCOUNTS.reviewer2.email}"]`);
+  for (const [role, name] of [['ml_lead', 'ML lead'], ['reviewer', 'Reviewer']] as const) {
+    await page.getByLabel(`Role of ${ACCOUNTS.reviewer2.email}`, { exact: true }).selectOption(role);
+    await row.getByRole('button', { name: 'Change role…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
+    await expect(row.getByRole('status')).toHaveText(`Role changed to ${name}.`);
+    const [stored] = await query<{ role: string }>('SELECT role::text FROM users WHERE email = $1', [ACCOUNTS.reviewer2.email]);
+    expect(stored.role).toBe(role);
+  }
 });

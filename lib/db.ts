@@ -1,5 +1,7 @@
 // The one Prisma client of a process. Prisma 7 talks to PostgreSQL through the pg driver
 // adapter (no native query engine), so this works offline and on any PostgreSQL ≥ 15.
+// Never in a client bundle (a build that tries fails); a no-op under Node (tsconfig paths).
+import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { refuseNul } from '@/lib/boundary/page-params';
 import { listConversations } from '@/lib/conversations/list-conversations';
 import { CONVERSATION_FILTERS, listHref, parseListParams, type ConversationFilter } from '@/lib/conversations/list-params';
 import { overallProgress } from '@/lib/conversations/get-conversation';
@@ -15,6 +16,7 @@ type Search = Record<string, string | string[] | undefined>;
 
 export default async function ConversationsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const search = await searchParams;
+  refuseNul(search);
   const params = parseListParams(search);
   const actor = await actorOrSignIn(listHref({ q: params.q, filter: params.filter, sort: params.sort }));
   const [page, progress] = await Promise.all([listConversations(actor, params), overallProgress(actor)]);

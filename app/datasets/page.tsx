@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { canCreateDatasets, listDatasetVersions, splitTotals, type SplitCounts } from '@/lib/datasets/queries';
+import { optionalPageId } from '@/lib/boundary/page-params';
+import { canCreateDatasets, listDatasetVersions, splitTotals } from '@/lib/datasets/queries';
+import { splitCountsSchema } from '@/lib/datasets/stored-json';
+import { parseStoredOrNull } from '@/lib/stored-json';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
 import { PaginationNav } from '@/components/ui/pagination-nav';
@@ -12,7 +15,7 @@ export const metadata: Metadata = { title: 'Datasets' };
 export default async function DatasetsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const actor = await actorOrSignIn('/datasets');
-  const beforeId = before && /^\d+$/.test(before) ? Number(before) : undefined;
+  const beforeId = optionalPageId(before);
   const { versions, nextBefore } = await listDatasetVersions(actor, { before: beforeId });
   return (
     <div className="space-y-4">
@@ -36,7 +39,7 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
       ) : (
         <DataTable columns={['Dataset', 'Status', 'Train / Val / Test', 'Content hash', 'Created']} caption="Dataset versions">
           {versions.map((v) => {
-            const t = splitTotals(v.counts as SplitCounts | null);
+            const t = splitTotals(parseStoredOrNull(splitCountsSchema, v.counts, 'dataset_versions.counts'));
             return (
               <tr key={v.id} className="border-t border-slate-100">
                 <td className="px-3 py-2">

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { optionalPageId } from '@/lib/boundary/page-params';
 import { canStartEvals, listEvalRuns } from '@/lib/evals/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
@@ -17,7 +18,7 @@ export const metadata: Metadata = { title: 'Evaluations' };
 export default async function EvalsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const actor = await actorOrSignIn('/evals');
-  const beforeId = before && /^\d{1,9}$/.test(before) ? Number(before) : undefined;
+  const beforeId = optionalPageId(before);
   const { runs, nextBefore } = await listEvalRuns(actor, { before: beforeId });
   const golden = await goldenSummaries(actor, runs.map((r) => r.id));
   return (

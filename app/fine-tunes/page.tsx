@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { optionalPageId } from '@/lib/boundary/page-params';
 import { canLaunchFineTunes, listFineTunes } from '@/lib/finetunes/queries';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Fine-tunes' };
 export default async function FineTunesPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const actor = await actorOrSignIn('/fine-tunes');
-  const beforeId = before && /^\d{1,9}$/.test(before) ? Number(before) : undefined;
+  const beforeId = optionalPageId(before);
   const { runs, nextBefore } = await listFineTunes(actor, { before: beforeId });
   return (
     <div className="space-y-4">

@@ -5,6 +5,7 @@ import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { nextCookies } from 'better-auth/next-js';
 import { db } from '../db';
+import { deactivatedAccountsPlugin } from './auth-deactivation-plugin';
 import { signInThrottlePlugin } from './auth-throttle-plugin';
 import { passwordPolicyPlugin } from './auth-password-plugin';
 import { ensureAuthSecret, HOW_TO_SET_SECRET, isBuildPhase, secretProblem } from './secret';
@@ -46,7 +47,7 @@ function createAuth() {
     rateLimit: { enabled: false },
     advanced: { useSecureCookies: baseURL.startsWith('https://') },
     telemetry: { enabled: false },
-    plugins: [passwordPolicyPlugin(), signInThrottlePlugin(), nextCookies()],
+    plugins: [passwordPolicyPlugin(), signInThrottlePlugin(), deactivatedAccountsPlugin(), nextCookies()],
   });
 }
 

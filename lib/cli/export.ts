@@ -16,7 +16,8 @@ import { DatasetInputError } from '../datasets/errors';
 import { writeExportFiles } from '../datasets/export-files';
 import { DEFAULT_PARAMS, parseContextText, parsePolicyText, parseSeedText, parseSplitText, type DatasetParams } from '../datasets/params';
 import { formatPreflight } from '../datasets/format-preflight';
-import type { PreflightReport } from '../datasets/preflight';
+import { preflightReportSchema } from '../datasets/stored-json';
+import { parseStored } from '../stored-json';
 import { defineCli, parseOrExit, textParsedBy } from './flags';
 
 const { values: v } = parseOrExit(
@@ -74,7 +75,7 @@ try {
   const { db } = await import('../db');
   const version = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
   console.error(`\n${created.name} v${created.version}: ${version.exampleCount.toLocaleString('en-US')} examples`);
-  console.error(formatPreflight(version.checks as unknown as PreflightReport));
+  console.error(formatPreflight(parseStored(preflightReportSchema, version.checks, 'dataset_versions.checks')));
   const sameAs = (version.exclusions as { sameContentAs?: number | null }).sameContentAs;
   if (sameAs) console.error(`Same content as v${sameAs} (identical files).`);
   await writeExportFiles(created.versionId, v.out, {

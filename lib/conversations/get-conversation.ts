@@ -32,6 +32,11 @@ export interface ConversationThread {
   messages: ThreadMessage[];
 }
 
+/** Whether the conversation exists (every signed-in reviewer may see every conversation). */
+export async function conversationExists(_actor: Actor, conversationId: number): Promise<boolean> {
+  return (await db().conversation.count({ where: { id: conversationId } })) > 0;
+}
+
 export async function getConversationThread(actor: Actor, conversationId: number): Promise<ConversationThread | null> {
   const conv = await db().conversation.findUnique({
     where: { id: conversationId },

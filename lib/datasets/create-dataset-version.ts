@@ -4,10 +4,10 @@
 import { ZodError } from 'zod';
 import { db } from '../db';
 import { assertRole, type Actor } from '../auth/session';
-import { Prisma } from '../generated/prisma/client';
 import { DatasetInputError } from './errors';
 import { datasetNameSchema, datasetParamsSchema, type DatasetParams } from './params';
 import { describeSelection, selectionWhere } from './selection';
+import { storedJson } from '../stored-json';
 
 export interface CreatedVersion {
   datasetId: number;
@@ -68,7 +68,7 @@ export async function createDatasetVersion(actor: Actor, input: { name: unknown;
     const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
       SELECT coalesce(max(version), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = ${dataset.id}`;
     const version = await tx.datasetVersion.create({
-      data: { datasetId: dataset.id, version: next, params: params as unknown as Prisma.InputJsonValue, createdById: actor.id },
+      data: { datasetId: dataset.id, version: next, params: storedJson(params), createdById: actor.id },
     });
     return { datasetId: dataset.id, versionId: version.id, name, version: next };
   });

@@ -9,7 +9,8 @@ import { checkJsonlLine, emptyFormatErrors, totalFormatErrors } from './cookbook
 import { DEFAULT_INSTRUCTIONS } from './default-instructions';
 import { EXPORT_FILES, exportFileChunks, writeExportFiles, type ExportFileName } from './export-files';
 import { SPLITS, type SplitName } from './params';
-import type { PreflightReport } from './preflight';
+import { parseStored } from '../stored-json';
+import { preflightReportSchema, splitCountsSchema } from './stored-json';
 import { exampleTokens } from './tokens';
 import { renderTranscript, type TranscriptMessage } from './transcript';
 import {
@@ -112,7 +113,7 @@ describe('end-to-end export of a seeded corpus', () => {
     expect(version.status).toBe('ready');
     expect(version.error).toBeNull();
     expect(version.exampleCount).toBeGreaterThan(100);
-    const counts = version.counts as unknown as Counts;
+    const counts = parseStored(splitCountsSchema, version.counts, 'counts');
     let total = 0;
     for (const split of SPLITS) {
       const errors = emptyFormatErrors();
@@ -137,7 +138,7 @@ describe('end-to-end export of a seeded corpus', () => {
     expect(total).toBe(version.exampleCount);
     // Every split got something at 0.8/0.1/0.1 on ~100 labeled conversations.
     for (const split of SPLITS) expect(exp.lines[split].length).toBeGreaterThan(0);
-    const checks = version.checks as unknown as PreflightReport;
+    const checks = parseStored(preflightReportSchema, version.checks, 'checks');
     expect(totalFormatErrors(checks.formatErrors)).toBe(0);
     expect(checks.trainable).toBe(true);
   });
@@ -245,7 +246,7 @@ describe('end-to-end export of a seeded corpus', () => {
       }
     }
     // Example-level label shares of train stay close to the whole version's.
-    const counts = version.counts as unknown as Counts;
+    const counts = parseStored(splitCountsSchema, version.counts, 'counts');
     const all = LABEL_VALUES.map((l) => SPLITS.reduce((n, s) => n + counts[s][l], 0));
     const allTotal = all.reduce((a, b) => a + b, 0);
     LABEL_VALUES.forEach((l, i) => expect(Math.abs(counts.train[l] / sum(counts.train) - all[i] / allTotal)).toBeLessThan(0.05));
@@ -261,11 +262,11 @@ describe('end-to-end export of a seeded corpus', () => {
   it('split 0/0/1 puts every example in test, is reported as not trainable, and still exports', async () => {
     const v = await createAndBuild('eval-only', { split: { train: 0, validation: 0, test: 1 } });
     expect(v.status).toBe('ready');
-    const counts = v.counts as unknown as Counts;
+    const counts = parseStored(splitCountsSchema, v.counts, 'counts');
     expect(sum(counts.train) + sum(counts.validation)).toBe(0);
     expect(sum(counts.test)).toBe(v.exampleCount);
     expect(v.exampleCount).toBe(version.exampleCount);
-    const checks = v.checks as unknown as PreflightReport;
+    const checks = parseStored(preflightReportSchema, v.checks, 'checks');
     expect(checks.trainable).toBe(false);
     expect(checks.level).toBe('error');
     expect(checks.items.find((i) => i.id === 'min-examples')).toMatchObject({ level: 'error' });

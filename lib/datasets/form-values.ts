@@ -51,7 +51,7 @@ export function datasetFormToInput(v: DatasetFormValues): { input: { name: strin
     errors.seed = (e as Error).message;
   }
   const split = { train: num(v.train), validation: num(v.validation), test: num(v.test) };
-  for (const [k, n] of Object.entries(split)) if (Number.isNaN(n)) errors.split = `the ${k} ratio "${(v as unknown as Record<string, string>)[k] ?? ''}" is not a number`;
+  for (const [k, n] of Object.entries(split)) if (Number.isNaN(n)) errors.split = `the ${k} ratio "${v[k as keyof typeof split] ?? ''}" is not a number`;
   const policy = v.policy === 'agree' ? { kind: 'agree', k: num(v.k) } : { kind: v.policy };
   if (v.policy === 'agree' && Number.isNaN(num(v.k))) errors.policy = `agreement k "${v.k}" is not a whole number`;
   const context = v.contextMode === 'all' ? 'all' : num(v.contextN);

@@ -1,6 +1,6 @@
 // Reads for the eval pages and routes. Every signed-in role may read evals; starting them is
 // ml_lead/admin (start-eval-run.ts).
-import { AuthError } from '../auth/errors';
+import { UnauthenticatedError } from '../errors';
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { SPLITS, type SplitName } from '../datasets/params';
@@ -8,14 +8,14 @@ import type { Prisma } from '../generated/prisma/client';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { EvalInputError } from './errors';
 import { PREDICTED, type PredictedLabel } from './metrics';
-import type { EvalRunSettings } from './settings';
-import type { EvalMetrics } from './summarize';
+import { parseStored, parseStoredOrNull } from '../stored-json';
+import { evalMetricsSchema, evalRunSettingsSchema } from './stored-json';
 
 export const RUNS_PAGE_SIZE = 25;
 export const PREDICTIONS_PAGE_SIZE = 20;
 
 export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw new AuthError(401, 'Please sign in.');
+  if (!actor) throw new UnauthenticatedError();
 }
 
 export function canStartEvals(actor: Actor | null): boolean {
@@ -84,8 +84,8 @@ export async function getEvalRun(actor: Actor | null, id: number) {
   const { metrics, settings, fineTuneJob, ...rest } = run;
   return {
     ...rest,
-    settings: settings as unknown as EvalRunSettings,
-    metrics: (metrics as unknown as EvalMetrics | null) ?? null,
+    settings: parseStored(evalRunSettingsSchema, settings, 'eval_runs.settings'),
+    metrics: parseStoredOrNull(evalMetricsSchema, metrics, 'eval_runs.metrics'),
     fineTune: fineTuneJob ? { ...fineTuneJob, role: fineTuneJob.fineTunedModel === run.model ? ('fine-tuned' as const) : ('base' as const) } : null,
   };
 }

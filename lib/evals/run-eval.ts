@@ -16,6 +16,8 @@ import { backoffDelay } from '../retry';
 import { classifyRequestError } from './request-errors';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
 import { summarizePredictions, type EvalMetrics } from './summarize';
+import { parseStoredOrNull, storedJson } from '../stored-json';
+import { evalMetricsSchema } from './stored-json';
 
 /** Examples read per query (keyset by ordinal): a 100k-example split is never loaded at once. */
 const FETCH_BATCH = 500;
@@ -156,7 +158,7 @@ function emptyStats(): RunEvalStats {
 /** The run as it stands (for a run that had already ended when runEval was called). */
 async function currentResult(runId: number, stats: RunEvalStats): Promise<RunEvalResult> {
   const run = await db().evalRun.findUniqueOrThrow({ where: { id: runId } });
-  return { runId, status: run.status, done: run.progressDone, total: run.progressTotal, metrics: (run.metrics as unknown as EvalMetrics | null) ?? null, error: run.error, stats };
+  return { runId, status: run.status, done: run.progressDone, total: run.progressTotal, metrics: parseStoredOrNull(evalMetricsSchema, run.metrics, 'eval_runs.metrics'), error: run.error, stats };
 }
 
 /**
@@ -262,7 +264,7 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
       await flush();
       // Written every tick, changed or not: the same statement notices a run cancelled meanwhile.
       const data: Prisma.EvalRunUpdateManyMutationInput = { progressDone: done };
-      if (!useLogprobs && !logprobsSaved) data.settings = { ...settings, logprobs: false } as unknown as Prisma.InputJsonValue;
+      if (!useLogprobs && !logprobsSaved) data.settings = storedJson({ ...settings, logprobs: false });
       const r = await db().evalRun.updateMany({ where: { id: runId, status: 'running' }, data });
       if (r.count === 0) {
         endedElsewhere = true;
@@ -418,7 +420,7 @@ async function finish(runId: number, total: number, stats: RunEvalStats, log: (l
     data: {
       status,
       error,
-      metrics: metrics as unknown as Prisma.InputJsonValue,
+      metrics: storedJson(metrics),
       accuracy: metrics.accuracy,
       macroF1: metrics.macroF1,
       progressDone: preds.length,

@@ -6,10 +6,10 @@ import { db } from '../db';
 import { SPLITS, type SplitName } from '../datasets/params';
 import { isProviderConfigured } from '../finetunes/providers';
 import { providerIdSchema, type ProviderId } from '../finetunes/provider-ids';
-import type { Prisma } from '../generated/prisma/client';
 import { enqueueEvalRun } from './enqueue';
 import { EvalInputError, type InputIssue } from './errors';
 import { defaultConcurrency, defaultMaxTokens, MAX_CONCURRENCY, MAX_MAX_TOKENS, TOP_LOGPROBS, type EvalRunSettings } from './settings';
+import { storedJson } from '../stored-json';
 
 const wholeNumber = (field: string, min: number, max: number) =>
   z
@@ -127,7 +127,7 @@ export async function createEvalRunRecord(input: unknown, createdById: string, o
       datasetVersionId: p.datasetVersionId,
       split: p.split,
       status: 'queued',
-      settings: runSettings(p) as unknown as Prisma.InputJsonValue,
+      settings: storedJson(runSettings(p)),
       fineTuneJobId: p.fineTuneJobId ?? null,
       modelCreatedAt: p.modelCreatedAt ?? null,
       progressTotal: total,

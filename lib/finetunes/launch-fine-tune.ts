@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { assertRole, type Actor } from '../auth/session';
 import { db } from '../db';
 import { priceFor } from '../datasets/fine-tune-prices';
-import type { Prisma } from '../generated/prisma/client';
 import { enqueueFineTuneLaunch } from './enqueue';
 import { FineTuneInputError, type InputIssue } from './errors';
 import { launchInputSchema, requestedHyperparameters, type ParsedLaunchInput } from './launch-params';
 import { isProviderConfigured } from './providers';
+import { storedJson } from '../stored-json';
 
 const versionChecksSchema = z.looseObject({
   trainable: z.boolean(),
@@ -97,7 +97,7 @@ export async function launchFineTune(actor: Actor, input: unknown, opts: { enque
       suffix: p.suffix ?? null,
       seed: p.seed ?? null,
       idempotencyKey: crypto.randomUUID(),
-      estimatedCost: estimatedCost as unknown as Prisma.InputJsonValue,
+      estimatedCost: storedJson(estimatedCost),
       createdById: actor.id,
     },
   });

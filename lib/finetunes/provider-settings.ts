@@ -1,6 +1,7 @@
 // The admin's view and edit of provider credentials. A stored key is sealed (secret-box.ts)
 // before it reaches the database and only ever comes back masked; the environment, when it
 // sets OPENAI_API_KEY, wins over whatever is stored here.
+import 'server-only';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { assertRole, type Actor } from '../auth/session';

@@ -2,8 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
+import { labelTurnAction, nextConversationAction } from './actions';
+
+const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
 
 export const metadata: Metadata = { title: 'Conversation' };
 
@@ -17,8 +21,7 @@ export default async function ConversationPage({
   const { id } = await params;
   const { turn, truth, predicted } = await searchParams;
   const actor = await actorOrSignIn(`/conversations/${id}`);
-  const conversationId = /^\d{1,9}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isInteger(conversationId)) notFound();
+  const conversationId = pageId(id);
   const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
   if (!thread) notFound();
   const focusTurn = turn && /^\d{1,9}$/.test(turn) ? Number(turn) : null;
@@ -31,7 +34,7 @@ export default async function ConversationPage({
       <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
         ← All conversations
       </Link>
-      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} />
+      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} actions={actions} />
     </div>
   );
 }

@@ -2,18 +2,19 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { canCreateDatasets, getDatasetVersion, listVersionExamples, splitTotals, type SplitCounts } from '@/lib/datasets/queries';
+import { pageId } from '@/lib/boundary/page-params';
+import { canCreateDatasets, getDatasetVersion, listVersionExamples, splitTotals } from '@/lib/datasets/queries';
 import { datasetParamsSchema, describePolicy, SPLITS, type SplitName } from '@/lib/datasets/params';
 import { EXPORT_FILES } from '@/lib/datasets/export-files';
-import type { PreflightReport } from '@/lib/datasets/preflight';
-import type { TokenSummary } from '@/lib/datasets/token-summary';
+import { exclusionsSchema, preflightReportSchema, splitCountsSchema, tokenSummarySchema } from '@/lib/datasets/stored-json';
+import { parseStoredOrNull } from '@/lib/stored-json';
 import { LABEL_VALUES, labelValueSchema } from '@/lib/labeling/label-values';
 import { formatDateTime } from '@/components/ui/format-time';
 import { StatusBadge } from '@/components/datasets/status-badge';
 import { BuildProgress } from '@/components/datasets/build-progress';
 import { PreflightPanel } from '@/components/datasets/preflight-panel';
 import { SplitDistribution } from '@/components/datasets/split-distribution';
-import { ExclusionsTable, type Exclusions } from '@/components/datasets/exclusions-table';
+import { ExclusionsTable } from '@/components/datasets/exclusions-table';
 import { TokenDistribution } from '@/components/datasets/token-distribution';
 import { ExamplePreview } from '@/components/datasets/example-preview';
 
@@ -25,14 +26,15 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
   const { versionId } = await params;
   const search = await searchParams;
   const actor = await actorOrSignIn(`/datasets/${versionId}`);
-  if (!/^\d{1,9}$/.test(versionId)) notFound();
-  const found = await getDatasetVersion(actor, Number(versionId));
+  const found = await getDatasetVersion(actor, pageId(versionId));
   if (!found) notFound();
   const { version: v, siblings } = found;
   const p = datasetParamsSchema.parse(v.params);
-  const counts = v.counts as SplitCounts | null;
+  const counts = parseStoredOrNull(splitCountsSchema, v.counts, 'dataset_versions.counts');
   const totals = splitTotals(counts);
-  const exclusions = v.exclusions as unknown as Exclusions | null;
+  const exclusions = parseStoredOrNull(exclusionsSchema, v.exclusions, 'dataset_versions.exclusions');
+  const checks = parseStoredOrNull(preflightReportSchema, v.checks, 'dataset_versions.checks');
+  const tokenStats = parseStoredOrNull(tokenSummarySchema, v.tokenStats, 'dataset_versions.token_stats');
   const canCreate = canCreateDatasets(actor) && v.dataset.ownerId === actor.id;
 
   const split: SplitName = SPLITS.includes(search.split as SplitName) ? (search.split as SplitName) : 'train';
@@ -66,7 +68,7 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
             Evaluate a model on it
           </Link>
         )}
-        {canCreateDatasets(actor) && v.status === 'ready' && (v.checks as unknown as PreflightReport | null)?.trainable && (
+        {canCreateDatasets(actor) && v.status === 'ready' && checks?.trainable && (
           <Link href={`/fine-tunes/new?version=${v.id}`} className="rounded bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">
             Fine-tune this version
           </Link>
@@ -111,10 +113,10 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
             </p>
           </section>
 
-          <PreflightPanel report={v.checks as unknown as PreflightReport} />
+          {checks && <PreflightPanel report={checks} />}
           <SplitDistribution counts={counts} />
           {exclusions && <ExclusionsTable exclusions={exclusions} />}
-          <TokenDistribution summary={v.tokenStats as unknown as TokenSummary} report={v.checks as unknown as PreflightReport} />
+          {checks && tokenStats && <TokenDistribution summary={tokenStats} report={checks} />}
         </>
       )}
 

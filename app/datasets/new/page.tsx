@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { lenientPageId } from '@/lib/boundary/page-params';
 import { canCreateDatasets, getDatasetVersion } from '@/lib/datasets/queries';
 import { datasetParamsSchema, DEFAULT_PARAMS } from '@/lib/datasets/params';
 import { paramsToFormValues } from '@/lib/datasets/form-values';
@@ -13,7 +14,8 @@ export default async function NewDatasetPage({ searchParams }: { searchParams: P
   const { from } = await searchParams;
   const actor = await actorOrSignIn('/datasets/new');
   if (!canCreateDatasets(actor)) return <Forbidden message={`Creating datasets needs the ML lead or admin role; you are ${actor.role}.`} />;
-  const base = from && /^\d+$/.test(from) ? await getDatasetVersion(actor, Number(from)) : null;
+  const fromId = lenientPageId(from);
+  const base = fromId ? await getDatasetVersion(actor, fromId) : null;
   const params = base ? datasetParamsSchema.safeParse(base.version.params) : null;
   const initial = paramsToFormValues(base?.version.dataset.name ?? '', params?.success ? params.data : DEFAULT_PARAMS);
   return (

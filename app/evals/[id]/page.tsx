@@ -3,11 +3,13 @@ import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { canStartEvals, getEvalRun, listEvalRuns, listPredictions } from '@/lib/evals/queries';
 import { LABELS, PREDICTED, type Label, type PredictedLabel } from '@/lib/evals/metrics';
 import { formatDateTime } from '@/components/ui/format-time';
 import { EvalStatusBadge } from '@/components/evals/eval-status';
 import { EvalProgress } from '@/components/evals/eval-progress';
+import { cancelEvalAction } from '../actions';
 import { MetricCards } from '@/components/evals/metric-cards';
 import { ConfusionMatrixTable } from '@/components/evals/confusion-matrix';
 import { PredictionList } from '@/components/evals/prediction-list';
@@ -26,8 +28,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const sp = await searchParams;
   const actor = await actorOrSignIn(`/evals/${id}`);
-  if (!/^\d{1,9}$/.test(id)) notFound();
-  const run = await getEvalRun(actor, Number(id));
+  const run = await getEvalRun(actor, pageId(id));
   if (!run) notFound();
   const m = run.metrics;
   const truth = LABELS.includes(sp.truth as Label) ? (sp.truth as Label) : undefined;
@@ -98,7 +99,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </header>
 
       {(run.status === 'queued' || run.status === 'running') && (
-        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
+        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} cancelAction={cancelEvalAction} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
       )}
       {run.status === 'failed' && (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-800">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { lenientPageId } from '@/lib/boundary/page-params';
 import { listReadyVersions } from '@/lib/datasets/queries';
 import { listFineTunedModels } from '@/lib/finetunes/queries';
 import { canStartEvals } from '@/lib/evals/queries';
@@ -24,7 +25,7 @@ export default async function NewEvalPage({ searchParams }: { searchParams: Prom
         versions={versions.map((v) => ({ id: v.id, label: `${v.dataset.name} v${v.version}` }))}
         models={[{ id: 'local-base', provider: 'local' }, ...models.map((m) => ({ id: m.model, provider: m.provider }))]}
         initial={{
-          datasetVersionId: sp.version && /^\d+$/.test(sp.version) ? Number(sp.version) : undefined,
+          datasetVersionId: lenientPageId(sp.version),
           model: sp.model,
           provider: sp.provider,
         }}

@@ -3,6 +3,7 @@ import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { pageId } from '@/lib/boundary/page-params';
 import { canLaunchFineTunes, getFineTune } from '@/lib/finetunes/queries';
 import { comparisonForFineTune } from '@/lib/evals/queries';
 import { fineTuneEvaluation } from '@/lib/evals/fine-tune-evaluation';
@@ -10,19 +11,21 @@ import { FineTuneEvaluationTable } from '@/components/evals/fine-tune-evaluation
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 import { RefreshWhile } from '@/components/ui/refresh-while';
+import { estimatedCostSchema, requestedHyperparametersSchema } from '@/lib/finetunes/stored-json';
+import { parseStored, parseStoredOrNull } from '@/lib/stored-json';
+import { cancelFineTuneAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Fine-tune' };
 
 export default async function FineTunePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await actorOrSignIn(`/fine-tunes/${id}`);
-  if (!/^\d{1,9}$/.test(id)) notFound();
-  const run = await getFineTune(actor, Number(id));
+  const run = await getFineTune(actor, pageId(id));
   if (!run) notFound();
   const comparison = run.status === 'succeeded' ? await comparisonForFineTune(actor, run.id) : null;
   const evaluation = run.status === 'succeeded' ? await fineTuneEvaluation(actor, run.id) : null;
-  const requested = run.hyperparameters.requested as Record<string, unknown>;
-  const cost = run.estimatedCost as { nEpochs: number; chargedTokens: number; usd: number | null } | null;
+  const requested = parseStored(requestedHyperparametersSchema, run.hyperparameters.requested, 'fine_tune_jobs.hyperparameters');
+  const cost = parseStoredOrNull(estimatedCostSchema, run.estimatedCost, 'fine_tune_jobs.estimated_cost');
   const initial: LiveState = JSON.parse(
     JSON.stringify({
       status: run.status,
@@ -83,7 +86,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           )}
         </section>
       )}
-      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} />
+      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} cancelAction={cancelFineTuneAction} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
+import { lenientPageId } from '@/lib/boundary/page-params';
 import { listReadyVersions } from '@/lib/datasets/queries';
 import { canLaunchFineTunes } from '@/lib/finetunes/queries';
 import { listFineTunableModels, listProviders, type ProviderId } from '@/lib/finetunes/providers';
@@ -36,7 +37,7 @@ export default async function NewFineTunePage({ searchParams }: { searchParams: 
       cost: c?.cost ? { nEpochs: c.cost.nEpochs, billingTokens: c.cost.billingTokens, examples: c.cost.examples } : null,
     };
   });
-  const selected = sp.version && /^\d+$/.test(sp.version) ? Number(sp.version) : (versions.find((v) => v.trainable)?.id ?? null);
+  const selected = lenientPageId(sp.version) ?? (versions.find((v) => v.trainable)?.id ?? null);
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <Link href="/fine-tunes" className="text-sm text-indigo-700 hover:underline">
