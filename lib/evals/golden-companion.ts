@@ -6,7 +6,8 @@ import { db } from '../db';
 import { datasetParamsSchema } from '../datasets/params';
 import { ensureGoldenVersion } from '../golden/ensure-golden-version';
 import { Prisma } from '../generated/prisma/client';
-import { evalRunSettingsSchema } from './settings';
+import { evalRunSettingsSchema } from './stored-json';
+import { parseStored } from '../stored-json';
 import { createEvalRunRecord } from './start-eval-run';
 import { enqueueEvalRun } from './enqueue';
 
@@ -40,7 +41,7 @@ export async function ensureGoldenCompanion(runId: number, opts: { enqueue?: boo
   if (run.golden) return { runId: run.golden.id, created: false };
   if (run.status === 'cancelled' || run.status === 'failed') return null;
   const params = datasetParamsSchema.parse(run.datasetVersion.params);
-  const settings = evalRunSettingsSchema.parse(run.settings);
+  const settings = parseStored(evalRunSettingsSchema, run.settings, 'eval_runs.settings');
   const goldenVersionId = await ensureGoldenVersion({ instructions: params.instructions, context: params.context }, run.createdById);
   let companionId: number;
   let created = true;

@@ -1,6 +1,5 @@
 // Eval defaults and the environment variables that change them. Read when used (not at import),
 // so a test or the CLI can set the environment first.
-import { z } from 'zod';
 import type { BackoffPolicy } from '../retry';
 
 /** Requests in flight per run: EVAL_CONCURRENCY (1..64), default 8. */
@@ -75,13 +74,12 @@ export function autoEvalAfterFineTune(): boolean {
   return !['0', 'false', 'off', 'no'].includes(raw);
 }
 
-/** What a run was asked to do, stored in eval_runs.settings (parsed with this on read). */
-export const evalRunSettingsSchema = z.object({
-  concurrency: z.number().int().positive(),
-  maxTokens: z.number().int().positive(),
-  temperature: z.literal(0),
+/** What a run was asked to do, stored in eval_runs.settings (parsed on read: stored-json.ts). */
+export interface EvalRunSettings {
+  concurrency: number;
+  maxTokens: number;
+  temperature: 0;
   /** Whether logprobs are requested; set to false for the rest of the run once a provider refuses them. */
-  logprobs: z.boolean(),
-  topLogprobs: z.number().int().nonnegative(),
-});
-export type EvalRunSettings = z.infer<typeof evalRunSettingsSchema>;
+  logprobs: boolean;
+  topLogprobs: number;
+}
