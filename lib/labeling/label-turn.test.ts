@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { refreshConversationContent, refreshConversationStats } from '../conversations/stats';
+import { createRng } from '../seed/prng';
 import { labelTurn, LabelRuleError } from './label-turn';
+import { labelHistoryBreaks } from './test-history';
 
 const alice: Actor = { id: 'u-alice', email: 'alice@test', name: 'Alice', role: 'reviewer' };
 const bob: Actor = { id: 'u-bob', email: 'bob@test', name: 'Bob', role: 'reviewer' };
@@ -121,5 +123,17 @@ describe('labelTurn', () => {
     const c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect([c.labeledTurns, c.endTurns, c.reviewerCount]).toEqual([3, 3, 2]);
     expect(await db().labelEvent.count()).toBe(6);
+  });
+
+  it('keeps one true history chain when one reviewer writes the same turn from two tabs', async () => {
+    const rng = createRng(42);
+    const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
+    // Two tabs, each firing writes as fast as it can: 2 × 100 writes in flight on one row.
+    const tab = (n: number) => Promise.all(Array.from({ length: n }, () => labelTurn(alice, { messageId: turns[0], value: rng.pick(values) })));
+    const results = (await Promise.all([tab(100), tab(100)])).flat();
+    expect(await labelHistoryBreaks()).toEqual([]);
+    const events = await db().labelEvent.count({ where: { messageId: turns[0], reviewerId: alice.id } });
+    expect(results.filter((r) => r.changed).length).toBe(events);
+    expect(events).toBeGreaterThan(10);
   });
 });
