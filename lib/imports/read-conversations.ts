@@ -9,13 +9,15 @@ import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { formatBytes, Utf8Decoder, type InvalidBytes } from './utf8-decoder';
+import { jsonTextIsClean } from './text-checks';
 
 export type FileFormat = 'json' | 'jsonl';
 
 export type RawItem =
   // `invalid`: the invalid UTF-8 runs not yet accounted for, in file order — for JSONL the
   // ones on this line, for a JSON document one queue shared by every item.
-  | { kind: 'value'; value: unknown; line: number | null; index: number; invalid: InvalidBytes[] }
+  // `clean`: the reader knows the text holds nothing ./text-checks.ts looks for.
+  | { kind: 'value'; value: unknown; line: number | null; index: number; invalid: InvalidBytes[]; clean?: boolean }
   // A problem with the file itself (not one conversation): bad JSON, wrong top-level shape.
   | { kind: 'error'; line: number | null; path: string; message: string };
 
@@ -36,7 +38,7 @@ export async function detectFormat(file: string): Promise<FileFormat> {
 
 // Large reads: most of the cost of a line is JSON.parse, not the read, but fewer chunks
 // mean fewer string concatenations.
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 16;
 
 /**
  * Lines of a file split on \n only (a trailing \r is trimmed later). readline would also
@@ -45,28 +47,30 @@ const READ_CHUNK = 1 << 20;
  */
 async function* fileLines(file: string): AsyncGenerator<{ text: string; invalid: InvalidBytes[] }> {
   const decoder = new Utf8Decoder();
+  const none: InvalidBytes[] = [];
   let rest = '';
   let line = 0;
-  // The invalid runs the decoder found on this line, taken from its queue in order.
-  const take = (n: number) => {
-    const mine: InvalidBytes[] = [];
-    while (decoder.invalid.length > 0 && decoder.invalid[0].line <= n) mine.push(decoder.invalid.shift()!);
-    return mine;
-  };
-  const emit = function* (text: string) {
+  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+  for await (const chunk of stream) {
+    const text = rest + decoder.write(chunk);
     let start = 0;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
       line += 1;
-      yield { text: text.slice(start, i), invalid: take(line) };
+      yield { text: text.slice(start, i), invalid: decoder.invalid.length > 0 ? takeLine(decoder, line) : none };
       start = i + 1;
     }
     rest = text.slice(start);
-  };
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    yield* emit(rest + decoder.write(chunk));
   }
-  yield* emit(rest + decoder.end());
-  if (rest) yield { text: rest, invalid: take(line + 1) };
+  rest += decoder.end();
+  // The decoder's tail cannot hold a \n (it only holds back an unfinished sequence).
+  if (rest) yield { text: rest, invalid: takeLine(decoder, line + 1) };
+}
+
+// The invalid runs the decoder found up to this line, taken from its queue in order.
+function takeLine(decoder: Utf8Decoder, line: number): InvalidBytes[] {
+  const mine: InvalidBytes[] = [];
+  while (decoder.invalid.length > 0 && decoder.invalid[0].line <= line) mine.push(decoder.invalid.shift()!);
+  return mine;
 }
 
 export async function* readJsonl(file: string): AsyncGenerator<RawItem> {
@@ -88,7 +92,7 @@ export async function* readJsonl(file: string): AsyncGenerator<RawItem> {
       yield { kind: 'error', line, path: '$', message: `malformed JSON (${cause})` };
       continue;
     }
-    yield { kind: 'value', value, line, index: index++, invalid };
+    yield { kind: 'value', value, line, index: index++, invalid, clean: invalid.length === 0 && jsonTextIsClean(trimmed) };
   }
 }
 

@@ -62,7 +62,7 @@ export class FileValidator {
     }
     // Bytes and characters PostgreSQL cannot store, in any string of the conversation.
     const textIssues: TextIssue[] = [];
-    findTextIssues(item.value, item.invalid, textIssues);
+    if (!item.clean) findTextIssues(item.value, item.invalid, textIssues);
     for (const t of textIssues) this.add({ line: item.line, path: jsonPath(base, t.path), message: t.message });
     if (this.format === 'jsonl' && item.invalid.length > 0) {
       // Invalid bytes on this line that no string held (outside the strings we walk).
