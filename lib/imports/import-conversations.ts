@@ -137,10 +137,11 @@ async function importOnce(file: string, opts: ImportOptions): Promise<ImportSumm
     const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
     await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
     if (created < validator.counts.conversations) {
+      // Diff first (reads only), then lock what the diff will write, then write.
       await runStatements(client, sql.STAGE_EXISTING);
-      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
       await runStatements(client, sql.FIND_STALE_MESSAGES);
       await runStatements(client, sql.LOCK_CHANGED_CONVERSATIONS, [reviewerId]);
+      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
       await runStatements(client, sql.APPLY_STALE_MESSAGES);
       await runStatements(client, sql.INSERT_ADDED_MESSAGES);
       await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);

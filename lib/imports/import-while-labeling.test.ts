@@ -37,7 +37,7 @@ function exportVersion(v: number): string {
       if (sender === 'recruiter' && rng.chance(0.6)) m.label = rng.pick(LABELS);
       messages.push(m);
     }
-    lines.push(JSON.stringify({ external_id: `race-${c}`, candidate_name: `Candidate ${c}`, job_title: 'Picker', messages }));
+    lines.push(JSON.stringify({ external_id: `race-${c}`, candidate_name: `Candidate ${c}${v % 2 === 1 && c % 7 === 0 ? ' (renamed)' : ''}`, job_title: 'Picker', messages }));
   }
   return lines.join('\n') + '\n';
 }

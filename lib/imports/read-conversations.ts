@@ -102,13 +102,25 @@ export function invalidBytesMessage(runs: InvalidBytes[]): string {
   return `not valid UTF-8: bytes ${formatBytes(r.bytes)} at line ${r.line}, column ${r.column} (byte offset ${r.offset})${more}`;
 }
 
-/** Decodes the file for the JSON parser: strings in object mode, so nothing re-encodes them. */
-function decodingStage(decoder: Utf8Decoder): Transform {
+/**
+ * Decodes the file for the JSON parser: strings in object mode, so nothing re-encodes them.
+ * `escapes.seen` turns true at the first \u escape, the only way valid JSON writes a NUL or
+ * a lone surrogate; until then (and with no invalid bytes) no item needs the text walk.
+ */
+function decodingStage(decoder: Utf8Decoder, escapes: { seen: boolean }): Transform {
+  let last = '';
+  const note = (text: string) => {
+    if (!escapes.seen && (text.includes('\\u') || (last === '\\' && text.startsWith('u')))) escapes.seen = true;
+    last = text.at(-1) ?? last;
+  };
   return new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _enc, done) {
       const text = decoder.write(chunk);
-      if (text) this.push(text);
+      if (text) {
+        note(text);
+        this.push(text);
+      }
       done();
     },
     flush(done) {
@@ -121,6 +133,7 @@ function decodingStage(decoder: Utf8Decoder): Transform {
 
 export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
   const decoder = new Utf8Decoder();
+  const escapes = { seen: false };
   // Guards the document's outer shape while the elements of "conversations" stream past.
   const shapeErrors: RawItem[] = [];
   let depth = 0;
@@ -143,11 +156,12 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
     }
     return token;
   };
-  const stages = [fs.createReadStream(file, { highWaterMark: READ_CHUNK }), decodingStage(decoder), parser({ packKeys: true, packStrings: true, packNumbers: true }), guard, pick({ filter: 'conversations' }), streamArray()];
+  const stages = [fs.createReadStream(file, { highWaterMark: READ_CHUNK }), decodingStage(decoder, escapes), parser({ packKeys: true, packStrings: true, packNumbers: true }), guard, pick({ filter: 'conversations' }), streamArray()];
   const pipeline = chain(stages as unknown as Parameters<typeof chain>[0]);
   try {
     for await (const item of pipeline as AsyncIterable<{ key: number; value: unknown }>) {
-      yield { kind: 'value', value: item.value, line: null, index: item.key, invalid: decoder.invalid };
+      const clean = !escapes.seen && decoder.invalidCount === 0;
+      yield { kind: 'value', value: item.value, line: null, index: item.key, invalid: decoder.invalid, clean };
     }
   } catch (e) {
     const msg = (e as Error).message;
