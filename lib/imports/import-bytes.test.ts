@@ -97,7 +97,7 @@ describe('import: bytes that cannot be stored are located and nothing is written
     const text = 'café 👍🏽 line\u2028sep \uFFFD ok';
     const c = conv('ok');
     c.messages[1].text = text;
-    // Files over the 1 MiB read size, so multi-byte characters straddle chunk boundaries.
+    // Files over a MiB, many times the read size, so multi-byte characters straddle chunk boundaries.
     const filler = (prefix: string) =>
       Array.from({ length: 4000 }, (_, i) => ({ ...conv(`${prefix}-${i}`), candidate_name: 'Ŧéśŧ 名前 ' + 'é'.repeat(i % 7) }));
     const jsonlFile = file('valid.jsonl', '\uFEFF' + [c, ...filler('l')].map((x) => JSON.stringify(x)).join('\n') + '\n');

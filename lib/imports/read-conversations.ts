@@ -36,8 +36,8 @@ export async function detectFormat(file: string): Promise<FileFormat> {
   }
 }
 
-// Large reads: most of the cost of a line is JSON.parse, not the read, but fewer chunks
-// mean fewer string concatenations.
+// 64 KiB reads: measured faster than 1 MiB here (each chunk's text is concatenated with the
+// unfinished line before it and scanned for line breaks).
 const READ_CHUNK = 1 << 16;
 
 /**
