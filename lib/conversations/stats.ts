@@ -1,7 +1,9 @@
 // Conversation-level counters and the full-text document are derived data. They are
 // recomputed from messages and labels (never incremented blindly), so any writer — the
 // label write path (Prisma), the importer (a raw pg connection) — converges to the truth.
-// The SQL lives here once; callers pass whichever connection they hold.
+// The SQL lives here once; callers pass whichever connection they hold. Callers hold the
+// row locks of these conversations already (lib/labeling/lock-order.ts): these statements
+// write conversations and conversation_reviewers, so running them unlocked could deadlock.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { searchDocumentSql } from './search-query';
 

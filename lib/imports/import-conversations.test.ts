@@ -180,6 +180,13 @@ describe('import', () => {
     expect([cleared?.fromValue, cleared?.toValue, cleared?.source]).toEqual(['END', null, 'import']);
   });
 
+  it('re-import that only renames the candidate updates the conversation', async () => {
+    await importConversationsFile(file('rename.jsonl', jsonl(good('n-1'), good('n-2'))));
+    expect(await importConversationsFile(file('rename.jsonl', jsonl(good('n-1', { candidate_name: 'Dana Q.' }), good('n-2'))))).toMatchObject({ created: 0, updated: 1 });
+    const conv = await db().conversation.findUniqueOrThrow({ where: { externalId: 'n-1' } });
+    expect(conv.candidateName).toBe('Dana Q.');
+  });
+
   it('re-import with fewer messages removes the missing positions', async () => {
     await importConversationsFile(file('shrink.jsonl', jsonl(good('s-1'))));
     const shorter = good('s-1');

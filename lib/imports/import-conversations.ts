@@ -12,7 +12,8 @@ import { detectFormat, readConversations } from './read-conversations';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
-import { AppError } from '../errors';
+import { AppError, ConflictError } from '../errors';
+import { IMPORT_LOCK_SQL } from '../labeling/lock-order';
 
 export interface ImportSummary extends FileCounts {
   created: number;
@@ -77,7 +78,7 @@ async function* stagingRows(file: string, validator: FileValidator, onRows: (n: 
   validator.finish();
 }
 
-export class ImportSourceConflictError extends Error {
+export class ImportSourceConflictError extends ConflictError {
   constructor(readonly externalIds: string[], golden: boolean) {
     const list = externalIds.slice(0, 5).join(', ') + (externalIds.length > 5 ? ` and ${externalIds.length - 5} more` : '');
     super(
@@ -89,16 +90,35 @@ export class ImportSourceConflictError extends Error {
   }
 }
 
-export async function importConversationsFile(
-  file: string,
-  opts: {
-    databaseUrl?: string;
-    onProgress?: ImportProgress;
-    /** The golden set (lib/golden): its conversations are marked golden and their labels owned by `reviewerEmail`. */
-    golden?: boolean;
-    reviewerEmail?: string;
-  } = {},
-): Promise<ImportSummary> {
+export interface ImportOptions {
+  databaseUrl?: string;
+  onProgress?: ImportProgress;
+  /** The golden set (lib/golden): its conversations are marked golden and their labels owned by `reviewerEmail`. */
+  golden?: boolean;
+  reviewerEmail?: string;
+}
+
+// 40P01 deadlock_detected, 40001 serialization_failure. The lock order
+// (lib/labeling/lock-order.ts) is what keeps imports out of deadlocks; this only makes sure
+// that a writer we do not know of yet costs a retry of the all-or-nothing import, not the
+// import itself.
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+export async function importConversationsFile(file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOnce(file, opts);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw e;
+      opts.onProgress?.('retrying', `attempt ${attempt + 1} of ${ATTEMPTS} after: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 100));
+    }
+  }
+}
+
+async function importOnce(file: string, opts: ImportOptions): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
   const validator = new FileValidator(await detectFormat(file));
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
@@ -118,6 +138,9 @@ export async function importConversationsFile(
     );
     if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
     await client.query('ANALYZE import_messages');
+    // Lock order, step 0: one import merges at a time. Taken only now, so a second import
+    // reads and validates its file while this one merges.
+    await client.query(IMPORT_LOCK_SQL);
 
     const email = opts.reviewerEmail ?? importReviewerEmail(file);
     await client.query(
@@ -141,13 +164,19 @@ export async function importConversationsFile(
     const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
     await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
     if (created < validator.counts.conversations) {
+      // Diff first (reads only), then lock what the diff will write, then write.
       await runStatements(client, sql.STAGE_EXISTING);
-      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
       await runStatements(client, sql.FIND_STALE_MESSAGES);
+      await runStatements(client, sql.LOCK_CHANGED_CONVERSATIONS, [reviewerId]);
+      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
       await runStatements(client, sql.APPLY_STALE_MESSAGES);
       await runStatements(client, sql.INSERT_ADDED_MESSAGES);
       await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
       await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
+      const unlocked = (await client.query<{ n: number }>(sql.UNLOCKED_WRITES)).rows[0].n;
+      // A statement wrote a conversation LOCK_CHANGED_CONVERSATIONS did not predict: the
+      // lock order is broken. Refuse rather than commit a merge that can deadlock reviewers.
+      if (unlocked > 0) throw new Error(`import merge wrote ${unlocked} conversation(s) it had not locked first; nothing was imported`);
     }
 
     // New conversations got their counters and search document on insert; the existing

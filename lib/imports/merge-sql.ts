@@ -3,6 +3,12 @@
 // New conversations (the bulk of a first import) take a fast path that writes every row,
 // counter and search document once; existing conversations are diffed message by message.
 // $1 is always the import reviewer's user id where a statement takes a parameter.
+//
+// Lock order (lib/labeling/lock-order.ts): the caller holds the import lock, so the staged
+// diff of messages, conversation fields and the import reviewer's labels — which only
+// imports write — cannot change under it; LOCK_CHANGED_CONVERSATIONS then locks every
+// existing conversation that diff will write, before the first write to any of them.
+// Unchanged conversations are never locked, so an idempotent re-import blocks no reviewer.
 import { searchDocumentSql } from '../conversations/search-query';
 
 export const CREATE_STAGING = `
@@ -67,6 +73,30 @@ export const STAGE_EXISTING = `
     SELECT m.id AS conversation_id, s.* FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id WHERE NOT m.is_new;
   CREATE INDEX ON im (conversation_id, position);
   ANALYZE im;`;
+
+// Every existing conversation a later statement writes: a changed name or job title, a
+// changed or removed message (FIND_STALE_MESSAGES), an added message, or an import label to
+// add, change or remove. Locked in id order; `touched` must end up a subset of `locked`.
+export const LOCK_CHANGED_CONVERSATIONS = `
+  CREATE TEMP TABLE locked (id int PRIMARY KEY) ON COMMIT DROP;
+  INSERT INTO locked (id)
+    SELECT c.id FROM conversations c
+    WHERE c.id IN (
+      SELECT conversation_id FROM stale
+      UNION
+      SELECT im.conversation_id FROM im
+        LEFT JOIN messages m ON m.conversation_id = im.conversation_id AND m.position = im.position
+        LEFT JOIN labels l ON l.message_id = m.id AND l.reviewer_id = $1
+        WHERE m.id IS NULL OR l.value IS DISTINCT FROM im.label
+      UNION
+      SELECT s.conversation_id FROM (SELECT conversation_id, max(candidate_name) AS cn, max(job_title) AS jt FROM im GROUP BY conversation_id) s
+        JOIN conversations c2 ON c2.id = s.conversation_id
+        WHERE c2.candidate_name IS DISTINCT FROM s.cn OR c2.job_title IS DISTINCT FROM s.jt
+    )
+    ORDER BY c.id
+    FOR UPDATE OF c;`;
+
+export const UNLOCKED_WRITES = `SELECT count(*)::int AS n FROM touched t WHERE NOT EXISTS (SELECT 1 FROM locked l WHERE l.id = t.id)`;
 
 export const UPDATE_CONVERSATION_FIELDS = `
   WITH s AS (

@@ -1,7 +1,10 @@
 // The interchange format of ../shared/formats/conversations.schema.json, as zod schemas.
-// `.strict()` mirrors the JSON schema's additionalProperties: false.
+// `.strict()` mirrors the JSON schema's additionalProperties: false. Strings are also
+// checked for bytes PostgreSQL cannot store (./text-checks.ts, run by the validator on
+// every string of a conversation) and times for a sane range (./timestamps.ts).
 import { z } from 'zod';
 import { LABEL_VALUES } from '../labeling/label-values';
+import { sentAtSchema } from './timestamps';
 
 export const importMessageSchema = z
   .object({
@@ -10,7 +13,7 @@ export const importMessageSchema = z
       .string({ error: 'text must be a string' })
       .max(5000, 'text is longer than 5,000 characters')
       .refine((t) => t.trim().length > 0, 'text is empty'),
-    sent_at: z.iso.datetime({ offset: true, error: 'sent_at must be an ISO 8601 date-time with a time zone' }).optional(),
+    sent_at: sentAtSchema.optional(),
     label: z.enum(LABEL_VALUES, { error: 'label must be END, CONTINUE or SCHEDULE' }).optional(),
   })
   .strict()

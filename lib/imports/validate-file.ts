@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { importConversationSchema, type ImportConversation } from './schema';
-import type { RawItem } from './read-conversations';
+import { invalidBytesMessage, type RawItem } from './read-conversations';
+import { findTextIssues, printable, type TextIssue } from './text-checks';
 
 export interface ImportIssue {
   line: number | null;
@@ -20,7 +21,7 @@ export interface FileCounts {
 const MAX_ISSUES_KEPT = 200;
 
 function jsonPath(base: string, p: PropertyKey[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${String(k)}`), base);
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${printable(String(k))}`), base);
 }
 
 export function formatIssue(file: string, issue: ImportIssue): string {
@@ -59,6 +60,14 @@ export class FileValidator {
         this.add({ line: item.line, path: `${base}.external_id`, message: `duplicate external_id "${rawId}" (first seen at ${first})` });
       } else this.seen.set(rawId, item.line != null ? `line ${item.line}` : base);
     }
+    // Bytes and characters PostgreSQL cannot store, in any string of the conversation.
+    const textIssues: TextIssue[] = [];
+    if (!item.clean) findTextIssues(item.value, item.invalid, textIssues);
+    for (const t of textIssues) this.add({ line: item.line, path: jsonPath(base, t.path), message: t.message });
+    if (this.format === 'jsonl' && item.invalid.length > 0) {
+      // Invalid bytes on this line that no string held (outside the strings we walk).
+      this.add({ line: item.line, path: '$', message: invalidBytesMessage(item.invalid.splice(0)) });
+    }
     const parsed = importConversationSchema.safeParse(item.value);
     if (!parsed.success) {
       for (const iss of (parsed.error as z.ZodError).issues) {
@@ -68,7 +77,7 @@ export class FileValidator {
       }
       return null;
     }
-    if (duplicate) return null;
+    if (duplicate || textIssues.length > 0) return null;
     const c = parsed.data;
     this.counts.conversations += 1;
     this.counts.messages += c.messages.length;

@@ -1,8 +1,11 @@
+import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { refreshConversationContent, refreshConversationStats } from '../conversations/stats';
+import { createRng } from '../seed/prng';
 import { labelTurn, LabelRuleError } from './label-turn';
+import { labelHistoryBreaks } from './test-history';
 
 const alice: Actor = { id: 'u-alice', email: 'alice@test', name: 'Alice', role: 'reviewer' };
 const bob: Actor = { id: 'u-bob', email: 'bob@test', name: 'Bob', role: 'reviewer' };
@@ -121,5 +124,69 @@ describe('labelTurn', () => {
     const c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect([c.labeledTurns, c.endTurns, c.reviewerCount]).toEqual([3, 3, 2]);
     expect(await db().labelEvent.count()).toBe(6);
+  });
+
+  it('keeps one true history chain when one reviewer writes the same turn from two tabs', async () => {
+    const rng = createRng(42);
+    const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
+    // Two tabs, each firing writes as fast as it can: 2 × 100 writes in flight on one row.
+    const tab = (n: number) => Promise.all(Array.from({ length: n }, () => labelTurn(alice, { messageId: turns[0], value: rng.pick(values) })));
+    const results = (await Promise.all([tab(100), tab(100)])).flat();
+    expect(await labelHistoryBreaks()).toEqual([]);
+    const events = await db().labelEvent.count({ where: { messageId: turns[0], reviewerId: alice.id } });
+    expect(results.filter((r) => r.changed).length).toBe(events);
+    expect(events).toBeGreaterThan(10);
+  });
+
+  // Another writer holds the conversation (as an import or another tab does), changes
+  // things and commits while labelTurn waits: labelTurn must act on what was committed.
+  async function whileAnotherWriterHoldsTheConversation(change: (c: pg.Client) => Promise<unknown>, write: () => Promise<unknown>) {
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      await change(other);
+      const pending = write().then(
+        (r) => ({ ok: true as const, r }),
+        (e: Error) => ({ ok: false as const, e }),
+      );
+      // labelTurn is now blocked on the conversation row.
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query('COMMIT');
+      return await pending;
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('reads the label after waiting for the conversation, so history starts from the committed value', async () => {
+    const outcome = await whileAnotherWriterHoldsTheConversation(
+      (c) =>
+        c.query(
+          `WITH l AS (INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at) VALUES ($1, $2, $3, 'END', now()) RETURNING 1)
+           INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source) SELECT $1, $2, $3, NULL, 'END', 'ui' FROM l`,
+          [turns[0], conversationId, alice.id],
+        ),
+      () => labelTurn(alice, { messageId: turns[0], value: 'CONTINUE' }),
+    );
+    expect(outcome).toMatchObject({ ok: true, r: { changed: true, value: 'CONTINUE' } });
+    const events = await db().labelEvent.findMany({ where: { messageId: turns[0] }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => [e.fromValue, e.toValue])).toEqual([
+      [null, 'END'],
+      ['END', 'CONTINUE'],
+    ]);
+    expect(await labelHistoryBreaks()).toEqual([]);
+  });
+
+  it('refuses, as a rule error, a turn that a re-import removed while the write waited', async () => {
+    const outcome = await whileAnotherWriterHoldsTheConversation(
+      (c) => c.query('DELETE FROM messages WHERE id = $1', [turns[2]]),
+      () => labelTurn(alice, { messageId: turns[2], value: 'END' }),
+    );
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.e).toBeInstanceOf(LabelRuleError);
+    expect(!outcome.ok && outcome.e.message).toMatch(/does not exist any more/);
+    expect(await db().label.count()).toBe(0);
   });
 });
