@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { resetDatabase } from '../testing/db-snapshot';
-import { createRng } from '../seed/prng';
+import { createRng } from '../prng';
 import { labelTurn, type LabelTurnResult } from '../labeling/label-turn';
 import { labelHistoryBreaks } from '../labeling/test-history';
 import { importConversationsFile } from '.';

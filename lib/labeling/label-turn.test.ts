@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { refreshConversationContent, refreshConversationStats } from '../conversations/stats';
-import { createRng } from '../seed/prng';
+import { createRng } from '../prng';
 import { labelTurn, LabelRuleError } from './label-turn';
 import { labelHistoryBreaks } from './test-history';
 
