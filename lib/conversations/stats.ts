@@ -18,6 +18,8 @@ export function pgRunner(client: { query: (sql: string, params: unknown[]) => Pr
   return (sql, ids) => client.query(sql, [ids]);
 }
 
+// Counters are over decision turns: recruiter messages after the first message. The opening
+// text has nothing before it, is never a training example, and is not waiting for anyone's label.
 const REFRESH_COUNTERS = `
   UPDATE conversations c SET
     recruiter_turns = s.recruiter_turns,
@@ -27,11 +29,11 @@ const REFRESH_COUNTERS = `
     reviewer_count  = s.reviewer_count
   FROM (
     SELECT ids.id,
-      (SELECT count(*) FROM messages m WHERE m.conversation_id = ids.id AND m.sender = 'recruiter') AS recruiter_turns,
-      (SELECT count(DISTINCT l.message_id) FROM labels l WHERE l.conversation_id = ids.id) AS labeled_turns,
-      (SELECT count(DISTINCT l.message_id) FROM labels l WHERE l.conversation_id = ids.id AND l.value = 'END') AS end_turns,
-      (SELECT count(DISTINCT l.message_id) FROM labels l WHERE l.conversation_id = ids.id AND l.value = 'SCHEDULE') AS schedule_turns,
-      (SELECT count(DISTINCT l.reviewer_id) FROM labels l WHERE l.conversation_id = ids.id) AS reviewer_count
+      (SELECT count(*) FROM messages m WHERE m.conversation_id = ids.id AND m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns,
+      (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0) AS labeled_turns,
+      (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0 AND l.value = 'END') AS end_turns,
+      (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0 AND l.value = 'SCHEDULE') AS schedule_turns,
+      (SELECT count(DISTINCT l.reviewer_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0) AS reviewer_count
     FROM unnest($1::int[]) AS ids(id)
   ) s
   WHERE c.id = s.id
@@ -42,9 +44,10 @@ const CLEAR_REVIEWER_PROGRESS = `DELETE FROM conversation_reviewers WHERE conver
 
 const INSERT_REVIEWER_PROGRESS = `
   INSERT INTO conversation_reviewers (conversation_id, reviewer_id, labeled_turns, last_labeled_at)
-  SELECT conversation_id, reviewer_id, count(*), max(updated_at)
-  FROM labels WHERE conversation_id = ANY($1::int[])
-  GROUP BY conversation_id, reviewer_id`;
+  SELECT l.conversation_id, l.reviewer_id, count(*), max(l.updated_at)
+  FROM labels l JOIN messages m ON m.id = l.message_id
+  WHERE l.conversation_id = ANY($1::int[]) AND m.position > 0
+  GROUP BY l.conversation_id, l.reviewer_id`;
 
 const REFRESH_CONTENT = `
   UPDATE conversations c SET

@@ -421,7 +421,8 @@ describe('a build that ends with zero examples', () => {
     const created = await createDatasetVersion(mlLead, { name: 'openers', params: params({ includeTurnsWithoutCandidate: false }) });
     const err = await buildDatasetVersion(created.versionId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetBuildError);
-    expect((err as Error).message).toMatch(/^No examples: all 3 labeled turns were left out/);
+    // o-1's only labeled turn is its opening, so o-1 has no labeled decision and is not selected.
+    expect((err as Error).message).toMatch(/^No examples: all 2 labeled turns were left out/);
     const v = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
     expect(v.status).toBe('failed');
     expect(v.error).toBe((err as Error).message);
@@ -437,7 +438,7 @@ describe('a build that ends with zero examples', () => {
     const created = await createDatasetVersion(mlLead, { name: 'openers', params: params({ includeTurnsWithoutCandidate: false }) });
     await buildDatasetVersion(created.versionId).catch(() => {});
     const v = await db().datasetVersion.findUniqueOrThrow({ where: { id: created.versionId } });
-    expect(v.error).toBe('No examples: all 3 labeled turns were left out: 2 are opening messages (not decisions); 1 had no candidate message before them.');
+    expect(v.error).toBe('No examples: all 2 labeled turns were left out: 1 is an opening message (not a decision); 1 had no candidate message before them.');
   });
 });
 

@@ -210,7 +210,7 @@ export async function buildDatasetVersion(
     if (pass.turnIds.length === 0) {
       const chosen = pass.tallies.find((t) => t.policy === formatPolicy(params.policy))!;
       const reasons = [
-        pass.opening ? `${pass.opening} ${pass.opening === 1 ? 'is an opening message' : 'are opening messages'} (not decisions)` : '',
+        pass.opening ? `${pass.opening} ${pass.opening === 1 ? 'is an opening message (not a decision)' : 'are opening messages (not decisions)'}` : '',
         pass.withoutCandidate ? `${pass.withoutCandidate} had no candidate message before them` : '',
         ...Object.entries(chosen.excluded).filter(([, n]) => n > 0).map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
       ].filter(Boolean);

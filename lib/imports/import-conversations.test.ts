@@ -142,7 +142,8 @@ describe('import', () => {
     expect(await db().label.count({ where: { reviewerId: reviewer.id } })).toBe(4);
     expect(await db().labelEvent.count({ where: { reviewerId: reviewer.id, source: 'import', fromValue: null } })).toBe(4);
     const conv = await db().conversation.findUniqueOrThrow({ where: { externalId: 'c-1' } });
-    expect([conv.recruiterTurns, conv.labeledTurns, conv.scheduleTurns, conv.endTurns, conv.reviewerCount]).toEqual([2, 2, 1, 0, 1]);
+    // One decision turn: the opening message is labeled but is not a decision.
+    expect([conv.recruiterTurns, conv.labeledTurns, conv.scheduleTurns, conv.endTurns, conv.reviewerCount]).toEqual([1, 1, 1, 0, 1]);
     expect(conv.lastActivityAt.toISOString()).toBe('2026-10-01T19:30:00.000Z');
   });
 
@@ -194,7 +195,8 @@ describe('import', () => {
     expect(await importConversationsFile(file('shrink.jsonl', jsonl(shorter)))).toMatchObject({ updated: 1 });
     const conv = await db().conversation.findUniqueOrThrow({ where: { externalId: 's-1' } });
     expect(await db().message.count({ where: { conversationId: conv.id } })).toBe(1);
-    expect(conv.recruiterTurns).toBe(1);
+    // Only the opening message is left: no decision turns.
+    expect([conv.recruiterTurns, conv.labeledTurns]).toEqual([0, 0]);
   });
 
   it('finds conversations by full-text search after import', async () => {

@@ -21,14 +21,16 @@ export const CREATE_STAGING = `
 
 export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label) FROM STDIN`;
 
-// The search document and counters match lib/conversations/stats.ts; a new conversation has
+// The search document and counters (over decision turns: recruiter messages after the first
+// message) match lib/conversations/stats.ts; a new conversation has
 // no labels but the file's, all by one reviewer.
 export const INSERT_NEW_CONVERSATIONS = `
   WITH src AS (
     SELECT external_id, min(conv_ord) AS ord, max(candidate_name) AS cn, max(job_title) AS jt, max(sent_at) AS last_sent,
            string_agg(text, ' ' ORDER BY position) AS body,
-           count(*) FILTER (WHERE sender = 'recruiter') AS recruiter_turns,
-           count(label) AS labeled, count(*) FILTER (WHERE label = 'END') AS ends, count(*) FILTER (WHERE label = 'SCHEDULE') AS schedules
+           count(*) FILTER (WHERE sender = 'recruiter' AND position > 0) AS recruiter_turns,
+           count(label) FILTER (WHERE position > 0) AS labeled,
+           count(*) FILTER (WHERE label = 'END' AND position > 0) AS ends, count(*) FILTER (WHERE label = 'SCHEDULE' AND position > 0) AS schedules
     FROM import_messages s
     WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.external_id = s.external_id)
     GROUP BY external_id
@@ -55,7 +57,7 @@ export const INSERT_NEW_CONVERSATION_ROWS = `
     FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
     WHERE m.is_new ORDER BY m.id, s.position;
   CREATE TEMP TABLE new_labels ON COMMIT DROP AS
-    SELECT msg.id AS message_id, m.id AS conversation_id, s.label
+    SELECT msg.id AS message_id, m.id AS conversation_id, s.label, s.position
     FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
     JOIN messages msg ON msg.conversation_id = m.id AND msg.position = s.position
     WHERE m.is_new AND s.label IS NOT NULL;
@@ -64,7 +66,7 @@ export const INSERT_NEW_CONVERSATION_ROWS = `
   INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
     SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;
   INSERT INTO conversation_reviewers (conversation_id, reviewer_id, labeled_turns, last_labeled_at)
-    SELECT conversation_id, $1, count(*), now() FROM new_labels GROUP BY conversation_id;`;
+    SELECT conversation_id, $1, count(*), now() FROM new_labels WHERE position > 0 GROUP BY conversation_id;`;
 
 // ---- existing conversations: diff by position ----
 

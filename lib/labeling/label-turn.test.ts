@@ -88,12 +88,14 @@ describe('labelTurn', () => {
     await labelTurn(alice, { messageId: turns[0], value: 'CONTINUE' });
     await labelTurn(alice, { messageId: turns[2], value: 'END' });
     await labelTurn(bob, { messageId: turns[2], value: 'SCHEDULE' });
+    // Counters are over decision turns: turns[0] is the opening message and counts for nobody.
     let c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
-    expect([c.recruiterTurns, c.labeledTurns, c.endTurns, c.scheduleTurns, c.reviewerCount]).toEqual([3, 2, 1, 1, 2]);
+    expect([c.recruiterTurns, c.labeledTurns, c.endTurns, c.scheduleTurns, c.reviewerCount]).toEqual([2, 1, 1, 1, 2]);
     const mine = await db().conversationReviewer.findUniqueOrThrow({
       where: { conversationId_reviewerId: { conversationId, reviewerId: alice.id } },
     });
-    expect(mine.labeledTurns).toBe(2);
+    expect(mine.labeledTurns).toBe(1);
+    await labelTurn(alice, { messageId: turns[1], value: 'CONTINUE' });
     await labelTurn(bob, { messageId: turns[2], value: null });
     c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect([c.labeledTurns, c.scheduleTurns, c.reviewerCount]).toEqual([2, 0, 1]);
@@ -122,7 +124,8 @@ describe('labelTurn', () => {
       ...turns.map((t) => labelTurn(bob, { messageId: t, value: 'END' })),
     ]);
     const c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
-    expect([c.labeledTurns, c.endTurns, c.reviewerCount]).toEqual([3, 3, 2]);
+    // Two decision turns (the opening message is labeled but not counted).
+    expect([c.labeledTurns, c.endTurns, c.reviewerCount]).toEqual([2, 2, 2]);
     expect(await db().labelEvent.count()).toBe(6);
   });
 
