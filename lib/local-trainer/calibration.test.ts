@@ -70,6 +70,23 @@ describe('calibration', () => {
     expect(c).toEqual({ temperature: 1, bias: [0, 0, 0] });
   });
 
+  it('moves the class bias on a large held-out set but hardly on a few dozen turns', () => {
+    // Calibrated logits, then class 0 a whole logit too likely: a big held-out set shows it, and
+    // the shift is taken back. On 25 calibrated examples any shift is chance, so b stays small.
+    const tilted = (n: number, seed: number, tilt = 1) => {
+      const { logits, y } = miscalibrated(n, seed);
+      return { logits: logits.map((x, i) => (x - (i % K === 0 ? 1 : 0)) / 3 + (i % K === 0 ? tilt : 0)), y };
+    };
+    const big = tilted(3000, 4);
+    const cBig = fitCalibration(big.logits, big.y, K);
+    expect(cBig.bias[0] - (cBig.bias[1] + cBig.bias[2]) / 2).toBeLessThan(-0.6);
+    for (const seed of [5, 6, 7, 8, 9, 10]) {
+      const small = tilted(25, seed, 0);
+      const c = fitCalibration(small.logits, small.y, K);
+      for (const x of c.bias) expect(Math.abs(x)).toBeLessThan(0.5);
+    }
+  });
+
   it('bakes the fit into the weights: W / T and bias / T + b', () => {
     const m = emptyClassifier(['A', 'B', 'C']);
     m.weights[7 * 3 + 1] = 2;

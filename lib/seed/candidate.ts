@@ -4,13 +4,21 @@
 // the recruiter side can answer it; a burst of several texts is one utterance. The policy:
 //   END       opt-out (STOP, "remove me"; not "bus stop" / "stop by"), hostile, wrong number,
 //             hired elsewhere, a firm no or "not now", pay too low (firm), too far, a missing
-//             hard requirement, "not me but my cousin", cancelling for good
+//             hard requirement, cancelling for good, the friend's details once a referral is
+//             given (nothing left to ask this candidate)
 //   CONTINUE  questions (also "interested but what's the pay?"), maybe / let me think / busy,
 //             who is this, negotiating pay, a condition ("if it's under 20 I'm out"), a
-//             constraint to check, coming back with a question after a no
-//   SCHEDULE  plain interest, ready to book, proposing / accepting / countering a time,
-//             rescheduling, "just call me", a screening answer that passes; a time accepted
-//             together with a question stays SCHEDULE (the turn confirms and answers)
+//             constraint to check, coming back with a question after a no; a plain "yes /
+//             interested" to "are you interested?" (the recruiter goes on to screen); a yes to a
+//             screening question that is not the last one; "not me but my friend" (the
+//             recruiter asks for the friend's details)
+//   SCHEDULE  ready to book ("when can I come in", "I can talk now"), proposing / accepting /
+//             countering a time, rescheduling, "just call me"; a yes to the LAST screening
+//             question (the recruiter said it was the last step and now proposes a time); a yes
+//             to "want an interview?" or once screening is done; a time accepted together with a
+//             question stays SCHEDULE (the turn confirms and answers)
+// How many screening questions a thread has (one or two) is the scene's; the recruiter's
+// screening question says whether it is the last one before booking (recruiter.ts).
 import type { Rng } from '../prng';
 import type { Label } from './labels';
 import { candidateTime, dayWord, timeWord, type Slot } from './times';
@@ -22,11 +30,13 @@ export type Topic =
 
 export type Reason =
   // END
-  | 'opt_out' | 'hostile' | 'wrong_number' | 'hired' | 'not_interested' | 'not_now' | 'pay_low' | 'too_far' | 'lacks' | 'referral' | 'withdraw'
+  | 'opt_out' | 'hostile' | 'wrong_number' | 'hired' | 'not_interested' | 'not_now' | 'pay_low' | 'too_far' | 'lacks' | 'referral_details' | 'withdraw'
   // CONTINUE
-  | 'question' | 'maybe' | 'think' | 'busy' | 'who' | 'negotiate' | 'still_open' | 'constraint' | 'after_no'
+  | 'question' | 'maybe' | 'think' | 'busy' | 'who' | 'negotiate' | 'still_open' | 'constraint' | 'after_no' | 'referral'
+  // CONTINUE or SCHEDULE, by what the yes answers (yesLabel, screenOk)
+  | 'interested' | 'screen_ok'
   // SCHEDULE
-  | 'interested' | 'ready' | 'propose' | 'accept' | 'counter' | 'reschedule' | 'call_me' | 'screen_ok'
+  | 'ready' | 'propose' | 'accept' | 'counter' | 'reschedule' | 'call_me'
   // no recruiter turn needed
   | 'thanks';
 
@@ -56,6 +66,21 @@ export interface Scene {
   /** The slot the recruiter offered last, if any. */
   proposed?: Slot;
   booked?: Slot;
+  /** Screening questions this thread asks before booking (1 or 2), once screening began. */
+  screenNeed?: number;
+  /** Screening questions answered so far. */
+  screened?: number;
+  /** The recruiter's latest message, to tell what a bare "yes" answers. */
+  lastRecruiter?: string;
+}
+
+/** The recruiter's latest message offered an interview or a call: a "yes" to it accepts. */
+const OFFERED = /\b(interview|slot|on the schedule|set (you|something|one) up|book|entrevista|espacio)\b/i;
+
+/** A bare yes books only when it answers an offer, a time is on the table, or screening is done. */
+export function yesLabel(s: Scene): Label {
+  const screenedOut = s.screenNeed !== undefined && (s.screened ?? 0) >= s.screenNeed;
+  return s.proposed || screenedOut || OFFERED.test(s.lastRecruiter ?? '') ? 'SCHEDULE' : 'CONTINUE';
 }
 
 const job = (s: Scene) => s.rng.pick([s.role.title.toLowerCase(), s.role.title, 'job', 'position', 'role', `${s.role.title.toLowerCase()} job`, 'opening']);
@@ -212,9 +237,9 @@ export function interested(s: Scene): Utterance {
     'yes', 'yes!', 'yes im interested', "Yes I'm interested!", 'yeah still looking', "Sure, I'm interested.", 'yes please', 'yea', 'yep', 'definitely', 'absolutely',
     'im interested', 'interested', 'very interested', 'yes I am', "yes I'm still looking for work", 'yes ma’am', 'yes sir', 'yessir', 'for sure', 'bet', 'ok yes', 'sure',
     "i'd love to", `yes I applied for the ${job(s)}`, `yes I'm interested in the ${job(s)}`, 'yes still available', 'hell yeah', 'yes that sounds great', 'i am!', 'Yes, very much so.',
-    'yes, what are the next steps?', "yes what's next", 'that sounds good', `yes i saw it on ${s.source}`, 'count me in', "yeah i'm down", 'sounds good to me',
+    'that sounds good', `yes i saw it on ${s.source}`, 'count me in', "yeah i'm down", 'sounds good to me',
   ]);
-  return U('SCHEDULE', 'interested', burst(s, [dress(s, core), opt(r, 0.25, () => aside(s))]));
+  return U(yesLabel(s), 'interested', burst(s, [dress(s, core), opt(r, 0.25, () => aside(s))]));
 }
 
 export function ready(s: Scene): Utterance {
@@ -224,6 +249,7 @@ export function ready(s: Scene): Utterance {
     'how do i book', 'can I schedule online?', 'sign me up', 'when can I come in', 'i can interview anytime this week', "let's do it, when can we talk?", 'can i come in and fill out an application',
     'can I stop by to apply?', 'ok how do I get started', 'I’d like to schedule an interview please', 'set it up', "what's the soonest I can interview", 'is there a link to schedule',
     `i'm ready to start asap. when's the interview`, 'put me down for an interview', "i'm free all week, just tell me when",
+    'yes, what are the next steps to interview?', 'i can talk now', 'im free to talk right now if you want', 'yes! when can we meet?', 'can we do the interview today?',
   ]);
   return U('SCHEDULE', 'ready', burst(s, [dress(s, join(opt(r, 0.3, () => r.pick(['sounds good.', 'ok great', 'perfect', 'thats fine', 'that works for me', 'cool'])), core)), opt(r, 0.3, () => aside(s))]));
 }
@@ -291,13 +317,21 @@ export function callMe(s: Scene): Utterance {
   return U('SCHEDULE', 'call_me', burst(s, [opt(r, 0.3, () => aside(s)), dress(s, core)]));
 }
 
+/**
+ * A yes to a screening question. It books only when that question was the last step before the
+ * interview (or the candidate asks for one); otherwise the recruiter asks the next question.
+ */
 export function screenOk(s: Scene): Utterance {
   const r = s.rng;
   const core = r.pick([
     'yes i do', 'yes', 'yep i have it', 'yes I have that', 'yeah 3 years', 'yes, for 2 years now', 'of course', 'yes ma’am', 'yes sir', 'i do!', 'yeah no problem', 'yes that’s fine',
-    `yes i have ${s.role.requirement.replace(/^(a|an|your) /, '')}`, 'yes current', 'yup', "that's not a problem", 'yes, I can do that',
+    `yes i have ${s.role.requirement.replace(/^(a|an|your|being) /, '')}`, 'yes current', 'yup', "that's not a problem", 'yes, I can do that', 'yea', 'sure can', 'yes I can',
   ]);
-  return U('SCHEDULE', 'screen_ok', [dress(s, join(core, opt(r, 0.3, () => r.pick(['when can i interview?', 'what’s next?', 'so what’s next', '', 'i can start right away']))), 0.4)]);
+  const more = r.chance(0.35) ? aboutMe(s) : '';
+  const eager = r.chance(0.15) ? r.pick(['when can i interview?', 'when can i come in?', 'can we set up the interview?', 'i can talk now']) : '';
+  s.screened = (s.screened ?? 0) + 1;
+  const label: Label = eager || s.screened >= (s.screenNeed ?? 1) ? 'SCHEDULE' : 'CONTINUE';
+  return U(label, 'screen_ok', [dress(s, join(core, more, eager), 0.4)]);
 }
 
 // ---- CONTINUE without a question ----
@@ -462,9 +496,19 @@ export function referral(s: Scene): Utterance {
   const who = r.pick(['my cousin', 'my brother', 'my friend', 'my sister', 'my neighbor', 'my son', 'my roommate']);
   const core = r.pick([
     `I'm not interested but ${who} might be, can I give you their number?`, `not for me but ${who} is looking, ill send them your way`, `I already have a job but ${who} needs one`,
-    `no thanks, but text ${who} at 555-0${r.int(100, 199)}`, `i'm good but ${who} would be perfect for this`,
+    `no thanks, but text ${who} at 555-0${r.int(100, 199)}`, `i'm good but ${who} would be perfect for this`, `not me but ${who} is looking for work`,
+    `i'm all set but ${who} might want it`, `${who} needs a job, can i send you their info?`,
   ]);
-  return U('END', 'referral', [dress(s, core, 0.3)]);
+  return U('CONTINUE', 'referral', [dress(s, core, 0.3)]);
+}
+
+/** The friend's details after a referral: nothing left to ask this candidate. */
+export function referralDetails(s: Scene): Utterance {
+  const r = s.rng;
+  const name = r.pick(['Marcus', 'Tanya', 'Luis', 'Keisha', 'Josh', 'Maria', 'Andre', 'Brittany', 'Carlos', 'Jasmine']);
+  const num = `${r.int(200, 989)}-555-0${r.int(100, 199)}`;
+  const core = r.pick([`${name} ${num}`, `her name is ${name}, ${num}`, `his name is ${name}. number is ${num}`, `${num} ask for ${name}`, `it's ${name}, ${num}. tell them i sent you`, `${name}: ${num}`, `here u go ${num}`]);
+  return U('END', 'referral_details', [dress(s, core, 0.3)]);
 }
 
 export function withdraws(s: Scene): Utterance {

@@ -105,6 +105,36 @@ describe('sample data generator', () => {
     expect(comebacks).toBeGreaterThan(0);
   });
 
+  it('labels by DESIGN §1: a bare yes to "interested?" screens, the last screening answer books, a referral continues', () => {
+    let bareYes = 0;
+    let lastScreen = 0;
+    let referrals = 0;
+    for (const c of fullyLabeled(3000, 7)) {
+      c.messages.forEach((m, i) => {
+        const next = c.messages.findIndex((n, j) => j > i && n.sender === 'recruiter');
+        const prev = c.messages.slice(0, i).findLastIndex((n) => n.sender === 'recruiter');
+        if (m.sender !== 'candidate' || next < 0 || prev < 0 || c.messages.slice(i + 1, next).some((n) => n.sender === 'candidate')) return;
+        if (c.messages[i - 1] !== c.messages[prev]) return;
+        const asked = c.messages[prev].text;
+        if (prev === 0 && /^(yes|yes!|yes please|interested|im interested|yep|yea|sure)$/i.test(m.text) && !/interview|schedule|book/i.test(asked)) {
+          expect(c.labels[next], `${c.external_id} #${next}`).toBe('CONTINUE');
+          bareYes++;
+        }
+        if (/^(Last thing before I set up your interview|One quick question and then we can book)/.test(asked.replace(/^\S+!? /, '')) && /^(yes|yep|yup|yea|of course)\W*$/i.test(m.text)) {
+          expect(c.labels[next], `${c.external_id} #${next}`).toBe('SCHEDULE');
+          lastScreen++;
+        }
+        if (/\bbut my (cousin|brother|friend|sister|neighbor|son|roommate) (might|is looking|needs|would)\b/i.test(m.text)) {
+          expect(c.labels[next], `${c.external_id} #${next}`).toBe('CONTINUE');
+          referrals++;
+        }
+      });
+    }
+    expect(bareYes).toBeGreaterThan(5);
+    expect(lastScreen).toBeGreaterThan(5);
+    expect(referrals).toBeGreaterThan(3);
+  });
+
   it('reads STOP as an opt-out but not "bus stop" or "stop by"', () => {
     let optOuts = 0;
     let notOptOuts = 0;

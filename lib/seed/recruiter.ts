@@ -60,9 +60,51 @@ function answer(s: Scene, topics: readonly Topic[], filler = true): string {
   return join(opt(r, filler ? 0.4 : 0, () => r.pick(['Great question!', 'Sure!', 'Of course.', 'Good question.', 'Happy to help.'])), ...topics.map((t) => ANSWERS[t](s)));
 }
 
+function requirementQuestion(req: string): string {
+  if (req.startsWith('being ')) return `Are you ${req.slice(6)}?`;
+  if (/^(\w+ing|nights|weekend|availability)\b/.test(req)) return `Are you ok with ${req}?`;
+  return `Do you have ${req}?`;
+}
+
+/** What a recruiter checks before booking, as yes/no questions. */
+function screeningQuestion(s: Scene): string {
+  const r = s.rng;
+  return r.pick([
+    requirementQuestion(s.role.requirement), requirementQuestion(s.role.requirement), `Are you ok with ${s.shift}?`, `Can you work ${s.shift}?`,
+    `Do you have reliable transportation to ${s.place}?`, 'Are you able to pass a background check and drug screen?', `Do you have any experience as a ${s.role.title.toLowerCase()}?`,
+    'Are you 18 or older?', 'Are you authorized to work in the US?', 'Can you start within the next two weeks?', `Is $${s.pay}/hr ok for you?`,
+  ]);
+}
+
+/**
+ * A screening question after a yes. The thread asks one or two; the recruiter says which is the
+ * last step before booking, so "yes" to it (SCHEDULE) differs from "yes" to the first (CONTINUE).
+ */
+function screen(s: Scene): string {
+  const r = s.rng;
+  if (s.screenNeed === undefined) {
+    s.screenNeed = r.pick([1, 1, 2]);
+    s.screened = 0;
+  }
+  const last = (s.screened ?? 0) + 1 >= s.screenNeed;
+  const first = (s.screened ?? 0) === 0;
+  const lead = first ? r.pick(['Great!', 'Awesome!', 'Glad to hear it.', 'Perfect.', 'Love it!', 'Great to hear.', '']) : r.pick(['Thanks!', 'Good.', 'Perfect.', 'Great.', 'Got it.']);
+  const frame = last
+    ? r.pick(['Last thing before I set up your interview:', 'One quick question and then we can book a time:', 'Before I get you on the calendar,', 'Last question, then I’ll find you an interview slot:', 'If so, I can get you scheduled.'])
+    : r.pick(['A couple of quick questions first.', 'I have two quick screening questions.', 'Quick screening first:', 'First,']);
+  const q = screeningQuestion(s);
+  if (frame === 'If so, I can get you scheduled.') return join(lead, q, frame);
+  return join(lead, frame, frame.endsWith(',') ? q[0].toLowerCase() + q.slice(1) : q);
+}
+
 function continueText(s: Scene, u: Utterance): string {
   const r = s.rng;
   switch (u.reason) {
+    case 'interested':
+    case 'screen_ok':
+      return screen(s);
+    case 'referral':
+      return join(r.pick(['Thanks for thinking of them!', 'Appreciate that!', 'That would be great, thank you.', 'Sure!']), r.pick(["What's their name and best number?", 'Can you send me their name and number?', 'Text me their number and I’ll reach out.', 'What’s the best way to reach them?']), opt(r, 0.3, () => 'And if anything changes for you, just let me know.'));
     case 'question':
     case 'negotiate':
       return join(u.reason === 'negotiate' ? r.pick([`The range is $${s.pay}-${s.pay + 3}/hr depending on experience; I can ask the manager.`, 'I can check with the client about that.']) : answer(s, u.topics.length ? u.topics : ['pay']), followUp(s));
@@ -182,8 +224,8 @@ function endText(s: Scene, u: Utterance): string {
       return join(r.pick(['Understood, thanks for letting me know.', 'No worries, thanks for the quick reply.', 'Makes sense.']), r.pick(['Good luck in your search!', 'Take care!', "I'll keep an eye out for something closer."]));
     case 'lacks':
       return join(`Unfortunately this role requires ${s.role.requirement}, so it isn't a fit right now.`, r.pick(["We'll reach out if something else opens up.", 'Thanks for your interest!', 'Best of luck!']));
-    case 'referral':
-      return r.pick(["Thanks so much! I'll reach out to them. Best of luck!", 'Appreciate the referral! Have them text this number.', "Thank you! I'll make a note. Take care."]);
+    case 'referral_details':
+      return r.pick(["Thanks so much! I'll reach out to them. Best of luck!", 'Appreciate the referral! I’ll text them today.', "Thank you! I'll make a note. Take care."]);
     case 'withdraw':
       return r.pick(["Thanks for letting me know, I've cancelled your interview. Best of luck!", 'No problem, cancelled. Congrats and take care!']);
     default:

@@ -54,8 +54,38 @@ function toBooking(t: Thread): void {
   const r = t.s.rng;
   if (r.chance(0.25) && !t.s.proposed) questions(t, r.int(1, 2));
   const roll = r();
-  t.exchange(roll < 0.45 ? say.interested(t.s) : roll < 0.7 ? say.ready(t.s) : roll < 0.9 ? say.proposesTime(t.s) : say.callMe(t.s));
+  if (roll < 0.45) return yesFlow(t);
+  t.exchange(roll < 0.7 ? say.ready(t.s) : roll < 0.9 ? say.proposesTime(t.s) : say.callMe(t.s));
   settle(t);
+}
+
+/** A plain yes: the recruiter screens first (one or two questions), then proposes a time. */
+function yesFlow(t: Thread, gap?: number): void {
+  t.exchange(say.interested(t.s), gap);
+  follow(t);
+}
+
+/** What comes after the candidate's last exchange: screening after a plain yes, booking after a SCHEDULE turn. */
+function follow(t: Thread): void {
+  const u = t.last;
+  if (!u || t.ended) return;
+  if (u.reason === 'interested' && u.label === 'CONTINUE') return screening(t);
+  if (u.label === 'SCHEDULE') return settle(t);
+}
+
+/** Screening answers until the last one (SCHEDULE: the recruiter proposes), a failed one, or silence. */
+function screening(t: Thread, canFail = true): void {
+  const r = t.s.rng;
+  while (!t.ended && t.last?.label === 'CONTINUE' && (t.s.screened ?? 0) < (t.s.screenNeed ?? 1)) {
+    const roll = r();
+    if (canFail && roll < 0.1) {
+      t.exchange(say.lacks(t.s));
+      return;
+    }
+    if (roll < 0.18) t.nudge();
+    t.exchange(say.screenOk(t.s), roll < 0.18 ? r.int(200, 3000) : undefined);
+  }
+  if (!t.ended && t.last?.label === 'SCHEDULE') settle(t);
 }
 
 /** After a SCHEDULE turn: accept, counter, ask first, or go quiet. */
@@ -136,10 +166,7 @@ function decide(t: Thread, asked: Topic[]): void {
   const r = t.s.rng;
   const roll = r();
   if (roll < 0.45) return toBooking(t);
-  if (roll < 0.52) {
-    t.exchange(say.screenOk(t.s));
-    return settle(t);
-  }
+  if (roll < 0.52) return yesFlow(t);
   if (roll < 0.88) {
     const why = asked.includes('pay') && r.chance(0.6) ? say.payTooLow(t.s) : asked.includes('location') && r.chance(0.6) ? say.tooFar(t.s) : asked.includes('requirement') && r.chance(0.7) ? say.lacks(t.s) : r.pick([say.notInterested, say.notNow, say.payTooLow, say.tooFar, say.lacks])(t.s);
     t.exchange(why);
@@ -159,15 +186,17 @@ function lateOrClosed(t: Thread): void {
   t.nudge();
   if (r.chance(0.3)) {
     t.exchange(r.chance(0.6) ? say.interested(t.s) : r.pick([say.stillOpen, say.notInterested, say.hired])(t.s), r.int(200, 3000));
-    if (t.last?.label === 'SCHEDULE') settle(t);
-    else if (t.last?.reason === 'still_open' && r.chance(0.7)) toBooking(t);
+    if (t.last?.reason === 'still_open') {
+      if (r.chance(0.7)) toBooking(t);
+    } else follow(t);
     return;
   }
   t.nudge();
   if (r.chance(0.3)) {
     t.exchange(r.chance(0.6) ? say.stillOpen(t.s) : r.pick([say.interested, say.optOut, say.notInterested])(t.s), r.int(200, 3000));
-    if (t.last?.label === 'SCHEDULE') settle(t);
-    else if (t.last?.label === 'CONTINUE' && r.chance(0.7)) toBooking(t);
+    if (t.last?.reason === 'still_open') {
+      if (r.chance(0.7)) toBooking(t);
+    } else follow(t);
     return;
   }
   t.nudge(); // the close after two unanswered nudges
@@ -175,6 +204,19 @@ function lateOrClosed(t: Thread): void {
     t.exchange(say.stillOpen(t.s), r.int(1000, 8000));
     if (r.chance(0.6)) toBooking(t);
   }
+}
+
+/** "Not me, but my friend": the recruiter asks for the friend's details, then wraps up. */
+function referral(t: Thread): void {
+  const r = t.s.rng;
+  t.exchange(say.referral(t.s));
+  if (r.chance(0.75)) {
+    t.exchange(say.referralDetails(t.s));
+    return;
+  }
+  t.nudge();
+  if (r.chance(0.5)) t.exchange(say.referralDetails(t.s), r.int(200, 3000));
+  else t.nudges(2);
 }
 
 type Scenario = (t: Thread) => void;
@@ -228,7 +270,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     if (t.s.rng.chance(0.3)) {
       t.exchange(say.whoIsThis(t.s));
     }
-    t.exchange(t.s.rng.chance(0.85) ? say.hired(t.s) : say.referral(t.s));
+    if (t.s.rng.chance(0.85)) t.exchange(say.hired(t.s));
+    else referral(t);
   },
   hostile: (t) => {
     opening(t, 0.4);
@@ -240,8 +283,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     const r = t.s.rng;
     if (r.chance(0.35)) {
       t.exchange(r.chance(0.7) ? say.stillOpen(t.s) : say.interested(t.s), r.int(1000, 9000));
-      if (t.last?.label === 'SCHEDULE') settle(t);
-      else toBooking(t);
+      if (t.last?.reason === 'still_open') toBooking(t);
+      else follow(t);
     }
   },
   silent_after_answer: (t) => {
@@ -275,6 +318,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     opening(t, 0.1);
     const r = t.s.rng;
     t.exchange(say.interested(t.s));
+    while (t.last?.label === 'CONTINUE') t.exchange(say.screenOk(t.s));
+    if (!t.s.proposed) return settle(t);
     t.exchange(say.accepts(t.s));
     t.exchange(r.chance(0.85) ? say.reschedules(t.s) : say.withdraws(t.s), r.int(300, 2500));
     if (t.s.proposed) settle(t, 2);
@@ -364,7 +409,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   referral: (t) => {
     opening(t);
-    t.exchange(say.referral(t.s));
+    referral(t);
   },
   spanish: (t) => {
     const r = t.s.rng;
@@ -385,6 +430,7 @@ export const SCENARIOS: Record<string, Scenario> = {
         t.exchange(r.pick([es.asksPay, es.asksLocation, es.asksHours])(s));
       }
       t.exchange(r.chance(0.6) ? es.interested(s) : es.proposes(s));
+      if (t.last?.label === 'CONTINUE') t.exchange(es.screenOk(s));
       if (s.proposed) {
         t.exchange(es.accepts(s));
       }

@@ -1,6 +1,6 @@
 // The Spanish threads (about 5% of the sample): candidates who answer in Spanish or Spanglish,
 // and a recruiter who answers in Spanish. Same intents and labels as the English side.
-import type { Reason, Scene, Utterance } from './candidate';
+import { yesLabel, type Reason, type Scene, type Utterance } from './candidate';
 import type { Label } from './labels';
 import type { ScheduleReply } from './recruiter';
 import type { RecruiterVoice } from './thread';
@@ -20,7 +20,12 @@ function hora(s: Scene): string {
 }
 
 export const es = {
-  interested: (s: Scene) => U('SCHEDULE', 'interested', s.rng.pick(['sí me interesa', 'Si, me interesa', 'si claro', 'sí, todavía estoy buscando trabajo', 'si me interesa, gracias', 'claro que sí', 'si estoy interested', 'Sí, por favor', 'me interesa mucho'])),
+  interested: (s: Scene) => U(yesLabel(s), 'interested', s.rng.pick(['sí me interesa', 'Si, me interesa', 'si claro', 'sí, todavía estoy buscando trabajo', 'si me interesa, gracias', 'claro que sí', 'si estoy interested', 'Sí, por favor', 'me interesa mucho'])),
+  /** The answer to the one screening question of a Spanish thread: the recruiter proposes a time. */
+  screenOk: (s: Scene) => {
+    s.screened = (s.screened ?? 0) + 1;
+    return U('SCHEDULE', 'screen_ok', s.rng.pick(['sí', 'si tengo', 'sí, 2 años', 'si puedo', 'claro que sí', 'sí, no hay problema', 'si, tengo experiencia', 'yes si puedo']));
+  },
   asksPay: (s: Scene) => ({ ...U('CONTINUE', 'question', s.rng.pick(['cuánto pagan?', 'cuanto pagan la hora?', 'y cuánto es el pago?', 'how much pagan?', 'cuanto es por hora', 'me interesa, cuánto pagan?'])), topics: ['pay' as const] }),
   asksLocation: (s: Scene) => ({ ...U('CONTINUE', 'question', s.rng.pick(['dónde queda?', 'donde es el trabajo', 'en qué parte queda?', 'where is it? esta lejos?', 'cuál es la dirección'])), topics: ['location' as const] }),
   asksHours: (s: Scene) => ({ ...U('CONTINUE', 'question', s.rng.pick(['cuál es el horario?', 'qué horario es', 'es de día o de noche?', 'cuantas horas a la semana', 'trabajan los fines de semana?'])), topics: ['hours' as const] }),
@@ -58,6 +63,11 @@ function confirmar(s: Scene, slot: Slot | undefined, named?: string): ScheduleRe
 
 function contestar(s: Scene, u: Utterance): string {
   const r = s.rng;
+  if (u.reason === 'interested') {
+    s.screenNeed = 1;
+    s.screened = 0;
+    return join(r.pick(['¡Qué bien!', '¡Excelente!', 'Perfecto.']), r.pick(['Antes de agendar la entrevista,', 'Una pregunta y le busco un horario:']), r.pick([`¿tiene experiencia en ${trabajo(s)}?`, `¿puede trabajar ${s.shift}?`, '¿tiene transporte?']));
+  }
   if (u.parts[0] && /ingl|english|español/i.test(u.parts[0])) return `¡Claro! Soy ${s.recruiter} de ${s.company}. Tenemos trabajo de ${trabajo(s)} en ${s.place}, $${s.pay} la hora. ¿Le interesa?`;
   const t = u.topics[0];
   const a = t === 'location' ? `Queda en ${s.place}.` : t === 'hours' ? `El horario es ${s.shift}.` : `Paga $${s.pay} la hora.`;

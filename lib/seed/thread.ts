@@ -1,6 +1,7 @@
 // A conversation being written: candidate utterances go in, and every recruiter turn gets its
 // label from one rule (DESIGN.md §1), so labels are consistent across all scenarios:
-//   - a turn answering the candidate takes the label of what the candidate said last;
+//   - a turn answering the candidate takes the label of what the candidate said last (a bare
+//     "yes" is CONTINUE or SCHEDULE by what it answers: candidate.ts, yesLabel / screenOk);
 //   - a turn after silence is a nudge (CONTINUE) for the first two unanswered recruiter
 //     messages after the candidate's last word, and the close (END) after two unanswered nudges;
 //   - a reminder of a booked interview is SCHEDULE.
@@ -48,6 +49,7 @@ export class Thread {
   private push(sender: Turn['sender'], text: string, gap: number, label?: Label) {
     if (!text.trim()) throw new Error(`the sample generator wrote an empty ${sender} message`);
     this.turns.push({ sender, text, gap: this.turns.length ? gap : 0, ...(label ? { label } : {}) });
+    if (sender === 'recruiter') this.s.lastRecruiter = text;
   }
 
   candidateGap(): number {
