@@ -1,9 +1,8 @@
 // `npm run eval` as a user runs it: a child process against the test database and a real local
 // trainer. A dataset eval is scored on the golden set beside it; --golden scores golden alone.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
+import { lastJson, runCli } from '../testing/run-cli';
 import { stopQueue } from '../jobs/queue';
 import { mlLead, readyVersion, resetWithCorpus, startTrainerForEvals, TRAINER_KEY, type TestTrainer } from './test-fixtures';
 
@@ -18,24 +17,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const tsx = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const env = { ...process.env, TRAINER_URL: t.trainer.url, TRAINER_API_KEY: TRAINER_KEY };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, 'lib/cli/eval.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+const cli = (args: string[]) => runCli('lib/cli/eval.ts', args, { TRAINER_URL: t.trainer.url, TRAINER_API_KEY: TRAINER_KEY });
 
 describe('npm run eval', () => {
   it('scores a dataset split and, beside it, the golden set', async () => {
-    const r = await runCli(['--dataset', 'cli-evals', '--model', 'local-base', '--as', mlLead.email]);
+    const r = await cli(['--dataset', 'cli-evals', '--model', 'local-base', '--as', mlLead.email]);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout);
     expect(out).toMatchObject({ dataset: 'cli-evals', version: 1, split: 'test', model: 'local-base', provider: 'local' });
@@ -46,7 +32,7 @@ describe('npm run eval', () => {
   }, 120_000);
 
   it('--golden prints the same JSON for the golden set alone', async () => {
-    const r = await runCli(['--golden', '--model', 'local-base', '--as', mlLead.email]);
+    const r = await cli(['--golden', '--model', 'local-base', '--as', mlLead.email]);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout);
     expect(out).toMatchObject({ dataset: 'golden', split: 'test', model: 'local-base', n: expect.any(Number), accuracy: expect.any(Number), macro_f1: expect.any(Number) });
@@ -56,8 +42,8 @@ describe('npm run eval', () => {
 
   it('refuses --golden with another split, and no dataset without --golden; nothing is created', async () => {
     const before = await db().evalRun.count();
-    expect((await runCli(['--golden', '--model', 'local-base', '--split', 'train'])).code).toBe(2);
-    const r = await runCli(['--model', 'local-base']);
+    expect((await cli(['--golden', '--model', 'local-base', '--split', 'train'])).code).toBe(2);
+    const r = await cli(['--model', 'local-base']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--dataset is required');
     expect(await db().evalRun.count()).toBe(before);
