@@ -5,6 +5,7 @@
 // one that wrote it is stale and taken over.
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive, processStartTicks } from '../process-identity';
 
 const heldHere = new Set<string>();
 
@@ -15,15 +16,6 @@ interface LockOwner {
   bootId: string | null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readOr<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
@@ -32,19 +24,10 @@ function readOr<T>(fn: () => T, fallback: T): T {
   }
 }
 
-function startTicks(pid: number): number | null {
-  return readOr(() => {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: count fields after the last ')'.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    return Number.isFinite(ticks) ? ticks : null;
-  }, null);
-}
-
 const bootId = () => readOr(() => fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), null);
 
 function me(): LockOwner {
-  return { pid: process.pid, start: startTicks(process.pid), bootId: bootId() };
+  return { pid: process.pid, start: processStartTicks(process.pid), bootId: bootId() };
 }
 
 function parse(text: string): LockOwner | null {
@@ -57,14 +40,14 @@ function parse(text: string): LockOwner | null {
 
 /** Whether the lock's owner is still the very process that wrote it. */
 export function lockOwnerAlive(owner: LockOwner): boolean {
-  if (!alive(owner.pid)) return false;
+  if (!processAlive(owner.pid)) return false;
   if (!fs.existsSync('/proc/self/stat')) return true; // no way to tell more off Linux
   if (owner.start === null) {
     // An old-style lock: only a Node process can be a trainer.
     const argv0 = readOr(() => fs.readFileSync(`/proc/${owner.pid}/cmdline`, 'utf8'), '').split('\0')[0];
     return path.basename(argv0).startsWith('node');
   }
-  return owner.start === startTicks(owner.pid) && (owner.bootId === null || owner.bootId === bootId());
+  return owner.start === processStartTicks(owner.pid) && (owner.bootId === null || owner.bootId === bootId());
 }
 
 /** Returns the release function; throws when another live trainer owns `dataDir`. */

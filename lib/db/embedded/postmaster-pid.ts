@@ -4,6 +4,7 @@
 // counts only when /proc says that process really is the postmaster of this directory.
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive, processStartTicks } from '../../process-identity';
 
 export interface PostmasterPid {
   pid: number;
@@ -41,15 +42,6 @@ export function readPostmasterPid(dataDir: string): PostmasterPid | null {
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function realpath(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -61,10 +53,7 @@ function realpath(p: string): string {
 /** Unix time (s, fractional) the process started, from /proc; null where that is not readable. */
 export function processStartTime(pid: number): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]); // field 22 overall: starttime, in clock ticks since boot
+    const ticks = processStartTicks(pid) ?? NaN;
     const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
     // USER_HZ is 100 on every Linux architecture Node runs on.
     return Number.isFinite(ticks) && Number.isFinite(btime) ? btime + ticks / 100 : null;
@@ -80,7 +69,7 @@ export function processStartTime(pid: number): number | null {
  * Without /proc (not Linux) a live PID is all we can check.
  */
 export function isPostmasterOf(info: PostmasterPid, dataDir: string): boolean {
-  if (info.pid === process.pid || !alive(info.pid)) return false;
+  if (info.pid === process.pid || !processAlive(info.pid)) return false;
   if (!fs.existsSync('/proc/self/stat')) return true;
   const want = realpath(dataDir);
   if (realpath(info.dataDir) !== want) return false;
