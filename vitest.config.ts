@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // lib/ modules marked server-only are plain server code under test (as in tsconfig paths).
+  resolve: { alias: { 'server-only': fileURLToPath(new URL('./node_modules/server-only/empty.js', import.meta.url)) } },
   test: {
     environment: 'node',
     include: ['lib/**/*.test.ts'],

@@ -1,9 +1,9 @@
 import Link from 'next/link';
 import { getActor } from '@/lib/auth/session';
 import { ROLE_NAMES } from '@/lib/auth/roles';
-import { signOutAction } from '@/app/actions';
 
-export async function AppHeader() {
+/** `signOut` is the layout's server action (components do not import app/). */
+export async function AppHeader({ signOut }: { signOut: () => Promise<void> }) {
   const actor = await getActor();
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -46,7 +46,7 @@ export async function AppHeader() {
               <span className="text-slate-600">
                 {actor.email} · <span className="font-medium">{ROLE_NAMES[actor.role]}</span>
               </span>
-              <form action={signOutAction}>
+              <form action={signOut}>
                 <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
                   Sign out
                 </button>

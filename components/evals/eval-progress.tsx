@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
-import { cancelEvalAction } from '@/app/evals/actions';
+import type { ActionResult } from '@/lib/boundary/action-state';
 import { ProgressBar } from '@/components/ui/progress-bar';
 
 interface Live {
@@ -14,7 +14,10 @@ interface Live {
 }
 
 /** Live progress of a running evaluation; refreshes the page when it ends. */
-export function EvalProgress({ runId, initial, canCancel }: { runId: number; initial: Live; canCancel: boolean }) {
+/** The page's cancel server action (components do not import app/). */
+export type CancelEvalAction = (runId: number) => Promise<ActionResult<{ cancelled: boolean; message: string }>>;
+
+export function EvalProgress({ runId, initial, canCancel, cancelAction }: { runId: number; initial: Live; canCancel: boolean; cancelAction: CancelEvalAction }) {
   const [pending, startTransition] = useTransition();
   const [note, setNote] = useState<string | null>(null);
   const router = useRouter();
@@ -47,7 +50,10 @@ export function EvalProgress({ runId, initial, canCancel }: { runId: number; ini
           <button
             type="button"
             disabled={pending}
-            onClick={() => startTransition(async () => setNote((await cancelEvalAction(runId)).message))}
+            onClick={() => startTransition(async () => {
+              const r = await cancelAction(runId);
+              setNote(r.ok ? r.data.message : r.message);
+            })}
             className="rounded border border-red-300 bg-white px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
           >
             Cancel evaluation

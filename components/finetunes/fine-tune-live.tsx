@@ -5,7 +5,7 @@ import { useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { TrainingCurvesChart, type MetricPoint } from '@/components/charts/training-curves-chart';
 import { FineTuneStatusBadge, formatDuration } from './status-badge';
-import { cancelFineTuneAction } from '@/app/fine-tunes/actions';
+import type { ActionResult } from '@/lib/boundary/action-state';
 
 interface LiveEvent {
   id: number;
@@ -32,7 +32,10 @@ export interface LiveState {
 const fmt = (n: number | null | undefined, digits = 4) => (n === null || n === undefined ? '—' : n.toFixed(digits));
 
 /** Status, events, curves and the cancel button of a run, refreshed every 2 s until it ends. */
-export function FineTuneLive({ id, initial, canCancel }: { id: number; initial: LiveState; canCancel: boolean }) {
+/** The page's cancel server action (components do not import app/). */
+export type CancelFineTuneAction = (id: number) => Promise<ActionResult<{ message: string }>>;
+
+export function FineTuneLive({ id, initial, canCancel, cancelAction }: { id: number; initial: LiveState; canCancel: boolean; cancelAction: CancelFineTuneAction }) {
   const router = useRouter();
   const events = useRef<LiveEvent[]>(initial.events);
   const wasTerminal = useRef(initial.terminal);
@@ -92,8 +95,8 @@ export function FineTuneLive({ id, initial, canCancel }: { id: number; initial: 
               disabled={pending || data.cancelRequested}
               onClick={() =>
                 startTransition(async () => {
-                  const r = await cancelFineTuneAction(id);
-                  setCancelMessage(r.message);
+                  const r = await cancelAction(id);
+                  setCancelMessage(r.ok ? r.data.message : r.message);
                 })
               }
               className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"

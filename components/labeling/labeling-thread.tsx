@@ -4,10 +4,16 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useTransition } from 'react';
 import type { ConversationThread } from '@/lib/conversations/get-conversation';
 import { LABEL_VALUES, type LabelValueName } from '@/lib/labeling/label-values';
-import { nextConversationAction } from '@/app/conversations/[id]/actions';
+import type { ActionResult } from '@/lib/boundary/action-state';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime, formatGap } from '@/components/ui/format-time';
-import { useLabelWriter } from './use-label-writer';
+import { useLabelWriter, type LabelTurnAction } from './use-label-writer';
+
+/** The page's server actions for this thread (components do not import app/). */
+export interface LabelingActions {
+  labelTurn: LabelTurnAction;
+  nextConversation: (currentId: number | null) => Promise<ActionResult<number | null>>;
+}
 import { ShortcutsHelp } from './shortcuts-help';
 import { TurnLabelBar } from './turn-label-bar';
 
@@ -18,7 +24,9 @@ export function LabelingThread({
   overall,
   focusTurnId,
   evalHighlight = null,
+  actions,
 }: {
+  actions: LabelingActions;
   thread: ConversationThread;
   overall: { total: number; mine: number };
   focusTurnId: number | null;
@@ -33,9 +41,9 @@ export function LabelingThread({
   const decisions = useMemo(() => turns.filter((t) => t.id !== openingId), [turns, openingId]);
   const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
-  const { labels, status, errors, write, retry } = useLabelWriter(initialLabels);
+  const { labels, status, errors, write, retry } = useLabelWriter(initialLabels, actions.labelTurn);
   const [help, setHelp] = useState(false);
-  const [nextState, setNextState] = useState<'idle' | 'none'>('idle');
+  const [nextState, setNextState] = useState<'idle' | 'none' | { error: string }>('idle');
   const [navigating, startNavigation] = useTransition();
 
   const [focused, setFocused] = useState(() => {
@@ -88,11 +96,12 @@ export function LabelingThread({
 
   const goNextConversation = useCallback(() => {
     startNavigation(async () => {
-      const id = await nextConversationAction(thread.id);
-      if (id == null) setNextState('none');
-      else router.push(`/conversations/${id}`);
+      const r = await actions.nextConversation(thread.id);
+      if (!r.ok) setNextState({ error: r.message });
+      else if (r.data == null) setNextState('none');
+      else router.push(`/conversations/${r.data}`);
     });
-  }, [router, thread.id]);
+  }, [router, thread.id, actions]);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -248,6 +257,11 @@ export function LabelingThread({
           {nextState === 'none' && (
             <p role="status" className="mt-2 text-emerald-700">
               Nothing left: every conversation has your labels.
+            </p>
+          )}
+          {typeof nextState === 'object' && (
+            <p role="alert" className="mt-2 text-red-700">
+              {nextState.error}
             </p>
           )}
         </div>

@@ -48,6 +48,11 @@ export function TurnLabelBar({
           {status === 'saving' && 'Saving…'}
           {status === 'saved' && 'Saved ✓'}
         </span>
+        {status === 'refused' && (
+          <span className="rounded bg-red-100 px-1 text-xs text-red-800" role="alert">
+            Not saved: {error}
+          </span>
+        )}
         {status === 'failed' && (
           <span className="text-xs">
             <span className="rounded bg-red-100 px-1 text-red-800" role="alert">

@@ -5,10 +5,16 @@
 // each retried with backoff before the next starts: no keystroke is lost or reordered.
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
-import { labelTurnAction } from '@/app/conversations/[id]/actions';
+import type { ActionResult } from '@/lib/boundary/action-state';
+import type { LabelTurnResult } from '@/lib/labeling/label-turn';
 import type { LabelValueName } from '@/lib/labeling/label-values';
 
-export type SaveStatus = 'saving' | 'saved' | 'failed';
+// failed: worth retrying (network, server trouble); refused: retrying cannot help (bad input,
+// not allowed, no such turn), so it is not retried and offers no Retry.
+export type SaveStatus = 'saving' | 'saved' | 'failed' | 'refused';
+
+/** The label server action, handed down from the page (components do not import app/). */
+export type LabelTurnAction = (input: { messageId: number; value: LabelValueName | null }) => Promise<ActionResult<LabelTurnResult>>;
 
 class LabelSaveError extends Error {
   constructor(
@@ -25,7 +31,7 @@ interface Write {
   seq: number;
 }
 
-export function useLabelWriter(initial: Record<number, LabelValueName | null>) {
+export function useLabelWriter(initial: Record<number, LabelValueName | null>, labelTurnAction: LabelTurnAction) {
   const [labels, setLabels] = useState(initial);
   const [status, setStatus] = useState<Record<number, SaveStatus>>({});
   const [errors, setErrors] = useState<Record<number, string>>({});
@@ -42,8 +48,8 @@ export function useLabelWriter(initial: Record<number, LabelValueName | null>) {
       } catch {
         throw new LabelSaveError('Network error while saving.', true);
       }
-      if (!res.ok) throw new LabelSaveError(res.error, res.retryable);
-      return res.result;
+      if (!res.ok) throw new LabelSaveError(res.message, res.retryable);
+      return res.data;
     },
     retry: (failures, err) => err.retryable && failures < 5,
     retryDelay: (attempt) => Math.min(250 * 2 ** attempt, 4000),
@@ -52,7 +58,7 @@ export function useLabelWriter(initial: Record<number, LabelValueName | null>) {
     },
     onError: (err, w) => {
       if (latestSeq.current[w.messageId] !== w.seq) return;
-      setStatus((s) => ({ ...s, [w.messageId]: 'failed' }));
+      setStatus((s) => ({ ...s, [w.messageId]: err.retryable ? 'failed' : 'refused' }));
       setErrors((e) => ({ ...e, [w.messageId]: err.message }));
     },
   });

@@ -1,10 +1,3 @@
-/** Thrown by lib/ when the caller is not signed in or lacks the role; mapped to 401/403. */
-export class AuthError extends Error {
-  constructor(
-    readonly status: 401 | 403,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AuthError';
-  }
-}
+// Who-may-do-what failures live in the one hierarchy (lib/errors); re-exported here where
+// auth code has always found them. `instanceof AuthError` catches both.
+export { AuthError, ForbiddenError, UnauthenticatedError } from '../errors';

@@ -2,8 +2,11 @@
 // role check lives here in lib/, server side, and not only in the proxy.
 import { headers } from 'next/headers';
 import { cache } from 'react';
+import 'server-only';
+import { db } from '../db';
 import { auth } from './auth';
-import { AuthError } from './errors';
+import { isImportSource } from './account-kind';
+import { ForbiddenError, UnauthenticatedError } from './errors';
 import { roleSchema, type Role } from './roles';
 
 export interface Actor {
@@ -19,20 +22,23 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   const requestHeaders = await headers();
   const session = await auth().api.getSession({ headers: requestHeaders });
   if (!session) return null;
-  const u = session.user as typeof session.user & { role?: string };
+  // Read the account itself, not the session's copy: a deactivation or a role change made a
+  // moment ago by an admin applies to this very request.
+  const u = await db().user.findUnique({ where: { id: session.user.id }, select: { id: true, email: true, name: true, role: true, deactivatedAt: true } });
+  if (!u || u.deactivatedAt || isImportSource(u.email)) return null;
   const role = roleSchema.safeParse(u.role);
   return { id: u.id, email: u.email, name: u.name, role: role.success ? role.data : 'reviewer' };
 });
 
 export async function requireActor(): Promise<Actor> {
   const actor = await getActor();
-  if (!actor) throw new AuthError(401, 'Please sign in.');
+  if (!actor) throw new UnauthenticatedError();
   return actor;
 }
 
 export function assertRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) {
-    throw new AuthError(403, `This needs the ${roles.join(' or ')} role; you are ${actor.role}.`);
+    throw new ForbiddenError(`This needs the ${roles.join(' or ')} role; you are ${actor.role}.`);
   }
 }
 

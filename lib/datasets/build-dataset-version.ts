@@ -23,6 +23,7 @@ import { selectionWhere } from './selection';
 import { assignNewConversations, conversationStratum, shuffleKey } from './split-assignment';
 import { chatFramingTokens, countTokens } from './tokens';
 import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
+import { ConflictError } from '../errors';
 
 export type BuildProgress = (phase: string, done: number, total: number) => void;
 
@@ -32,7 +33,8 @@ const debug = (step: string) => {
   if (process.env.BUILD_DEBUG) process.stderr.write(`[build] ${((performance.now() - debugStart) / 1000).toFixed(2)}s ${step}\n`);
 };
 
-export class DatasetBuildError extends Error {
+/** The version cannot be built as it stands (gone, already built, no examples). */
+export class DatasetBuildError extends ConflictError {
   constructor(message: string) {
     super(message);
     this.name = 'DatasetBuildError';

@@ -1,21 +1,17 @@
-// Bad dataset input: each issue names the field it is about, so the form can show it beside
-// that field and the CLI can print "--seed: seed "x" is not an integer".
-import { ZodError } from 'zod';
+// Bad dataset input: each issue names the field it is about (full path, e.g. "policy.k"), so
+// the form can show it beside that field and the CLI can print "--seed: seed "x" is not an integer".
+import type { ZodError } from 'zod';
+import { InputError } from '../errors';
 
-export interface InputIssue {
-  field: string;
-  message: string;
-}
+export type { InputIssue } from '../errors';
 
-export class DatasetInputError extends Error {
-  constructor(readonly issues: InputIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('\n'));
+export class DatasetInputError extends InputError {
+  constructor(issues: ConstructorParameters<typeof InputError>[0]) {
+    super(issues);
     this.name = 'DatasetInputError';
   }
 
   static fromZod(e: ZodError, prefix = ''): DatasetInputError {
-    return new DatasetInputError(
-      e.issues.map((i) => ({ field: prefix + (i.path.length ? i.path.join('.') : 'input'), message: i.message })),
-    );
+    return new DatasetInputError(InputError.issuesFromZod(e, { prefix }));
   }
 }

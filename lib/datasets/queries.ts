@@ -2,7 +2,7 @@
 // them is ml_lead/admin (create-dataset-version.ts).
 import { db } from '../db';
 import type { Actor } from '../auth/session';
-import { AuthError } from '../auth/errors';
+import { UnauthenticatedError } from '../errors';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SPLITS, type SplitName } from './params';
 
@@ -10,7 +10,7 @@ export const VERSIONS_PAGE_SIZE = 25;
 export const EXAMPLES_PAGE_SIZE = 20;
 
 function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw new AuthError(401, 'Please sign in.');
+  if (!actor) throw new UnauthenticatedError();
 }
 
 export function canCreateDatasets(actor: Actor): boolean {

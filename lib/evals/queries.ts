@@ -1,6 +1,6 @@
 // Reads for the eval pages and routes. Every signed-in role may read evals; starting them is
 // ml_lead/admin (start-eval-run.ts).
-import { AuthError } from '../auth/errors';
+import { UnauthenticatedError } from '../errors';
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { SPLITS, type SplitName } from '../datasets/params';
@@ -15,7 +15,7 @@ export const RUNS_PAGE_SIZE = 25;
 export const PREDICTIONS_PAGE_SIZE = 20;
 
 export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw new AuthError(401, 'Please sign in.');
+  if (!actor) throw new UnauthenticatedError();
 }
 
 export function canStartEvals(actor: Actor | null): boolean {

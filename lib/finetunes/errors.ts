@@ -1,27 +1,23 @@
-// Bad fine-tune input: each issue names the input key it is about (datasetVersionId, nEpochs,
-// suffix …), so the launch form can show it beside that field and the CLI can name the flag.
-import { ZodError } from 'zod';
+// Fine-tune failures as members of the one hierarchy (lib/errors).
+import type { ZodError } from 'zod';
+import { InputError, NotFoundError, AppError, type AppErrorCode } from '../errors';
 
-export interface InputIssue {
-  field: string;
-  message: string;
-}
+export type { InputIssue } from '../errors';
 
-export class FineTuneInputError extends Error {
-  constructor(readonly issues: InputIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('\n'));
+/** Bad fine-tune input: each issue names the input key (datasetVersionId, nEpochs, suffix …). */
+export class FineTuneInputError extends InputError {
+  constructor(issues: ConstructorParameters<typeof InputError>[0]) {
+    super(issues);
     this.name = 'FineTuneInputError';
   }
 
   static fromZod(e: ZodError, prefix = ''): FineTuneInputError {
-    return new FineTuneInputError(
-      e.issues.map((i) => ({ field: prefix + (i.path.length ? String(i.path[0]) : 'input'), message: i.message })),
-    );
+    return new FineTuneInputError(InputError.issuesFromZod(e, { prefix, topLevel: true }));
   }
 }
 
-/** A run (or anything else) that does not exist. Mapped to 404 by the route shells. */
-export class FineTuneNotFoundError extends Error {
+/** A run (or anything else) that does not exist. */
+export class FineTuneNotFoundError extends NotFoundError {
   constructor(message: string) {
     super(message);
     this.name = 'FineTuneNotFoundError';
@@ -34,13 +30,17 @@ export class FineTuneNotFoundError extends Error {
  * a provider that is not configured) are final. The message names the provider and never
  * holds a key.
  */
-export class FineTuneProviderError extends Error {
+export class FineTuneProviderError extends AppError {
+  readonly code: AppErrorCode;
+
   constructor(
     message: string,
     readonly transient: boolean,
+    /** The provider's HTTP status, when it answered. */
     readonly status?: number,
   ) {
     super(message);
+    this.code = transient ? 'transient' : 'upstream';
     this.name = 'FineTuneProviderError';
   }
 }

@@ -2,7 +2,7 @@
 // read runs; launching and cancelling are ml_lead/admin. Nothing here returns a key: runs only
 // ever hold provider ids.
 import { z } from 'zod';
-import { AuthError } from '../auth/errors';
+import { UnauthenticatedError } from '../errors';
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import type { FineTuneEvent, FineTuneMetric } from '../generated/prisma/client';
@@ -14,7 +14,7 @@ const DETAIL_EVENTS = 200;
 const LIVE_EVENTS_MAX = 500;
 
 function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw new AuthError(401, 'Please sign in.');
+  if (!actor) throw new UnauthenticatedError();
 }
 
 export function canLaunchFineTunes(actor: Actor): boolean {

@@ -3,7 +3,7 @@
 // bound in as associated data, so a ciphertext copied to another row does not decrypt.
 // Sealed form: "v1.<iv>.<tag>.<ciphertext>", each part base64url.
 import crypto from 'node:crypto';
-import { ensureAuthSecret } from '../cli/auth-secret';
+import { ensureAuthSecret } from '../auth/secret';
 
 const VERSION = 'v1';
 const SALT = 'exit-advisor-studio/secret-box';
@@ -30,8 +30,11 @@ export function openSecret(sealed: string, context: string): string {
   return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
 }
 
-/** What a page may show of a key: its last four characters ("sk-…abcd"), nothing for short keys. */
+/**
+ * What a page may show of a key: a few of its first characters ("sk-loca…"), at most a
+ * fifth of it, so an admin can tell which key is stored; never its end. Short keys: nothing.
+ */
 export function maskSecret(secret: string): string {
-  const prefix = secret.startsWith('sk-') ? 'sk-' : '';
-  return secret.length >= 12 ? `${prefix}…${secret.slice(-4)}` : `${prefix}…`;
+  if (secret.length < 12) return '…';
+  return `${secret.slice(0, Math.min(7, Math.floor(secret.length / 5)))}…`;
 }

@@ -12,13 +12,16 @@ import { detectFormat, readConversations } from './read-conversations';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
+import { AppError } from '../errors';
 
 export interface ImportSummary extends FileCounts {
   created: number;
   updated: number;
 }
 
-export class ImportValidationError extends Error {
+export class ImportValidationError extends AppError {
+  readonly code = 'input';
+
   constructor(
     readonly file: string,
     readonly issues: ImportIssue[],

@@ -1,6 +1,7 @@
 // The label write path: one reviewer sets (or clears) their label on one recruiter turn.
 import { z } from 'zod';
 import { db } from '../db';
+import { InputError } from '../errors';
 import type { Actor } from '../auth/session';
 import { refreshConversationStats } from '../conversations/stats';
 import { labelValueSchema, type LabelValueName } from './label-values';
@@ -12,9 +13,10 @@ export const labelTurnInput = z.object({
 });
 export type LabelTurnInput = z.infer<typeof labelTurnInput>;
 
-export class LabelRuleError extends Error {
+/** A label the rules do not allow (no such message, not a recruiter turn): final, not retried. */
+export class LabelRuleError extends InputError {
   constructor(message: string) {
-    super(message);
+    super([{ field: 'messageId', message }], message);
     this.name = 'LabelRuleError';
   }
 }

@@ -1,32 +1,25 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { requireActor } from '@/lib/auth/session';
-import { AuthError } from '@/lib/auth/errors';
+import { z } from 'zod';
+import { authedFormAction } from '@/lib/boundary/server-action';
 import { saveProviderSettings } from '@/lib/finetunes/provider-settings';
-import { FineTuneInputError } from '@/lib/finetunes/errors';
 
-export interface ProviderFormState {
-  message: string | null;
-  error: string | null;
-}
+const admin = ['admin'] as const;
 
-export async function saveOpenAiSettingsAction(_prev: ProviderFormState, form: FormData): Promise<ProviderFormState> {
-  try {
-    const actor = await requireActor();
-    const apiKey = String(form.get('apiKey') ?? '').trim();
-    const baseUrl = String(form.get('baseUrl') ?? '').trim();
-    const remove = form.get('remove') === 'on';
-    await saveProviderSettings(actor, {
-      apiKey: remove ? null : apiKey || undefined,
-      baseUrl: baseUrl || null,
-    });
+// Empty key: keep the stored one (the base URL alone changes); a key stores or replaces it.
+export const saveOpenAiSettingsAction = authedFormAction(
+  { name: 'saveOpenAiSettings', roles: admin, input: z.object({ apiKey: z.string().trim().default(''), baseUrl: z.string().trim().default('') }) },
+  async ({ apiKey, baseUrl }, { actor }) => {
+    const views = await saveProviderSettings(actor, { provider: 'openai', apiKey: apiKey || undefined, baseUrl: baseUrl || null });
     revalidatePath('/admin/providers');
-    return { message: remove ? 'Stored key removed.' : 'Saved. The key is stored encrypted and never shown again.', error: null };
-  } catch (e) {
-    if (e instanceof AuthError) return { message: null, error: e.message };
-    if (e instanceof FineTuneInputError) return { message: null, error: e.issues.map((i) => `${i.field}: ${i.message}`).join('; ') };
-    console.error('saveOpenAiSettingsAction failed', e);
-    return { message: null, error: 'Could not save the settings.' };
-  }
-}
+    const stored = views.find((v) => v.provider === 'openai')?.storedKeyMasked;
+    return apiKey ? `Key ${stored ?? ''} stored encrypted; it is never shown again.` : 'Saved.';
+  },
+);
+
+export const removeOpenAiKeyAction = authedFormAction({ name: 'removeOpenAiKey', roles: admin, input: z.object({}) }, async (_input, { actor }) => {
+  await saveProviderSettings(actor, { provider: 'openai', apiKey: null });
+  revalidatePath('/admin/providers');
+  return 'Stored key removed.';
+});

@@ -1,32 +1,73 @@
 'use client';
 
 import { useActionState } from 'react';
-import { saveOpenAiSettingsAction, type ProviderFormState } from './actions';
+import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
+import { ConfirmAction } from '@/components/ui/confirm-action';
+import { describedBy, FieldError, inputClass } from '@/components/ui/form-errors';
+import { removeOpenAiKeyAction, saveOpenAiSettingsAction } from './actions';
 
-export function OpenAiForm({ baseUrl }: { baseUrl: string | null }) {
-  const [state, action, pending] = useActionState<ProviderFormState, FormData>(saveOpenAiSettingsAction, { message: null, error: null });
+/** Store, replace (a new key over the old) or remove the OpenAI key; the key is never shown back. */
+export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | null; storedKeyMasked: string | null }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(saveOpenAiSettingsAction, initialFormState());
+  const e = state.fieldErrors;
   return (
-    <form action={action} className="space-y-3">
-      <div className="text-sm">
-        <label htmlFor="openai-key">API key</label>
-        <input id="openai-key" name="apiKey" type="password" autoComplete="off" placeholder="sk-… (leave empty to keep the stored key)" className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
-      </div>
-      <div className="text-sm">
-        <label htmlFor="openai-base">Base URL (optional: Azure OpenAI or any compatible server)</label>
-        <input id="openai-base" name="baseUrl" defaultValue={baseUrl ?? ''} placeholder="https://api.openai.com/v1" className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
-      </div>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="remove" /> Remove the stored key
-      </label>
-      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
-        Save
-      </button>
-      {state.message && <p className="text-sm text-emerald-700">{state.message}</p>}
-      {state.error && (
-        <p role="alert" className="text-sm text-red-700">
-          {state.error}
-        </p>
+    <div className="space-y-4">
+      <p className="text-sm" data-testid="stored-key">
+        {storedKeyMasked ? (
+          <>
+            Stored key: <code className="font-mono">{storedKeyMasked}</code>
+          </>
+        ) : (
+          'No key is stored.'
+        )}
+      </p>
+      <form key={state.attempt} action={action} className="space-y-3" noValidate>
+        <div className="text-sm">
+          <label htmlFor="openai-key">{storedKeyMasked ? 'New API key (replaces the stored one)' : 'API key'}</label>
+          <input
+            id="openai-key"
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            placeholder={storedKeyMasked ? 'leave empty to keep the stored key' : 'sk-…'}
+            className={inputClass}
+            {...describedBy(e, 'apiKey')}
+          />
+          <FieldError field="apiKey" errors={e} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="openai-base">Base URL (optional: Azure OpenAI or any compatible server)</label>
+          <input
+            id="openai-base"
+            name="baseUrl"
+            defaultValue={state.values?.baseUrl ?? baseUrl ?? ''}
+            placeholder="https://api.openai.com/v1"
+            className={inputClass}
+            {...describedBy(e, 'baseUrl')}
+          />
+          <FieldError field="baseUrl" errors={e} />
+        </div>
+        <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+          Save
+        </button>
+        {state.ok && state.message && (
+          <p role="status" className="text-sm text-emerald-700">
+            {state.message}
+          </p>
+        )}
+        {formError(state) && (
+          <p role="alert" className="text-sm text-red-700">
+            {formError(state)}
+          </p>
+        )}
+      </form>
+      {storedKeyMasked && (
+        <div className="flex items-center gap-2 border-t border-slate-100 pt-3">
+          <ConfirmAction action={removeOpenAiKeyAction} trigger="Remove the stored key…" title="Remove the stored OpenAI key?" confirm="Remove key" hidden={{}} danger>
+            <p>Fine-tunes and evaluations on OpenAI stop working until a key is stored again (or OPENAI_API_KEY is set).</p>
+          </ConfirmAction>
+        </div>
       )}
-    </form>
+    </div>
   );
 }

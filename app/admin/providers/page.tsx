@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { AuthError } from '@/lib/auth/errors';
+import { ForbiddenError } from '@/lib/errors';
 import { getProviderSettingsView } from '@/lib/finetunes/provider-settings';
 import { formatDateTime } from '@/components/ui/format-time';
 import { Forbidden } from '@/components/ui/forbidden';
@@ -16,7 +16,7 @@ export default async function ProvidersPage() {
   try {
     views = await getProviderSettingsView(actor);
   } catch (e) {
-    if (e instanceof AuthError) return <Forbidden message={e.message} />;
+    if (e instanceof ForbiddenError) return <Forbidden message={e.message} />;
     throw e;
   }
   const openai = views.find((v) => v.provider === 'openai');
@@ -44,12 +44,12 @@ export default async function ProvidersPage() {
       ))}
       {openai && (
         <section className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 className="mb-2 font-medium">Store an OpenAI key</h2>
+          <h2 className="mb-2 font-medium">OpenAI key</h2>
           <p className="mb-3 text-xs text-slate-600">
             Encrypted at rest (AES-256-GCM with a key derived from the Studio secret); never sent to the browser, logged or put in a job. OpenAI no longer lets new organisations
             fine-tune and stops all new jobs after 2027-01-06.
           </p>
-          <OpenAiForm baseUrl={openai.storedBaseUrl} />
+          <OpenAiForm baseUrl={openai.storedBaseUrl} storedKeyMasked={openai.storedKeyMasked} />
         </section>
       )}
     </div>

@@ -1,47 +1,53 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { ZodError } from 'zod';
-import { requireActor } from '@/lib/auth/session';
-import { AuthError } from '@/lib/auth/errors';
-import { setUserRole, upsertUserWithPassword } from '@/lib/auth/users';
-import { assertRole } from '@/lib/auth/session';
+import { z } from 'zod';
+import { authedFormAction } from '@/lib/boundary/server-action';
+import { addUser, deactivateUser, reactivateUser, resetUserPassword, setUserRole } from '@/lib/auth/users';
+import { ROLE_NAMES, roleSchema } from '@/lib/auth/roles';
 
-export interface AdminFormState {
-  message: string | null;
-  error: string | null;
-}
+const admin = ['admin'] as const;
+const userId = z.string().default('');
 
-function explain(e: unknown): string {
-  if (e instanceof ZodError) return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-  if (e instanceof AuthError || e instanceof Error) return e.message;
-  return 'Something went wrong.';
-}
-
-export async function setRoleAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  try {
-    const actor = await requireActor();
-    await setUserRole(actor, { userId: String(form.get('userId') ?? ''), role: String(form.get('role') ?? '') as never });
+export const addUserAction = authedFormAction(
+  {
+    name: 'addUser',
+    roles: admin,
+    input: z.object({ email: z.string().default(''), name: z.string().trim().optional(), password: z.string().default(''), role: z.string().default('') }),
+  },
+  async (f, { actor }) => {
+    await addUser(actor, { email: f.email, password: f.password, role: f.role as never, name: f.name || undefined });
     revalidatePath('/admin/users');
-    return { message: 'Role saved.', error: null };
-  } catch (e) {
-    return { message: null, error: explain(e) };
-  }
-}
+    return `Added ${f.email.trim().toLowerCase()}.`;
+  },
+);
 
-export async function createUserAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  try {
-    const actor = await requireActor();
-    assertRole(actor, 'admin');
-    const res = await upsertUserWithPassword({
-      email: String(form.get('email') ?? ''),
-      password: String(form.get('password') ?? ''),
-      role: String(form.get('role') ?? '') as never,
-      name: String(form.get('name') ?? '') || undefined,
-    });
+export const setRoleAction = authedFormAction(
+  { name: 'setRole', roles: admin, input: z.object({ userId, role: roleSchema }) },
+  async ({ userId, role }, { actor }) => {
+    await setUserRole(actor, { userId, role });
     revalidatePath('/admin/users');
-    return { message: res.created ? 'User created.' : 'Existing user updated.', error: null };
-  } catch (e) {
-    return { message: null, error: explain(e) };
-  }
-}
+    return `Role changed to ${ROLE_NAMES[role]}.`;
+  },
+);
+
+export const resetPasswordAction = authedFormAction(
+  { name: 'resetPassword', roles: admin, input: z.object({ userId, password: z.string().default('') }) },
+  async (input, { actor }) => {
+    const { sessionsEnded } = await resetUserPassword(actor, input);
+    revalidatePath('/admin/users');
+    return `Password reset; ${sessionsEnded === 1 ? '1 session was' : `${sessionsEnded} sessions were`} signed out.`;
+  },
+);
+
+export const deactivateUserAction = authedFormAction({ name: 'deactivateUser', roles: admin, input: z.object({ userId }) }, async (input, { actor }) => {
+  const { sessionsEnded } = await deactivateUser(actor, input);
+  revalidatePath('/admin/users');
+  return `Deactivated; ${sessionsEnded === 1 ? '1 session was' : `${sessionsEnded} sessions were`} signed out.`;
+});
+
+export const reactivateUserAction = authedFormAction({ name: 'reactivateUser', roles: admin, input: z.object({ userId }) }, async (input, { actor }) => {
+  await reactivateUser(actor, input);
+  revalidatePath('/admin/users');
+  return 'Reactivated: they can sign in again.';
+});

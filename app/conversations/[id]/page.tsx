@@ -4,6 +4,9 @@ import { notFound } from 'next/navigation';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
+import { labelTurnAction, nextConversationAction } from './actions';
+
+const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
 
 export const metadata: Metadata = { title: 'Conversation' };
 
@@ -31,7 +34,7 @@ export default async function ConversationPage({
       <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
         ← All conversations
       </Link>
-      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} />
+      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} actions={actions} />
     </div>
   );
 }

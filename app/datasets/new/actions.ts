@@ -1,33 +1,41 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireActor } from '@/lib/auth/session';
-import { AuthError } from '@/lib/auth/errors';
-import { DatasetInputError } from '@/lib/datasets/errors';
+import { z } from 'zod';
+import { authedFormAction } from '@/lib/boundary/server-action';
+import { InputError } from '@/lib/errors';
 import { requestDatasetVersion } from '@/lib/datasets/request-dataset-version';
 import { datasetFormToInput, type DatasetFormValues } from '@/lib/datasets/form-values';
 
-export interface CreateDatasetState {
-  values: DatasetFormValues | null;
-  errors: Record<string, string>;
-  formError: string | null;
-  attempt: number;
-}
+const text = z.string().default('');
+const datasetForm = z.object({
+  name: text,
+  seed: text,
+  train: text,
+  validation: text,
+  test: text,
+  policy: text,
+  k: text,
+  contextMode: text,
+  contextN: text,
+  includeTurnsWithoutCandidate: z.string().optional(),
+  search: text,
+  instructions: text,
+}) satisfies z.ZodType<DatasetFormValues>;
 
-export async function createDatasetAction(prev: CreateDatasetState, form: FormData): Promise<CreateDatasetState> {
-  const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as unknown as DatasetFormValues;
-  const fail = (errors: Record<string, string>, formError: string | null = null): CreateDatasetState => ({ values, errors, formError, attempt: prev.attempt + 1 });
-  let created;
-  try {
-    const actor = await requireActor();
+export const createDatasetAction = authedFormAction<typeof datasetForm, DatasetFormValues>(
+  {
+    name: 'createDataset',
+    roles: ['ml_lead', 'admin'],
+    input: datasetForm,
+    // The form shows split, policy and context messages beside their groups of controls.
+    fields: ['name', 'seed', 'split', 'policy', 'context', 'search', 'instructions', 'includeTurnsWithoutCandidate'],
+    failureMessage: 'Could not create the dataset; nothing was saved. Try again.',
+  },
+  async (values, { actor }) => {
     const parsed = datasetFormToInput(values);
-    if ('errors' in parsed) return fail(parsed.errors);
-    created = await requestDatasetVersion(actor, parsed.input);
-  } catch (e) {
-    if (e instanceof DatasetInputError) return fail(Object.fromEntries(e.issues.map((i) => [i.field.split('.')[0], i.message])));
-    if (e instanceof AuthError) return fail({}, e.message);
-    console.error('createDatasetAction failed', e);
-    return fail({}, 'Could not create the dataset; nothing was saved. Try again.');
-  }
-  redirect(`/datasets/${created.versionId}`);
-}
+    if ('errors' in parsed) throw new InputError(Object.entries(parsed.errors).map(([field, message]) => ({ field, message })));
+    const created = await requestDatasetVersion(actor, parsed.input);
+    redirect(`/datasets/${created.versionId}`);
+  },
+);

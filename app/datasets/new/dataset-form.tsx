@@ -3,14 +3,15 @@
 import { useActionState, useState } from 'react';
 import type { DatasetFormValues } from '@/lib/datasets/form-values';
 import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
-import { createDatasetAction, type CreateDatasetState } from './actions';
+import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
+import { createDatasetAction } from './actions';
 
 
 
 export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValues; nameLocked: boolean }) {
-  const [state, action, pending] = useActionState<CreateDatasetState, FormData>(createDatasetAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const [state, action, pending] = useActionState<FormState<DatasetFormValues>, FormData>(createDatasetAction, initialFormState<DatasetFormValues>());
   const v = state.values ?? initial;
-  const e = state.errors;
+  const e = state.fieldErrors;
   const [policy, setPolicy] = useState(v.policy);
   const [contextMode, setContextMode] = useState(v.contextMode);
   const described = (field: string) => describedBy(e, field);
@@ -18,7 +19,7 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
   return (
     // Keyed by attempt: React resets a form after its action, so remount with what was sent.
     <form key={state.attempt} action={action} className="space-y-6" noValidate>
-      <FormErrorSummary formError={state.formError} errors={e} nothing="Nothing was created." />
+      <FormErrorSummary formError={formError(state)} errors={e} nothing="Nothing was created." />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="dataset-name">Name</label>

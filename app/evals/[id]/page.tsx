@@ -8,6 +8,7 @@ import { LABELS, PREDICTED, type Label, type PredictedLabel } from '@/lib/evals/
 import { formatDateTime } from '@/components/ui/format-time';
 import { EvalStatusBadge } from '@/components/evals/eval-status';
 import { EvalProgress } from '@/components/evals/eval-progress';
+import { cancelEvalAction } from '../actions';
 import { MetricCards } from '@/components/evals/metric-cards';
 import { ConfusionMatrixTable } from '@/components/evals/confusion-matrix';
 import { PredictionList } from '@/components/evals/prediction-list';
@@ -98,7 +99,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </header>
 
       {(run.status === 'queued' || run.status === 'running') && (
-        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
+        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} cancelAction={cancelEvalAction} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
       )}
       {run.status === 'failed' && (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-800">

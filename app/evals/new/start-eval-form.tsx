@@ -2,7 +2,8 @@
 
 import { useActionState } from 'react';
 import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
-import { startEvalAction, type StartEvalState } from '../actions';
+import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
+import { startEvalAction } from '../actions';
 
 
 
@@ -15,13 +16,13 @@ export function StartEvalForm({
   models: { id: string; provider: string }[];
   initial: { datasetVersionId?: number; model?: string; provider?: string };
 }) {
-  const [state, action, pending] = useActionState<StartEvalState, FormData>(startEvalAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const [state, action, pending] = useActionState<FormState, FormData>(startEvalAction, initialFormState());
   const v = state.values ?? {};
-  const e = state.errors;
+  const e = state.fieldErrors;
   const described = (field: string) => describedBy(e, field);
   return (
     <form key={state.attempt} action={action} className="space-y-4" noValidate>
-      <FormErrorSummary formError={state.formError} errors={e} nothing="Nothing was started." />
+      <FormErrorSummary formError={formError(state)} errors={e} nothing="Nothing was started." />
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ev-version">Dataset version</label>

@@ -10,6 +10,7 @@ import { FineTuneEvaluationTable } from '@/components/evals/fine-tune-evaluation
 import { formatDateTime } from '@/components/ui/format-time';
 import { FineTuneLive, type LiveState } from '@/components/finetunes/fine-tune-live';
 import { RefreshWhile } from '@/components/ui/refresh-while';
+import { cancelFineTuneAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Fine-tune' };
 
@@ -83,7 +84,7 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           )}
         </section>
       )}
-      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} />
+      <FineTuneLive id={run.id} initial={initial} canCancel={canLaunchFineTunes(actor)} cancelAction={cancelFineTuneAction} />
     </div>
   );
 }

@@ -3,7 +3,8 @@
 import { useActionState, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
-import { launchFineTuneAction, type LaunchState } from '../actions';
+import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
+import { launchFineTuneAction } from '../actions';
 
 export interface VersionOption {
   id: number;
@@ -25,9 +26,9 @@ export function LaunchForm(props: {
   prices: { model: string; usd: number }[];
 }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<LaunchState, FormData>(launchFineTuneAction, { values: null, errors: {}, formError: null, attempt: 0 });
+  const [state, action, pending] = useActionState<FormState, FormData>(launchFineTuneAction, initialFormState());
   const v = state.values ?? {};
-  const e = state.errors;
+  const e = state.fieldErrors;
   const [versionId, setVersionId] = useState<number | null>(v.datasetVersionId ? Number(v.datasetVersionId) : props.selectedVersion);
   const [model, setModel] = useState(v.baseModel ?? props.models[0] ?? '');
   const [epochs, setEpochs] = useState(v.nEpochs ?? 'auto');
@@ -49,7 +50,7 @@ export function LaunchForm(props: {
 
   return (
     <form key={state.attempt} action={action} className="space-y-5" noValidate>
-      <FormErrorSummary formError={state.formError} errors={e} nothing="Nothing was launched." />
+      <FormErrorSummary formError={formError(state)} errors={e} nothing="Nothing was launched." />
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ft-version">Dataset version</label>

@@ -1,0 +1,155 @@
+// The one door for route handlers (formbricks' api-wrapper and Langfuse's withMiddlewares are
+// the models): who is calling, what they sent (zod for params, query and body, ids bounded to
+// what the columns hold), and every failure as problem JSON (RFC 9457) with its status.
+// Handlers return a value (sent as JSON, never cached) or a Response (downloads, streams), and
+// throw lib/errors for everything else — a missing thing is a NotFoundError, a real 404.
+import 'server-only';
+import { z } from 'zod';
+import { InputError, PayloadTooLargeError, UnauthenticatedError, type InputIssue } from '../errors';
+import { assertRole, getActor, type Actor } from '../auth/session';
+import type { Role } from '../auth/roles';
+import { describeFailure, type Failure } from './outcome';
+import { flatSearch } from './params';
+
+/**
+ * How a route knows its caller. `session`: the browser's cookie. `api-key`: a bearer key for
+ * machine clients under /api/v1 — the hook is here, the keys are not built yet, so such a
+ * route answers 401 until `resolveApiKey` is given one.
+ */
+export type AuthMode = 'session' | 'api-key';
+
+export interface Caller {
+  resolveSession: () => Promise<Actor | null>;
+  resolveApiKey: (key: string) => Promise<Actor | null>;
+}
+
+interface RouteOptions<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  /** Names the route in server logs. */
+  name: string;
+  auth: AuthMode;
+  roles?: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Largest body accepted (bytes); 1 MiB unless said. */
+  maxBodyBytes?: number;
+}
+
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+const PROBLEM_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign-in required',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request too large',
+  429: 'Too many requests',
+  500: 'Internal error',
+  502: 'Upstream error',
+  503: 'Service unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}
+
+/** RFC 9457 problem details for a failure. */
+export function problemResponse(f: Failure): Response {
+  const problem: Problem = {
+    type: `urn:exit-advisor-studio:problem:${f.code}`,
+    title: PROBLEM_TITLES[f.status] ?? 'Error',
+    status: f.status,
+    detail: f.message,
+    ...(f.issues.length ? { errors: f.issues.map((i: InputIssue) => ({ path: i.field, message: i.message })) } : {}),
+  };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };
+  if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(f.retryAfterSeconds));
+  if (f.status === 401) headers['www-authenticate'] = 'Bearer realm="exit-advisor-studio"';
+  return new Response(JSON.stringify(problem), { status: f.status, headers });
+}
+
+function parseWith<S extends z.ZodType>(schema: S | undefined, raw: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const r = schema.safeParse(raw);
+  if (!r.success) throw InputError.ofZod(r.error, { prefix: `${where}.` });
+  return r.data;
+}
+
+async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw new PayloadTooLargeError(`The body is ${declared} bytes; at most ${limit} are accepted.`);
+  // Count while reading: content-length may be missing or wrong.
+  const reader = req.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(`The body is larger than ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw InputError.of('body', 'The request needs a JSON body.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw InputError.of('body', 'The body is not valid JSON.');
+  }
+}
+
+function bearerKey(req: Request): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
+  return m ? m[1] : null;
+}
+
+export function createRouteWrapper(caller: Caller) {
+  async function authenticate(mode: AuthMode, req: Request): Promise<Actor> {
+    if (mode === 'session') {
+      const actor = await caller.resolveSession();
+      if (!actor) throw new UnauthenticatedError();
+      return actor;
+    }
+    const key = bearerKey(req);
+    const actor = key ? await caller.resolveApiKey(key) : null;
+    if (!actor) throw new UnauthenticatedError('This endpoint needs a valid API key (Authorization: Bearer <key>).');
+    return actor;
+  }
+
+  return function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+    opts: RouteOptions<P, Q, B>,
+    handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>,
+  ): (req: Request, segment: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response> {
+    return async (req, segment) => {
+      try {
+        const actor = await authenticate(opts.auth, req);
+        if (opts.roles?.length) assertRole(actor, ...opts.roles);
+        const params = parseWith(opts.params, segment ? await segment.params : {}, 'params');
+        const query = parseWith(opts.query, flatSearch(new URL(req.url).searchParams), 'query');
+        const body = opts.body ? parseWith(opts.body, await readJsonBody(req, opts.maxBodyBytes ?? 1 << 20), 'body') : undefined;
+        const out = await handler({ req, actor, params, query, body } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
+        if (out instanceof Response) return out;
+        return Response.json(out ?? null, { headers: { 'cache-control': 'no-store' } });
+      } catch (e) {
+        return problemResponse(describeFailure(e, `route ${opts.name}`));
+      }
+    };
+  };
+}
+
+// API keys arrive with the /api/v1 endpoints; until then no key is valid.
+export const route = createRouteWrapper({ resolveSession: getActor, resolveApiKey: async () => null });
