@@ -27,7 +27,7 @@ const LOG_SQL = `
   WITH d AS (
     INSERT INTO advisor_decisions (api_key_id, external_id, position, decision, confidence, acted, threshold, model, promotion_id,
                                    latency_ms, model_latency_ms, fell_back, fallback_reason, fallback_detail)
-    VALUES ($1, $2, $3, $4::"LabelValue", $5, $6, $7, $8, $9, $10, $11, $12 IS NOT NULL, $12, $13)
+    VALUES ($1, $2, $3, $4::"LabelValue", $5, $6, $7, $8, $9, $10, $11, $12::text IS NOT NULL, $12::text, $13::text)
     RETURNING id
   ), i AS (
     INSERT INTO live_conversation_inbox (decision_id, external_id, payload) SELECT id, $2, $14::jsonb FROM d
