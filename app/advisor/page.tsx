@@ -155,7 +155,7 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
         <Link href="/advisor" className="text-indigo-700 hover:underline">Clear</Link>
       </form>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4 xl:grid-cols-2">
         <section aria-labelledby="time-heading" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="time-heading" className="mb-2 text-lg font-semibold">Decisions over time</h2>
           {days.length === 0 ? <p className="text-sm text-slate-600">No decisions yet.</p> : <DecisionsOverTimeChart days={days} />}

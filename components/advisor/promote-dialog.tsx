@@ -20,16 +20,22 @@ function pointAt(curve: ThresholdPoint[] | null, t: number): ThresholdPoint | nu
   return best;
 }
 
-function Cells({ f, t }: { f: RunFigures | null; t: number }) {
-  const at = pointAt(f?.curve ?? null, t);
-  return (
-    <>
-      <td className="px-2 py-1 tabular-nums">{f ? <Link href={`/evals/${f.runId}`} className="text-indigo-700 hover:underline">{pct(f.accuracy)}</Link> : '—'}</td>
-      <td className="px-2 py-1 tabular-nums">{pct(f?.prematureEndRate)}</td>
-      <td className="px-2 py-1 tabular-nums">{at ? pct(at.coverage) : '—'}</td>
-      <td className="px-2 py-1 tabular-nums">{at ? pct(at.accuracy) : '—'}</td>
-    </>
-  );
+type Metric = { label: string; value: (f: ModelFigures, t: number) => { text: string; runId?: number } };
+
+const at = (f: RunFigures | null, t: number) => pointAt(f?.curve ?? null, t);
+const METRICS: Metric[] = [
+  { label: 'Test split: accuracy', value: (f) => ({ text: pct(f.test?.accuracy), runId: f.test?.runId }) },
+  { label: 'Test split: premature END', value: (f) => ({ text: pct(f.test?.prematureEndRate) }) },
+  { label: 'Test split: coverage at the threshold', value: (f, t) => ({ text: pct(at(f.test, t)?.coverage) }) },
+  { label: 'Test split: accuracy on what it acts on', value: (f, t) => ({ text: pct(at(f.test, t)?.accuracy) }) },
+  { label: 'Golden set: accuracy', value: (f) => ({ text: pct(f.golden?.accuracy), runId: f.golden?.runId }) },
+  { label: 'Golden set: premature END', value: (f) => ({ text: pct(f.golden?.prematureEndRate) }) },
+  { label: 'Golden set: coverage at the threshold', value: (f, t) => ({ text: pct(at(f.golden, t)?.coverage) }) },
+  { label: 'Golden set: accuracy on what it acts on', value: (f, t) => ({ text: pct(at(f.golden, t)?.accuracy) }) },
+];
+
+function Cell({ v }: { v: { text: string; runId?: number } }) {
+  return <td className="px-2 py-1 tabular-nums">{v.runId ? <Link href={`/evals/${v.runId}`} className="text-indigo-700 hover:underline">{v.text}</Link> : v.text}</td>;
 }
 
 export function PromoteDialog({
@@ -53,8 +59,6 @@ export function PromoteDialog({
   const [pending, start] = useTransition();
   const t = Number(threshold);
   const gridT = pointAt(candidate.test?.curve ?? candidate.golden?.curve ?? null, t)?.threshold;
-
-  const rows: { who: string; figures: ModelFigures }[] = [{ who: `Candidate ${model}`, figures: candidate }, ...(current ? [{ who: `Current advisor ${current.model} (promotion #${current.promotionId})`, figures: current.figures }] : [])];
 
   return (
     <>
@@ -80,32 +84,25 @@ export function PromoteDialog({
             Threshold (act when confidence ≥)
             <input name="threshold" type="number" min={0} max={1} step={0.05} value={threshold} onChange={(e) => setThreshold(e.target.value)} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
           </label>
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-xs" aria-label="Candidate beside the current advisor">
-              <thead className="bg-slate-100 uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th className="px-2 py-1" rowSpan={2}>Model</th>
-                  <th className="px-2 py-1 text-center" colSpan={4}>Test split</th>
-                  <th className="px-2 py-1 text-center" colSpan={4}>Golden set</th>
+          <table className="w-full text-left text-xs" aria-label="Candidate beside the current advisor">
+            <thead className="bg-slate-100 text-slate-600">
+              <tr>
+                <th className="px-2 py-1 font-medium">At confidence ≥ {gridT ?? threshold}</th>
+                <th className="px-2 py-1 font-mono font-medium">Candidate {model}</th>
+                {current && <th className="px-2 py-1 font-mono font-medium">Current advisor {current.model} (promotion #{current.promotionId})</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {METRICS.map((m) => (
+                <tr key={m.label} className="border-t border-slate-100">
+                  <th scope="row" className="px-2 py-1 font-normal text-slate-700">{m.label}</th>
+                  <Cell v={m.value(candidate, t)} />
+                  {current && <Cell v={m.value(current.figures, t)} />}
                 </tr>
-                <tr>
-                  {['Accuracy', 'Premature END', `Coverage ≥ ${gridT ?? threshold}`, `Accuracy ≥ ${gridT ?? threshold}`].concat(['Accuracy', 'Premature END', `Coverage ≥ ${gridT ?? threshold}`, `Accuracy ≥ ${gridT ?? threshold}`]).map((h, i) => (
-                    <th key={i} className="px-2 py-1 font-medium normal-case">{h}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.who} className="border-t border-slate-100">
-                    <td className="px-2 py-1 font-mono">{r.who}</td>
-                    <Cells f={r.figures.test} t={t} />
-                    <Cells f={r.figures.golden} t={t} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p className="text-xs text-slate-500">Coverage: the share of turns the advisor would act on; accuracy ≥: how often it is right on those. From each run&apos;s threshold curve (steps of 0.05).</p>
+              ))}
+            </tbody>
+          </table>
+          <p className="text-xs text-slate-500">Coverage: the share of turns the advisor would act on at this threshold; accuracy on what it acts on: how often it is right there. A dash: no finished evaluation yet. From each run&apos;s threshold curve (steps of 0.05).</p>
           <label className="block">
             Note (why this model)
             <input name="note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
