@@ -23,6 +23,7 @@ import { currentPromotion, promoteModel, rollbackToPromotion } from './promotion
 import { decisionTranscript } from './render';
 import { DEFAULT_PARAMS } from '../datasets/params';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -320,5 +321,34 @@ describe('bad input and faults leave the database unchanged', () => {
       const p = await expectProblem(409, { conversation: liveConversation('golden-x', [msg('candidate', 'changed', 9)]) }, key);
       expect(p.detail).toMatch(/golden set/);
     });
+  });
+});
+
+describe('CLIs', () => {
+  const cli = (script: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `lib/cli/${script}.ts`, ...args], { encoding: 'utf8', env: process.env, timeout: 60_000 });
+
+  it('npm run apikey -- create prints the key once as the last line, and it works', async () => {
+    const r = cli('apikey', ['create', '--name', 'from-cli', '--as', admin.email]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(out).toEqual({ name: 'from-cli', key: expect.stringMatching(/^eas_/) });
+    expect(await authenticateApiKey(out.key)).toMatchObject({ keyName: 'from-cli' });
+  });
+
+  it('npm run advisor -- promote prints the promotion as the last line; bad flags and roles change nothing', async () => {
+    await expectUnchanged(async () => {
+      const bad = cli('advisor', ['promote', '--model', 'local-base', '--threshold', 'high', '--as', mlLead.email]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--threshold: /);
+      const refused = cli('advisor', ['promote', '--model', 'local-base', '--as', reviewer.email]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/ml_lead or admin/);
+    });
+    const r = cli('advisor', ['promote', '--model', fineTuned, '--threshold', '0.8', '--note', 'cli', '--as', mlLead.email]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const current = (await currentPromotion())!;
+    expect(out).toEqual({ promotion: current.id, model: fineTuned, provider: 'local', threshold: 0.8 });
+    expect(current).toMatchObject({ instructions: INSTRUCTIONS, context: CONTEXT, note: 'cli' });
   });
 });

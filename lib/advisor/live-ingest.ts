@@ -73,7 +73,7 @@ export async function drainLiveInbox(): Promise<number> {
 // decisions is merged in a few batches rather than one import each.
 let running: Promise<void> | null = null;
 let again = false;
-const KICK_DELAY_MS = 100;
+const KICK_DELAY_MS = 1_000;
 
 export function kickLiveIngest(): void {
   if (running) {

@@ -89,7 +89,8 @@ try {
   buildIfStale();
   const port = await freePort();
   children.push(
-    spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+    // BENCH_ADVISOR_PROFILE=DIR: a V8 CPU profile of the Studio process, written when it stops.
+    spawn(process.execPath, [...(process.env.BENCH_ADVISOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ADVISOR_PROFILE}`] : []), 'node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...env, PORT: String(port), BETTER_AUTH_URL: `http://localhost:${port}`, BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret' },
     }),
@@ -183,8 +184,8 @@ try {
   ];
   console.log(lines.join('\n'));
 } finally {
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  for (const c of children) c.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, process.env.BENCH_ADVISOR_PROFILE ? 5_000 : 500));
   await server?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
