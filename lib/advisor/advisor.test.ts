@@ -27,6 +27,9 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
+// Merge live conversations right after each decision: the tests wait for it.
+process.env.ADVISOR_MERGE_DELAY_MS = '20';
+
 let t: TestTrainer;
 let fineTuned: string;
 let versionId: number;
