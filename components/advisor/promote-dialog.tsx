@@ -7,18 +7,11 @@ import Link from 'next/link';
 import { useId, useRef, useState, useTransition } from 'react';
 import type { ActionResult } from '@/lib/boundary/action-state';
 import type { ModelFigures, RunFigures } from '@/lib/advisor/promotion-preview';
-import type { ThresholdPoint } from '@/lib/evals/metrics';
+import { pointAt } from '@/lib/advisor/threshold-point';
 
 export type PromoteAction = (input: { model: string; provider?: 'local' | 'openai'; threshold: number; note?: string }) => Promise<ActionResult<{ promotionId: number; model: string; threshold: number }>>;
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
-
-function pointAt(curve: ThresholdPoint[] | null, t: number): ThresholdPoint | null {
-  if (!curve?.length || !Number.isFinite(t)) return null;
-  let best: ThresholdPoint | null = null;
-  for (const p of curve) if (p.threshold <= t + 1e-9 && (!best || p.threshold > best.threshold)) best = p;
-  return best;
-}
 
 type Metric = { label: string; value: (f: ModelFigures, t: number) => { text: string; runId?: number } };
 

@@ -47,11 +47,3 @@ export async function figuresOfModels(actor: Actor | null, models: { model: stri
   }
   return out;
 }
-
-/** The curve point a threshold falls on: the highest grid threshold at or below it. */
-export function pointAt(curve: ThresholdPoint[] | null, threshold: number): ThresholdPoint | null {
-  if (!curve?.length) return null;
-  let best: ThresholdPoint | null = null;
-  for (const p of curve) if (p.threshold <= threshold + 1e-9 && (!best || p.threshold > best.threshold)) best = p;
-  return best;
-}
