@@ -27,7 +27,8 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
-// Merge live conversations right after each decision: the tests wait for it.
+// Merge live conversations in this process right after each decision (no worker runs here).
+process.env.ADVISOR_MERGE = 'web';
 process.env.ADVISOR_MERGE_DELAY_MS = '20';
 
 let t: TestTrainer;

@@ -2,8 +2,9 @@
 // merge (the same validation and merge code as `npm run import`), marking them live. One
 // merger at a time across every process (an advisory lock), oldest first, so a conversation
 // never goes back to an older state; a batch and its inbox rows commit together, so a crash
-// merges it again later and loses nothing. Web processes kick it after each decision; the
-// worker sweeps every few seconds for anything a stopped web process left behind.
+// merges it again later and loses nothing. The worker sweeps every second; web processes leave
+// it to the worker (a merge of a few hundred conversations would hold up the answers queued
+// behind it in the same event loop) unless ADVISOR_MERGE=web, for a Studio run without one.
 import { importConversationsInTransaction } from '../imports/import-conversations';
 import { advisorPool } from './pool';
 
@@ -81,6 +82,7 @@ function kickDelayMs(): number {
 }
 
 export function kickLiveIngest(): void {
+  if (process.env.ADVISOR_MERGE !== 'web') return;
   if (running) {
     again = true;
     return;
@@ -103,7 +105,7 @@ export function kickLiveIngest(): void {
 }
 
 /** The worker's sweep: every `everyMs`, merge what is waiting. Returns a stop function. */
-export function startLiveIngestSweep(log: (line: string) => void, everyMs = 3_000): () => void {
+export function startLiveIngestSweep(log: (line: string) => void, everyMs = 1_000): () => void {
   let busy = false;
   const timer = setInterval(async () => {
     if (busy) return;

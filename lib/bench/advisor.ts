@@ -1,5 +1,5 @@
 // npm run bench:advisor — a benchmark, not a test. On a scratch PostgreSQL it starts the local
-// trainer and the Studio as separate processes, as `npm start` runs them (the Studio is the real
+// trainer, the worker and the Studio as separate processes, as `npm start` runs them (the Studio is the real
 // production server, `next start`, built if stale), promotes `local-base`, creates an API key,
 // and sends BENCH_ADVISOR_REQUESTS (5,000) decision requests from BENCH_ADVISOR_CLIENTS (50)
 // concurrent clients, each a live conversation cut before one of its recruiter turns, twice: as
@@ -112,6 +112,8 @@ try {
   const trainerPort = await freePort();
   const env = { ...process.env, DATABASE_URL: url, TRAINER_URL: `http://127.0.0.1:${trainerPort}`, TRAINER_PORT: String(trainerPort), TRAINER_API_KEY: TRAINER_KEY, TRAINER_DATA_DIR: path.join(tmp, 'trainer'), NEXT_TELEMETRY_DISABLED: '1' };
   children.push(spawn(process.execPath, ['--import', 'tsx', 'lib/local-trainer/cli.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env }));
+  // The worker, as `npm start` runs it: it merges the live conversations while the runs go on.
+  children.push(spawn(process.execPath, ['--import', 'tsx', 'lib/cli/worker.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env }));
   buildIfStale();
   const port = await freePort();
   children.push(
@@ -188,7 +190,7 @@ try {
     if (Number(rows[0].n) === 0 || performance.now() - t0 > 15_000) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  // Whatever the web process has not merged by now, the worker's sweep would: do its work here.
+  // Anything the worker has not merged 15 s after the last answer is merged here (and counted).
   const { drainLiveInbox } = await import('../advisor/live-ingest');
   const { closeAdvisorPool } = await import('../advisor/pool');
   const sweptByWorker = await drainLiveInbox();
@@ -221,7 +223,7 @@ try {
     '',
     `Studio overhead at ${TARGET_PER_SECOND}/s, p95: ${overheadP95.toFixed(1)} ms per request (end-to-end minus that request's model call as the Studio timed it); p95 end-to-end − p95 model alone = ${(percentile(sApi, 95) - percentile(sModel, 95)).toFixed(1)} ms`,
     `lost log rows: ${lost} of ${ids.length} answered decisions (the log holds ${Number(total[0].n) - warmRows} rows from the measured runs + ${warmRows} warm-up); fell back: ${fellBack}`,
-    `live merge: ${Number(liveRows[0].n)} live conversations, inbox drained ${mergeSeconds.toFixed(1)} s after the last answer (${sweptByWorker} merged by the sweep a worker runs), ${Number(liveRows[0].unlinked)} decisions not linked to their conversation`,
+    `live merge: ${Number(liveRows[0].n)} live conversations, inbox drained ${mergeSeconds.toFixed(1)} s after the last answer (${sweptByWorker} left for the bench to merge), ${Number(liveRows[0].unlinked)} decisions not linked to their conversation`,
     '',
     `targets: ≥ ${TARGET_PER_SECOND} decisions/s ${rate >= TARGET_PER_SECOND ? 'MET' : 'MISSED'} · overhead p95 ≤ ${TARGET_OVERHEAD_P95} ms at ${TARGET_PER_SECOND}/s ${overheadP95 <= TARGET_OVERHEAD_P95 ? 'MET' : 'MISSED'} · 0 lost rows ${lost === 0 ? 'MET' : 'MISSED'}`,
   ];
