@@ -70,7 +70,7 @@ CREATE TABLE "live_conversation_inbox" (
 );
 
 -- CreateTable
--- Rate-limit state: no WAL, so a request never waits on a flush for it; lost on a crash, harmlessly.
+-- Rate-limit state: no WAL, so a request never waits on a flush for it (lost on a crash, harmlessly).
 CREATE UNLOGGED TABLE "api_key_buckets" (
     "api_key_id" INTEGER NOT NULL,
     "tokens" DOUBLE PRECISION NOT NULL,
