@@ -28,6 +28,9 @@ export async function AppHeader({ signOut }: { signOut: () => Promise<void> }) {
             <Link href="/evals" className="hover:text-indigo-700">
               Evaluations
             </Link>
+            <Link href="/advisor" className="hover:text-indigo-700">
+              Advisor
+            </Link>
             {actor.role === 'admin' && (
               <>
                 <Link href="/admin/users" className="hover:text-indigo-700">
@@ -35,6 +38,9 @@ export async function AppHeader({ signOut }: { signOut: () => Promise<void> }) {
                 </Link>
                 <Link href="/admin/providers" className="hover:text-indigo-700">
                   Providers
+                </Link>
+                <Link href="/admin/api-keys" className="hover:text-indigo-700">
+                  API keys
                 </Link>
               </>
             )}

@@ -8,6 +8,10 @@ import { DataTable } from '@/components/ui/data-table';
 import { modelScores } from '@/lib/evals/golden-summary';
 import { GOLDEN_CAPTION } from '@/components/evals/golden-figures';
 import { num, pct } from '@/components/evals/format';
+import { PromoteDialog } from '@/components/advisor/promote-dialog';
+import { currentPromotion } from '@/lib/advisor/promotions';
+import { figuresOfModels } from '@/lib/advisor/promotion-preview';
+import { promoteModelAction } from './actions';
 
 export const metadata: Metadata = { title: 'Models' };
 
@@ -18,6 +22,13 @@ export default async function ModelsPage() {
     actor,
     models.map((m) => ({ jobId: m.jobId, model: m.model, datasetVersionId: m.datasetVersion.id })),
   );
+  // Promotion (ml_lead/admin): each model's figures beside the current advisor's.
+  const canPromote = actor.role === 'ml_lead' || actor.role === 'admin';
+  const advisor = canPromote ? await currentPromotion() : null;
+  const figures = canPromote
+    ? await figuresOfModels(actor, [...models.map((m) => ({ model: m.model, datasetVersionId: m.datasetVersion.id })), ...(advisor ? [{ model: advisor.model, datasetVersionId: advisor.datasetVersionId }] : [])])
+    : new Map();
+  const none = { test: null, golden: null };
   return (
     <div className="space-y-4">
       <div>
@@ -27,7 +38,7 @@ export default async function ModelsPage() {
       {models.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No fine-tuned models yet.</p>
       ) : (
-        <DataTable columns={['Model', 'Lineage', 'Provider', 'Test split', `Golden (${GOLDEN_CAPTION})`, 'Finished']} caption="Fine-tuned models">
+        <DataTable columns={['Model', 'Lineage', 'Provider', 'Test split', `Golden (${GOLDEN_CAPTION})`, 'Finished', 'Advisor']} caption="Fine-tuned models">
           {models.map((m) => (
             <tr key={m.jobId} className="border-t border-slate-100">
               <td className="px-3 py-2 font-mono text-xs">{m.model}</td>
@@ -68,6 +79,23 @@ export default async function ModelsPage() {
                 )}
               </td>
               <td className="px-3 py-2 text-xs">{m.finishedAt ? formatDateTime(m.finishedAt) : '—'}</td>
+              <td className="px-3 py-2 text-xs">
+                {advisor?.model === m.model ? (
+                  <span data-testid="current-advisor" className="rounded bg-emerald-100 px-2 py-0.5 font-medium text-emerald-800">
+                    the advisor (≥ {advisor.threshold})
+                  </span>
+                ) : canPromote ? (
+                  <PromoteDialog
+                    model={m.model}
+                    provider={m.provider === 'openai' ? 'openai' : 'local'}
+                    candidate={figures.get(m.model) ?? none}
+                    current={advisor ? { promotionId: advisor.id, model: advisor.model, threshold: advisor.threshold, figures: figures.get(advisor.model) ?? none } : null}
+                    action={promoteModelAction}
+                  />
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </DataTable>

@@ -24,6 +24,7 @@ export function LabelingThread({
   overall,
   focusTurnId,
   evalHighlight = null,
+  decisionNote = null,
   actions,
 }: {
   actions: LabelingActions;
@@ -32,6 +33,8 @@ export function LabelingThread({
   focusTurnId: number | null;
   /** From an evaluation's drill-down: the true and predicted label of the focused turn. */
   evalHighlight?: { truth: string; predicted: string } | null;
+  /** From the Advisor page: a live decision, shown on the message it is about. */
+  decisionNote?: { messageId: number; text: string } | null;
 }) {
   const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
@@ -192,7 +195,7 @@ export function LabelingThread({
                   onClick={isRecruiter ? () => setFocused(ti) : undefined}
                   className={`max-w-[80%] rounded-2xl px-4 py-2 ${
                     isRecruiter ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 ring-1 ring-slate-200'
-                  } ${isRecruiter && ti === focused ? 'ring-4 ring-amber-400' : ''}`}
+                  } ${isRecruiter && ti === focused ? 'ring-4 ring-amber-400' : ''} ${decisionNote?.messageId === m.id && !isRecruiter ? 'ring-4 ring-amber-400' : ''}`}
                 >
                   <p className="text-xs opacity-75">
                     {isRecruiter ? 'Recruiter' : 'Candidate'}
@@ -202,6 +205,11 @@ export function LabelingThread({
                   {m.id === openingId && (
                     <p data-testid="opening-note" className="mt-1 rounded bg-indigo-800/60 px-2 py-0.5 text-xs">
                       Opening message: nothing comes before it, so it is not used for training. Labeling it is optional.
+                    </p>
+                  )}
+                  {decisionNote?.messageId === m.id && (
+                    <p data-testid="decision-note" className="mt-2 rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-950">
+                      {decisionNote.text}
                     </p>
                   )}
                   {isRecruiter && evalHighlight && m.id === focusTurnId && (

@@ -6,7 +6,7 @@ import { idText, SAFE_INT_MAX, wholeNumberText } from './params';
 import { createRouteWrapper } from './route-handler';
 
 const actor: Actor = { id: 'u1', email: 'a@b.io', name: 'a', role: 'reviewer' };
-const signedIn = createRouteWrapper({ resolveSession: async () => actor, resolveApiKey: async (k) => (k === 'good-key' ? actor : null) });
+const signedIn = createRouteWrapper({ resolveSession: async () => actor, resolveApiKey: async (k) => (k === 'good-key' ? { keyId: 7, keyName: 'chatbot' } : null) });
 const anonymous = createRouteWrapper({ resolveSession: async () => null, resolveApiKey: async () => null });
 const segment = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 
@@ -65,11 +65,11 @@ describe('route wrapper', () => {
     const res = await anonymous({ name: 'x', auth: 'session' }, async () => 'never')(new Request('http://x/'), segment());
     expect(res.status).toBe(401);
     expect(await problemOf(res)).toMatchObject({ status: 401, detail: 'Please sign in.' });
-    const keyed = signedIn({ name: 'v1', auth: 'api-key' }, async ({ actor: a }) => ({ who: a.email }));
+    const keyed = signedIn({ name: 'v1', auth: 'api-key' }, async ({ apiKey }) => ({ who: apiKey?.keyName }));
     expect((await keyed(new Request('http://x/api/v1/x'), segment())).status).toBe(401);
     expect((await keyed(new Request('http://x/api/v1/x', { headers: { authorization: 'Bearer bad' } }), segment())).status).toBe(401);
     const ok = await keyed(new Request('http://x/api/v1/x', { headers: { authorization: 'Bearer good-key' } }), segment());
-    expect(await ok.json()).toEqual({ who: 'a@b.io' });
+    expect(await ok.json()).toEqual({ who: 'chatbot' });
   });
 
   it('maps each kind of failure to its status, with retry-after where there is one', async () => {

@@ -13,17 +13,25 @@ import { problemResponse } from './route-handler-problem';
 
 export { problemResponse, type Problem } from './route-handler-problem';
 import { flatSearch } from './params';
+import { authenticateApiKey } from '../advisor/api-keys';
 
 /**
- * How a route knows its caller. `session`: the browser's cookie. `api-key`: a bearer key for
- * machine clients under /api/v1 — the hook is here, the keys are not built yet, so such a
- * route answers 401 until `resolveApiKey` is given one.
+ * How a route knows its caller. `session`: the browser's cookie (a bearer key is ignored).
+ * `api-key`: a bearer key for machine clients under /api/v1 (lib/advisor/api-keys; a cookie
+ * is ignored), so a key never reaches a session route and a session never reaches /api/v1.
  */
 export type AuthMode = 'session' | 'api-key';
 
+/** The key a machine client called with. */
+export interface ApiKeyCaller {
+  keyId: number;
+  keyName: string;
+}
+
 export interface Caller {
   resolveSession: () => Promise<Actor | null>;
-  resolveApiKey: (key: string) => Promise<Actor | null>;
+  /** The key's caller or null (unknown, revoked); may throw RateLimitedError. */
+  resolveApiKey: (key: string) => Promise<ApiKeyCaller | null>;
 }
 
 interface RouteOptions<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -41,6 +49,8 @@ interface RouteOptions<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 export interface RouteContext<P, Q, B> {
   req: Request;
   actor: Actor;
+  /** Set on api-key routes. */
+  apiKey: ApiKeyCaller | null;
   params: P;
   query: Q;
   body: B;
@@ -85,16 +95,17 @@ function bearerKey(req: Request): string | null {
 }
 
 export function createRouteWrapper(caller: Caller) {
-  async function authenticate(mode: AuthMode, req: Request): Promise<Actor> {
+  async function authenticate(mode: AuthMode, req: Request): Promise<{ actor: Actor; apiKey: ApiKeyCaller | null }> {
     if (mode === 'session') {
       const actor = await caller.resolveSession();
       if (!actor) throw new UnauthenticatedError();
-      return actor;
+      return { actor, apiKey: null };
     }
     const key = bearerKey(req);
-    const actor = key ? await caller.resolveApiKey(key) : null;
-    if (!actor) throw new UnauthenticatedError('This endpoint needs a valid API key (Authorization: Bearer <key>).');
-    return actor;
+    const apiKey = key ? await caller.resolveApiKey(key) : null;
+    if (!apiKey) throw new UnauthenticatedError('This endpoint needs a valid API key (Authorization: Bearer <key>).');
+    // A key is a machine, not a person: it holds no role beyond what its endpoints allow.
+    return { actor: { id: `api-key:${apiKey.keyId}`, email: '', name: apiKey.keyName, role: 'reviewer' }, apiKey };
   }
 
   return function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
@@ -103,14 +114,16 @@ export function createRouteWrapper(caller: Caller) {
   ): (req: Request, segment: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response> {
     return async (req, segment) => {
       try {
-        const actor = await authenticate(opts.auth, req);
+        const { actor, apiKey } = await authenticate(opts.auth, req);
         if (opts.roles?.length) assertRole(actor, ...opts.roles);
         const params = parseWith(opts.params, segment ? await segment.params : {}, 'params');
         const query = parseWith(opts.query, flatSearch(new URL(req.url).searchParams), 'query');
         const body = opts.body ? parseWith(opts.body, await readJsonBody(req, opts.maxBodyBytes ?? 1 << 20), 'body') : undefined;
-        const out = await handler({ req, actor, params, query, body } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
+        const out = await handler({ req, actor, apiKey, params, query, body } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
         if (out instanceof Response) return out;
-        return Response.json(out ?? null, { headers: { 'cache-control': 'no-store' } });
+        // Machine clients get small answers many times a second: gzipping ~200 bytes costs the
+        // server more than it saves (no-transform keeps Next's compression off them).
+        return Response.json(out ?? null, { headers: { 'cache-control': opts.auth === 'api-key' ? 'no-store, no-transform' : 'no-store' } });
       } catch (e) {
         return problemResponse(describeFailure(e, `route ${opts.name}`));
       }
@@ -118,5 +131,4 @@ export function createRouteWrapper(caller: Caller) {
   };
 }
 
-// API keys arrive with the /api/v1 endpoints; until then no key is valid.
-export const route = createRouteWrapper({ resolveSession: getActor, resolveApiKey: async () => null });
+export const route = createRouteWrapper({ resolveSession: getActor, resolveApiKey: authenticateApiKey });

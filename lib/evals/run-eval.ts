@@ -11,8 +11,8 @@ import type { ProviderId } from '../finetunes/provider-ids';
 import type { EvalRunStatus, Prisma } from '../generated/prisma/client';
 import type { LabelValueName } from '../labeling/label-values';
 import { isPredictedLabel } from './metrics';
-import { parseCompletion } from './parse-completion';
 import { backoffDelay } from '../retry';
+import { askForLabel } from './ask-label';
 import { classifyRequestError } from './request-errors';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
 import { summarizePredictions, type EvalMetrics } from './summarize';
@@ -293,22 +293,14 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
     for (let attempt = 1; ; attempt++) {
       if (stop.signal.aborted) return null;
       const withLogprobs = useLogprobs;
-      const t0 = performance.now();
       stats.requests++;
       try {
-        const completion = await client.chat.completions.create(
-          {
-            model: run.model,
-            messages,
-            temperature: 0,
-            max_tokens: settings.maxTokens,
-            ...(withLogprobs ? { logprobs: true, top_logprobs: settings.topLogprobs } : {}),
-          },
-          { timeout: policy.timeoutMs },
+        const a = await askForLabel(
+          client,
+          { model: run.model, messages, maxTokens: settings.maxTokens, logprobs: withLogprobs, topLogprobs: settings.topLogprobs },
+          { timeoutMs: policy.timeoutMs },
         );
-        const latencyMs = Math.round(performance.now() - t0);
-        const a = parseCompletion(completion);
-        return { ...base, predicted: a.predicted, confidence: a.confidence, rawOutput: a.rawOutput, latencyMs, promptTokens: a.promptTokens, completionTokens: a.completionTokens, error: null };
+        return { ...base, predicted: a.predicted, confidence: a.confidence, rawOutput: a.rawOutput, latencyMs: a.latencyMs, promptTokens: a.promptTokens, completionTokens: a.completionTokens, error: null };
       } catch (e) {
         const c = classifyRequestError(e);
         if (c.status === 429) stats.rateLimited++;

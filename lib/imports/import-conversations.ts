@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pgRunner, refreshConversationContent, refreshConversationStats } from '../conversations/stats';
-import { detectFormat, readConversations } from './read-conversations';
+import { detectFormat, readConversations, type RawItem } from './read-conversations';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
@@ -51,9 +51,9 @@ async function runStatements(client: pg.ClientBase, text: string, params: unknow
 // Validates every conversation and turns the valid ones into COPY rows for the staging
 // table. Rows stop flowing at the first problem, but validation reads on to the end so
 // the report is complete; the caller then rolls back, and nothing is kept.
-async function* stagingRows(file: string, validator: FileValidator, onRows: (n: number) => void): AsyncGenerator<string> {
+async function* stagingRows(items: AsyncIterable<RawItem>, validator: FileValidator, onRows: (n: number) => void): AsyncGenerator<string> {
   let ord = 0;
-  for await (const item of readConversations(file, validator.format)) {
+  for await (const item of items) {
     const c = validator.check(item);
     if (!c || validator.issueCount > 0) continue;
     ord += 1;
@@ -90,13 +90,16 @@ export class ImportSourceConflictError extends ConflictError {
   }
 }
 
-export interface ImportOptions {
-  databaseUrl?: string;
+interface MergeOptions {
   onProgress?: ImportProgress;
   /** The golden set (lib/golden): its conversations are marked golden and their labels owned by `reviewerEmail`. */
   golden?: boolean;
+  /** Live traffic (the decision API, lib/advisor): its conversations are marked live. */
+  live?: boolean;
   reviewerEmail?: string;
 }
+
+export type ImportOptions = MergeOptions & { databaseUrl?: string };
 
 // 40P01 deadlock_detected, 40001 serialization_failure. The lock order
 // (lib/labeling/lock-order.ts) is what keeps imports out of deadlocks; this only makes sure
@@ -108,7 +111,7 @@ const ATTEMPTS = 3;
 export async function importConversationsFile(file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await importOnce(file, opts);
+      return await importFileOnce(file, opts);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw e;
@@ -118,82 +121,105 @@ export async function importConversationsFile(file: string, opts: ImportOptions 
   }
 }
 
-async function importOnce(file: string, opts: ImportOptions): Promise<ImportSummary> {
-  const progress = opts.onProgress ?? (() => {});
-  const validator = new FileValidator(await detectFormat(file));
+async function importFileOnce(file: string, opts: ImportOptions): Promise<ImportSummary> {
+  const format = await detectFormat(file);
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
-  client.on('error', () => {}); // a dropped connection fails the import's next query, not the process
+  client.on('error', () => {}); // a dropped idle connection must not crash the process; the query fails instead
   await client.connect();
   try {
     await client.query('BEGIN');
-    // A bulk merge: room to sort and hash in memory, and a large GIN pending list so the
-    // search index takes the new documents in batches rather than one by one.
-    await client.query(`SET LOCAL work_mem = '256MB'`);
-    await client.query(`SET LOCAL gin_pending_list_limit = '64MB'`);
-    await runStatements(client, sql.CREATE_STAGING);
-    progress('reading and validating', path.basename(file));
-    await pipeline(
-      Readable.from(stagingRows(file, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`))),
-      client.query(copyFrom(sql.COPY_STAGING)),
-    );
-    if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
-    await client.query('ANALYZE import_messages');
-    // Lock order, step 0: one import merges at a time. Taken only now, so a second import
-    // reads and validates its file while this one merges.
-    await client.query(IMPORT_LOCK_SQL);
-
-    const email = opts.reviewerEmail ?? importReviewerEmail(file);
-    await client.query(
-      `INSERT INTO users (id, name, email, role, email_verified, updated_at) VALUES ($1, $2, $3, 'reviewer', false, now())
-       ON CONFLICT (email) DO NOTHING`,
-      [crypto.randomUUID(), `Import: ${path.basename(file)}`, email],
-    );
-    const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
-
-    progress('merging');
-    await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
-    await runStatements(client, sql.MAP_EXISTING);
-    // Golden conversations are only ever written by the golden set, and the golden set never
-    // takes over a conversation that came from anywhere else.
-    const crossing = await client.query<{ external_id: string }>(
-      `SELECT m.external_id FROM conv_map m JOIN conversations c ON c.id = m.id WHERE NOT m.is_new AND c.is_golden <> $1 ORDER BY m.external_id LIMIT 50`,
-      [opts.golden === true],
-    );
-    if (crossing.rows.length) throw new ImportSourceConflictError(crossing.rows.map((r) => r.external_id), opts.golden === true);
-    if (opts.golden) await client.query(`UPDATE conversations SET is_golden = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
-    const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
-    await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
-    if (created < validator.counts.conversations) {
-      // Diff first (reads only), then lock what the diff will write, then write.
-      await runStatements(client, sql.STAGE_EXISTING);
-      await runStatements(client, sql.FIND_STALE_MESSAGES);
-      await runStatements(client, sql.LOCK_CHANGED_CONVERSATIONS, [reviewerId]);
-      await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
-      await runStatements(client, sql.APPLY_STALE_MESSAGES);
-      await runStatements(client, sql.INSERT_ADDED_MESSAGES);
-      await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
-      await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
-      const unlocked = (await client.query<{ n: number }>(sql.UNLOCKED_WRITES)).rows[0].n;
-      // A statement wrote a conversation LOCK_CHANGED_CONVERSATIONS did not predict: the
-      // lock order is broken. Refuse rather than commit a merge that can deadlock reviewers.
-      if (unlocked > 0) throw new Error(`import merge wrote ${unlocked} conversation(s) it had not locked first; nothing was imported`);
-    }
-
-    // New conversations got their counters and search document on insert; the existing
-    // ones that changed are recomputed from what is stored now.
-    progress('indexing');
-    const touched = (await client.query<{ id: number; content: boolean }>('SELECT id, content FROM touched ORDER BY id')).rows;
-    const run = pgRunner(client);
-    const contentIds = touched.filter((t) => t.content).map((t) => t.id);
-    const allIds = touched.map((t) => t.id);
-    for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
-    for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
+    const summary = await mergeInTransaction(client, readConversations(file, format), format, file, opts);
     await client.query('COMMIT');
-    return { ...validator.counts, created, updated: touched.length };
+    return summary;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The same validation and merge for conversations already in memory (the decision API's live
+ * traffic), inside the caller's open transaction on `client` (one import per transaction: the
+ * staging tables drop on commit). `source` names the import in messages and its reviewer account.
+ */
+export async function importConversationsInTransaction(client: pg.ClientBase, conversations: readonly unknown[], source: string, opts: MergeOptions = {}): Promise<ImportSummary> {
+  async function* items(): AsyncGenerator<RawItem> {
+    for (let index = 0; index < conversations.length; index++) yield { kind: 'value', value: conversations[index], line: index + 1, index, invalid: [] };
+  }
+  return mergeInTransaction(client, items(), 'jsonl', source, opts);
+}
+
+async function mergeInTransaction(client: pg.ClientBase, items: AsyncIterable<RawItem>, format: 'json' | 'jsonl', file: string, opts: MergeOptions): Promise<ImportSummary> {
+  const progress = opts.onProgress ?? (() => {});
+  const validator = new FileValidator(format);
+  // A bulk merge: room to sort and hash in memory, and a large GIN pending list so the
+  // search index takes the new documents in batches rather than one by one.
+  await client.query(`SET LOCAL work_mem = '256MB'`);
+  await client.query(`SET LOCAL gin_pending_list_limit = '64MB'`);
+  await runStatements(client, sql.CREATE_STAGING);
+  progress('reading and validating', path.basename(file));
+  await pipeline(
+    Readable.from(stagingRows(items, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`))),
+    client.query(copyFrom(sql.COPY_STAGING)),
+  );
+  if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
+  await client.query('ANALYZE import_messages');
+  // Lock order, step 0: one import merges at a time. Taken only now, so a second import
+  // reads and validates its file while this one merges.
+  await client.query(IMPORT_LOCK_SQL);
+
+  const email = opts.reviewerEmail ?? importReviewerEmail(file);
+  await client.query(
+    `INSERT INTO users (id, name, email, role, email_verified, updated_at) VALUES ($1, $2, $3, 'reviewer', false, now())
+     ON CONFLICT (email) DO NOTHING`,
+    [crypto.randomUUID(), `Import: ${path.basename(file)}`, email],
+  );
+  const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
+
+  progress('merging');
+  await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
+  await runStatements(client, sql.MAP_EXISTING);
+  // Golden conversations are only ever written by the golden set, and the golden set never
+  // takes over a conversation that came from anywhere else.
+  const crossing = await client.query<{ external_id: string }>(
+    `SELECT m.external_id FROM conv_map m JOIN conversations c ON c.id = m.id WHERE NOT m.is_new AND c.is_golden <> $1 ORDER BY m.external_id LIMIT 50`,
+    [opts.golden === true],
+  );
+  if (crossing.rows.length) throw new ImportSourceConflictError(crossing.rows.map((r) => r.external_id), opts.golden === true);
+  // New conversations are this transaction's own rows; marking them takes no one's lock.
+  if (opts.golden) await client.query(`UPDATE conversations SET is_golden = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
+  if (opts.live) await client.query(`UPDATE conversations SET is_live = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
+  const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
+  await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
+  if (created < validator.counts.conversations) {
+    // Diff first (reads only), then lock what the diff will write, then write.
+    await runStatements(client, sql.STAGE_EXISTING);
+    await runStatements(client, sql.FIND_STALE_MESSAGES);
+    await runStatements(client, sql.LOCK_CHANGED_CONVERSATIONS, [reviewerId]);
+    await runStatements(client, sql.UPDATE_CONVERSATION_FIELDS);
+    await runStatements(client, sql.APPLY_STALE_MESSAGES);
+    await runStatements(client, sql.INSERT_ADDED_MESSAGES);
+    await runStatements(client, sql.SYNC_IMPORT_LABELS, [reviewerId]);
+    await runStatements(client, sql.APPLY_LABEL_CHANGES, [reviewerId]);
+    // Existing conversations that come in as live are marked under the locks just taken (a
+    // conversation that did not change is not locked, and keeps its mark as it was).
+    if (opts.live) await client.query(`UPDATE conversations SET is_live = true WHERE id IN (SELECT id FROM touched) AND NOT is_live`);
+    const unlocked = (await client.query<{ n: number }>(sql.UNLOCKED_WRITES)).rows[0].n;
+    // A statement wrote a conversation LOCK_CHANGED_CONVERSATIONS did not predict: the
+    // lock order is broken. Refuse rather than commit a merge that can deadlock reviewers.
+    if (unlocked > 0) throw new Error(`import merge wrote ${unlocked} conversation(s) it had not locked first; nothing was imported`);
+  }
+
+  // New conversations got their counters and search document on insert; the existing
+  // ones that changed are recomputed from what is stored now.
+  progress('indexing');
+  const touched = (await client.query<{ id: number; content: boolean }>('SELECT id, content FROM touched ORDER BY id')).rows;
+  const run = pgRunner(client);
+  const contentIds = touched.filter((t) => t.content).map((t) => t.id);
+  const allIds = touched.map((t) => t.id);
+  for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
+  for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
+  return { ...validator.counts, created, updated: touched.length };
 }

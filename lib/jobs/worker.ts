@@ -4,6 +4,7 @@ import { buildDatasetVersion, DatasetBuildError } from '../datasets/build-datase
 import { handleEvalRunJob, resumeEvalRuns, type EvalRunJob } from '../evals/worker-job';
 import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
+import { startLiveIngestSweep } from '../advisor/live-ingest';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -40,6 +41,8 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   });
   const evalsResumed = await resumeEvalRuns();
   if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
+  // Live conversations the decision API logged but no web process merged (it stopped first).
+  startLiveIngestSweep(log);
   log('ready');
   return boss;
 }

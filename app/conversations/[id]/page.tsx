@@ -6,6 +6,17 @@ import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
 import { labelTurnAction, nextConversationAction } from './actions';
+import { decisionForConversation } from '@/lib/advisor/queries';
+
+function liveDecisionNote(
+  d: NonNullable<Awaited<ReturnType<typeof decisionForConversation>>>,
+  messageId: number | undefined,
+  pending: boolean,
+): { messageId: number; text: string } | null {
+  if (messageId === undefined) return null;
+  const what = d.decision ? `${d.decision} at confidence ${d.confidence === null ? '—' : d.confidence.toFixed(2)} (${d.acted ? 'acted' : `deferred, below ${d.threshold}`})` : `no decision (${d.fallbackReason ?? 'fell back'})`;
+  return { messageId, text: `Advisor decision #${d.id} by ${d.model}: ${what}.${pending ? ' It decided the next recruiter turn after this message, which is not in the conversation yet.' : ''}` };
+}
 
 const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
 
@@ -16,15 +27,20 @@ export default async function ConversationPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ turn?: string; truth?: string; predicted?: string }>;
+  searchParams: Promise<{ turn?: string; truth?: string; predicted?: string; decision?: string }>;
 }) {
   const { id } = await params;
-  const { turn, truth, predicted } = await searchParams;
+  const { turn, truth, predicted, decision } = await searchParams;
   const actor = await actorOrSignIn(`/conversations/${id}`);
   const conversationId = pageId(id);
   const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
   if (!thread) notFound();
-  const focusTurn = turn && /^\d{1,9}$/.test(turn) ? Number(turn) : null;
+  const live = decision && /^\d{1,15}$/.test(decision) ? await decisionForConversation(actor, Number(decision), thread.id) : null;
+  // A live decision is about the recruiter's next turn: that message once it is stored, else
+  // (not sent yet) the last message, after which the turn was decided.
+  const decidedTurn = live ? thread.messages.find((m) => m.position === live.position && m.sender === 'recruiter') : undefined;
+  const decisionNote = live ? liveDecisionNote(live, decidedTurn?.id ?? thread.messages[thread.messages.length - 1]?.id, !decidedTurn) : null;
+  const focusTurn = turn && /^\d{1,9}$/.test(turn) ? Number(turn) : (decidedTurn?.id ?? null);
   // An evaluation's drill-down names the true and predicted labels of that turn.
   const known = (v: string | undefined) => (v && /^(END|CONTINUE|SCHEDULE|invalid)$/.test(v) ? v : null);
   const evalHighlight = focusTurn && known(truth) && known(predicted) ? { truth: known(truth)!, predicted: known(predicted)! } : null;
@@ -34,7 +50,7 @@ export default async function ConversationPage({
       <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
         ← All conversations
       </Link>
-      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} actions={actions} />
+      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} decisionNote={decisionNote} actions={actions} />
     </div>
   );
 }

@@ -1,0 +1,4 @@
+import { decisionEndpoint, decisionEndpointOptions } from '@/lib/advisor/decision-endpoint';
+import { route } from '@/lib/boundary/route-handler';
+
+export const POST = route(decisionEndpointOptions, decisionEndpoint);

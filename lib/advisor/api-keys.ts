@@ -1,0 +1,121 @@
+// API keys for /api/v1 machine clients. A key is "eas_<prefix>_<secret>": the prefix finds the
+// row and is what the admin page shows; only a sha256 of the whole key is stored (the key has
+// 190+ bits of randomness, so a fast hash is enough) and it is compared in constant time.
+// Rate limits are a token bucket per key in PostgreSQL, so every web process shares them.
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { assertRole, type Actor } from '../auth/session';
+import { db } from '../db';
+import { ConflictError, InputError, NotFoundError, RateLimitedError } from '../errors';
+import { advisorPool } from './pool';
+import { DEFAULT_RATE_PER_MINUTE } from './settings';
+
+const KEY_RE = /^eas_([a-z0-9]{10})_([A-Za-z0-9_-]{32,64})$/;
+
+export const apiKeyInputSchema = z.object({
+  name: z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(80, 'name must be at most 80 characters'),
+  ratePerMinute: z.coerce
+    .number({ error: 'the rate must be a whole number of requests per minute' })
+    .int('the rate must be a whole number of requests per minute')
+    .min(1, 'the rate must be at least 1 request per minute')
+    .max(1_000_000, 'the rate must be at most 1,000,000 requests per minute')
+    .default(DEFAULT_RATE_PER_MINUTE),
+});
+export type ApiKeyInput = z.input<typeof apiKeyInputSchema>;
+
+export function hashKey(key: string): string {
+  return crypto.createHash('sha256').update(key).digest('hex');
+}
+
+export interface CreatedApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  /** The key itself: shown once, never stored. */
+  key: string;
+}
+
+export async function createApiKey(actor: Actor, input: ApiKeyInput): Promise<CreatedApiKey> {
+  assertRole(actor, 'admin');
+  const parsed = apiKeyInputSchema.safeParse(input);
+  if (!parsed.success) throw InputError.ofZod(parsed.error);
+  const prefix = crypto.randomBytes(8).toString('hex').slice(0, 10);
+  const key = `eas_${prefix}_${crypto.randomBytes(24).toString('base64url')}`;
+  const row = await db().apiKey.create({
+    data: { name: parsed.data.name, prefix, keyHash: hashKey(key), ratePerMinute: parsed.data.ratePerMinute, createdById: actor.id },
+  });
+  return { id: row.id, name: row.name, prefix, key };
+}
+
+export interface ApiKeyRow {
+  id: number;
+  name: string;
+  prefix: string;
+  ratePerMinute: number;
+  createdAt: Date;
+  createdBy: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export async function listApiKeys(actor: Actor): Promise<ApiKeyRow[]> {
+  assertRole(actor, 'admin');
+  const rows = await db().apiKey.findMany({ orderBy: { id: 'desc' }, include: { createdBy: { select: { email: true } } } });
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, ratePerMinute: r.ratePerMinute, createdAt: r.createdAt, createdBy: r.createdBy.email, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt }));
+}
+
+export async function revokeApiKey(actor: Actor, id: number): Promise<void> {
+  assertRole(actor, 'admin');
+  const r = await db().apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (r.count === 0) {
+    const exists = await db().apiKey.findUnique({ where: { id }, select: { id: true } });
+    if (!exists) throw new NotFoundError(`There is no API key #${id}.`);
+    throw new ConflictError(`API key #${id} is already revoked.`);
+  }
+}
+
+/** The caller of a /api/v1 request. */
+export interface ApiCaller {
+  keyId: number;
+  keyName: string;
+}
+
+// One round trip: find the live key by prefix and, only when the hash matches, take a token
+// from its bucket (refilled continuously at rate/60 per second, holding at most `rate`). The
+// UPDATE re-reads a row another request changed meanwhile, so concurrent requests from many
+// processes each see the bucket as the previous one left it.
+const AVAILABLE = `least((SELECT cap FROM k), b.tokens + extract(epoch FROM clock_timestamp() - b.refilled_at) * (SELECT cap FROM k) / 60)`;
+const AUTH_SQL = `
+  WITH k AS (
+    SELECT id, name, key_hash, rate_per_minute::float8 AS cap FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL
+  ), b AS (
+    INSERT INTO api_key_buckets AS b (api_key_id, tokens, refilled_at, allowed)
+    SELECT id, cap - 1, clock_timestamp(), true FROM k WHERE key_hash = $2
+    ON CONFLICT (api_key_id) DO UPDATE SET
+      tokens = ${AVAILABLE} - CASE WHEN ${AVAILABLE} >= 1 THEN 1 ELSE 0 END,
+      allowed = ${AVAILABLE} >= 1,
+      refilled_at = clock_timestamp()
+    RETURNING b.tokens, b.allowed
+  )
+  SELECT k.id, k.name, k.key_hash, k.cap, b.tokens, b.allowed FROM k LEFT JOIN b ON true`;
+
+/**
+ * The key's caller, or null for a missing, malformed, unknown or revoked key. Throws
+ * RateLimitedError (429 with Retry-After) when the key is over its rate.
+ */
+export async function authenticateApiKey(key: string): Promise<ApiCaller | null> {
+  const m = KEY_RE.exec(key);
+  if (!m) return null;
+  const hash = hashKey(key);
+  const { rows } = await advisorPool().query<{ id: number; name: string; key_hash: string; cap: number; tokens: number | null; allowed: boolean | null }>(AUTH_SQL, [m[1], hash]);
+  const row = rows[0];
+  if (!row) return null;
+  const stored = Buffer.from(row.key_hash, 'hex');
+  const given = Buffer.from(hash, 'hex');
+  if (stored.length !== given.length || !crypto.timingSafeEqual(stored, given)) return null;
+  if (!row.allowed) {
+    const seconds = Math.max(1, Math.ceil(((1 - (row.tokens ?? 0)) * 60) / row.cap));
+    throw new RateLimitedError(`This key is over its rate of ${row.cap.toLocaleString('en-US')} requests per minute; try again in ${seconds} s.`, seconds);
+  }
+  return { keyId: row.id, keyName: row.name };
+}

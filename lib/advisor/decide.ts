@@ -1,0 +1,138 @@
+// One live decision: check the request, find the advisor, render the turn as training did, ask
+// the model (within the promotion's timeout), log the decision durably, answer. A model that
+// is slow or failing never fails the request: the answer is then "no decision" (the chatbot
+// carries on as if the advisor had deferred) and the fallback is logged like any decision.
+import type OpenAI from 'openai';
+import { ConflictError, InputError, PayloadTooLargeError } from '../errors';
+import { askForLabel } from '../evals/ask-label';
+import { describeProviderError, providerClient, type ProviderHandle } from '../finetunes/providers';
+import type { ProviderId } from '../finetunes/provider-ids';
+import { decisionRequestSchema, type DecisionResponse, type FallbackReason } from './api-schema';
+import type { ApiCaller } from './api-keys';
+import { logDecision } from './decision-log';
+import { kickLiveIngest } from './live-ingest';
+import { advisorPool } from './pool';
+import { toServing, type ServingPromotion } from './promotions';
+import { decisionPrompt } from './render';
+import { MAX_MESSAGES } from './settings';
+import type { ImportConversation } from '../imports/schema';
+
+/** The body as a conversation, or a 413 / 400 naming what is wrong and where. */
+export function parseDecisionBody(raw: unknown): ImportConversation {
+  const messages = (raw as { conversation?: { messages?: unknown } } | null)?.conversation?.messages;
+  if (Array.isArray(messages) && messages.length > MAX_MESSAGES) {
+    throw new PayloadTooLargeError(`conversation.messages holds ${messages.length} messages; a decision request may carry at most ${MAX_MESSAGES}.`);
+  }
+  const parsed = decisionRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((k) => ({ field: jsonPath([...i.path, k]), message: 'unknown property' }))
+          : [{ field: jsonPath(i.path), message: i.message }],
+      ),
+    );
+  }
+  // Labels are ignored: live traffic is labeled by reviewers in the Studio.
+  const c = parsed.data.conversation;
+  return { ...c, messages: c.messages.map(({ label: _label, ...m }) => m) };
+}
+
+function jsonPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${String(k)}`), '$');
+}
+
+// The advisor and whether the conversation is golden, in one round trip.
+const STATE_SQL = `
+  SELECT p.id, p.model, p.provider, p.threshold, p.timeout_ms AS "timeoutMs", p.instructions, p.context,
+         (SELECT c.is_golden FROM conversations c WHERE c.external_id = $1) AS golden
+  FROM (SELECT 1) one LEFT JOIN (SELECT * FROM advisor_promotions ORDER BY id DESC LIMIT 1) p ON true`;
+
+async function servingState(externalId: string): Promise<{ promotion: ServingPromotion | null; golden: boolean }> {
+  const { rows } = await advisorPool().query(STATE_SQL, [externalId]);
+  const r = rows[0];
+  return { promotion: r.id === null ? null : toServing(r), golden: r.golden === true };
+}
+
+// Clients are cheap but resolving one may read a key file or the database: keep each a moment.
+const clients = new Map<ProviderId, { handle: ProviderHandle; until: number }>();
+async function clientFor(provider: ProviderId): Promise<ProviderHandle> {
+  const hit = clients.get(provider);
+  if (hit && hit.until > Date.now()) return hit.handle;
+  const handle = await providerClient(provider);
+  clients.set(provider, { handle, until: Date.now() + 5_000 });
+  return handle;
+}
+
+interface ModelAnswer {
+  decision: 'END' | 'CONTINUE' | 'SCHEDULE' | null;
+  confidence: number | null;
+  modelLatencyMs: number | null;
+  fallback: { reason: FallbackReason; detail: string } | null;
+}
+
+async function askAdvisor(p: ServingPromotion, messages: ReturnType<typeof decisionPrompt>): Promise<ModelAnswer> {
+  let handle: ProviderHandle | null = null;
+  const t0 = performance.now();
+  try {
+    handle = await clientFor(p.provider);
+    const client: OpenAI = handle.client;
+    // The SDK's timeout and a hard stop: a provider that accepts the connection and never
+    // answers must not hold the chatbot past the promotion's timeout.
+    const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: AbortSignal.timeout(p.timeoutMs) });
+    if (a.predicted === 'invalid') {
+      return { decision: null, confidence: null, modelLatencyMs: a.latencyMs, fallback: { reason: 'invalid_answer', detail: `the model answered ${JSON.stringify(a.rawOutput.slice(0, 100))}` } };
+    }
+    return { decision: a.predicted, confidence: a.confidence, modelLatencyMs: a.latencyMs, fallback: null };
+  } catch (e) {
+    const elapsed = Math.round(performance.now() - t0);
+    const timedOut = elapsed >= p.timeoutMs - 5 || (e as Error)?.name === 'TimeoutError' || /timed? ?out/i.test((e as Error)?.message ?? '');
+    const described = handle ? describeProviderError(e, handle) : null;
+    const detail = timedOut ? `no answer within ${p.timeoutMs} ms` : (described?.message ?? (e as Error)?.message ?? 'the provider failed');
+    return { decision: null, confidence: null, modelLatencyMs: null, fallback: { reason: 'advisor_unavailable', detail: detail.slice(0, 500) } };
+  }
+}
+
+export interface DecideOptions {
+  /** When the decided turn happens (default: now); tests pin it. */
+  now?: Date;
+}
+
+export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions = {}): Promise<DecisionResponse> {
+  const t0 = performance.now();
+  const conversation = parseDecisionBody(raw);
+  const { promotion, golden } = await servingState(conversation.external_id);
+  if (!promotion) throw new ConflictError('No advisor is promoted yet: an ML lead promotes a model on the Models page (or with npm run advisor -- promote --model <model>).');
+  if (golden) {
+    throw new ConflictError(`${conversation.external_id} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`);
+  }
+  const answer = await askAdvisor(promotion, decisionPrompt(promotion.instructions, conversation, promotion.context, opts.now ?? new Date()));
+  const acted = answer.decision !== null && answer.confidence !== null && answer.confidence >= promotion.threshold;
+  const decisionId = await logDecision({
+    apiKeyId: caller?.keyId ?? null,
+    externalId: conversation.external_id,
+    position: conversation.messages.length,
+    decision: answer.decision,
+    confidence: answer.confidence,
+    acted,
+    threshold: promotion.threshold,
+    model: promotion.model,
+    promotionId: promotion.id,
+    latencyMs: Math.round(performance.now() - t0),
+    modelLatencyMs: answer.modelLatencyMs,
+    fallbackReason: answer.fallback?.reason ?? null,
+    fallbackDetail: answer.fallback?.detail ?? null,
+    conversation,
+  });
+  kickLiveIngest();
+  return {
+    decision: answer.decision,
+    confidence: answer.confidence,
+    acted,
+    threshold: promotion.threshold,
+    model: promotion.model,
+    promotion: promotion.id,
+    decision_id: decisionId,
+    ...(answer.fallback ? { reason: answer.fallback.reason } : {}),
+  };
+}
