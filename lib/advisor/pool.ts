@@ -8,7 +8,11 @@ export function advisorPool(): pg.Pool {
   if (!globalForPool.advisorPool) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set. Start the Studio with `npm start`, which provides a database.');
-    globalForPool.advisorPool = new pg.Pool({ connectionString: url, max: Number(process.env.ADVISOR_DB_POOL) || 10 });
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.ADVISOR_DB_POOL) || 10 });
+    // An idle client dropped by the server (a restart, crash recovery) must not crash the web
+    // process: the pool discards it and the next query opens a new connection.
+    pool.on('error', (e) => console.error(`[advisor] idle database connection dropped: ${(e as Error).message.split('\n')[0]}`));
+    globalForPool.advisorPool = pool;
   }
   return globalForPool.advisorPool;
 }
