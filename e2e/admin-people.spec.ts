@@ -34,7 +34,13 @@ function personRow(page: Page, email: string) {
   return page.locator(`tr[data-email="${email}"]`);
 }
 
-async function confirmInDialog(page: Page, row: ReturnType<typeof personRow>, trigger: string, confirm: string, fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>) {
+async function confirmInDialog(
+  page: Page,
+  row: ReturnType<typeof personRow>,
+  trigger: string,
+  confirm: string,
+  fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>,
+) {
   await row.getByRole('button', { name: trigger }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toBeVisible();

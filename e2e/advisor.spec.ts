@@ -10,9 +10,13 @@ fs.mkdirSync(SHOTS, { recursive: true });
 
 /** A fine-tuned local model: one an earlier spec made, else one made here in the browser. */
 async function fineTunedModel(page: Page): Promise<string> {
-  const done = await query<{ fine_tuned_model: string }>(`SELECT fine_tuned_model FROM fine_tune_jobs WHERE status = 'succeeded' AND provider = 'local' ORDER BY id LIMIT 1`);
+  const done = await query<{ fine_tuned_model: string }>(
+    `SELECT fine_tuned_model FROM fine_tune_jobs WHERE status = 'succeeded' AND provider = 'local' ORDER BY id LIMIT 1`,
+  );
   if (done[0]) return done[0].fine_tuned_model;
-  const existing = await query<{ id: number }>(`SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = 'e2e-ft' AND v.status = 'ready'`);
+  const existing = await query<{ id: number }>(
+    `SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = 'e2e-ft' AND v.status = 'ready'`,
+  );
   let versionId = existing[0]?.id;
   if (!versionId) {
     await page.goto('/datasets/new');
@@ -47,7 +51,11 @@ test('an ML lead promotes a fine-tuned local model from the Models page, seeing 
   await signIn(page, 'lead');
   model = await fineTunedModel(page);
   // The CLI promotes first (a base model), so the dialog has a current advisor to compare with.
-  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/advisor.ts', 'promote', '--model', 'local-base', '--note', 'keyword rule first', '--as', 'lead@e2e.test'], { encoding: 'utf8', env: process.env });
+  const cli = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'lib/cli/advisor.ts', 'promote', '--model', 'local-base', '--note', 'keyword rule first', '--as', 'lead@e2e.test'],
+    { encoding: 'utf8', env: process.env },
+  );
   expect(cli.status, cli.stderr).toBe(0);
   const printed = JSON.parse(cli.stdout.trim().split('\n').at(-1)!);
   expect(printed).toMatchObject({ model: 'local-base', provider: 'local', threshold: 0.7 });
@@ -63,7 +71,9 @@ test('an ML lead promotes a fine-tuned local model from the Models page, seeing 
   await page.screenshot({ path: `${SHOTS}/promote-dialog.png`, fullPage: false });
   await dialog.getByRole('button', { name: 'Confirm promotion' }).click();
   await expect(dialog.getByRole('status')).toContainText(`${model} is the advisor, acting at ≥ 0.7`);
-  const [current] = await query<{ model: string; context: unknown; note: string }>('SELECT model, context, note FROM advisor_promotions ORDER BY id DESC LIMIT 1');
+  const [current] = await query<{ model: string; context: unknown; note: string }>(
+    'SELECT model, context, note FROM advisor_promotions ORDER BY id DESC LIMIT 1',
+  );
   expect(current).toMatchObject({ model, context: 'all', note: 'e2e promotion' });
 });
 
@@ -122,8 +132,17 @@ test('the decision API answers with the key, refuses a browser session, and the 
   expect(live.is_live).toBe(true);
 
   // The chatbot's next request carries the recruiter message that was decided: the row now opens that turn.
-  const next = { ...conversation, messages: [...conversation.messages, { sender: 'recruiter', text: 'Great, booked you Friday 10am.', sent_at: '2026-11-30T15:21:00Z' }, { sender: 'candidate', text: 'thanks!', sent_at: '2026-11-30T15:25:00Z' }] };
-  expect((await request.post('/api/v1/advisor/decisions', { headers: { authorization: `Bearer ${apiKey}` }, data: { conversation: next } })).status()).toBe(200);
+  const next = {
+    ...conversation,
+    messages: [
+      ...conversation.messages,
+      { sender: 'recruiter', text: 'Great, booked you Friday 10am.', sent_at: '2026-11-30T15:21:00Z' },
+      { sender: 'candidate', text: 'thanks!', sent_at: '2026-11-30T15:25:00Z' },
+    ],
+  };
+  expect((await request.post('/api/v1/advisor/decisions', { headers: { authorization: `Bearer ${apiKey}` }, data: { conversation: next } })).status()).toBe(
+    200,
+  );
   await expect(async () => {
     await page.goto('/advisor');
     await expect(page.getByTestId('decision-row').filter({ hasText: 'message 3' }).first()).toBeVisible({ timeout: 1000 });
@@ -141,6 +160,9 @@ test('rollback on the Advisor page restores the previous advisor', async ({ page
   await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
   await expect(page.getByTestId('advisor-model')).toHaveText('keyword rule (local-base)');
   await expect(page.getByTestId('promotion-row').first()).toContainText('current');
-  const res = await request.post('/api/v1/advisor/decisions', { headers: { authorization: `Bearer ${apiKey}` }, data: { conversation: { ...conversation, external_id: 'e2e-live-2' } } });
+  const res = await request.post('/api/v1/advisor/decisions', {
+    headers: { authorization: `Bearer ${apiKey}` },
+    data: { conversation: { ...conversation, external_id: 'e2e-live-2' } },
+  });
   expect((await res.json()).model).toBe('local-base');
 });

@@ -47,19 +47,27 @@ test('20 wrong sign-ins for one account meet a 429, the form says when to retry,
   await page.screenshot({ path: 'test-results/screens/sign-in-throttled.png' });
   await expect(page).toHaveURL(/\/sign-in/);
 
-  const [row] = await query<{ ms: number }>("SELECT ceil(extract(epoch FROM window_ends_at - now()) * 1000)::int AS ms FROM sign_in_throttle WHERE key = 'account:locked@e2e.test'");
+  const [row] = await query<{ ms: number }>(
+    "SELECT ceil(extract(epoch FROM window_ends_at - now()) * 1000)::int AS ms FROM sign_in_throttle WHERE key = 'account:locked@e2e.test'",
+  );
   await page.waitForTimeout(Math.max(row.ms, 0) + 300);
   await fillSignIn(page, 'locked');
   await expect(page).toHaveURL(/\/conversations/);
   await expect(page.getByText(ACCOUNTS.locked.email)).toBeVisible();
 });
 
-test('one client guessing across many accounts is throttled too, counted exactly under a parallel burst, whatever X-Forwarded-For it sends', async ({ page }) => {
+test('one client guessing across many accounts is throttled too, counted exactly under a parallel burst, whatever X-Forwarded-For it sends', async ({
+  page,
+}) => {
   await query("DELETE FROM sign_in_throttle WHERE key LIKE 'client:%'"); // a fresh window for this client
-  const statuses = await Promise.all(Array.from({ length: 25 }, (_, i) => postSignIn(page, `nobody-${i}@e2e.test`, 'a-guessed-password', randomIp()).then((r) => r.status())));
+  const statuses = await Promise.all(
+    Array.from({ length: 25 }, (_, i) => postSignIn(page, `nobody-${i}@e2e.test`, 'a-guessed-password', randomIp()).then((r) => r.status())),
+  );
   expect(statuses.filter((s) => s === 401)).toHaveLength(20);
   expect(statuses.filter((s) => s === 429)).toHaveLength(5);
-  const [row] = await query<{ ms: number }>("SELECT max(ceil(extract(epoch FROM window_ends_at - now()) * 1000))::int AS ms FROM sign_in_throttle WHERE key LIKE 'client:%'");
+  const [row] = await query<{ ms: number }>(
+    "SELECT max(ceil(extract(epoch FROM window_ends_at - now()) * 1000))::int AS ms FROM sign_in_throttle WHERE key LIKE 'client:%'",
+  );
   await page.waitForTimeout(Math.max(row.ms, 0) + 300);
   await signIn(page, 'reviewer');
 });
@@ -128,7 +136,15 @@ async function signInWithNext(browser: Browser, rawNext: string, expected: RegEx
   await context.close();
 }
 
-for (const rawNext of ['/%5Cevil.example/phish', '//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', encodeURIComponent('//evil.example/x'), encodeURIComponent('/\\evil.example')]) {
+for (const rawNext of [
+  '/%5Cevil.example/phish',
+  '//evil.example',
+  '/\\evil.example',
+  'https://evil.example',
+  'javascript:alert(1)',
+  encodeURIComponent('//evil.example/x'),
+  encodeURIComponent('/\\evil.example'),
+]) {
   test(`sign-in with next=${rawNext} lands on our own page`, async ({ browser }) => {
     await signInWithNext(browser, rawNext, new RegExp(`^${ORIGIN}/conversations$`));
   });

@@ -34,7 +34,10 @@ test('an admin lists users and changes a role', async ({ page }) => {
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   const row = page.locator(`tr[data-email="${ACCOUNTS.reviewer2.email}"]`);
-  for (const [role, name] of [['ml_lead', 'ML lead'], ['reviewer', 'Reviewer']] as const) {
+  for (const [role, name] of [
+    ['ml_lead', 'ML lead'],
+    ['reviewer', 'Reviewer'],
+  ] as const) {
     await page.getByLabel(`Role of ${ACCOUNTS.reviewer2.email}`, { exact: true }).selectOption(role);
     await row.getByRole('button', { name: 'Change role…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();

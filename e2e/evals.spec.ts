@@ -31,13 +31,19 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   await expect(page.getByRole('table', { name: 'Metrics of each run with deltas against the first' })).toBeVisible();
 
   // The fine-tuned run's page: metric cards and the confusion matrix.
-  await page.getByRole('link', { name: /^ft:local-base:local:eval:/ }).first().click();
+  await page
+    .getByRole('link', { name: /^ft:local-base:local:eval:/ })
+    .first()
+    .click();
   await expect(page.getByRole('heading', { name: 'Confusion matrix' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Metrics' }).getByText('Accuracy', { exact: true })).toBeVisible();
   // Scored on the golden set beside its test split, with calibration shown.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole('region', { name: /Golden set/ }).getByTestId('golden-figures')).toHaveText(/\d+\.\d% · F1 \d\.\d{3} · premature END \d+\.\d%/, { timeout: 1_000 });
+    await expect(page.getByRole('region', { name: /Golden set/ }).getByTestId('golden-figures')).toHaveText(
+      /\d+\.\d% · F1 \d\.\d{3} · premature END \d+\.\d%/,
+      { timeout: 1_000 },
+    );
   }).toPass({ timeout: 120_000 });
   await expect(page.getByRole('heading', { name: 'Calibration' })).toBeVisible();
   await expect(page.getByTestId('ece')).toHaveText(/^\d\.\d{3}$/);
@@ -55,10 +61,11 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   await expect(page.getByTestId('eval-highlight')).toContainText(`true ${truth} · predicted ${predicted}`);
 
   // The turn really is the one the prediction was made for.
-  const [row] = await query<{ n: string }>(
-    `SELECT count(*) AS n FROM eval_predictions WHERE message_id = $1 AND truth::text = $2 AND predicted = $3`,
-    [messageId, truth, predicted],
-  );
+  const [row] = await query<{ n: string }>(`SELECT count(*) AS n FROM eval_predictions WHERE message_id = $1 AND truth::text = $2 AND predicted = $3`, [
+    messageId,
+    truth,
+    predicted,
+  ]);
   expect(Number(row.n)).toBeGreaterThan(0);
 });
 

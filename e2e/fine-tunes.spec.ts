@@ -19,7 +19,10 @@ async function setFaults(faults: Record<string, number>) {
 
 /** A ready dataset version made in the browser (the worker builds it). */
 async function datasetVersion(page: Page, name: string): Promise<number> {
-  const existing = await query<{ id: number }>(`SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1 AND v.status = 'ready'`, [name]);
+  const existing = await query<{ id: number }>(
+    `SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1 AND v.status = 'ready'`,
+    [name],
+  );
   if (existing[0]) return existing[0].id;
   await page.goto('/datasets/new');
   await page.getByLabel('Name', { exact: true }).fill(name);

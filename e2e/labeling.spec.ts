@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { conversationId, openConversation, query, signIn } from './helpers';
 
-const buttonsOf = (page: import('@playwright/test').Page, turnIndex: number) =>
-  page.locator('[data-turn-id]').nth(turnIndex);
+const buttonsOf = (page: import('@playwright/test').Page, turnIndex: number) => page.locator('[data-turn-id]').nth(turnIndex);
 
 test('label five turns with the keyboard, reload and see them; u clears; ? lists shortcuts', async ({ page }) => {
   await signIn(page, 'reviewer');

@@ -12,16 +12,13 @@ import { freePort } from '../lib/testing/free-port';
 import { ACCOUNTS, E2E_PASSWORD } from './accounts';
 import { fixturesJsonl } from './fixtures';
 
-
 // One secret for every process of the run (this one creates users, the web app, the worker and
 // the trainer), as for any installation.
 process.env.BETTER_AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
 // The server runs as the unprivileged postgres user when we are root: it must reach its data.
 fs.chmodSync(tmp, 0o755);
-const embedded = process.env.TEST_DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+const embedded = process.env.TEST_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
 const url = process.env.TEST_DATABASE_URL ?? embedded!.url;
 process.env.DATABASE_URL = url;
 let status = 1;
@@ -64,23 +61,19 @@ try {
   // E2E_EXTRA_PIDS so they are stopped at the end too.
   process.env.E2E_WORKER_PID = String(worker.pid);
   process.env.E2E_EXTRA_PIDS = path.join(tmp, 'extra-pids');
-  const r = spawnSync(
-    process.execPath,
-    [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        E2E_PORT: String(port),
-        PORT: String(port),
-        BETTER_AUTH_URL: `http://localhost:${port}`,
-        // Short throttle windows, so e2e/auth-security.spec.ts can wait one out.
-        SIGN_IN_THROTTLE_WINDOW_SECONDS: '20',
-        SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '20',
-      },
+  const r = spawnSync(process.execPath, [path.join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      E2E_PORT: String(port),
+      PORT: String(port),
+      BETTER_AUTH_URL: `http://localhost:${port}`,
+      // Short throttle windows, so e2e/auth-security.spec.ts can wait one out.
+      SIGN_IN_THROTTLE_WINDOW_SECONDS: '20',
+      SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: '20',
     },
-  );
+  });
   status = r.status ?? 1;
   // Let the worker close its connections before the database goes away.
   const extra = fs.existsSync(process.env.E2E_EXTRA_PIDS) ? fs.readFileSync(process.env.E2E_EXTRA_PIDS, 'utf8').split('\n').filter(Boolean).map(Number) : [];

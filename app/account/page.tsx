@@ -20,9 +20,7 @@ export default async function AccountPage() {
         <h2 id="change-password" className="mb-1 font-medium">
           Change password
         </h2>
-        <p className="mb-4 text-sm text-slate-600">
-          A new password needs {PASSWORD_RULE}. Changing it signs you out on every other device.
-        </p>
+        <p className="mb-4 text-sm text-slate-600">A new password needs {PASSWORD_RULE}. Changing it signs you out on every other device.</p>
         <ChangePasswordForm email={actor.email} />
       </section>
     </div>

@@ -2,7 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { currentPromotion, listPromotions, toServing } from '@/lib/advisor/promotions';
-import { BAND_NAMES, confidenceDistribution, decisionFilterSchema, decisionModels, decisionsOverTime, listDecisions, type DecisionFilter } from '@/lib/advisor/queries';
+import {
+  BAND_NAMES,
+  confidenceDistribution,
+  decisionFilterSchema,
+  decisionModels,
+  decisionsOverTime,
+  listDecisions,
+  type DecisionFilter,
+} from '@/lib/advisor/queries';
 import { decisionTranscript } from '@/lib/advisor/render';
 import { DataTable } from '@/components/ui/data-table';
 import { PaginationNav } from '@/components/ui/pagination-nav';
@@ -17,7 +25,11 @@ export const metadata: Metadata = { title: 'Advisor' };
 
 const SAMPLE = {
   messages: [
-    { sender: 'recruiter' as const, text: 'Hi Sam, this is Jo from Acme Staffing: a forklift role at $21/hr, days. Interested?', sent_at: '2026-10-01T15:00:00Z' },
+    {
+      sender: 'recruiter' as const,
+      text: 'Hi Sam, this is Jo from Acme Staffing: a forklift role at $21/hr, days. Interested?',
+      sent_at: '2026-10-01T15:00:00Z',
+    },
     { sender: 'candidate' as const, text: 'yes! what are the hours?', sent_at: '2026-10-01T15:12:00Z' },
   ],
 };
@@ -56,25 +68,37 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
       </div>
 
       <section aria-labelledby="current-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="current-heading" className="mb-2 text-lg font-semibold">Current advisor</h2>
+        <h2 id="current-heading" className="mb-2 text-lg font-semibold">
+          Current advisor
+        </h2>
         {!current || !serving ? (
           <p data-testid="no-advisor" className="text-sm text-slate-600">
-            No advisor is promoted yet: the decision API answers 409 until an ML lead promotes a model on the <Link href="/models" className="text-indigo-700 hover:underline">Models page</Link>.
+            No advisor is promoted yet: the decision API answers 409 until an ML lead promotes a model on the{' '}
+            <Link href="/models" className="text-indigo-700 hover:underline">
+              Models page
+            </Link>
+            .
           </p>
         ) : (
           <div className="space-y-4">
             <dl className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4" data-testid="current-advisor">
               <div>
                 <dt className="text-xs text-slate-500">Model</dt>
-                <dd className="font-mono text-xs" data-testid="advisor-model">{modelLabel(current.model)}</dd>
+                <dd className="font-mono text-xs" data-testid="advisor-model">
+                  {modelLabel(current.model)}
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-slate-500">Acts when confidence ≥</dt>
-                <dd className="font-semibold" data-testid="advisor-threshold">{current.threshold}</dd>
+                <dd className="font-semibold" data-testid="advisor-threshold">
+                  {current.threshold}
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-slate-500">Provider · timeout</dt>
-                <dd>{current.provider} · {current.timeoutMs} ms</dd>
+                <dd>
+                  {current.provider} · {current.timeoutMs} ms
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-slate-500">Promotion</dt>
@@ -82,7 +106,10 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
                   #{current.id} by {current.promotedBy.email}, {formatDateTime(current.createdAt)}
                   {current.datasetVersionId && (
                     <div className="text-xs">
-                      trained on <Link href={`/datasets/${current.datasetVersionId}`} className="text-indigo-700 hover:underline">dataset version #{current.datasetVersionId}</Link>
+                      trained on{' '}
+                      <Link href={`/datasets/${current.datasetVersionId}`} className="text-indigo-700 hover:underline">
+                        dataset version #{current.datasetVersionId}
+                      </Link>
                     </div>
                   )}
                 </dd>
@@ -93,9 +120,11 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
               <summary className="cursor-pointer text-sm font-medium">For chatbots that call the provider directly</summary>
               <div className="mt-3 space-y-3 text-sm">
                 <p className="text-slate-600">
-                  The decision API renders all of this for you. A chatbot that asks the model itself must send exactly what training saw: this model, this system prompt, and the
-                  transcript below as the user message ({serving.context === 'all' ? 'every message so far' : `the last ${serving.context} messages`}, one line each with the time since the
-                  previous message, then the turn line with the time since the last message). Ask with temperature 0 and logprobs; act only when the answer&apos;s probability is ≥ {current.threshold}.
+                  The decision API renders all of this for you. A chatbot that asks the model itself must send exactly what training saw: this model, this
+                  system prompt, and the transcript below as the user message (
+                  {serving.context === 'all' ? 'every message so far' : `the last ${serving.context} messages`}, one line each with the time since the previous
+                  message, then the turn line with the time since the last message). Ask with temperature 0 and logprobs; act only when the answer&apos;s
+                  probability is ≥ {current.threshold}.
                 </p>
                 <CopyBlock label="Environment" text={`EXIT_ADVISOR_MODEL=${current.model}`} testId="advisor-env" />
                 <CopyBlock label="System prompt" text={serving.instructions} testId="advisor-system-prompt" />
@@ -106,7 +135,12 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
         )}
       </section>
 
-      <form method="get" action="/advisor" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm" aria-label="Filter decisions">
+      <form
+        method="get"
+        action="/advisor"
+        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+        aria-label="Filter decisions"
+      >
         <label>
           Decision
           <select name="decision" defaultValue={filter.decision ?? ''} className="ml-1 rounded border border-slate-300 px-1 py-0.5">
@@ -130,7 +164,9 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           <select name="band" defaultValue={filter.band ?? ''} className="ml-1 rounded border border-slate-300 px-1 py-0.5">
             <option value="">any</option>
             {Object.entries(BAND_NAMES).map(([k, v]) => (
-              <option key={k} value={k}>{v}</option>
+              <option key={k} value={k}>
+                {v}
+              </option>
             ))}
           </select>
         </label>
@@ -139,7 +175,9 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           <select name="model" defaultValue={filter.model ?? ''} className="ml-1 rounded border border-slate-300 px-1 py-0.5">
             <option value="">any</option>
             {models.map((m) => (
-              <option key={m} value={m}>{m}</option>
+              <option key={m} value={m}>
+                {m}
+              </option>
             ))}
           </select>
         </label>
@@ -151,13 +189,19 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           To
           <input type="date" name="to" defaultValue={filter.to ?? ''} className="ml-1 rounded border border-slate-300 px-1 py-0.5" />
         </label>
-        <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white hover:bg-slate-900">Filter</button>
-        <Link href="/advisor" className="text-indigo-700 hover:underline">Clear</Link>
+        <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white hover:bg-slate-900">
+          Filter
+        </button>
+        <Link href="/advisor" className="text-indigo-700 hover:underline">
+          Clear
+        </Link>
       </form>
 
       <div className="grid gap-4 xl:grid-cols-2">
         <section aria-labelledby="time-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="time-heading" className="mb-2 text-lg font-semibold">Decisions over time</h2>
+          <h2 id="time-heading" className="mb-2 text-lg font-semibold">
+            Decisions over time
+          </h2>
           {days.length === 0 ? <p className="text-sm text-slate-600">No decisions yet.</p> : <DecisionsOverTimeChart days={days} />}
           <DataTable columns={['Day (UTC)', 'END', 'CONTINUE', 'SCHEDULE', 'No decision', 'Acted', 'Deferred']} caption="Decisions per day">
             {days.map((d) => (
@@ -174,12 +218,16 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           </DataTable>
         </section>
         <section aria-labelledby="conf-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="conf-heading" className="mb-2 text-lg font-semibold">Confidence</h2>
+          <h2 id="conf-heading" className="mb-2 text-lg font-semibold">
+            Confidence
+          </h2>
           {days.length === 0 ? <p className="text-sm text-slate-600">No decisions yet.</p> : <ConfidenceChart bins={confidence.bins} />}
           <DataTable columns={['Confidence', 'Acted', 'Deferred']} caption="Confidence distribution">
             {confidence.bins.map((b) => (
               <tr key={b.from} className="border-t border-slate-100 tabular-nums">
-                <td className="px-3 py-1">{b.from.toFixed(1)} – {b.to.toFixed(1)}</td>
+                <td className="px-3 py-1">
+                  {b.from.toFixed(1)} – {b.to.toFixed(1)}
+                </td>
                 <td className="px-3 py-1">{b.acted}</td>
                 <td className="px-3 py-1">{b.deferred}</td>
               </tr>
@@ -194,11 +242,15 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
       </div>
 
       <section aria-labelledby="decisions-heading" className="space-y-2">
-        <h2 id="decisions-heading" className="text-lg font-semibold">Decisions</h2>
+        <h2 id="decisions-heading" className="text-lg font-semibold">
+          Decisions
+        </h2>
         <DataTable columns={['When', 'Conversation', 'Turn', 'Decision', 'Confidence', 'Acted', 'Model', 'Latency', 'Key']} caption="Decisions">
           {page.rows.length === 0 && (
             <tr>
-              <td colSpan={9} className="px-3 py-4 text-center text-slate-500">No decisions match.</td>
+              <td colSpan={9} className="px-3 py-4 text-center text-slate-500">
+                No decisions match.
+              </td>
             </tr>
           )}
           {page.rows.map((d) => {
@@ -207,7 +259,13 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
               <tr key={d.id} className="border-t border-slate-100" data-testid="decision-row">
                 <td className="px-3 py-2 text-xs">{formatDateTime(d.createdAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">
-                  {open ? <Link href={open} className="text-indigo-700 hover:underline">{d.externalId}</Link> : <span title="Being merged into the Studio">{d.externalId}</span>}
+                  {open ? (
+                    <Link href={open} className="text-indigo-700 hover:underline">
+                      {d.externalId}
+                    </Link>
+                  ) : (
+                    <span title="Being merged into the Studio">{d.externalId}</span>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-xs">{d.turnMessageId ? `message ${d.position + 1}` : `next after message ${d.position}`}</td>
                 <td className="px-3 py-2 font-medium">{d.decision ?? <span className="text-slate-500">none ({d.fallbackReason})</span>}</td>
@@ -220,11 +278,17 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
             );
           })}
         </DataTable>
-        <PaginationNav prevHref={filter.before ? href(filter, { before: undefined }) : null} prevLabel="← Newest" nextHref={page.nextBefore ? href(filter, { before: page.nextBefore }) : null} />
+        <PaginationNav
+          prevHref={filter.before ? href(filter, { before: undefined }) : null}
+          prevLabel="← Newest"
+          nextHref={page.nextBefore ? href(filter, { before: page.nextBefore }) : null}
+        />
       </section>
 
       <section aria-labelledby="history-heading" className="space-y-2">
-        <h2 id="history-heading" className="text-lg font-semibold">Promotion history</h2>
+        <h2 id="history-heading" className="text-lg font-semibold">
+          Promotion history
+        </h2>
         <DataTable columns={['Promotion', 'Model', 'Threshold', 'By', 'When', 'Note', '']} caption="Promotion history">
           {history.rows.map((p) => (
             <tr key={p.id} className="border-t border-slate-100" data-testid="promotion-row">
@@ -236,11 +300,23 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
               <td className="px-3 py-2">{p.threshold}</td>
               <td className="px-3 py-2 text-xs">{p.promotedBy.email}</td>
               <td className="px-3 py-2 text-xs">{formatDateTime(p.createdAt)}</td>
-              <td className="px-3 py-2 text-xs">{p.note ?? ''}{p.copiedFromId ? ` (copy of #${p.copiedFromId})` : ''}</td>
+              <td className="px-3 py-2 text-xs">
+                {p.note ?? ''}
+                {p.copiedFromId ? ` (copy of #${p.copiedFromId})` : ''}
+              </td>
               <td className="px-3 py-2">
                 {canPromote && p.id !== current?.id && (
-                  <ConfirmAction action={rollbackAction} trigger="Roll back to this" title={`Make promotion #${p.id} (${p.model}) the advisor again?`} confirm="Roll back" hidden={{ promotionId: String(p.id) }}>
-                    <p>The chatbot gets {p.model}&apos;s decisions, acting at ≥ {p.threshold}, from the next request on. This is recorded as a new promotion; the history stays.</p>
+                  <ConfirmAction
+                    action={rollbackAction}
+                    trigger="Roll back to this"
+                    title={`Make promotion #${p.id} (${p.model}) the advisor again?`}
+                    confirm="Roll back"
+                    hidden={{ promotionId: String(p.id) }}
+                  >
+                    <p>
+                      The chatbot gets {p.model}&apos;s decisions, acting at ≥ {p.threshold}, from the next request on. This is recorded as a new promotion; the
+                      history stays.
+                    </p>
                     <label className="block">
                       Note
                       <input name="note" maxLength={500} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />

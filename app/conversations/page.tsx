@@ -28,8 +28,8 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         <div>
           <h1 className="text-2xl font-semibold">Conversations</h1>
           <p className="text-sm text-slate-600">
-            Open a conversation and label each recruiter turn. Press <kbd className="rounded border px-1">n</kbd> on a
-            conversation to jump to the next one that needs you.
+            Open a conversation and label each recruiter turn. Press <kbd className="rounded border px-1">n</kbd> on a conversation to jump to the next one that
+            needs you.
           </p>
         </div>
         <div className="w-64 text-sm">
@@ -87,10 +87,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           {page.total.toLocaleString('en-US')}
           {page.totalCapped ? '+' : ''} conversation{page.total === 1 && !page.totalCapped ? '' : 's'}
         </span>
-        <Link
-          href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })}
-          className="underline"
-        >
+        <Link href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })} className="underline">
           Sorted by last activity, {params.sort === 'recent' ? 'newest first' : 'oldest first'} (switch)
         </Link>
       </div>
@@ -112,7 +109,10 @@ export default async function ConversationsPage({ searchParams }: { searchParams
               <div className="text-xs text-slate-500">
                 {row.externalId}
                 {row.isGolden && (
-                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800" title="Hand-written golden conversation: scored in every evaluation, never trained on, labels fixed">
+                  <span
+                    className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800"
+                    title="Hand-written golden conversation: scored in every evaluation, never trained on, labels fixed"
+                  >
                     golden
                   </span>
                 )}
@@ -138,9 +138,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
             </td>
             <td className="px-3 py-2 space-x-1">
               {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
-              {row.scheduleTurns > 0 && (
-                <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>
-              )}
+              {row.scheduleTurns > 0 && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>}
             </td>
           </tr>
         ))}

@@ -34,7 +34,8 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
       </div>
       {versions.length === 0 && !beforeId ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
-          No datasets yet.{canCreateDatasets(actor) ? ' Create one from the labeled turns with “New dataset”.' : ' An ML lead creates them from the labeled turns.'}
+          No datasets yet.
+          {canCreateDatasets(actor) ? ' Create one from the labeled turns with “New dataset”.' : ' An ML lead creates them from the labeled turns.'}
         </p>
       ) : (
         <DataTable columns={['Dataset', 'Status', 'Train / Val / Test', 'Content hash', 'Created']} caption="Dataset versions">
@@ -54,7 +55,9 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
                   )}
                 </td>
                 <td className="px-3 py-2 tabular-nums">
-                  {v.status === 'ready' ? `${t.train.toLocaleString('en-US')} / ${t.validation.toLocaleString('en-US')} / ${t.test.toLocaleString('en-US')}` : '—'}
+                  {v.status === 'ready'
+                    ? `${t.train.toLocaleString('en-US')} / ${t.validation.toLocaleString('en-US')} / ${t.test.toLocaleString('en-US')}`
+                    : '—'}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{v.contentHash ? v.contentHash.slice(0, 12) : '—'}</td>
                 <td className="px-3 py-2 text-xs">

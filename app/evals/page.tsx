@@ -14,13 +14,15 @@ import { GOLDEN_CAPTION, GoldenFigures, TrainedOverlapNote } from '@/components/
 
 export const metadata: Metadata = { title: 'Evaluations' };
 
-
 export default async function EvalsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const actor = await actorOrSignIn('/evals');
   const beforeId = optionalPageId(before);
   const { runs, nextBefore } = await listEvalRuns(actor, { before: beforeId });
-  const golden = await goldenSummaries(actor, runs.map((r) => r.id));
+  const golden = await goldenSummaries(
+    actor,
+    runs.map((r) => r.id),
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -38,7 +40,9 @@ export default async function EvalsPage({ searchParams }: { searchParams: Promis
         )}
       </div>
       {runs.length === 0 && !beforeId ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No evaluations yet. A successful fine-tune starts one for its model and its base automatically.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
+          No evaluations yet. A successful fine-tune starts one for its model and its base automatically.
+        </p>
       ) : (
         <DataTable columns={['Model', 'Dataset', 'Split', 'Accuracy', 'Macro-F1', `Golden (${GOLDEN_CAPTION})`, 'Status', 'When']} caption="Evaluation runs">
           {runs.map((r) => (
@@ -64,10 +68,14 @@ export default async function EvalsPage({ searchParams }: { searchParams: Promis
               </td>
               <td className="px-3 py-2 tabular-nums">{pct(r.accuracy)}</td>
               <td className="px-3 py-2 tabular-nums">{num(r.macroF1)}</td>
-              <td className="px-3 py-2 text-xs">{r.datasetKind === 'golden' ? <span className="text-slate-500">this is the golden set</span> : <GoldenFigures golden={golden.get(r.id)} />}</td>
+              <td className="px-3 py-2 text-xs">
+                {r.datasetKind === 'golden' ? <span className="text-slate-500">this is the golden set</span> : <GoldenFigures golden={golden.get(r.id)} />}
+              </td>
               <td className="px-3 py-2">
                 <EvalStatusBadge status={r.status} />
-                {r.status === 'running' && r.progressTotal > 0 && <span className="ml-2 text-xs text-slate-500">{Math.round((r.progressDone / r.progressTotal) * 100)}%</span>}
+                {r.status === 'running' && r.progressTotal > 0 && (
+                  <span className="ml-2 text-xs text-slate-500">{Math.round((r.progressDone / r.progressTotal) * 100)}%</span>
+                )}
               </td>
               <td className="px-3 py-2 text-xs">{formatDateTime(r.createdAt)}</td>
             </tr>

@@ -25,7 +25,11 @@ const launchForm = z.object({
   nEpochs: autoOrNumber,
   batchSize: autoOrNumber,
   learningRateMultiplier: autoOrNumber,
-  suffix: z.string().trim().optional().transform((s) => s || undefined),
+  suffix: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => s || undefined),
   seed: z
     .string()
     .trim()

@@ -20,7 +20,9 @@ export default async function FineTunesPage({ searchParams }: { searchParams: Pr
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Fine-tunes</h1>
-          <p className="text-sm text-slate-600">Training runs launched from dataset versions, on the bundled local trainer or any OpenAI-compatible provider.</p>
+          <p className="text-sm text-slate-600">
+            Training runs launched from dataset versions, on the bundled local trainer or any OpenAI-compatible provider.
+          </p>
         </div>
         {canLaunchFineTunes(actor) && (
           <Link href="/fine-tunes/new" className="rounded bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">

@@ -26,7 +26,10 @@ export default async function ModelsPage() {
   const canPromote = actor.role === 'ml_lead' || actor.role === 'admin';
   const advisor = canPromote ? await currentPromotion() : null;
   const figures = canPromote
-    ? await figuresOfModels(actor, [...models.map((m) => ({ model: m.model, datasetVersionId: m.datasetVersion.id })), ...(advisor ? [{ model: advisor.model, datasetVersionId: advisor.datasetVersionId }] : [])])
+    ? await figuresOfModels(actor, [
+        ...models.map((m) => ({ model: m.model, datasetVersionId: m.datasetVersion.id })),
+        ...(advisor ? [{ model: advisor.model, datasetVersionId: advisor.datasetVersionId }] : []),
+      ])
     : new Map();
   const none = { test: null, golden: null };
   return (
@@ -89,7 +92,11 @@ export default async function ModelsPage() {
                     model={m.model}
                     provider={m.provider === 'openai' ? 'openai' : 'local'}
                     candidate={figures.get(m.model) ?? none}
-                    current={advisor ? { promotionId: advisor.id, model: advisor.model, threshold: advisor.threshold, figures: figures.get(advisor.model) ?? none } : null}
+                    current={
+                      advisor
+                        ? { promotionId: advisor.id, model: advisor.model, threshold: advisor.threshold, figures: figures.get(advisor.model) ?? none }
+                        : null
+                    }
                     action={promoteModelAction}
                   />
                 ) : (

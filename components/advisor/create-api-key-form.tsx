@@ -27,11 +27,25 @@ export function CreateApiKeyForm({ action }: { action: (input: { name: string; r
       <div className="flex flex-wrap items-end gap-3">
         <label>
           Name
-          <input name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} className="mt-1 block rounded border border-slate-300 px-2 py-1" />
+          <input
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={80}
+            className="mt-1 block rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <label>
           Requests per minute (default 6,000)
-          <input name="ratePerMinute" type="number" min={1} value={rate} onChange={(e) => setRate(e.target.value)} className="mt-1 block w-40 rounded border border-slate-300 px-2 py-1" />
+          <input
+            name="ratePerMinute"
+            type="number"
+            min={1}
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+            className="mt-1 block w-40 rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
           {pending ? 'Creating…' : 'Create key'}

@@ -9,7 +9,12 @@ import type { ActionResult } from '@/lib/boundary/action-state';
 import type { ModelFigures, RunFigures } from '@/lib/advisor/promotion-preview';
 import { pointAt } from '@/lib/advisor/threshold-point';
 
-export type PromoteAction = (input: { model: string; provider?: 'local' | 'openai'; threshold: number; note?: string }) => Promise<ActionResult<{ promotionId: number; model: string; threshold: number }>>;
+export type PromoteAction = (input: {
+  model: string;
+  provider?: 'local' | 'openai';
+  threshold: number;
+  note?: string;
+}) => Promise<ActionResult<{ promotionId: number; model: string; threshold: number }>>;
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 
@@ -28,7 +33,17 @@ const METRICS: Metric[] = [
 ];
 
 function Cell({ v }: { v: { text: string; runId?: number } }) {
-  return <td className="px-2 py-1 tabular-nums">{v.runId ? <Link href={`/evals/${v.runId}`} className="text-indigo-700 hover:underline">{v.text}</Link> : v.text}</td>;
+  return (
+    <td className="px-2 py-1 tabular-nums">
+      {v.runId ? (
+        <Link href={`/evals/${v.runId}`} className="text-indigo-700 hover:underline">
+          {v.text}
+        </Link>
+      ) : (
+        v.text
+      )}
+    </td>
+  );
 }
 
 export function PromoteDialog({
@@ -55,10 +70,21 @@ export function PromoteDialog({
 
   return (
     <>
-      <button type="button" onClick={() => { setResult(null); dialog.current?.showModal(); }} className="rounded bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-700">
+      <button
+        type="button"
+        onClick={() => {
+          setResult(null);
+          dialog.current?.showModal();
+        }}
+        className="rounded bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-700"
+      >
         Promote
       </button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto w-full max-w-3xl rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-3xl rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form
           className="space-y-4 p-5 text-sm"
           onSubmit={(e) => {
@@ -75,30 +101,54 @@ export function PromoteDialog({
           </p>
           <label className="block w-48">
             Threshold (act when confidence ≥)
-            <input name="threshold" type="number" min={0} max={1} step={0.05} value={threshold} onChange={(e) => setThreshold(e.target.value)} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
+            <input
+              name="threshold"
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              value={threshold}
+              onChange={(e) => setThreshold(e.target.value)}
+              className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            />
           </label>
           <table className="w-full text-left text-xs" aria-label="Candidate beside the current advisor">
             <thead className="bg-slate-100 text-slate-600">
               <tr>
                 <th className="px-2 py-1 font-medium">At confidence ≥ {gridT ?? threshold}</th>
                 <th className="px-2 py-1 font-mono font-medium">Candidate {model}</th>
-                {current && <th className="px-2 py-1 font-mono font-medium">Current advisor {current.model} (promotion #{current.promotionId})</th>}
+                {current && (
+                  <th className="px-2 py-1 font-mono font-medium">
+                    Current advisor {current.model} (promotion #{current.promotionId})
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
               {METRICS.map((m) => (
                 <tr key={m.label} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1 font-normal text-slate-700">{m.label}</th>
+                  <th scope="row" className="px-2 py-1 font-normal text-slate-700">
+                    {m.label}
+                  </th>
                   <Cell v={m.value(candidate, t)} />
                   {current && <Cell v={m.value(current.figures, t)} />}
                 </tr>
               ))}
             </tbody>
           </table>
-          <p className="text-xs text-slate-500">Coverage: the share of turns the advisor would act on at this threshold; accuracy on what it acts on: how often it is right there. A dash: no finished evaluation yet. From each run&apos;s threshold curve (steps of 0.05).</p>
+          <p className="text-xs text-slate-500">
+            Coverage: the share of turns the advisor would act on at this threshold; accuracy on what it acts on: how often it is right there. A dash: no
+            finished evaluation yet. From each run&apos;s threshold curve (steps of 0.05).
+          </p>
           <label className="block">
             Note (why this model)
-            <input name="note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
+            <input
+              name="note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={500}
+              className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            />
           </label>
           {result && !result.ok && (
             <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-red-800">
@@ -108,7 +158,9 @@ export function PromoteDialog({
           {result?.ok && (
             <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-2 text-emerald-800">
               Promotion #{result.data.promotionId}: {result.data.model} is the advisor, acting at ≥ {result.data.threshold}.{' '}
-              <Link href="/advisor" className="font-medium underline">Open the Advisor page</Link>
+              <Link href="/advisor" className="font-medium underline">
+                Open the Advisor page
+              </Link>
             </p>
           )}
           <div className="flex justify-end gap-2">
@@ -116,7 +168,11 @@ export function PromoteDialog({
               {result?.ok ? 'Close' : 'Cancel'}
             </button>
             {!result?.ok && (
-              <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+              <button
+                type="submit"
+                disabled={pending}
+                className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+              >
                 {pending ? 'Promoting…' : 'Confirm promotion'}
               </button>
             )}

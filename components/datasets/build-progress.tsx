@@ -35,7 +35,11 @@ export function BuildProgress({ versionId, initial }: { versionId: number; initi
     <section aria-live="polite" className="rounded-lg border border-sky-200 bg-sky-50 p-4">
       <div className="mb-2 flex justify-between text-sm">
         <span className="font-medium">
-          {data.status === 'queued' ? 'Waiting for the worker…' : data.status === 'building' ? `Building: ${data.progressPhase ?? 'starting'}` : `Build ${data.status}`}
+          {data.status === 'queued'
+            ? 'Waiting for the worker…'
+            : data.status === 'building'
+              ? `Building: ${data.progressPhase ?? 'starting'}`
+              : `Build ${data.status}`}
         </span>
         {data.progressTotal > 0 && (
           <span className="tabular-nums text-slate-600">

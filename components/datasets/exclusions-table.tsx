@@ -29,7 +29,8 @@ export function ExclusionsTable({ exclusions: x }: { exclusions: Exclusions }) {
         {fmt(x.labeledTurns)} labeled turns in {x.labeledTurns ? 'the selection' : 'none'}.{' '}
         {(x.opening ?? 0) > 0 && `${fmt(x.opening ?? 0)} opening messages left out (nothing comes before them, so they are not decisions). `}
         {x.withoutCandidate > 0 && `${fmt(x.withoutCandidate)} left out because no candidate message came before them. `}
-        Each policy on the remaining {fmt(x.labeledTurns - (x.opening ?? 0) - x.withoutCandidate)} turns (this version uses <strong>{policyName(x.chosen)}</strong>):
+        Each policy on the remaining {fmt(x.labeledTurns - (x.opening ?? 0) - x.withoutCandidate)} turns (this version uses{' '}
+        <strong>{policyName(x.chosen)}</strong>):
       </p>
       <table className="w-full text-sm">
         <caption className="sr-only">Turns included and excluded under each label policy</caption>

@@ -26,7 +26,9 @@ export function PreflightPanel({ report }: { report: PreflightReport }) {
           ))}
         </ul>
         {!report.trainable && (
-          <p className="mt-3 rounded bg-amber-50 p-2 text-xs text-amber-900">This version cannot be used to fine-tune; it can still be exported and used for evaluation.</p>
+          <p className="mt-3 rounded bg-amber-50 p-2 text-xs text-amber-900">
+            This version cannot be used to fine-tune; it can still be exported and used for evaluation.
+          </p>
         )}
       </div>
       <div className="rounded-lg border border-slate-200 bg-white p-4">
@@ -40,8 +42,12 @@ export function PreflightPanel({ report }: { report: PreflightReport }) {
           <thead className="text-left text-xs uppercase text-slate-500">
             <tr>
               <th scope="col">Base model</th>
-              <th scope="col" className="text-right">$ / 1M tokens</th>
-              <th scope="col" className="text-right">Estimate</th>
+              <th scope="col" className="text-right">
+                $ / 1M tokens
+              </th>
+              <th scope="col" className="text-right">
+                Estimate
+              </th>
             </tr>
           </thead>
           <tbody>

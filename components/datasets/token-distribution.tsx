@@ -11,7 +11,8 @@ export function TokenDistribution({ summary: s, report }: { summary: TokenSummar
         Tokens per example
       </h2>
       <p className="mb-3 text-sm text-slate-600">
-        o200k_base, counted as the cookbook does. min {fmt(s.min)} · p10 {fmt(s.p10)} · median {fmt(s.median)} · mean {fmt(s.mean)} · p90 {fmt(s.p90)} · max {fmt(s.max)};{' '}
+        o200k_base, counted as the cookbook does. min {fmt(s.min)} · p10 {fmt(s.p10)} · median {fmt(s.median)} · mean {fmt(s.mean)} · p90 {fmt(s.p90)} · max{' '}
+        {fmt(s.max)};{' '}
         {report.overLimit === 0 ? `none over the ${fmt(report.tokenLimit)} limit` : `${fmt(report.overLimit)} over the ${fmt(report.tokenLimit)} limit`}.
       </p>
       <HistogramChart bins={s.histogram} xLabel="tokens" />

@@ -35,9 +35,15 @@ export function CalibrationSection({ calibration }: { calibration: Calibration |
           <thead className="text-left text-xs uppercase text-slate-500">
             <tr>
               <th scope="col">Confidence</th>
-              <th scope="col" className="text-right">Answers</th>
-              <th scope="col" className="text-right">Mean confidence</th>
-              <th scope="col" className="text-right">Accuracy</th>
+              <th scope="col" className="text-right">
+                Answers
+              </th>
+              <th scope="col" className="text-right">
+                Mean confidence
+              </th>
+              <th scope="col" className="text-right">
+                Accuracy
+              </th>
             </tr>
           </thead>
           <tbody>

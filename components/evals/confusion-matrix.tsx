@@ -6,7 +6,15 @@ import { LABELS, PREDICTED, type ConfusionMatrix } from '@/lib/evals/metrics';
  * (plus invalid). Every cell links to the examples behind it. Being a table, it is its own
  * accessible alternative.
  */
-export function ConfusionMatrixTable({ matrix, cellHref, selected }: { matrix: ConfusionMatrix; cellHref: (truth: string, predicted: string) => string; selected?: { truth?: string; predicted?: string } }) {
+export function ConfusionMatrixTable({
+  matrix,
+  cellHref,
+  selected,
+}: {
+  matrix: ConfusionMatrix;
+  cellHref: (truth: string, predicted: string) => string;
+  selected?: { truth?: string; predicted?: string };
+}) {
   const max = Math.max(1, ...LABELS.flatMap((t) => PREDICTED.map((p) => matrix[t][p])));
   return (
     <table className="border-separate border-spacing-1 text-sm">
@@ -41,7 +49,9 @@ export function ConfusionMatrixTable({ matrix, cellHref, selected }: { matrix: C
                     aria-label={`${n} examples: true ${t}, predicted ${p}`}
                     data-cell={`${t}-${p}`}
                     className={`block min-w-16 rounded px-3 py-2 text-center tabular-nums hover:ring-2 hover:ring-indigo-400 ${isSelected ? 'ring-2 ring-indigo-600' : ''}`}
-                    style={{ backgroundColor: n === 0 ? '#f8fafc' : diagonal ? `rgba(16,185,129,${0.15 + 0.7 * alpha})` : `rgba(244,63,94,${0.15 + 0.7 * alpha})` }}
+                    style={{
+                      backgroundColor: n === 0 ? '#f8fafc' : diagonal ? `rgba(16,185,129,${0.15 + 0.7 * alpha})` : `rgba(244,63,94,${0.15 + 0.7 * alpha})`,
+                    }}
                   >
                     {n}
                   </Link>

@@ -17,7 +17,17 @@ interface Live {
 /** The page's cancel server action (components do not import app/). */
 export type CancelEvalAction = (runId: number) => Promise<ActionResult<{ cancelled: boolean; message: string }>>;
 
-export function EvalProgress({ runId, initial, canCancel, cancelAction }: { runId: number; initial: Live; canCancel: boolean; cancelAction: CancelEvalAction }) {
+export function EvalProgress({
+  runId,
+  initial,
+  canCancel,
+  cancelAction,
+}: {
+  runId: number;
+  initial: Live;
+  canCancel: boolean;
+  cancelAction: CancelEvalAction;
+}) {
   const [pending, startTransition] = useTransition();
   const [note, setNote] = useState<string | null>(null);
   const router = useRouter();
@@ -50,10 +60,12 @@ export function EvalProgress({ runId, initial, canCancel, cancelAction }: { runI
           <button
             type="button"
             disabled={pending}
-            onClick={() => startTransition(async () => {
-              const r = await cancelAction(runId);
-              setNote(r.ok ? r.data.message : r.message);
-            })}
+            onClick={() =>
+              startTransition(async () => {
+                const r = await cancelAction(runId);
+                setNote(r.ok ? r.data.message : r.message);
+              })
+            }
             className="rounded border border-red-300 bg-white px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
           >
             Cancel evaluation

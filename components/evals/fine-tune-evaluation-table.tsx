@@ -96,21 +96,28 @@ export function FineTuneEvaluationTable({ evaluation: e }: { evaluation: FineTun
         </tbody>
       </table>
       <p className="mt-2 text-xs text-slate-600">
-        Premature END: the share of turns that should have gone on (CONTINUE or SCHEDULE) that the model would have ended; the costliest error.
-        A lower premature-END rate is a gain, so its column shows the drop.
+        Premature END: the share of turns that should have gone on (CONTINUE or SCHEDULE) that the model would have ended; the costliest error. A lower
+        premature-END rate is a gain, so its column shows the drop.
       </p>
     </div>
   );
 }
 
 function GainCells({ f }: { f: Figures | null }) {
-  if (!f) return <td colSpan={3} className="px-2 py-1 text-slate-500">—</td>;
+  if (!f)
+    return (
+      <td colSpan={3} className="px-2 py-1 text-slate-500">
+        —
+      </td>
+    );
   const drop = f.prematureEndRate === null ? null : -f.prematureEndRate;
   return (
     <>
       <td className={`px-2 py-1 text-right ${(f.accuracy ?? 0) > 0 ? 'text-emerald-700' : 'text-red-700'}`}>{signedPct(f.accuracy)}</td>
       <td className="px-2 py-1 text-right">{f.macroF1 === null ? '—' : `${f.macroF1 >= 0 ? '+' : ''}${f.macroF1.toFixed(3)}`}</td>
-      <td className={`px-2 py-1 text-right ${(drop ?? 0) >= 0 ? 'text-emerald-700' : 'text-red-700'}`}>{drop === null ? '—' : `${drop >= 0 ? '−' : '+'}${Math.abs(drop * 100).toFixed(1)} pts`}</td>
+      <td className={`px-2 py-1 text-right ${(drop ?? 0) >= 0 ? 'text-emerald-700' : 'text-red-700'}`}>
+        {drop === null ? '—' : `${drop >= 0 ? '−' : '+'}${Math.abs(drop * 100).toFixed(1)} pts`}
+      </td>
     </>
   );
 }

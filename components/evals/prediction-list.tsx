@@ -3,7 +3,17 @@ import type { PredictionRow } from '@/lib/evals/queries';
 import { PaginationNav } from '@/components/ui/pagination-nav';
 
 /** The examples behind one confusion-matrix cell, each opening its turn in the conversation. */
-export function PredictionList({ rows, title, firstHref, nextHref }: { rows: PredictionRow[]; title: string; firstHref: string | null; nextHref: string | null }) {
+export function PredictionList({
+  rows,
+  title,
+  firstHref,
+  nextHref,
+}: {
+  rows: PredictionRow[];
+  title: string;
+  firstHref: string | null;
+  nextHref: string | null;
+}) {
   return (
     <section id="examples" aria-labelledby="examples-title" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="examples-title" className="mb-2 font-medium">

@@ -65,8 +65,12 @@ export function ThresholdExplorer({ curve, initial = 0.7 }: { curve: Point[]; in
           <thead className="text-left text-xs uppercase text-slate-500">
             <tr>
               <th scope="col">Threshold</th>
-              <th scope="col" className="text-right">Coverage</th>
-              <th scope="col" className="text-right">Accuracy</th>
+              <th scope="col" className="text-right">
+                Coverage
+              </th>
+              <th scope="col" className="text-right">
+                Accuracy
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -35,7 +35,17 @@ const fmt = (n: number | null | undefined, digits = 4) => (n === null || n === u
 /** The page's cancel server action (components do not import app/). */
 export type CancelFineTuneAction = (id: number) => Promise<ActionResult<{ message: string }>>;
 
-export function FineTuneLive({ id, initial, canCancel, cancelAction }: { id: number; initial: LiveState; canCancel: boolean; cancelAction: CancelFineTuneAction }) {
+export function FineTuneLive({
+  id,
+  initial,
+  canCancel,
+  cancelAction,
+}: {
+  id: number;
+  initial: LiveState;
+  canCancel: boolean;
+  cancelAction: CancelFineTuneAction;
+}) {
   const router = useRouter();
   const events = useRef<LiveEvent[]>(initial.events);
   const wasTerminal = useRef(initial.terminal);
@@ -108,7 +118,11 @@ export function FineTuneLive({ id, initial, canCancel, cancelAction }: { id: num
         )}
       </section>
       {data.error && (
-        <p role="alert" data-testid="fine-tune-error" className={`rounded-lg border p-3 text-sm ${data.status === 'failed' ? 'border-red-300 bg-red-50 text-red-800' : 'border-amber-300 bg-amber-50 text-amber-900'}`}>
+        <p
+          role="alert"
+          data-testid="fine-tune-error"
+          className={`rounded-lg border p-3 text-sm ${data.status === 'failed' ? 'border-red-300 bg-red-50 text-red-800' : 'border-amber-300 bg-amber-50 text-amber-900'}`}
+        >
           {data.error}
         </p>
       )}
@@ -138,10 +152,18 @@ export function FineTuneLive({ id, initial, canCancel, cancelAction }: { id: num
                 <thead className="text-left text-xs uppercase text-slate-500">
                   <tr>
                     <th scope="col">Step</th>
-                    <th scope="col" className="text-right">Train loss</th>
-                    <th scope="col" className="text-right">Train accuracy</th>
-                    <th scope="col" className="text-right">Validation loss</th>
-                    <th scope="col" className="text-right">Validation accuracy</th>
+                    <th scope="col" className="text-right">
+                      Train loss
+                    </th>
+                    <th scope="col" className="text-right">
+                      Train accuracy
+                    </th>
+                    <th scope="col" className="text-right">
+                      Validation loss
+                    </th>
+                    <th scope="col" className="text-right">
+                      Validation accuracy
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -167,8 +167,8 @@ export function LabelingThread({
           </p>
           {thread.isGolden && (
             <p role="note" className="mt-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-              A hand-written <strong>golden</strong> conversation: every model is scored on it, none is trained on it. Its labels come from the golden
-              set (lib/golden) and cannot be changed here.
+              A hand-written <strong>golden</strong> conversation: every model is scored on it, none is trained on it. Its labels come from the golden set
+              (lib/golden) and cannot be changed here.
             </p>
           )}
         </header>
@@ -186,7 +186,13 @@ export function LabelingThread({
               )}
               <div className={`flex ${isRecruiter ? 'justify-end' : 'justify-start'}`}>
                 <div
-                  ref={isRecruiter ? (el) => { turnRefs.current[ti] = el; } : undefined}
+                  ref={
+                    isRecruiter
+                      ? (el) => {
+                          turnRefs.current[ti] = el;
+                        }
+                      : undefined
+                  }
                   tabIndex={isRecruiter ? -1 : undefined}
                   data-turn-id={isRecruiter ? m.id : undefined}
                   data-focused={isRecruiter && ti === focused ? 'true' : undefined}
@@ -263,8 +269,8 @@ export function LabelingThread({
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <p className="mb-2 font-medium">Keyboard</p>
           <p className="text-slate-600">
-            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>u</kbd> clear ·{' '}
-            <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>u</kbd> clear · <kbd>n</kbd> next
+            conversation · <kbd>?</kbd> all shortcuts
           </p>
           <button
             type="button"

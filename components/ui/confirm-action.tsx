@@ -55,7 +55,11 @@ export function ConfirmAction({
           {state.message}
         </span>
       )}
-      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         {/* Keyed by attempt: a refused submission remounts with fresh fields. */}
         <form key={state.attempt} action={formAction} className="space-y-3 p-5 text-sm">
           <h2 id={titleId} className="text-base font-semibold">

@@ -92,7 +92,11 @@ beforeAll(async () => {
   await resetWithCorpus();
   const version = await readyVersion('advisor', { context: CONTEXT, instructions: INSTRUCTIONS });
   versionId = version.id;
-  const launched = await launchFineTune(mlLead, { datasetVersionId: versionId, provider: 'local', baseModel: 'local-base', nEpochs: 2, suffix: 'advisor' }, { enqueue: false });
+  const launched = await launchFineTune(
+    mlLead,
+    { datasetVersionId: versionId, provider: 'local', baseModel: 'local-base', nEpochs: 2, suffix: 'advisor' },
+    { enqueue: false },
+  );
   const out = await processFineTuneInProcess(launched.id, FAST);
   expect(out.status).toBe('succeeded');
   fineTuned = (await db().fineTuneJob.findUniqueOrThrow({ where: { id: launched.id } })).fineTunedModel!;
@@ -127,7 +131,16 @@ describe('promotion', () => {
 
   it('copies the system prompt and transcript context of the dataset version the model was trained on', async () => {
     const p = await promoteModel(mlLead, { model: fineTuned, threshold: 0.7, note: 'first' });
-    expect(p).toMatchObject({ model: fineTuned, provider: 'local', threshold: 0.7, instructions: INSTRUCTIONS, context: CONTEXT, datasetVersionId: versionId, note: 'first', promotedById: mlLead.id });
+    expect(p).toMatchObject({
+      model: fineTuned,
+      provider: 'local',
+      threshold: 0.7,
+      instructions: INSTRUCTIONS,
+      context: CONTEXT,
+      datasetVersionId: versionId,
+      note: 'first',
+      promotedById: mlLead.id,
+    });
     expect(p.timeoutMs).toBe(2000);
     expect((await currentPromotion())!.id).toBe(p.id);
   });
@@ -153,7 +166,7 @@ describe('promotion', () => {
 });
 
 describe('rendering', () => {
-  it("renders a live turn exactly as the dataset rendered that turn once it was in the conversation", async () => {
+  it('renders a live turn exactly as the dataset rendered that turn once it was in the conversation', async () => {
     const examples = await db().datasetExample.findMany({ where: { versionId }, orderBy: [{ split: 'asc' }, { ordinal: 'asc' }], take: 40 });
     expect(examples.length).toBeGreaterThan(10);
     for (const ex of examples) {
@@ -211,7 +224,17 @@ describe('POST /api/v1/advisor/decisions', () => {
     await settleLiveIngest();
     const row = await db().advisorDecision.findUniqueOrThrow({ where: { id: BigInt(d.decision_id) } });
     const conv = await db().conversation.findUniqueOrThrow({ where: { externalId: 'live-1' }, include: { messages: true, labels: true } });
-    expect(row).toMatchObject({ externalId: 'live-1', position: 2, decision: d.decision, confidence: d.confidence, acted: d.acted, model: fineTuned, promotionId: current.id, fellBack: false, conversationId: conv.id });
+    expect(row).toMatchObject({
+      externalId: 'live-1',
+      position: 2,
+      decision: d.decision,
+      confidence: d.confidence,
+      acted: d.acted,
+      model: fineTuned,
+      promotionId: current.id,
+      fellBack: false,
+      conversationId: conv.id,
+    });
     expect(row.latencyMs).toBeGreaterThanOrEqual(row.modelLatencyMs!);
     expect(conv.isLive).toBe(true);
     expect(conv.messages).toHaveLength(2);
@@ -219,7 +242,10 @@ describe('POST /api/v1/advisor/decisions', () => {
     expect(await db().liveConversationInbox.count()).toBe(0);
 
     // The chatbot's next call carries the recruiter message that was decided, and more.
-    const { json: again } = await call({ conversation: liveConversation('live-1', [msg('recruiter', 'Booked: tomorrow 10am.', 6), msg('candidate', 'thanks', 8)]) }, key);
+    const { json: again } = await call(
+      { conversation: liveConversation('live-1', [msg('recruiter', 'Booked: tomorrow 10am.', 6), msg('candidate', 'thanks', 8)]) },
+      key,
+    );
     decisionResponseSchema.parse(again);
     await settleLiveIngest();
     const after = await db().conversation.findUniqueOrThrow({ where: { externalId: 'live-1' }, include: { messages: true } });
@@ -236,7 +262,13 @@ describe('POST /api/v1/advisor/decisions', () => {
       const { res, json } = await call({ conversation: liveConversation('live-hang') }, key);
       const elapsed = performance.now() - t0;
       expect(res.status).toBe(200);
-      expect(decisionResponseSchema.parse(json)).toMatchObject({ decision: null, confidence: null, acted: false, reason: 'advisor_unavailable', promotion: current.id });
+      expect(decisionResponseSchema.parse(json)).toMatchObject({
+        decision: null,
+        confidence: null,
+        acted: false,
+        reason: 'advisor_unavailable',
+        promotion: current.id,
+      });
       expect(elapsed).toBeLessThan(1500);
       const row = await db().advisorDecision.findUniqueOrThrow({ where: { id: BigInt(json.decision_id as number) } });
       expect(row).toMatchObject({ fellBack: true, fallbackReason: 'advisor_unavailable', decision: null, acted: false });
@@ -252,9 +284,21 @@ describe('POST /api/v1/advisor/decisions', () => {
   });
 
   it('the OpenAPI document describes the same request and response', () => {
-    const doc = openApiDocument() as unknown as { openapi: string; components: { schemas: Record<string, { properties: Record<string, unknown>; additionalProperties?: boolean }> } };
+    const doc = openApiDocument() as unknown as {
+      openapi: string;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; additionalProperties?: boolean }> };
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.schemas.DecisionResponse.properties).sort()).toEqual(['acted', 'confidence', 'decision', 'decision_id', 'model', 'promotion', 'reason', 'threshold']);
+    expect(Object.keys(doc.components.schemas.DecisionResponse.properties).sort()).toEqual([
+      'acted',
+      'confidence',
+      'decision',
+      'decision_id',
+      'model',
+      'promotion',
+      'reason',
+      'threshold',
+    ]);
     expect(doc.components.schemas.DecisionResponse.additionalProperties).toBe(false);
     expect(doc.components.schemas.DecisionRequest.properties).toHaveProperty('conversation');
   });
@@ -307,7 +351,10 @@ describe('bad input and faults leave the database unchanged', () => {
 
   it('over 500 messages or 1 MB → 413', async () => {
     await expectUnchanged(async () => {
-      const many = liveConversation('live-413', Array.from({ length: 500 }, (_, i) => msg(i % 2 ? 'recruiter' : 'candidate', `message ${i}`, 10 + i)));
+      const many = liveConversation(
+        'live-413',
+        Array.from({ length: 500 }, (_, i) => msg(i % 2 ? 'recruiter' : 'candidate', `message ${i}`, 10 + i)),
+      );
       const p = await expectProblem(413, { conversation: many }, key);
       expect(p.detail).toMatch(/502 messages; .* at most 500/);
       const big = liveConversation('live-413b', [msg('candidate', 'x'.repeat(4000), 9)]);
@@ -329,7 +376,8 @@ describe('bad input and faults leave the database unchanged', () => {
 });
 
 describe('CLIs', () => {
-  const cli = (script: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `lib/cli/${script}.ts`, ...args], { encoding: 'utf8', env: process.env, timeout: 60_000 });
+  const cli = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', `lib/cli/${script}.ts`, ...args], { encoding: 'utf8', env: process.env, timeout: 60_000 });
 
   it('npm run apikey -- create prints the key once as the last line, and it works', async () => {
     const r = cli('apikey', ['create', '--name', 'from-cli', '--as', admin.email]);

@@ -61,7 +61,16 @@ export interface ApiKeyRow {
 export async function listApiKeys(actor: Actor): Promise<ApiKeyRow[]> {
   assertRole(actor, 'admin');
   const rows = await db().apiKey.findMany({ orderBy: { id: 'desc' }, include: { createdBy: { select: { email: true } } } });
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, ratePerMinute: r.ratePerMinute, createdAt: r.createdAt, createdBy: r.createdBy.email, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    ratePerMinute: r.ratePerMinute,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy.email,
+    lastUsedAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  }));
 }
 
 export async function revokeApiKey(actor: Actor, id: number): Promise<void> {
@@ -107,7 +116,10 @@ export async function authenticateApiKey(key: string): Promise<ApiCaller | null>
   const m = KEY_RE.exec(key);
   if (!m) return null;
   const hash = hashKey(key);
-  const { rows } = await advisorPool().query<{ id: number; name: string; key_hash: string; cap: number; tokens: number | null; allowed: boolean | null }>(AUTH_SQL, [m[1], hash]);
+  const { rows } = await advisorPool().query<{ id: number; name: string; key_hash: string; cap: number; tokens: number | null; allowed: boolean | null }>(
+    AUTH_SQL,
+    [m[1], hash],
+  );
   const row = rows[0];
   if (!row) return null;
   const stored = Buffer.from(row.key_hash, 'hex');

@@ -81,7 +81,12 @@ async function askAdvisor(p: ServingPromotion, messages: ReturnType<typeof decis
     // answers must not hold the chatbot past the promotion's timeout.
     const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: AbortSignal.timeout(p.timeoutMs) });
     if (a.predicted === 'invalid') {
-      return { decision: null, confidence: null, modelLatencyMs: a.latencyMs, fallback: { reason: 'invalid_answer', detail: `the model answered ${JSON.stringify(a.rawOutput.slice(0, 100))}` } };
+      return {
+        decision: null,
+        confidence: null,
+        modelLatencyMs: a.latencyMs,
+        fallback: { reason: 'invalid_answer', detail: `the model answered ${JSON.stringify(a.rawOutput.slice(0, 100))}` },
+      };
     }
     return { decision: a.predicted, confidence: a.confidence, modelLatencyMs: a.latencyMs, fallback: null };
   } catch (e) {
@@ -102,9 +107,12 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
   const t0 = performance.now();
   const conversation = parseDecisionBody(raw);
   const { promotion, golden } = await servingState(conversation.external_id);
-  if (!promotion) throw new ConflictError('No advisor is promoted yet: an ML lead promotes a model on the Models page (or with npm run advisor -- promote --model <model>).');
+  if (!promotion)
+    throw new ConflictError('No advisor is promoted yet: an ML lead promotes a model on the Models page (or with npm run advisor -- promote --model <model>).');
   if (golden) {
-    throw new ConflictError(`${conversation.external_id} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`);
+    throw new ConflictError(
+      `${conversation.external_id} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`,
+    );
   }
   const answer = await askAdvisor(promotion, decisionPrompt(promotion.instructions, conversation, promotion.context, opts.now ?? new Date()));
   const acted = answer.decision !== null && answer.confidence !== null && answer.confidence >= promotion.threshold;

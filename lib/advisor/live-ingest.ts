@@ -40,7 +40,9 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
     // API refuses them, this keeps a race with a golden import from blocking the inbox).
     const latest = new Map<string, unknown>();
     for (const r of rows) latest.set(r.external_id, r.payload);
-    const { rows: golden } = await client.query<{ external_id: string }>('SELECT external_id FROM conversations WHERE is_golden AND external_id = ANY($1)', [[...latest.keys()]]);
+    const { rows: golden } = await client.query<{ external_id: string }>('SELECT external_id FROM conversations WHERE is_golden AND external_id = ANY($1)', [
+      [...latest.keys()],
+    ]);
     for (const g of golden) latest.delete(g.external_id);
     if (latest.size) await importConversationsInTransaction(client, [...latest.values()], LIVE_SOURCE, { live: true });
     const decisionIds = rows.map((r) => r.decision_id);

@@ -30,12 +30,18 @@ export function openApiDocument(serverUrl?: string) {
           description: `Send the conversation so far (the import format; labels are ignored). The advisor decides the recruiter's next turn after the last message. Follow the decision only when \`acted\` is true (confidence ≥ threshold). When the model does not answer in time or fails, the answer is still 200, with \`decision: null\`, \`acted: false\` and \`reason: "advisor_unavailable"\`. At most ${MAX_MESSAGES} messages and ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes. The conversation is stored (by external_id) for labeling in the Studio.`,
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionRequest' } } } },
           responses: {
-            '200': { description: 'The decision (or the fallback).', content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionResponse' } } } },
+            '200': {
+              description: 'The decision (or the fallback).',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionResponse' } } },
+            },
             '400': problem('Malformed JSON, or a body that breaks the import format (`errors` names each JSON path).'),
             '401': problem('No key, an unknown key or a revoked key.'),
             '409': problem('No advisor is promoted yet, or the conversation belongs to the golden set.'),
             '413': problem(`More than ${MAX_MESSAGES} messages or ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes.`),
-            '429': { ...problem('The key is over its rate; `Retry-After` says when to try again.'), headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds' } } },
+            '429': {
+              ...problem('The key is over its rate; `Retry-After` says when to try again.'),
+              headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds' } },
+            },
           },
         },
       },

@@ -8,7 +8,14 @@ import { assertSignedIn } from '../evals/queries';
 import type { ThresholdPoint } from '../evals/metrics';
 
 const storedMetrics = z
-  .object({ prematureEndRate: z.number().nullable().optional(), n: z.number().optional(), thresholdCurve: z.array(z.object({ threshold: z.number(), coverage: z.number().nullable(), accuracy: z.number().nullable(), covered: z.number(), correct: z.number() })).nullable().optional() })
+  .object({
+    prematureEndRate: z.number().nullable().optional(),
+    n: z.number().optional(),
+    thresholdCurve: z
+      .array(z.object({ threshold: z.number(), coverage: z.number().nullable(), accuracy: z.number().nullable(), covered: z.number(), correct: z.number() }))
+      .nullable()
+      .optional(),
+  })
   .partial();
 
 export interface RunFigures {
@@ -31,18 +38,39 @@ export async function figuresOfModels(actor: Actor | null, models: { model: stri
   const out = new Map<string, ModelFigures>();
   if (models.length === 0) return out;
   const runs = await db().evalRun.findMany({
-    where: { status: 'succeeded', model: { in: models.map((m) => m.model) }, OR: [{ split: 'test', datasetVersion: { dataset: { kind: 'labels' } } }, { datasetVersion: { dataset: { kind: 'golden' } } }] },
+    where: {
+      status: 'succeeded',
+      model: { in: models.map((m) => m.model) },
+      OR: [{ split: 'test', datasetVersion: { dataset: { kind: 'labels' } } }, { datasetVersion: { dataset: { kind: 'golden' } } }],
+    },
     orderBy: { id: 'desc' },
-    select: { id: true, model: true, accuracy: true, macroF1: true, metrics: true, datasetVersionId: true, datasetVersion: { select: { dataset: { select: { kind: true } } } } },
+    select: {
+      id: true,
+      model: true,
+      accuracy: true,
+      macroF1: true,
+      metrics: true,
+      datasetVersionId: true,
+      datasetVersion: { select: { dataset: { select: { kind: true } } } },
+    },
   });
   const figures = (r: (typeof runs)[number] | undefined): RunFigures | null => {
     if (!r) return null;
     const m = storedMetrics.safeParse(r.metrics ?? {});
-    return { runId: r.id, accuracy: r.accuracy, macroF1: r.macroF1, prematureEndRate: m.success ? (m.data.prematureEndRate ?? null) : null, n: m.success ? (m.data.n ?? null) : null, curve: m.success ? (m.data.thresholdCurve ?? null) : null };
+    return {
+      runId: r.id,
+      accuracy: r.accuracy,
+      macroF1: r.macroF1,
+      prematureEndRate: m.success ? (m.data.prematureEndRate ?? null) : null,
+      n: m.success ? (m.data.n ?? null) : null,
+      curve: m.success ? (m.data.thresholdCurve ?? null) : null,
+    };
   };
   for (const { model, datasetVersionId } of models) {
     const mine = runs.filter((r) => r.model === model);
-    const test = mine.find((r) => r.datasetVersion.dataset.kind === 'labels' && (!datasetVersionId || r.datasetVersionId === datasetVersionId)) ?? mine.find((r) => r.datasetVersion.dataset.kind === 'labels');
+    const test =
+      mine.find((r) => r.datasetVersion.dataset.kind === 'labels' && (!datasetVersionId || r.datasetVersionId === datasetVersionId)) ??
+      mine.find((r) => r.datasetVersion.dataset.kind === 'labels');
     out.set(model, { test: figures(test), golden: figures(mine.find((r) => r.datasetVersion.dataset.kind === 'golden')) });
   }
   return out;

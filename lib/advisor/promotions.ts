@@ -52,13 +52,28 @@ async function servingParams(model: string, provider: ProviderId | undefined) {
   });
   if (job) {
     const params = datasetParamsSchema.safeParse(job.datasetVersion.params);
-    if (!params.success) throw new InputError([{ field: 'model', message: `dataset version #${job.datasetVersionId} has unreadable parameters; cannot tell how ${model} was trained` }]);
-    return { provider: providerIdSchema.parse(job.provider), instructions: params.data.instructions, context: params.data.context, datasetVersionId: job.datasetVersionId, fineTuneJobId: job.id };
+    if (!params.success)
+      throw new InputError([
+        { field: 'model', message: `dataset version #${job.datasetVersionId} has unreadable parameters; cannot tell how ${model} was trained` },
+      ]);
+    return {
+      provider: providerIdSchema.parse(job.provider),
+      instructions: params.data.instructions,
+      context: params.data.context,
+      datasetVersionId: job.datasetVersionId,
+      fineTuneJobId: job.id,
+    };
   }
   const other = await db().fineTuneJob.findFirst({ where: { fineTunedModel: model, status: 'succeeded' }, select: { provider: true } });
   if (other) throw InputError.of('provider', `${model} was fine-tuned on ${other.provider}, not ${provider}`);
   // A base model (or one trained elsewhere): the Studio's default prompt and transcript.
-  return { provider: provider ?? 'local', instructions: DEFAULT_PARAMS.instructions, context: DEFAULT_PARAMS.context, datasetVersionId: null, fineTuneJobId: null };
+  return {
+    provider: provider ?? 'local',
+    instructions: DEFAULT_PARAMS.instructions,
+    context: DEFAULT_PARAMS.context,
+    datasetVersionId: null,
+    fineTuneJobId: null,
+  };
 }
 
 export async function promoteModel(actor: Actor, input: PromoteInput) {
@@ -105,7 +120,15 @@ export async function rollbackToPromotion(actor: Actor, promotionId: number, not
   });
 }
 
-export function toServing(row: { id: number; model: string; provider: string; threshold: number; timeoutMs: number; instructions: string; context: unknown }): ServingPromotion {
+export function toServing(row: {
+  id: number;
+  model: string;
+  provider: string;
+  threshold: number;
+  timeoutMs: number;
+  instructions: string;
+  context: unknown;
+}): ServingPromotion {
   return {
     id: row.id,
     model: row.model,

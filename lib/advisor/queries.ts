@@ -140,5 +140,16 @@ export async function decisionForConversation(actor: Actor | null, decisionId: n
   assertSignedIn(actor);
   const d = await db().advisorDecision.findUnique({ where: { id: BigInt(decisionId) } });
   if (!d || d.conversationId !== conversationId) return null;
-  return { id: Number(d.id), position: d.position, decision: d.decision, confidence: d.confidence, acted: d.acted, threshold: d.threshold, model: d.model, fellBack: d.fellBack, fallbackReason: d.fallbackReason, createdAt: d.createdAt };
+  return {
+    id: Number(d.id),
+    position: d.position,
+    decision: d.decision,
+    confidence: d.confidence,
+    acted: d.acted,
+    threshold: d.threshold,
+    model: d.model,
+    fellBack: d.fellBack,
+    fallbackReason: d.fallbackReason,
+    createdAt: d.createdAt,
+  };
 }

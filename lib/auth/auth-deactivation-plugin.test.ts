@@ -28,7 +28,10 @@ it('the session cookie from before a deactivation stays dead after reactivation'
   const r = await upsertUserWithPassword({ email: 'rev@test.io', password: PW, role: 'reviewer' });
   const admin = { id: a.id, email: 'boss@test.io', name: 'boss', role: 'admin' as const };
   const { headers } = await auth().api.signInEmail({ body: { email: 'rev@test.io', password: PW }, returnHeaders: true });
-  const cookie = headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const withCookie = new Headers({ cookie });
   expect((await auth().api.getSession({ headers: withCookie }))?.user.id).toBe(r.id);
   await deactivateUser(admin, { userId: r.id });

@@ -7,7 +7,11 @@ import { upsertUserWithPassword } from './users';
 const globalForAuth = globalThis as unknown as { studioAuth?: unknown };
 
 async function sessionCookies(): Promise<string[]> {
-  const { headers } = await auth().api.signInEmail({ body: { email: 'c@example.io', password: 'a long enough password' }, headers: new Headers(), returnHeaders: true });
+  const { headers } = await auth().api.signInEmail({
+    body: { email: 'c@example.io', password: 'a long enough password' },
+    headers: new Headers(),
+    returnHeaders: true,
+  });
   return headers.getSetCookie();
 }
 

@@ -12,7 +12,11 @@ const NEW = 'a brand new passphrase';
 
 // A browser's session: sign in and keep the cookie better-auth sets.
 async function signedIn(password = OLD): Promise<Headers> {
-  const { headers } = await auth().api.signInEmail({ body: { email: EMAIL, password }, headers: new Headers({ 'x-forwarded-for': '192.0.2.1' }), returnHeaders: true });
+  const { headers } = await auth().api.signInEmail({
+    body: { email: EMAIL, password },
+    headers: new Headers({ 'x-forwarded-for': '192.0.2.1' }),
+    returnHeaders: true,
+  });
   const cookie = headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
@@ -49,8 +53,14 @@ describe('changing one’s own password', () => {
 
   it('refuses a wrong current password and differing confirmations', async () => {
     const browser = await signedIn();
-    expect(await changeOwnPassword(browser, { currentPassword: 'not the password', newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, field: 'currentPassword' });
-    expect(await changeOwnPassword(browser, { currentPassword: OLD, newPassword: NEW, confirmPassword: `${NEW}!` })).toMatchObject({ ok: false, field: 'confirmPassword' });
+    expect(await changeOwnPassword(browser, { currentPassword: 'not the password', newPassword: NEW, confirmPassword: NEW })).toMatchObject({
+      ok: false,
+      field: 'currentPassword',
+    });
+    expect(await changeOwnPassword(browser, { currentPassword: OLD, newPassword: NEW, confirmPassword: `${NEW}!` })).toMatchObject({
+      ok: false,
+      field: 'confirmPassword',
+    });
   });
 
   it('ends every other session of the user, whatever the caller asked', async () => {

@@ -32,7 +32,8 @@ export async function changeOwnPassword(requestHeaders: Headers, input: unknown)
   } catch (e) {
     if (!(e instanceof APIError)) throw e;
     const code = e.body?.code;
-    if (code === WEAK_PASSWORD || code === 'PASSWORD_TOO_SHORT' || code === 'PASSWORD_TOO_LONG') return { ok: false, field: 'newPassword', message: e.body?.message ?? 'Choose a stronger password.' };
+    if (code === WEAK_PASSWORD || code === 'PASSWORD_TOO_SHORT' || code === 'PASSWORD_TOO_LONG')
+      return { ok: false, field: 'newPassword', message: e.body?.message ?? 'Choose a stronger password.' };
     if (code === 'INVALID_PASSWORD') return { ok: false, field: 'currentPassword', message: 'That is not your current password.' };
     if (code === TOO_MANY_ATTEMPTS) return { ok: false, field: null, message: e.body?.message ?? 'Too many attempts.' };
     if (e.statusCode === 401) return { ok: false, field: null, message: 'Your session has ended; sign in again.' };

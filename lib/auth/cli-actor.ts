@@ -10,7 +10,11 @@ export async function cliActor(email?: string): Promise<Actor> {
     ? await db().user.findUnique({ where: { email: wanted } })
     : await db().user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' } });
   if (!user) {
-    throw new Error(wanted ? `no account with email ${wanted} (create one with npm run user -- create …)` : 'no admin account yet; start the Studio once or create one with npm run user');
+    throw new Error(
+      wanted
+        ? `no account with email ${wanted} (create one with npm run user -- create …)`
+        : 'no admin account yet; start the Studio once or create one with npm run user',
+    );
   }
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -6,8 +6,18 @@ const MAX_LENGTH = 200;
 // The handful of passwords every guessing list starts with; length alone already rules out
 // most of them, these are the long ones.
 const COMMON = new Set([
-  'password1234', 'passwordpassword', '123456789012', '1234567890123', 'qwertyuiopas', 'qwerty123456',
-  'iloveyou1234', 'letmeinletmein', 'administrator', 'changemechangeme', 'welcome12345', 'password123!',
+  'password1234',
+  'passwordpassword',
+  '123456789012',
+  '1234567890123',
+  'qwertyuiopas',
+  'qwerty123456',
+  'iloveyou1234',
+  'letmeinletmein',
+  'administrator',
+  'changemechangeme',
+  'welcome12345',
+  'password123!',
 ]);
 
 /** The rule a password breaks, as a sentence for the person choosing it; null when it is acceptable. */

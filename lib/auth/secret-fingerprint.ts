@@ -20,6 +20,6 @@ export async function secretMismatch(secret: string): Promise<string | null> {
   return (
     'BETTER_AUTH_SECRET differs from the secret the other processes of this installation use (the database holds ' +
     'a fingerprint of theirs). Give this process the same BETTER_AUTH_SECRET (on the first machine it is in ' +
-    ".data/auth-secret). To replace the secret on purpose — every session ends and stored provider keys must be saved again — run DELETE FROM installation_secret; and restart every process with the new one."
+    '.data/auth-secret). To replace the secret on purpose — every session ends and stored provider keys must be saved again — run DELETE FROM installation_secret; and restart every process with the new one.'
   );
 }

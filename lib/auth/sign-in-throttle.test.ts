@@ -59,7 +59,10 @@ describe('sign-in throttle (PostgreSQL)', () => {
 
   it('reads its limits from the environment and refuses nonsense', () => {
     expect(throttleLimits({})).toEqual({ windowSeconds: 900, maxPerAccount: 10, maxPerClient: 100 });
-    expect(throttleLimits({ SIGN_IN_THROTTLE_WINDOW_SECONDS: '5', SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT: '3' })).toMatchObject({ windowSeconds: 5, maxPerAccount: 3 });
+    expect(throttleLimits({ SIGN_IN_THROTTLE_WINDOW_SECONDS: '5', SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT: '3' })).toMatchObject({
+      windowSeconds: 5,
+      maxPerAccount: 3,
+    });
     expect(() => throttleLimits({ SIGN_IN_MAX_ATTEMPTS_PER_CLIENT: 'lots' })).toThrow(/SIGN_IN_MAX_ATTEMPTS_PER_CLIENT/);
   });
 });

@@ -33,7 +33,11 @@ export function throttleLimits(env: Record<string, string | undefined> = process
     throw new Error(`${issue.path.join('.')} must be a positive whole number (${issue.message})`);
   }
   const d = parsed.data;
-  return { windowSeconds: d.SIGN_IN_THROTTLE_WINDOW_SECONDS, maxPerAccount: d.SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT, maxPerClient: d.SIGN_IN_MAX_ATTEMPTS_PER_CLIENT };
+  return {
+    windowSeconds: d.SIGN_IN_THROTTLE_WINDOW_SECONDS,
+    maxPerAccount: d.SIGN_IN_MAX_ATTEMPTS_PER_ACCOUNT,
+    maxPerClient: d.SIGN_IN_MAX_ATTEMPTS_PER_CLIENT,
+  };
 }
 
 export interface SignInSubject {

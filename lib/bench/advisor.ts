@@ -74,7 +74,12 @@ async function pool<T>(total: number, concurrency: number, task: (i: number) => 
  * sends its j-th request at (k + concurrency·j) / perSecond s, or when its previous answer came,
  * whichever is later). Latencies then show the time to answer, not a queue the benchmark built.
  */
-async function pacedPool<T>(total: number, concurrency: number, perSecond: number, task: (i: number) => Promise<T>): Promise<{ results: T[]; latencies: number[]; seconds: number }> {
+async function pacedPool<T>(
+  total: number,
+  concurrency: number,
+  perSecond: number,
+  task: (i: number) => Promise<T>,
+): Promise<{ results: T[]; latencies: number[]; seconds: number }> {
   const results: T[] = new Array(total);
   const latencies: number[] = new Array(total);
   const t0 = performance.now();
@@ -110,7 +115,15 @@ try {
   await disconnectDb();
 
   const trainerPort = await freePort();
-  const env = { ...process.env, DATABASE_URL: url, TRAINER_URL: `http://127.0.0.1:${trainerPort}`, TRAINER_PORT: String(trainerPort), TRAINER_API_KEY: TRAINER_KEY, TRAINER_DATA_DIR: path.join(tmp, 'trainer'), NEXT_TELEMETRY_DISABLED: '1' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    TRAINER_URL: `http://127.0.0.1:${trainerPort}`,
+    TRAINER_PORT: String(trainerPort),
+    TRAINER_API_KEY: TRAINER_KEY,
+    TRAINER_DATA_DIR: path.join(tmp, 'trainer'),
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
   children.push(spawn(process.execPath, ['--import', 'tsx', 'lib/local-trainer/cli.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env }));
   // The worker, as `npm start` runs it: it merges the live conversations while the runs go on.
   children.push(spawn(process.execPath, ['--import', 'tsx', 'lib/cli/worker.ts'], { stdio: ['ignore', 'ignore', 'inherit'], env }));
@@ -118,10 +131,20 @@ try {
   const port = await freePort();
   children.push(
     // BENCH_ADVISOR_PROFILE=DIR: a V8 CPU profile of the Studio process, written when it stops.
-    spawn(process.execPath, [...(process.env.BENCH_ADVISOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ADVISOR_PROFILE}`] : []), 'node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...env, PORT: String(port), BETTER_AUTH_URL: `http://localhost:${port}`, BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret' },
-    }),
+    spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_ADVISOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ADVISOR_PROFILE}`] : []),
+        'node_modules/next/dist/bin/next',
+        'start',
+        '-p',
+        String(port),
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...env, PORT: String(port), BETTER_AUTH_URL: `http://localhost:${port}`, BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret' },
+      },
+    ),
   );
   const studio = `http://127.0.0.1:${port}`;
   await waitFor(`http://127.0.0.1:${trainerPort}/v1/models`, 'the local trainer');
@@ -138,7 +161,12 @@ try {
     const c = convs[i % convs.length];
     const turns = c.messages.map((m, p) => (m.sender === 'recruiter' && p > 0 ? p : -1)).filter((p) => p > 0);
     const cut = turns.length ? turns[Math.floor(i / convs.length) % turns.length] : c.messages.length;
-    const conversation = { external_id: `live-${c.external_id}`, candidate_name: c.candidate_name, job_title: c.job_title, messages: c.messages.slice(0, cut).map(({ label: _l, ...m }) => m) };
+    const conversation = {
+      external_id: `live-${c.external_id}`,
+      candidate_name: c.candidate_name,
+      job_title: c.job_title,
+      messages: c.messages.slice(0, cut).map(({ label: _l, ...m }) => m),
+    };
     bodies.push({ conversation, messages: decisionPrompt(promotion.instructions, conversation, 'all', now) });
   }
 
@@ -165,7 +193,9 @@ try {
   const load0 = os.loadavg()[0];
   const burst = await pool(REQUESTS, CLIENTS, call);
   const burstDirect = await pool(REQUESTS, CLIENTS, direct);
-  log(`latency at the target rate: ${REQUESTS.toLocaleString('en-US')} requests from ${CLIENTS} clients, ${TARGET_PER_SECOND}/s together; the same prompts straight to the trainer at the same pace`);
+  log(
+    `latency at the target rate: ${REQUESTS.toLocaleString('en-US')} requests from ${CLIENTS} clients, ${TARGET_PER_SECOND}/s together; the same prompts straight to the trainer at the same pace`,
+  );
   const model = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, direct);
   const api = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call);
   // The framework's floor: the same server answering a route that does nothing per request
@@ -179,7 +209,10 @@ try {
   const lost = ids.length - Number(stored[0].n);
   const { rows: total } = await db.query<{ n: string }>('SELECT count(*) AS n FROM advisor_decisions');
   // Per request: end-to-end minus the model call as the Studio timed it (from the log).
-  const { rows: logged } = await db.query<{ id: string; model_latency_ms: number | null; fell_back: boolean }>('SELECT id, model_latency_ms, fell_back FROM advisor_decisions WHERE id = ANY($1::bigint[])', [ids]);
+  const { rows: logged } = await db.query<{ id: string; model_latency_ms: number | null; fell_back: boolean }>(
+    'SELECT id, model_latency_ms, fell_back FROM advisor_decisions WHERE id = ANY($1::bigint[])',
+    [ids],
+  );
   const modelMs = new Map(logged.map((r) => [Number(r.id), r.model_latency_ms]));
   const fellBack = logged.filter((r) => r.fell_back).length;
   const overheadPerRequest = api.results.map((r, i) => api.latencies[i] - (modelMs.get(r.decision_id) ?? 0)).sort((a, b) => a - b);
@@ -209,7 +242,8 @@ try {
   const rate = REQUESTS / burst.seconds;
   const overheadP95 = percentile(overheadPerRequest, 95);
   const f = (x: number) => `${x.toFixed(1)} ms`.padStart(9);
-  const row = (name: string, perSecond: number, xs: number[]) => `${name.padEnd(44)}${perSecond.toFixed(0).padStart(8)}  ${f(percentile(xs, 50))}  ${f(percentile(xs, 95))}`;
+  const row = (name: string, perSecond: number, xs: number[]) =>
+    `${name.padEnd(44)}${perSecond.toFixed(0).padStart(8)}  ${f(percentile(xs, 50))}  ${f(percentile(xs, 95))}`;
   const lines = [
     `decision API benchmark: ${REQUESTS.toLocaleString('en-US')} requests per run, ${CLIENTS} concurrent clients, Studio = next start (production build), model = local-base on the local trainer`,
     `machine: ${os.cpus().length} cores, load average ${load0.toFixed(2)} → ${load1.toFixed(2)} during the runs (shared with other work)`,

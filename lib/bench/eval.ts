@@ -40,10 +40,14 @@ try {
 
   log(`making a ready dataset version with ${EXAMPLES.toLocaleString('en-US')} test examples (SQL)…`);
   const { DEFAULT_PARAMS } = await import('../datasets/params');
-  await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-lead', 'Bench Lead', 'lead@bench', 'ml_lead', now()) ON CONFLICT DO NOTHING`);
+  await client.query(
+    `INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-lead', 'Bench Lead', 'lead@bench', 'ml_lead', now()) ON CONFLICT DO NOTHING`,
+  );
   const {
     rows: [{ id: datasetId }],
-  } = await client.query<{ id: number }>(`INSERT INTO datasets (name, owner_id) VALUES ('bench-eval-' || extract(epoch from now())::bigint, 'bench-lead') RETURNING id`);
+  } = await client.query<{ id: number }>(
+    `INSERT INTO datasets (name, owner_id) VALUES ('bench-eval-' || extract(epoch from now())::bigint, 'bench-lead') RETURNING id`,
+  );
   const lines = sampleExamples(EXAMPLES, 20_261_125);
   const counts = { END: 0, CONTINUE: 0, SCHEDULE: 0 } as Record<string, number>;
   for (const l of lines) counts[l.messages[2].content]++;
@@ -52,7 +56,12 @@ try {
   } = await client.query<{ id: number }>(
     `INSERT INTO dataset_versions (dataset_id, version, status, params, created_by_id, started_at, finished_at, example_count, counts)
      VALUES ($1, 1, 'ready', $2, 'bench-lead', now(), now(), $3, $4) RETURNING id`,
-    [datasetId, JSON.stringify(DEFAULT_PARAMS), EXAMPLES, JSON.stringify({ train: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, validation: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, test: counts })],
+    [
+      datasetId,
+      JSON.stringify(DEFAULT_PARAMS),
+      EXAMPLES,
+      JSON.stringify({ train: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, validation: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, test: counts }),
+    ],
   );
   await client.query(
     `INSERT INTO dataset_examples (version_id, split, ordinal, conversation_id, external_id, message_id, position, label, tokens, user_content)
@@ -74,7 +83,18 @@ try {
   const warm = await startEvalRun(actor, { datasetVersionId: versionId, model: 'local-base', provider: 'local', concurrency: 4 }, { enqueue: false });
   await runEval(warm.runId, { stopAfter: 200 });
 
-  const results: { label: string; concurrency: number; n: number; seconds: number; perSecond: number; p50: number; p95: number; accuracy: number | null; retries: number; gaveUp: number }[] = [];
+  const results: {
+    label: string;
+    concurrency: number;
+    n: number;
+    seconds: number;
+    perSecond: number;
+    p50: number;
+    p95: number;
+    accuracy: number | null;
+    retries: number;
+    gaveUp: number;
+  }[] = [];
   const plan: { label: string; concurrency: number; faults: string }[] = CONCURRENCIES.map((c) => ({ label: String(c), concurrency: c, faults: '' }));
   if (FAULTS) plan.push({ label: `${TARGET_CONCURRENCY}, faults ${FAULTS}`, concurrency: TARGET_CONCURRENCY, faults: FAULTS });
   const { parseFaultsEnv } = await import('../local-trainer/faults');
@@ -84,12 +104,25 @@ try {
     log(`concurrency ${label}: evaluating ${EXAMPLES.toLocaleString('en-US')} examples…`);
     const t = performance.now();
     const r = await runEval(run.runId);
-    log(`  ${r.stats.requests} requests: ${r.stats.rateLimited} × 429, ${r.stats.serverErrors} × 5xx, ${r.stats.connectionErrors} connection errors; ${r.metrics?.errors ?? 0} examples refused`);
+    log(
+      `  ${r.stats.requests} requests: ${r.stats.rateLimited} × 429, ${r.stats.serverErrors} × 5xx, ${r.stats.connectionErrors} connection errors; ${r.metrics?.errors ?? 0} examples refused`,
+    );
     const seconds = (performance.now() - t) / 1000;
     if (r.status !== 'succeeded') throw new Error(`run ${run.runId} ${r.status}: ${r.error}`);
     const { rows } = await client.query<{ latency_ms: number }>('SELECT latency_ms FROM eval_predictions WHERE run_id = $1 ORDER BY latency_ms', [run.runId]);
     const lat = rows.map((x) => x.latency_ms);
-    results.push({ label, concurrency, n: r.done, seconds, perSecond: r.done / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), accuracy: r.metrics!.accuracy, retries: r.stats.retries, gaveUp: r.metrics!.errors });
+    results.push({
+      label,
+      concurrency,
+      n: r.done,
+      seconds,
+      perSecond: r.done / seconds,
+      p50: percentile(lat, 50),
+      p95: percentile(lat, 95),
+      accuracy: r.metrics!.accuracy,
+      retries: r.stats.retries,
+      gaveUp: r.metrics!.errors,
+    });
   }
   await client.end();
   await disconnectDb();
@@ -99,11 +132,15 @@ try {
   console.log('| concurrency | examples | wall time | examples/s | p50 latency | p95 latency | accuracy | retries | refused |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.label} | ${r.n.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.p50} ms | ${r.p95} ms | ${r.accuracy?.toFixed(4) ?? '—'} | ${r.retries} | ${r.gaveUp} |`);
+    console.log(
+      `| ${r.label} | ${r.n.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.p50} ms | ${r.p95} ms | ${r.accuracy?.toFixed(4) ?? '—'} | ${r.retries} | ${r.gaveUp} |`,
+    );
   }
   const atTarget = results.find((r) => r.label === String(TARGET_CONCURRENCY));
   if (atTarget) {
-    console.log(`Target: ≥ ${TARGET_PER_SECOND} examples/s at concurrency ${TARGET_CONCURRENCY}: ${atTarget.perSecond >= TARGET_PER_SECOND ? 'PASS' : 'FAIL'} (${Math.round(atTarget.perSecond)}/s)`);
+    console.log(
+      `Target: ≥ ${TARGET_PER_SECOND} examples/s at concurrency ${TARGET_CONCURRENCY}: ${atTarget.perSecond >= TARGET_PER_SECOND ? 'PASS' : 'FAIL'} (${Math.round(atTarget.perSecond)}/s)`,
+    );
   }
 } finally {
   await server?.stop();

@@ -59,7 +59,10 @@ async function copyOut(client: pg.Client, sql: string, file: string): Promise<{ 
   return { rows, bytes, seconds: (performance.now() - t) / 1000 };
 }
 
-const WORDS = `hi yes no maybe pay hourly rate shift interview tomorrow monday friday weekend location commute forklift warehouse driver benefits overtime start training stop wrong number busy later thanks sounds good not interested`.split(' ');
+const WORDS =
+  `hi yes no maybe pay hourly rate shift interview tomorrow monday friday weekend location commute forklift warehouse driver benefits overtime start training stop wrong number busy later thanks sounds good not interested`.split(
+    ' ',
+  );
 
 try {
   await applyPendingMigrations(url);
@@ -67,7 +70,9 @@ try {
   await client.connect();
   const conversations = Math.ceil(TURNS / PER_CONVERSATION);
   log(`generating ${conversations.toLocaleString()} conversations × 10 messages, ${TURNS.toLocaleString()} labeled turns (SQL)…`);
-  await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-lead', 'Bench Lead', 'lead@bench', 'ml_lead', now()), ('bench-rev', 'Bench Reviewer', 'rev@bench', 'reviewer', now())`);
+  await client.query(
+    `INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-lead', 'Bench Lead', 'lead@bench', 'ml_lead', now()), ('bench-rev', 'Bench Reviewer', 'rev@bench', 'reviewer', now())`,
+  );
   await client.query(
     `INSERT INTO conversations (id, external_id, candidate_name, job_title, last_activity_at, recruiter_turns, labeled_turns, reviewer_count)
      SELECT i, 'bench-' || i, 'Candidate ' || i, 'Warehouse Associate', timestamp '2026-01-01' + i * interval '1 minute', $2, $2, 1
@@ -143,14 +148,18 @@ try {
     const copyRate = copy.rows / copy.seconds;
     return `| ${what} | ${rows.toLocaleString('en-US')} | ${ours.toFixed(1)} s | ${Math.round(ourRate).toLocaleString('en-US')} | ${Math.round(copyRate).toLocaleString('en-US')} (${copy.seconds.toFixed(1)} s) | ${((ourRate / copyRate) * 100).toFixed(0)}% | ${rss.toFixed(0)} MB |`;
   };
-  console.log(`\nDataset export benchmark: ${examples.toLocaleString('en-US')} labeled turns (${conversations.toLocaleString('en-US')} conversations), ${os.cpus().length} cores`);
+  console.log(
+    `\nDataset export benchmark: ${examples.toLocaleString('en-US')} labeled turns (${conversations.toLocaleString('en-US')} conversations), ${os.cpus().length} cores`,
+  );
   console.log('| step | rows | ours | ours rows/s | COPY rows/s (time) | ours / COPY | RSS growth |');
   console.log('|---|---|---|---|---|---|---|');
   console.log(row('export: write train/validation/test.jsonl + manifest.json', exp.result.rows, exp.seconds, exportBaseline, exp.rssGrowthMb));
   console.log(row('build: freeze labels into a version (splits, tokens, checks)', examples, build.seconds, buildBaseline, build.rssGrowthMb));
   console.log(`Targets (export): ≥ 50% of COPY's rows/s, RSS growth ≤ 150 MB. Files: ${(bytes / 2 ** 20).toFixed(0)} MB.`);
   const expRatio = exp.result.rows / exp.seconds / (exportBaseline.rows / exportBaseline.seconds);
-  console.log(`export: ${expRatio >= 0.5 ? 'PASS' : 'FAIL'} rows/s (${(expRatio * 100).toFixed(0)}%), ${exp.rssGrowthMb <= 150 ? 'PASS' : 'FAIL'} RSS (${exp.rssGrowthMb.toFixed(0)} MB)`);
+  console.log(
+    `export: ${expRatio >= 0.5 ? 'PASS' : 'FAIL'} rows/s (${(expRatio * 100).toFixed(0)}%), ${exp.rssGrowthMb <= 150 ? 'PASS' : 'FAIL'} RSS (${exp.rssGrowthMb.toFixed(0)} MB)`,
+  );
 } finally {
   await server?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -46,8 +46,14 @@ try {
   log('baseline: COPY of the same rows…');
   let t = performance.now();
   await copyClient.query('BEGIN');
-  await pipeline(fs.createReadStream(files.conversationsCopy), copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')));
-  await pipeline(fs.createReadStream(files.messagesCopy), copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')));
+  await pipeline(
+    fs.createReadStream(files.conversationsCopy),
+    copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')),
+  );
+  await pipeline(
+    fs.createReadStream(files.messagesCopy),
+    copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')),
+  );
   await copyClient.query('COMMIT');
   const copySeconds = (performance.now() - t) / 1000;
   await copyClient.end();
@@ -71,7 +77,11 @@ try {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   for (let r = 1; r <= 5; r++) {
-    await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, $2, $3, 'reviewer', now())`, [`bench-r${r}`, `Reviewer ${r}`, `r${r}@bench.test`]);
+    await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, $2, $3, 'reviewer', now())`, [
+      `bench-r${r}`,
+      `Reviewer ${r}`,
+      `r${r}@bench.test`,
+    ]);
     await client.query(
       `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
        SELECT m.id, m.conversation_id, $1, (ARRAY['END','CONTINUE','SCHEDULE']::"LabelValue"[])[1 + (m.id % 3)], now()
@@ -80,7 +90,9 @@ try {
     );
   }
   const { refreshConversationStats, pgRunner } = await import('../conversations/stats');
-  const ids = (await client.query<{ id: number }>('SELECT DISTINCT conversation_id AS id FROM labels WHERE reviewer_id LIKE $1', ['bench-r%'])).rows.map((r) => r.id);
+  const ids = (await client.query<{ id: number }>('SELECT DISTINCT conversation_id AS id FROM labels WHERE reviewer_id LIKE $1', ['bench-r%'])).rows.map(
+    (r) => r.id,
+  );
   for (let i = 0; i < ids.length; i += 10_000) await refreshConversationStats(pgRunner(client), ids.slice(i, i + 10_000));
   await client.query('VACUUM ANALYZE');
 
@@ -123,7 +135,10 @@ try {
     log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(raw.p95)}`);
   }
   // A deep page: keyset pagination must not slow down with depth.
-  const deep = await client.query<{ last_activity_at: Date; id: number }>('SELECT last_activity_at, id FROM conversations ORDER BY last_activity_at DESC, id DESC OFFSET $1 LIMIT 1', [Math.floor(CONVERSATIONS / 2)]);
+  const deep = await client.query<{ last_activity_at: Date; id: number }>(
+    'SELECT last_activity_at, id FROM conversations ORDER BY last_activity_at DESC, id DESC OFFSET $1 LIMIT 1',
+    [Math.floor(CONVERSATIONS / 2)],
+  );
   const cursor = { at: deep.rows[0].last_activity_at, id: deep.rows[0].id };
   results.push({
     op: `list: all, page ${Math.floor(CONVERSATIONS / 100) + 1}`,
@@ -133,7 +148,9 @@ try {
   });
 
   log('measuring the label write path…');
-  const turns = (await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)).rows.map((r) => r.id);
+  const turns = (
+    await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)
+  ).rows.map((r) => r.id);
   const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
   const writer = { ...actor, id: 'bench-r2' };
   const ours = await measure(500, (i) => labelTurn(writer, { messageId: turns[i % 1000], value: values[i % 4] }));
@@ -147,7 +164,12 @@ try {
        ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
       [messageId, m.rows[0].conversation_id, 'bench-r3', value],
     );
-    await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [messageId, m.rows[0].conversation_id, 'bench-r3', value]);
+    await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [
+      messageId,
+      m.rows[0].conversation_id,
+      'bench-r3',
+      value,
+    ]);
     await client.query('COMMIT');
   });
   results.push({ op: 'label write (labelTurn)', ours, raw, target: 15 });
@@ -165,7 +187,9 @@ try {
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nLabeling benchmark: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${(CONVERSATIONS * 10).toLocaleString('en-US')} messages\n`);
-console.log(`${pad('operation', 38)} ${pad('ours p50', 10)} ${pad('ours p95', 10)} ${pad('raw p50', 10)} ${pad('raw p95', 10)} ${pad('target p95', 11)} result`);
+console.log(
+  `${pad('operation', 38)} ${pad('ours p50', 10)} ${pad('ours p95', 10)} ${pad('raw p50', 10)} ${pad('raw p95', 10)} ${pad('target p95', 11)} result`,
+);
 for (const r of results) {
   console.log(
     `${pad(r.op, 38)} ${pad(ms(r.ours.p50), 10)} ${pad(ms(r.ours.p95), 10)} ${pad(ms(r.raw.p50), 10)} ${pad(ms(r.raw.p95), 10)} ${pad(`≤ ${r.target} ms`, 11)} ${r.ours.p95 <= r.target ? 'PASS' : 'FAIL'}`,

@@ -62,7 +62,10 @@ const log = (m: string) => process.stderr.write(`[bench:learning] ${m}\n`);
 function readConversations(file: string): Conversation[] {
   const text = fs.readFileSync(file, 'utf8');
   if (text.trimStart().startsWith('{"external_id"') || file.endsWith('.jsonl')) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Conversation);
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Conversation);
   }
   return (JSON.parse(text) as { conversations: Conversation[] }).conversations;
 }
@@ -80,7 +83,8 @@ function examplesOf(convs: readonly Conversation[]): Example[] {
   return out;
 }
 
-const byKey = <T extends { external_id: string }>(items: readonly T[]) => [...items].sort((a, b) => shuffleKey(SEED, a.external_id).localeCompare(shuffleKey(SEED, b.external_id)));
+const byKey = <T extends { external_id: string }>(items: readonly T[]) =>
+  [...items].sort((a, b) => shuffleKey(SEED, a.external_id).localeCompare(shuffleKey(SEED, b.external_id)));
 
 /** The first conversations (in `ordered`) whose examples reach `share` of all of them. */
 function subset(ordered: readonly Conversation[], share: number): Conversation[] {
@@ -101,7 +105,12 @@ const toSet = (ex: readonly Example[]): TextSet => ({ texts: ex.map((e) => e.tex
 const argmax = (p: Float64Array) => p.reduce((best, x, k) => (x > p[best] ? k : best), 0);
 
 /** As the chat endpoint answers at temperature 0: `choose` picks the label, its probability is the confidence. */
-function predictWith(proba: (text: string) => Float64Array, labels: readonly string[], test: readonly Example[], choose: (p: Float64Array) => number = argmax): Prediction[] {
+function predictWith(
+  proba: (text: string) => Float64Array,
+  labels: readonly string[],
+  test: readonly Example[],
+  choose: (p: Float64Array) => number = argmax,
+): Prediction[] {
   return test.map((e) => {
     const p = proba(e.text);
     const best = choose(p);
@@ -109,16 +118,32 @@ function predictWith(proba: (text: string) => Float64Array, labels: readonly str
   });
 }
 
-function trainAndPredict(train: readonly Example[], valid: readonly Example[] | null, test: readonly Example[]): { model: Prediction[]; argmax: Prediction[]; majority: Prediction[]; seconds: number; temperature: number } {
+function trainAndPredict(
+  train: readonly Example[],
+  valid: readonly Example[] | null,
+  test: readonly Example[],
+): { model: Prediction[]; argmax: Prediction[]; majority: Prediction[]; seconds: number; temperature: number } {
   const t0 = performance.now();
   const hp = resolveHyperparameters(withDefaults(undefined), train.length);
-  const fit = fitClassifier({ train: toSet(train), valid: valid ? toSet(valid) : null, epochs: hp.n_epochs, batchSize: hp.batch_size, learningRateMultiplier: hp.learning_rate_multiplier, seed: SEED });
+  const fit = fitClassifier({
+    train: toSet(train),
+    valid: valid ? toSet(valid) : null,
+    epochs: hp.n_epochs,
+    batchSize: hp.batch_size,
+    learningRateMultiplier: hp.learning_rate_multiplier,
+    seed: SEED,
+  });
   const seconds = (performance.now() - t0) / 1000;
   const counts = new Map<Label, number>();
   for (const e of train) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
   const [majority, mc] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   return {
-    model: predictWith((t) => predictProba(fit.model, t), fit.labels, test, (p) => decide(fit.labels, p)),
+    model: predictWith(
+      (t) => predictProba(fit.model, t),
+      fit.labels,
+      test,
+      (p) => decide(fit.labels, p),
+    ),
     argmax: predictWith((t) => predictProba(fit.model, t), fit.labels, test),
     majority: test.map((e) => ({ truth: e.label, predicted: majority, confidence: mc / train.length })),
     seconds,
@@ -149,7 +174,10 @@ function score(preds: readonly Prediction[]): Scores {
     prematureEnd: m.prematureEndRate,
     coverageAt07: t.coverage,
     accuracyAt07: t.accuracy,
-    ece: expectedCalibrationError(preds.map((p) => p.confidence ?? 0), preds.map((p) => p.predicted === p.truth)),
+    ece: expectedCalibrationError(
+      preds.map((p) => p.confidence ?? 0),
+      preds.map((p) => p.predicted === p.truth),
+    ),
   };
 }
 
@@ -189,7 +217,18 @@ function sampleToGolden(golden: readonly Example[]): Row[] {
     const convs = subset(trainConvs, share);
     const train = examplesOf(convs);
     const r = trainAndPredict(train, valid, golden);
-    return { setting: 'sample → golden', share, trainExamples: train.length, trainConversations: convs.length, testExamples: golden.length, seconds: r.seconds, model: score(r.model), argmax: score(r.argmax), keywordRule: keyword, majority: score(r.majority) };
+    return {
+      setting: 'sample → golden',
+      share,
+      trainExamples: train.length,
+      trainConversations: convs.length,
+      testExamples: golden.length,
+      seconds: r.seconds,
+      model: score(r.model),
+      argmax: score(r.argmax),
+      keywordRule: keyword,
+      majority: score(r.majority),
+    };
   });
 }
 
@@ -220,14 +259,42 @@ function twoFoldGolden(convs: readonly Conversation[]): Row[] {
       trainConversations += trainConvs.length;
       seconds += r.seconds;
     }
-    return { setting: 'two-fold golden', share, trainExamples: trainExamples / 2, trainConversations: trainConversations / 2, testExamples: model.length, seconds, model: score(model), argmax: score(argmax), keywordRule: score(keyword), majority: score(majority) };
+    return {
+      setting: 'two-fold golden',
+      share,
+      trainExamples: trainExamples / 2,
+      trainConversations: trainConversations / 2,
+      testExamples: model.length,
+      seconds,
+      model: score(model),
+      argmax: score(argmax),
+      keywordRule: score(keyword),
+      majority: score(majority),
+    };
   });
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 function printTable(rows: Row[]): void {
-  const head = ['setting', 'share', 'train ex', 'test ex', 'accuracy', 'macro-F1', 'prem-END', 'cov@0.7', 'acc@0.7', 'ECE', 'argmax acc', 'argmax prem-END', 'keyword acc', 'keyword prem-END', 'majority acc', 'train s'];
+  const head = [
+    'setting',
+    'share',
+    'train ex',
+    'test ex',
+    'accuracy',
+    'macro-F1',
+    'prem-END',
+    'cov@0.7',
+    'acc@0.7',
+    'ECE',
+    'argmax acc',
+    'argmax prem-END',
+    'keyword acc',
+    'keyword prem-END',
+    'majority acc',
+    'train s',
+  ];
   const body = rows.map((r) => [
     r.setting,
     `${r.share * 100}%`,
@@ -253,11 +320,20 @@ function printTable(rows: Row[]): void {
   if (DETAILS) {
     for (const r of rows.filter((x) => x.share === 1)) {
       console.log(`\n${r.setting}, 100%: confusion (rows = truth, columns = predicted)`);
-      for (const [truth, row] of Object.entries(r.model.confusion)) console.log(`  ${truth.padEnd(9)} ${Object.entries(row).map(([p, n]) => `${p} ${n}`).join('  ')}`);
+      for (const [truth, row] of Object.entries(r.model.confusion))
+        console.log(
+          `  ${truth.padEnd(9)} ${Object.entries(row)
+            .map(([p, n]) => `${p} ${n}`)
+            .join('  ')}`,
+        );
     }
   }
-  console.log('\nThe model answers as the local trainer does (decision.ts: END only when it beats the other labels with a premature END counted 1.5 errors); "argmax" is the same model answering its most probable label.');
-  console.log('Targets (issue 10), at 100%: accuracy ≥ 85% and ≥ keyword + 15 points, premature-END ≤ 5%; at confidence ≥ 0.7: accuracy ≥ 95% with coverage ≥ 60%; ECE ≤ 0.05.');
+  console.log(
+    '\nThe model answers as the local trainer does (decision.ts: END only when it beats the other labels with a premature END counted 1.5 errors); "argmax" is the same model answering its most probable label.',
+  );
+  console.log(
+    'Targets (issue 10), at 100%: accuracy ≥ 85% and ≥ keyword + 15 points, premature-END ≤ 5%; at confidence ≥ 0.7: accuracy ≥ 95% with coverage ≥ 60%; ECE ≤ 0.05.',
+  );
 }
 
 if (!fs.existsSync(GOLDEN_FILE)) {

@@ -75,7 +75,12 @@ async function run(n: number): Promise<Result> {
     const t0 = performance.now();
     const file = await client.files.create({ file: await toFile(jsonl, 'train.jsonl'), purpose: 'fine-tune' });
     const t1 = performance.now();
-    let job = await client.fineTuning.jobs.create({ model: 'local-base', training_file: file.id, seed: 1, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: EPOCHS } } } });
+    let job = await client.fineTuning.jobs.create({
+      model: 'local-base',
+      training_file: file.id,
+      seed: 1,
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: EPOCHS } } },
+    });
     let running = 0;
     while (!['succeeded', 'failed', 'cancelled'].includes(job.status)) {
       await new Promise((r) => setTimeout(r, 50));
@@ -97,7 +102,13 @@ async function run(n: number): Promise<Result> {
         while (next < heldOut.length) {
           const ex = heldOut[next++];
           const s = performance.now();
-          const res = await client.chat.completions.create({ model: job.fine_tuned_model!, messages: ex.messages.slice(0, 2), temperature: 0, logprobs: true, top_logprobs: 3 });
+          const res = await client.chat.completions.create({
+            model: job.fine_tuned_model!,
+            messages: ex.messages.slice(0, 2),
+            temperature: 0,
+            logprobs: true,
+            top_logprobs: 3,
+          });
           latencies.push(performance.now() - s);
           if (res.choices[0].message.content === ex.messages[2].content) correct++;
         }

@@ -12,12 +12,14 @@ export const SAFE_INT_MAX = Number.MAX_SAFE_INTEGER;
 export function wholeNumberText(what: string, opts: { min?: number; max?: number } = {}) {
   const min = opts.min ?? 1;
   const max = opts.max ?? INT4_MAX;
-  return z
-    .string({ error: `${what} is required` })
-    .regex(/^\d{1,20}$/, `${what} must be a whole number`)
-    .transform(Number)
-    // Digits only, so a whole number; no .int() here, whose own limit (2^53) would speak first.
-    .pipe(z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+  return (
+    z
+      .string({ error: `${what} is required` })
+      .regex(/^\d{1,20}$/, `${what} must be a whole number`)
+      .transform(Number)
+      // Digits only, so a whole number; no .int() here, whose own limit (2^53) would speak first.
+      .pipe(z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`))
+  );
 }
 
 /** An id in a URL or form: 1 … 2³¹−1. */

@@ -6,7 +6,10 @@ import { idText, SAFE_INT_MAX, wholeNumberText } from './params';
 import { createRouteWrapper } from './route-handler';
 
 const actor: Actor = { id: 'u1', email: 'a@b.io', name: 'a', role: 'reviewer' };
-const signedIn = createRouteWrapper({ resolveSession: async () => actor, resolveApiKey: async (k) => (k === 'good-key' ? { keyId: 7, keyName: 'chatbot' } : null) });
+const signedIn = createRouteWrapper({
+  resolveSession: async () => actor,
+  resolveApiKey: async (k) => (k === 'good-key' ? { keyId: 7, keyName: 'chatbot' } : null),
+});
 const anonymous = createRouteWrapper({ resolveSession: async () => null, resolveApiKey: async () => null });
 const segment = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 

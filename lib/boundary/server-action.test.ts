@@ -50,14 +50,23 @@ describe('authedAction', () => {
     });
     expect(await act(undefined as never)).toMatchObject({ ok: false, code: 'input', retryable: false });
     // The domain's own rule (no such message) comes through the same way, from the real database.
-    expect(await act({ messageId: 424242, value: 'END' })).toMatchObject({ ok: false, code: 'input', message: 'Message 424242 does not exist.', retryable: false });
+    expect(await act({ messageId: 424242, value: 'END' })).toMatchObject({
+      ok: false,
+      code: 'input',
+      message: 'Message 424242 does not exist.',
+      retryable: false,
+    });
   });
 
   it('keeps the message of every AppError and says which are worth retrying', async () => {
     const failing = (e: Error) => as(reviewer).authedAction({ name: 't', input: z.null() }, async () => Promise.reject(e))(null);
     expect(await failing(new NotFoundError('Run 9 does not exist.'))).toMatchObject({ code: 'not_found', message: 'Run 9 does not exist.', retryable: false });
     expect(await failing(new ConflictError('Already built.'))).toMatchObject({ code: 'conflict', message: 'Already built.', retryable: false });
-    expect(await failing(new TransientError('The trainer is restarting.'))).toMatchObject({ code: 'transient', message: 'The trainer is restarting.', retryable: true });
+    expect(await failing(new TransientError('The trainer is restarting.'))).toMatchObject({
+      code: 'transient',
+      message: 'The trainer is restarting.',
+      retryable: true,
+    });
   });
 
   it('shows an unexpected failure generically and logs it server side', async () => {
@@ -101,13 +110,19 @@ describe('authedFormAction', () => {
     const act = as(admin).authedFormAction({ name: 'f', input: z.object({ k: z.string() }), fields: ['policy'] }, async () => {
       throw new InputError([{ field: 'policy.k', message: 'k must be at least 1' }]);
     });
-    expect(await act(initial, form({ k: '0' }))).toMatchObject({ message: null, fieldErrors: { 'policy.k': 'k must be at least 1', policy: 'k must be at least 1' } });
+    expect(await act(initial, form({ k: '0' }))).toMatchObject({
+      message: null,
+      fieldErrors: { 'policy.k': 'k must be at least 1', policy: 'k must be at least 1' },
+    });
   });
 
   it('returns the success message; refuses a call without a form or without a session', async () => {
     const act = as(admin).authedFormAction({ name: 'f', input: z.object({ name: z.string() }) }, async ({ name }) => `Saved ${name}.`);
     expect(await act(initial, form({ name: 'x' }))).toEqual({ ok: true, message: 'Saved x.', fieldErrors: {}, values: null, attempt: 1 });
     expect(await act(initial, undefined as never)).toMatchObject({ ok: false, message: 'This needs a form submission.' });
-    expect(await as(null).authedFormAction({ name: 'f', input: z.object({}) }, async () => 'no')(initial, form({}))).toMatchObject({ ok: false, message: 'Please sign in.' });
+    expect(await as(null).authedFormAction({ name: 'f', input: z.object({}) }, async () => 'no')(initial, form({}))).toMatchObject({
+      ok: false,
+      message: 'Please sign in.',
+    });
   });
 });

@@ -18,7 +18,10 @@ const USAGE = `usage:
 
 let parsed;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, 'rate-per-minute': { type: 'string' }, id: { type: 'string' }, as: { type: 'string' } } });
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { name: { type: 'string' }, 'rate-per-minute': { type: 'string' }, id: { type: 'string' }, as: { type: 'string' } },
+  });
 } catch (e) {
   console.error(`${(e as Error).message}\n${USAGE}`);
   process.exit(2);
@@ -37,7 +40,10 @@ try {
   const actor = await cliActor(v.as);
   if (command === 'create') {
     if (v.name === undefined) throw InputError.of('name', 'is required');
-    const k = await createApiKey(actor, { name: v.name, ...(v['rate-per-minute'] !== undefined ? { ratePerMinute: v['rate-per-minute'] as unknown as number } : {}) });
+    const k = await createApiKey(actor, {
+      name: v.name,
+      ...(v['rate-per-minute'] !== undefined ? { ratePerMinute: v['rate-per-minute'] as unknown as number } : {}),
+    });
     process.stderr.write(`[apikey] key #${k.id} "${k.name}" (${k.prefix}): shown once, store it now\n`);
     console.log(JSON.stringify({ name: k.name, key: k.key }));
   } else if (command === 'list') {

@@ -14,7 +14,10 @@ const {
     positionals: { name: '<name>', min: 1, max: 1, help: 'what the migration does, in a-z, 0-9 and _' },
   }),
 );
-const name = z.string().regex(/^[a-z0-9_]+$/, 'the migration name may hold only a-z, 0-9 and _').safeParse(raw);
+const name = z
+  .string()
+  .regex(/^[a-z0-9_]+$/, 'the migration name may hold only a-z, 0-9 and _')
+  .safeParse(raw);
 if (!name.success) {
   console.error(name.error.issues[0].message);
   process.exit(2);

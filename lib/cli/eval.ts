@@ -32,11 +32,16 @@ const { values: v } = parseOrExit(
   defineCli({
     command: 'npm run eval --',
     description:
-      'Evaluates a model on a dataset version\'s split in this process (no worker needed), with progress on stderr; the last stdout line is the result as JSON. Exit 2 on bad flags (nothing is created), 1 when the run fails, 130 when interrupted.',
+      "Evaluates a model on a dataset version's split in this process (no worker needed), with progress on stderr; the last stdout line is the result as JSON. Exit 2 on bad flags (nothing is created), 1 when the run fails, 130 when interrupted.",
     flags: {
       dataset: { type: 'string', value: 'name', schema: z.string().trim().min(1, 'give the dataset name'), help: 'the dataset (required unless --golden)' },
       golden: { type: 'boolean', help: 'score the model on the hand-written golden set alone' },
-      version: { type: 'string', value: 'V', schema: wholeNumber().refine((n) => n >= 1, 'versions start at 1'), help: 'its version (default: the latest ready one)' },
+      version: {
+        type: 'string',
+        value: 'V',
+        schema: wholeNumber().refine((n) => n >= 1, 'versions start at 1'),
+        help: 'its version (default: the latest ready one)',
+      },
       model: { type: 'string', value: 'model', required: true, schema: z.string().trim().min(1, 'give the model'), help: 'the model to evaluate' },
       provider: { type: 'string', value: 'local|openai', default: 'local', schema: oneOf(PROVIDER_IDS), help: 'who serves it' },
       split: { type: 'string', value: 'test|validation|train', default: 'test', schema: oneOf(SPLITS), help: 'which split' },
@@ -87,7 +92,10 @@ function goldenSummary(r: RunEvalResult) {
 function summary(r: RunEvalResult, meta: { dataset: string; version: number }) {
   const m = r.metrics!;
   const perClass = Object.fromEntries(
-    LABELS.map((l) => [l, { precision: round(m.perClass[l].precision), recall: round(m.perClass[l].recall), f1: round(m.perClass[l].f1), support: m.perClass[l].support }]),
+    LABELS.map((l) => [
+      l,
+      { precision: round(m.perClass[l].precision), recall: round(m.perClass[l].recall), f1: round(m.perClass[l].f1), support: m.perClass[l].support },
+    ]),
   );
   const confusion = Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(PREDICTED.map((p) => [p, m.confusion[t][p]]))]));
   return {
@@ -130,13 +138,23 @@ try {
   const actor: Actor = await cliActor(v.as).catch((e: Error) => flagError(`--as: ${e.message}`));
   let name = v.dataset ?? GOLDEN_DATASET_NAME;
   let row: { id: number; version: number } | null = null;
-  let settings: { instructions: string; context: typeof DEFAULT_PARAMS.context } = { instructions: DEFAULT_PARAMS.instructions, context: DEFAULT_PARAMS.context };
+  let settings: { instructions: string; context: typeof DEFAULT_PARAMS.context } = {
+    instructions: DEFAULT_PARAMS.instructions,
+    context: DEFAULT_PARAMS.context,
+  };
   if (v.dataset) {
     const dataset = await db().dataset.findUnique({ where: { name }, select: { id: true, name: true } });
     if (!dataset) flagError(`--dataset: there is no dataset named "${name}"`);
     const found = version
-      ? await db().datasetVersion.findUnique({ where: { datasetId_version: { datasetId: dataset.id, version } }, select: { id: true, version: true, params: true } })
-      : await db().datasetVersion.findFirst({ where: { datasetId: dataset.id, status: 'ready' }, orderBy: { version: 'desc' }, select: { id: true, version: true, params: true } });
+      ? await db().datasetVersion.findUnique({
+          where: { datasetId_version: { datasetId: dataset.id, version } },
+          select: { id: true, version: true, params: true },
+        })
+      : await db().datasetVersion.findFirst({
+          where: { datasetId: dataset.id, status: 'ready' },
+          orderBy: { version: 'desc' },
+          select: { id: true, version: true, params: true },
+        });
     if (!found) flagError(version ? `--version: ${name} has no version ${version}` : `--dataset: ${name} has no ready version yet`);
     row = found;
     const p = datasetParamsSchema.parse(found.params);
@@ -145,7 +163,7 @@ try {
   if (v.golden) {
     // The golden set rendered as the dataset renders its turns (or with the defaults).
     const goldenId = await ensureGoldenVersion(settings, actor.id);
-    row = (await db().datasetVersion.findUniqueOrThrow({ where: { id: goldenId }, select: { id: true, version: true } }));
+    row = await db().datasetVersion.findUniqueOrThrow({ where: { id: goldenId }, select: { id: true, version: true } });
     name = GOLDEN_DATASET_NAME;
   }
   if (!row) flagError('--dataset: no dataset version to evaluate');
@@ -156,7 +174,9 @@ try {
     { enqueue: false },
   );
   runId = created.runId;
-  console.error(`[eval] run ${created.runId}: ${created.model} (${created.provider}) on ${name} v${row.version} ${created.split}, ${created.progressTotal.toLocaleString('en-US')} examples`);
+  console.error(
+    `[eval] run ${created.runId}: ${created.model} (${created.provider}) on ${name} v${row.version} ${created.split}, ${created.progressTotal.toLocaleString('en-US')} examples`,
+  );
 
   const started = Date.now();
   let lastLine = 0;
@@ -168,11 +188,16 @@ try {
       if (now - lastLine < 1000 && done < total) return;
       lastLine = now;
       const secs = (now - started) / 1000;
-      process.stderr.write(`[eval] ${secs.toFixed(1)}s ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${((done / Math.max(1, total)) * 100).toFixed(1)}%) ${(done / Math.max(secs, 0.001)).toFixed(1)}/s\n`);
+      process.stderr.write(
+        `[eval] ${secs.toFixed(1)}s ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${((done / Math.max(1, total)) * 100).toFixed(1)}%) ${(done / Math.max(secs, 0.001)).toFixed(1)}/s\n`,
+      );
     },
   });
   if (result.status === 'interrupted') {
-    await db().evalRun.updateMany({ where: { id: created.runId, status: 'running' }, data: { status: 'cancelled', finishedAt: new Date(), error: 'interrupted on the command line' } });
+    await db().evalRun.updateMany({
+      where: { id: created.runId, status: 'running' },
+      data: { status: 'cancelled', finishedAt: new Date(), error: 'interrupted on the command line' },
+    });
     console.error(`[eval] run ${created.runId} cancelled at ${result.done}/${result.total}`);
     code = 130;
   } else if (result.status !== 'succeeded' || !result.metrics) {

@@ -53,7 +53,18 @@ const params: DatasetParams = {
   ...(v['exclude-turns-without-candidate'] ? { includeTurnsWithoutCandidate: false } : {}),
 };
 
-const FLAG_OF: Record<string, string> = { split: 'split', 'split.train': 'split', seed: 'seed', policy: 'policy', 'policy.k': 'policy', context: 'context', name: 'name', instructions: 'instructions-file', search: 'search', selection: 'search' };
+const FLAG_OF: Record<string, string> = {
+  split: 'split',
+  'split.train': 'split',
+  seed: 'seed',
+  policy: 'policy',
+  'policy.k': 'policy',
+  context: 'context',
+  name: 'name',
+  instructions: 'instructions-file',
+  search: 'search',
+  selection: 'search',
+};
 
 const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
 let code = 0;
@@ -67,7 +78,9 @@ try {
     databaseUrl: url,
     onProgress: (phase, done, total) => {
       if (phase !== lastPhase || done === total || done % 50_000 === 0) {
-        process.stderr.write(`[export] ${((Date.now() - started) / 1000).toFixed(1)}s ${phase} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}\n`);
+        process.stderr.write(
+          `[export] ${((Date.now() - started) / 1000).toFixed(1)}s ${phase} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}\n`,
+        );
         lastPhase = phase;
       }
     },

@@ -5,7 +5,8 @@ import { defineCli, parseFlags, textParsedBy, usage, type FlagValues } from './f
 
 const WHOLE = /^\d+$/;
 const DECIMAL = /^(\d+\.?\d*|\.\d+)$/;
-const autoOr = (pattern: RegExp, what: string) => textParsedBy((t) => (t === 'auto' ? ('auto' as const) : pattern.test(t) ? Number(t) : undefined), `${what} or auto`);
+const autoOr = (pattern: RegExp, what: string) =>
+  textParsedBy((t) => (t === 'auto' ? ('auto' as const) : pattern.test(t) ? Number(t) : undefined), `${what} or auto`);
 
 export const FINETUNE_CLI = defineCli({
   command: 'npm run finetune --',
@@ -13,7 +14,12 @@ export const FINETUNE_CLI = defineCli({
     'Launches a fine-tune of a dataset version (default: its latest ready version). With --wait it follows the run to the end in this process; the last stdout line is the run as JSON.',
   flags: {
     dataset: { type: 'string', value: 'name', required: 'the dataset name', help: 'the dataset to train on' },
-    version: { type: 'string', value: 'V', schema: textParsedBy((t) => (WHOLE.test(t) && Number(t) >= 1 ? Number(t) : undefined), 'a version number (1, 2, …)'), help: 'its version (default: the latest ready one)' },
+    version: {
+      type: 'string',
+      value: 'V',
+      schema: textParsedBy((t) => (WHOLE.test(t) && Number(t) >= 1 ? Number(t) : undefined), 'a version number (1, 2, …)'),
+      help: 'its version (default: the latest ready one)',
+    },
     model: { type: 'string', value: 'base', required: 'the base model, e.g. local-base or gpt-4.1-mini-2025-04-14', help: 'the base model' },
     provider: { type: 'string', value: 'local|openai', default: 'local', help: 'where to train' },
     epochs: { type: 'string', value: 'N|auto', default: 'auto', schema: autoOr(WHOLE, 'a whole number'), help: 'training epochs' },
@@ -46,7 +52,15 @@ export interface FineTuneFlags {
   wait: boolean;
   as: string | undefined;
   /** Launch input without datasetVersionId (resolved from --dataset/--version). */
-  input: { provider: string; baseModel: string; nEpochs: 'auto' | number; batchSize: 'auto' | number; learningRateMultiplier: 'auto' | number; suffix?: string; seed?: number };
+  input: {
+    provider: string;
+    baseModel: string;
+    nEpochs: 'auto' | number;
+    batchSize: 'auto' | number;
+    learningRateMultiplier: 'auto' | number;
+    suffix?: string;
+    seed?: number;
+  };
 }
 
 export type ParsedFlags = { ok: true; help: true } | { ok: true; help?: false; flags: FineTuneFlags } | { ok: false; errors: string[] };

@@ -13,7 +13,15 @@ const cli = defineCli({
     name: { type: 'string', required: true, help: 'what to call it' },
     count: { type: 'string', value: 'N', schema: wholeNumber({ min: 1, max: 10 }), default: '3', help: 'how many' },
     mode: { type: 'string', value: 'fast|slow', schema: oneOf(['fast', 'slow']), help: 'how' },
-    ratio: { type: 'string', value: 'X', schema: textParsedBy((t) => { if (!/^0?\.\d+$/.test(t)) throw new Error(`ratio "${t}" must be between 0 and 1`); return Number(t); }), help: 'a share' },
+    ratio: {
+      type: 'string',
+      value: 'X',
+      schema: textParsedBy((t) => {
+        if (!/^0?\.\d+$/.test(t)) throw new Error(`ratio "${t}" must be between 0 and 1`);
+        return Number(t);
+      }),
+      help: 'a share',
+    },
     tag: { type: 'string', value: 'T', schema: z.string().regex(/^[a-z]+$/, 'tag must be lowercase letters'), help: 'a tag' },
     force: { type: 'boolean', help: 'do it anyway' },
   },
@@ -84,10 +92,32 @@ describe('parseFlags', () => {
 
 describe('npm run finetune flags', () => {
   it('parses each flag and names the bad ones', () => {
-    const ok = parseFineTuneFlags(['--dataset', 'd', '--model', 'm', '--epochs', '3', '--batch-size', 'auto', '--lr-multiplier', '0.5', '--provider', 'openai', '--version', '2', '--wait']);
+    const ok = parseFineTuneFlags([
+      '--dataset',
+      'd',
+      '--model',
+      'm',
+      '--epochs',
+      '3',
+      '--batch-size',
+      'auto',
+      '--lr-multiplier',
+      '0.5',
+      '--provider',
+      'openai',
+      '--version',
+      '2',
+      '--wait',
+    ]);
     expect(ok).toEqual({
       ok: true,
-      flags: { dataset: 'd', version: 2, wait: true, as: undefined, input: { provider: 'openai', baseModel: 'm', nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 0.5 } },
+      flags: {
+        dataset: 'd',
+        version: 2,
+        wait: true,
+        as: undefined,
+        input: { provider: 'openai', baseModel: 'm', nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 0.5 },
+      },
     });
     const errors = (argv: string[]) => {
       const r = parseFineTuneFlags(argv);

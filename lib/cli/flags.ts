@@ -43,9 +43,7 @@ export interface CliSpec<F extends FlagSpecs> {
 }
 
 export type ParsedCli<F extends FlagSpecs> =
-  | { ok: true; help: false; values: FlagValues<F>; positionals: string[] }
-  | { ok: true; help: true }
-  | { ok: false; errors: string[] };
+  { ok: true; help: false; values: FlagValues<F>; positionals: string[] } | { ok: true; help: true } | { ok: false; errors: string[] };
 
 function placeholder(name: string, f: StringFlag): string {
   return f.value ?? name;
@@ -134,7 +132,10 @@ export function parseFlags<F extends FlagSpecs>(spec: CliSpec<F>, argv: string[]
 
   const p = spec.positionals ?? { name: '', min: 0, max: 0 };
   if (positionals.length > p.max) {
-    const extra = positionals.slice(p.max).map((x) => `"${x}"`).join(', ');
+    const extra = positionals
+      .slice(p.max)
+      .map((x) => `"${x}"`)
+      .join(', ');
     errors.push(p.max === 0 ? `unexpected argument ${extra} (flags start with --)` : `too many arguments: ${extra}`);
   } else if (positionals.length < p.min) {
     errors.push(`${p.name} is required`);
@@ -149,7 +150,8 @@ export function parseFlags<F extends FlagSpecs>(spec: CliSpec<F>, argv: string[]
     }
     const text = typeof given === 'string' ? given : f.default;
     if (text === undefined) {
-      if (f.required && !errors.some((e) => e.startsWith(`--${name}:`))) errors.push(`--${name} is required${typeof f.required === 'string' ? ` (${f.required})` : ''}`);
+      if (f.required && !errors.some((e) => e.startsWith(`--${name}:`)))
+        errors.push(`--${name} is required${typeof f.required === 'string' ? ` (${f.required})` : ''}`);
       continue;
     }
     if (!f.schema) {

@@ -10,7 +10,8 @@ const {
 } = parseOrExit(
   defineCli({
     command: 'npm run import --',
-    description: 'Imports conversations from a file (format: conversations.schema.json), all or nothing: any problem is listed by file and line and nothing is written.',
+    description:
+      'Imports conversations from a file (format: conversations.schema.json), all or nothing: any problem is listed by file and line and nothing is written.',
     flags: {},
     positionals: { name: '<file.json|file.jsonl>', min: 1, max: 1, help: 'a JSON document or JSON Lines, one conversation a line' },
   }),

@@ -11,7 +11,13 @@ const { values } = parseOrExit(
     description: 'Loads generated sample conversations into an empty database (--force re-imports them), or with --out only writes them to a file.',
     flags: {
       force: { type: 'boolean', help: 'import even when the database already has conversations' },
-      count: { type: 'string', value: 'N', default: String(DEFAULT_SAMPLE_COUNT), schema: wholeNumber({ min: 1, max: 2_000_000 }), help: 'conversations to generate' },
+      count: {
+        type: 'string',
+        value: 'N',
+        default: String(DEFAULT_SAMPLE_COUNT),
+        schema: wholeNumber({ min: 1, max: 2_000_000 }),
+        help: 'conversations to generate',
+      },
       seed: { type: 'string', value: 'S', default: String(DEFAULT_SAMPLE_SEED), schema: wholeNumber({ what: 'an integer' }), help: 'generator seed' },
       out: { type: 'string', value: 'FILE', help: 'write the file only' },
     },

@@ -42,7 +42,10 @@ await disconnectDb();
 if (!dev) buildIfStale();
 
 // lib/cli/web.ts takes `next`'s arguments; it serves Next.js with trustworthy client addresses.
-const web = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/web.ts', dev ? 'dev' : 'start', '-H', host, '-p', port], { stdio: 'inherit', env: process.env });
+const web = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/web.ts', dev ? 'dev' : 'start', '-H', host, '-p', port], {
+  stdio: 'inherit',
+  env: process.env,
+});
 // The local trainer (unless STUDIO_TRAINER=off, e.g. when fine-tunes go to another server)
 // and the background worker run beside the web app; if one dies it is restarted, pg-boss hands
 // the worker's unfinished jobs to the new one and the trainer resumes its jobs from disk.
@@ -52,7 +55,9 @@ const services = [
 ];
 
 const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-console.log(`\nExit Advisor Studio is starting at http://${shownHost}:${port}${host === '127.0.0.1' || host === 'localhost' ? ' (this machine only; HOST=0.0.0.0 serves other machines too)' : ` (listening on ${host})`}`);
+console.log(
+  `\nExit Advisor Studio is starting at http://${shownHost}:${port}${host === '127.0.0.1' || host === 'localhost' ? ' (this machine only; HOST=0.0.0.0 serves other machines too)' : ` (listening on ${host})`}`,
+);
 if (firstAdmin) {
   console.log('┌──────────────────────────────────────────────────────────────');
   console.log('│ First start: an admin account was created. Sign in with');

@@ -31,7 +31,9 @@ server.on('request', (req, res) => {
 });
 if (dev) server.on('upgrade', (req, socket, head) => void app.getUpgradeHandler()(req, socket, head));
 server.listen(port, hostname, () => {
-  console.log(`[web] ${dev ? 'development' : 'production'} server on ${hostname ?? '*'}:${port}${trustProxy ? ` (trusting ${trustedProxyHops()} proxy hop(s) for X-Forwarded-For)` : ''}`);
+  console.log(
+    `[web] ${dev ? 'development' : 'production'} server on ${hostname ?? '*'}:${port}${trustProxy ? ` (trusting ${trustedProxyHops()} proxy hop(s) for X-Forwarded-For)` : ''}`,
+  );
 });
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);

@@ -9,7 +9,8 @@ import { defineCli, parseOrExit } from './flags';
 parseOrExit(
   defineCli({
     command: 'npm run worker',
-    description: 'Runs the background jobs (dataset builds, fine-tune launches and polling, evaluation runs) against the Studio\'s database; several may run at once.',
+    description:
+      "Runs the background jobs (dataset builds, fine-tune launches and polling, evaluation runs) against the Studio's database; several may run at once.",
     flags: {},
   }),
 );

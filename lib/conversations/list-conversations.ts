@@ -63,9 +63,7 @@ function whereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prism
   const tsq = toPrefixTsQuery(params.q);
   if (params.q) {
     parts.push(
-      tsq
-        ? Prisma.sql`(c.search @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsq}) OR c.external_id = ${params.q})`
-        : Prisma.sql`c.external_id = ${params.q}`,
+      tsq ? Prisma.sql`(c.search @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsq}) OR c.external_id = ${params.q})` : Prisma.sql`c.external_id = ${params.q}`,
     );
   }
   return Prisma.join(parts, ' AND ');

@@ -111,7 +111,16 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'lab
     turnIds: [],
     turnLabels: [],
   };
-  const rows = cursorRows<{ conversation_id: number; external_id: string; message_id: number; position: number; after_candidate: boolean; vals: LabelValueName[]; ats: number[]; revs: string[] }>(
+  const rows = cursorRows<{
+    conversation_id: number;
+    external_id: string;
+    message_id: number;
+    position: number;
+    after_candidate: boolean;
+    vals: LabelValueName[];
+    ats: number[];
+    revs: string[];
+  }>(
     reader,
     `SELECT l.conversation_id, c.external_id, l.message_id, m.position,
             EXISTS (SELECT 1 FROM messages p WHERE p.conversation_id = l.conversation_id
@@ -180,10 +189,7 @@ export interface BuildResult {
   counts: Record<SplitName, Record<LabelValueName, number>>;
 }
 
-export async function buildDatasetVersion(
-  versionId: number,
-  opts: { databaseUrl?: string; onProgress?: BuildProgress } = {},
-): Promise<BuildResult> {
+export async function buildDatasetVersion(versionId: number, opts: { databaseUrl?: string; onProgress?: BuildProgress } = {}): Promise<BuildResult> {
   const progress = progressWriter(versionId, opts.onProgress);
   const connectionString = opts.databaseUrl ?? process.env.DATABASE_URL;
   const reader = new pg.Client({ connectionString });
@@ -212,9 +218,12 @@ export async function buildDatasetVersion(
       const reasons = [
         pass.opening ? `${pass.opening} ${pass.opening === 1 ? 'is an opening message (not a decision)' : 'are opening messages (not decisions)'}` : '',
         pass.withoutCandidate ? `${pass.withoutCandidate} had no candidate message before them` : '',
-        ...Object.entries(chosen.excluded).filter(([, n]) => n > 0).map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
+        ...Object.entries(chosen.excluded)
+          .filter(([, n]) => n > 0)
+          .map(([r, n]) => `${n} excluded by the ${chosen.policy} policy (${EXCLUSION_REASONS[r as ExclusionReason]})`),
       ].filter(Boolean);
-      const why = pass.labeledTurns === 0 ? 'the selection has no labeled turns' : `all ${pass.labeledTurns} labeled turns were left out: ${reasons.join('; ')}`;
+      const why =
+        pass.labeledTurns === 0 ? 'the selection has no labeled turns' : `all ${pass.labeledTurns} labeled turns were left out: ${reasons.join('; ')}`;
       throw new DatasetBuildError(`No examples: ${why}.`);
     }
     debug('pass 1 done');
@@ -244,7 +253,11 @@ export async function buildDatasetVersion(
 
     debug('splits assigned');
     await reader.query(`CREATE TEMP TABLE build_turns (message_id int PRIMARY KEY, label "LabelValue") ON COMMIT DROP`);
-    await copyInto(reader, 'COPY build_turns FROM STDIN', mapRows(pass.turnIds.keys(), (i) => `${pass.turnIds[i]}\t${pass.turnLabels[i]}\n`));
+    await copyInto(
+      reader,
+      'COPY build_turns FROM STDIN',
+      mapRows(pass.turnIds.keys(), (i) => `${pass.turnIds[i]}\t${pass.turnLabels[i]}\n`),
+    );
     await reader.query(`CREATE TEMP TABLE build_convs (conversation_id int, external_id text, split "DatasetSplit", key text) ON COMMIT DROP`);
     await copyInto(
       reader,
@@ -275,7 +288,17 @@ export async function buildDatasetVersion(
     });
     outDone.catch(() => {}); // awaited below; on an early error it is abandoned with the connection
 
-    type Row = { conversation_id: number; external_id: string; split: SplitName; id: number; position: number; sender: 'recruiter' | 'candidate'; text: string; sent_at: Date | null; label: LabelValueName | null };
+    type Row = {
+      conversation_id: number;
+      external_id: string;
+      split: SplitName;
+      id: number;
+      position: number;
+      sender: 'recruiter' | 'candidate';
+      text: string;
+      sent_at: Date | null;
+      label: LabelValueName | null;
+    };
     let current: Row[] = [];
     let written = 0;
     let copyBuffer = '';
@@ -384,7 +407,16 @@ export async function buildDatasetVersion(
       `UPDATE dataset_versions SET status = 'ready', finished_at = now(), example_count = $2, content_hash = $3, files = $4,
               counts = $5, exclusions = $6, checks = $7, token_stats = $8, progress_phase = 'Done', progress_done = $2, progress_total = $2, error = NULL
        WHERE id = $1`,
-      [versionId, written, contentHash, JSON.stringify(files), JSON.stringify(counts), JSON.stringify(exclusions), JSON.stringify(checks), JSON.stringify(tokenSummary)],
+      [
+        versionId,
+        written,
+        contentHash,
+        JSON.stringify(files),
+        JSON.stringify(counts),
+        JSON.stringify(exclusions),
+        JSON.stringify(checks),
+        JSON.stringify(tokenSummary),
+      ],
     );
     debug('version updated');
     await writer.query('COMMIT');

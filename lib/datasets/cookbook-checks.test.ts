@@ -4,7 +4,16 @@ import { checkExampleFormat, checkJsonlLine, emptyFormatErrors, totalFormatError
 describe('cookbook format checks', () => {
   it('accepts a well-formed chat example', () => {
     const e = emptyFormatErrors();
-    checkExampleFormat({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'END', weight: 1 }] }, e);
+    checkExampleFormat(
+      {
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'END', weight: 1 },
+        ],
+      },
+      e,
+    );
     expect(totalFormatErrors(e)).toBe(0);
   });
 
@@ -32,7 +41,15 @@ describe('cookbook format checks', () => {
 
   it('flags empty assistant content', () => {
     const e = emptyFormatErrors();
-    checkExampleFormat({ messages: [{ role: 'user', content: 'u' }, { role: 'assistant', content: '' }] }, e);
+    checkExampleFormat(
+      {
+        messages: [
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: '' },
+        ],
+      },
+      e,
+    );
     expect(e.missing_content).toBe(1);
   });
 });

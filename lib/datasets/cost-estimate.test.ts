@@ -3,7 +3,20 @@ import { defaultEpochs, estimateCost } from './cost-estimate';
 
 describe('cookbook cost estimate', () => {
   it('matches the reference epochs table', () => {
-    const table: [number, number][] = [[1, 25], [4, 25], [5, 20], [10, 10], [30, 3], [33, 3], [100, 3], [8333, 3], [8334, 2], [10000, 2], [12501, 1], [30000, 1]];
+    const table: [number, number][] = [
+      [1, 25],
+      [4, 25],
+      [5, 20],
+      [10, 10],
+      [30, 3],
+      [33, 3],
+      [100, 3],
+      [8333, 3],
+      [8334, 2],
+      [10000, 2],
+      [12501, 1],
+      [30000, 1],
+    ];
     for (const [n, epochs] of table) expect(defaultEpochs(n), `n=${n}`).toBe(epochs);
   });
 

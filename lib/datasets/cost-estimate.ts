@@ -39,7 +39,7 @@ export function estimateCost(tokens: ArrayLike<number>, epochs?: number): CostEs
     perModel: FINE_TUNE_PRICES.map((p) => ({
       model: p.model,
       usdPerMillionTrainingTokens: p.usdPerMillionTrainingTokens,
-      usd: Math.round(((charged / 1e6) * p.usdPerMillionTrainingTokens) * 100) / 100,
+      usd: Math.round((charged / 1e6) * p.usdPerMillionTrainingTokens * 100) / 100,
     })),
   };
 }

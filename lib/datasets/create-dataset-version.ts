@@ -61,9 +61,7 @@ export async function createDatasetVersion(actor: Actor, input: { name: unknown;
       throw new DatasetInputError([{ field: 'name', message: `"${name}" is the hand-written golden set (evaluation only); choose another name` }]);
     }
     if (dataset.owner_id !== actor.id) {
-      throw new DatasetInputError([
-        { field: 'name', message: `"${name}" is already used by ${dataset.owner_email}'s dataset; choose another name` },
-      ]);
+      throw new DatasetInputError([{ field: 'name', message: `"${name}" is already used by ${dataset.owner_email}'s dataset; choose another name` }]);
     }
     const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
       SELECT coalesce(max(version), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = ${dataset.id}`;

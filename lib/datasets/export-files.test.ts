@@ -99,7 +99,8 @@ describe('end-to-end export of a seeded corpus', () => {
     await resetWithUsers();
     await importSampleCorpus(300, 11);
     await importConversations('tricky.jsonl', [tricky, controls]);
-    await db().$executeRaw`UPDATE messages SET text = replace(replace(text, 'line separator', ${'line\u2028separator'}), 'paragraph separator', ${'paragraph\u2029separator'})
+    await db()
+      .$executeRaw`UPDATE messages SET text = replace(replace(text, 'line separator', ${'line\u2028separator'}), 'paragraph separator', ${'paragraph\u2029separator'})
                            WHERE text LIKE 'line separator%'`;
     version = await createAndBuild('e2e');
     versionId = version.id;
@@ -157,9 +158,7 @@ describe('end-to-end export of a seeded corpus', () => {
   it('manifest.json lists, line by line, the conversation external_id and message_id each example came from', async () => {
     const m = exp.manifest;
     expect(m).toMatchObject({ dataset: 'e2e', version: 1, created_by: 'ml@test', format: 'openai-chat-fine-tuning-jsonl', counts: version.counts });
-    const messages = new Map(
-      (await db().message.findMany({ include: { conversation: { select: { externalId: true } } } })).map((msg) => [msg.id, msg]),
-    );
+    const messages = new Map((await db().message.findMany({ include: { conversation: { select: { externalId: true } } } })).map((msg) => [msg.id, msg]));
     const examples = await examplesOf(versionId);
     for (const split of SPLITS) {
       const listed = m.lines[SPLIT_FILES[split]];
@@ -173,10 +172,21 @@ describe('end-to-end export of a seeded corpus', () => {
         expect(msg, `message ${entry.message_id}`).toBeDefined();
         expect(msg.sender).toBe('recruiter');
         expect(msg.conversation.externalId).toBe(entry.conversation);
-        expect([rows[i].ordinal, rows[i].externalId, rows[i].messageId, rows[i].label]).toEqual([entry.line, entry.conversation, entry.message_id, entry.label]);
+        expect([rows[i].ordinal, rows[i].externalId, rows[i].messageId, rows[i].label]).toEqual([
+          entry.line,
+          entry.conversation,
+          entry.message_id,
+          entry.label,
+        ]);
       });
     }
-    for (const id of [tricky.external_id, controls.external_id]) expect(Object.values(m.lines).flat().some((l) => l.conversation === id), id).toBe(true);
+    for (const id of [tricky.external_id, controls.external_id])
+      expect(
+        Object.values(m.lines)
+          .flat()
+          .some((l) => l.conversation === id),
+        id,
+      ).toBe(true);
     const ctrl = examples.find((e) => e.externalId === controls.external_id)!;
     expect(ctrl.userContent).toContain('line\u2028separator and paragraph\u2029separator');
     expect(ctrl.userContent).toContain('bell, vt\u000b ff\u000c bs\u0008 us\u001f del\u007f');
@@ -296,7 +306,9 @@ describe('end-to-end export of a seeded corpus', () => {
   });
 
   it('refuses to export a version that is not ready', async () => {
-    const queued = await db().datasetVersion.create({ data: { datasetId: version.datasetId, version: 99, params: version.params as object, createdById: version.createdById } });
+    const queued = await db().datasetVersion.create({
+      data: { datasetId: version.datasetId, version: 99, params: version.params as object, createdById: version.createdById },
+    });
     await expect(writeExportFiles(queued.id, tempDir('queued'))).rejects.toThrow(/is not ready/);
     await expect(collect(exportFileChunks(queued.id, 'train.jsonl'))).rejects.toThrow(/is not ready/);
   });

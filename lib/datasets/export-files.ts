@@ -78,7 +78,7 @@ async function* exampleBatches(
     const lines: Buffer[] = [];
     const entries: Buffer[] = [];
     let count = 0;
-    for (let at = 0; at <= last; ) {
+    for (let at = 0; at <= last;) {
       const end = buf.indexOf(NEWLINE, at);
       const t1 = buf.indexOf(TAB, at);
       const t2 = frame ? buf.indexOf(TAB, t1 + 1) : end;

@@ -10,9 +10,7 @@ export interface TurnLabel {
   reviewerId: string;
 }
 
-export type PolicyOutcome =
-  | { label: LabelValueName }
-  | { excluded: ExclusionReason };
+export type PolicyOutcome = { label: LabelValueName } | { excluded: ExclusionReason };
 
 export const EXCLUSION_REASONS = {
   tie: 'majority tied',

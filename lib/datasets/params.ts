@@ -53,8 +53,12 @@ export const datasetParamsSchema = z.strictObject({
   // 'all' or the last N messages before the turn.
   context: z.union(
     [
-    z.literal('all'),
-    z.number({ error: 'context must be "all" or a positive whole number' }).int('context must be a whole number').min(1, 'context must be "all" or at least 1 message').max(1000, 'context must be at most 1000 messages'),
+      z.literal('all'),
+      z
+        .number({ error: 'context must be "all" or a positive whole number' })
+        .int('context must be a whole number')
+        .min(1, 'context must be "all" or at least 1 message')
+        .max(1000, 'context must be at most 1000 messages'),
     ],
     { error: 'context must be "all" or a positive whole number of messages' },
   ),

@@ -57,7 +57,9 @@ export function runPreflight(input: {
           id: 'format',
           level: 'error',
           title: 'Cookbook format checks',
-          detail: FORMAT_ERROR_KEYS.filter((k) => stats.formatErrors[k] > 0).map((k) => `${k}: ${stats.formatErrors[k]}`).join(', '),
+          detail: FORMAT_ERROR_KEYS.filter((k) => stats.formatErrors[k] > 0)
+            .map((k) => `${k}: ${stats.formatErrors[k]}`)
+            .join(', '),
         },
   );
 
@@ -70,7 +72,12 @@ export function runPreflight(input: {
       detail: `${fmt(nTrain)} training examples; fine-tuning needs at least ${MIN_TRAINING_EXAMPLES}. This version can still serve as an evaluation set.`,
     });
   } else if (nTrain < RECOMMENDED_TRAINING_EXAMPLES) {
-    items.push({ id: 'min-examples', level: 'warning', title: 'Training examples', detail: `${fmt(nTrain)} training examples; OpenAI sees gains from 50–100.` });
+    items.push({
+      id: 'min-examples',
+      level: 'warning',
+      title: 'Training examples',
+      detail: `${fmt(nTrain)} training examples; OpenAI sees gains from 50–100.`,
+    });
   } else {
     items.push({ id: 'min-examples', level: 'ok', title: 'Training examples', detail: `${fmt(nTrain)} training examples (minimum ${MIN_TRAINING_EXAMPLES}).` });
   }
@@ -80,14 +87,25 @@ export function runPreflight(input: {
   const tokens = summariseTokens(stats.all);
   items.push(
     overLimit === 0
-      ? { id: 'token-limit', level: 'ok', title: 'Tokens per example', detail: `Largest example ${fmt(tokens.max)} tokens, within the ${fmt(MAX_TOKENS_PER_EXAMPLE)} limit (o200k_base).` }
-      : { id: 'token-limit', level: 'warning', title: 'Tokens per example', detail: `${fmt(overLimit)} examples exceed ${fmt(MAX_TOKENS_PER_EXAMPLE)} tokens and would be truncated; consider a shorter context.` },
+      ? {
+          id: 'token-limit',
+          level: 'ok',
+          title: 'Tokens per example',
+          detail: `Largest example ${fmt(tokens.max)} tokens, within the ${fmt(MAX_TOKENS_PER_EXAMPLE)} limit (o200k_base).`,
+        }
+      : {
+          id: 'token-limit',
+          level: 'warning',
+          title: 'Tokens per example',
+          detail: `${fmt(overLimit)} examples exceed ${fmt(MAX_TOKENS_PER_EXAMPLE)} tokens and would be truncated; consider a shorter context.`,
+        },
   );
 
   const dupParts = [];
   if (duplicates.exact) dupParts.push(`${fmt(duplicates.exact)} exact duplicate examples`);
   if (duplicates.conflicting) dupParts.push(`${fmt(duplicates.conflicting)} transcripts labeled differently in different turns`);
-  if (duplicates.crossSplit) dupParts.push(`${fmt(duplicates.crossSplit)} transcripts appear in more than one split (identical text in different conversations)`);
+  if (duplicates.crossSplit)
+    dupParts.push(`${fmt(duplicates.crossSplit)} transcripts appear in more than one split (identical text in different conversations)`);
   items.push(
     dupParts.length === 0
       ? { id: 'duplicates', level: 'ok', title: 'Duplicates', detail: 'No duplicate examples.' }
@@ -111,7 +129,12 @@ export function runPreflight(input: {
   );
 
   if (stats.missingSystem || stats.missingUser) {
-    items.push({ id: 'roles', level: 'warning', title: 'Missing messages', detail: `${stats.missingSystem} examples without a system message, ${stats.missingUser} without a user message.` });
+    items.push({
+      id: 'roles',
+      level: 'warning',
+      title: 'Missing messages',
+      detail: `${stats.missingSystem} examples without a system message, ${stats.missingUser} without a user message.`,
+    });
   }
 
   const cost = estimateCost(stats.train);

@@ -81,11 +81,7 @@ export async function getDatasetVersionStatus(actor: Actor | null, versionId: nu
 }
 
 /** A page of a split's examples in file order, optionally of one label. */
-export async function listVersionExamples(
-  actor: Actor | null,
-  versionId: number,
-  opts: { split: SplitName; label?: LabelValueName; after?: number },
-) {
+export async function listVersionExamples(actor: Actor | null, versionId: number, opts: { split: SplitName; label?: LabelValueName; after?: number }) {
   assertSignedIn(actor);
   const rows = await db().datasetExample.findMany({
     where: { versionId, split: opts.split, ...(opts.label ? { label: opts.label } : {}), ...(opts.after ? { ordinal: { gt: opts.after } } : {}) },

@@ -74,7 +74,9 @@ describe('transcript lines', () => {
     expect(contextStart(6, 'all')).toBe(0);
     expect(contextStart(6, 2)).toBe(4);
     expect(contextStart(1, 5)).toBe(0);
-    expect(renderTranscript(thread, 6, 2)).toBe("[?] Recruiter: Want to set up a call?\n[+2d 4h] Candidate: sure\n[+12m] Recruiter's turn: END, CONTINUE or SCHEDULE?");
+    expect(renderTranscript(thread, 6, 2)).toBe(
+      "[?] Recruiter: Want to set up a call?\n[+2d 4h] Candidate: sure\n[+12m] Recruiter's turn: END, CONTINUE or SCHEDULE?",
+    );
     expect(renderTranscript(thread, 6, 100)).toBe(renderTranscript(thread, 6, 'all'));
     expect(renderTranscript(thread, 2, 1)).toBe("[+4m] Candidate: yes! what are the hours? and where\n[+45s] Recruiter's turn: END, CONTINUE or SCHEDULE?");
   });

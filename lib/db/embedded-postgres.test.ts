@@ -59,10 +59,15 @@ describe('a private embedded database', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(password.length).toBeGreaterThanOrEqual(24);
     expect(s.url).toContain(`:${password}@127.0.0.1:`);
-    const [row] = await query<{ listen: string; sockets: string }>(s.url, "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets");
+    const [row] = await query<{ listen: string; sockets: string }>(
+      s.url,
+      "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets",
+    );
     expect(row).toEqual({ listen: '127.0.0.1', sockets: '' });
     await expect(query(withPassword(s.url, 'studio'), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
-    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (external) await expect(query(s.url.replace('127.0.0.1', external.address), 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
   });
 
@@ -116,7 +121,7 @@ describe('postmaster.pid that cannot lie', () => {
 });
 
 describe('postmaster.pid naming another server', () => {
-  it('does not take another cluster\'s live postmaster for this one', async () => {
+  it("does not take another cluster's live postmaster for this one", async () => {
     const other = path.join(scratch(), 'pg');
     await start(other);
     const theirs = readPostmasterPid(other)!;
@@ -134,63 +139,72 @@ describe('postmaster.pid naming another server', () => {
 });
 
 describe('a supervised database', () => {
-  it('comes back after kill -9 of the postmaster; Prisma, pg-boss and /api/health recover without a restart and no acknowledged write is lost', { timeout: 90_000 }, async () => {
-    const dataDir = path.join(scratch(), 'pg');
-    const s = await start(dataDir, undefined, { supervise: true });
-    const previousUrl = process.env.DATABASE_URL;
-    const previousTrainer = process.env.STUDIO_TRAINER;
-    // The Studio's own clients, as a web process and a worker hold them.
-    const { disconnectDb, db } = await import('../db');
-    const { stopQueue, jobQueue } = await import('../jobs/queue');
-    const { startWorker } = await import('../jobs/worker');
-    const { studioHealth } = await import('../health/studio-health');
-    const { applyPendingMigrations } = await import('./migrate');
-    await disconnectDb();
-    process.env.DATABASE_URL = s.url;
-    process.env.STUDIO_TRAINER = 'off';
-    try {
-      await applyPendingMigrations(s.url);
-      await startWorker({ log: () => {} });
-      await expect.poll(async () => (await studioHealth()).status, { timeout: 20_000, interval: 250 }).toBe('ok');
-
-      await db().$executeRawUnsafe('CREATE TABLE acknowledged (n int PRIMARY KEY)');
-      for (let n = 1; n <= 200; n++) await db().$executeRaw`INSERT INTO acknowledged VALUES (${n})`;
-
-      const before = readPostmasterPid(dataDir)!;
-      const killedAt = Date.now();
-      process.kill(before.pid, 'SIGKILL');
-      // While it is down the report says so, naming the database.
-      const down = await studioHealth({ timeoutMs: 1_000 });
-      if (down.status !== 'ok') expect(down.failing).toContain('database');
-
-      await expect.poll(async () => (await studioHealth()).checks.database.status, { timeout: 30_000, interval: 250 }).toBe('ok');
-      const backAfterMs = Date.now() - killedAt;
-      expect(backAfterMs).toBeLessThan(30_000);
-      expect(readPostmasterPid(dataDir)!.pid).not.toBe(before.pid);
-      expect(readPostmasterPid(dataDir)!.port).toBe(before.port);
-
-      // Every write that was acknowledged before the kill is there after crash recovery.
-      const [{ count }] = await db().$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM acknowledged`;
-      expect(Number(count)).toBe(200);
-      // pg-boss reconnects too: the worker's heartbeat moves again and a job is still delivered.
-      await expect
-        .poll(async () => {
-          const instances = await (await jobQueue()).getInstances();
-          return instances.some((i) => i.name === 'worker' && i.live && +i.heartbeatOn > killedAt);
-        }, { timeout: 30_000, interval: 500 })
-        .toBe(true);
-      expect((await studioHealth()).status).toBe('ok');
-      const boss = await jobQueue();
-      await boss.createQueue('health-probe');
-      const delivered = new Promise<unknown>((resolve) => void boss.work('health-probe', { pollingIntervalSeconds: 0.5 }, async ([job]) => resolve(job.data)));
-      await boss.send('health-probe', { after: 'restart' });
-      expect(await delivered).toEqual({ after: 'restart' });
-    } finally {
-      await stopQueue().catch(() => {});
+  it(
+    'comes back after kill -9 of the postmaster; Prisma, pg-boss and /api/health recover without a restart and no acknowledged write is lost',
+    { timeout: 90_000 },
+    async () => {
+      const dataDir = path.join(scratch(), 'pg');
+      const s = await start(dataDir, undefined, { supervise: true });
+      const previousUrl = process.env.DATABASE_URL;
+      const previousTrainer = process.env.STUDIO_TRAINER;
+      // The Studio's own clients, as a web process and a worker hold them.
+      const { disconnectDb, db } = await import('../db');
+      const { stopQueue, jobQueue } = await import('../jobs/queue');
+      const { startWorker } = await import('../jobs/worker');
+      const { studioHealth } = await import('../health/studio-health');
+      const { applyPendingMigrations } = await import('./migrate');
       await disconnectDb();
-      process.env.DATABASE_URL = previousUrl;
-      if (previousTrainer === undefined) delete process.env.STUDIO_TRAINER;
-      else process.env.STUDIO_TRAINER = previousTrainer;
-    }
-  });
+      process.env.DATABASE_URL = s.url;
+      process.env.STUDIO_TRAINER = 'off';
+      try {
+        await applyPendingMigrations(s.url);
+        await startWorker({ log: () => {} });
+        await expect.poll(async () => (await studioHealth()).status, { timeout: 20_000, interval: 250 }).toBe('ok');
+
+        await db().$executeRawUnsafe('CREATE TABLE acknowledged (n int PRIMARY KEY)');
+        for (let n = 1; n <= 200; n++) await db().$executeRaw`INSERT INTO acknowledged VALUES (${n})`;
+
+        const before = readPostmasterPid(dataDir)!;
+        const killedAt = Date.now();
+        process.kill(before.pid, 'SIGKILL');
+        // While it is down the report says so, naming the database.
+        const down = await studioHealth({ timeoutMs: 1_000 });
+        if (down.status !== 'ok') expect(down.failing).toContain('database');
+
+        await expect.poll(async () => (await studioHealth()).checks.database.status, { timeout: 30_000, interval: 250 }).toBe('ok');
+        const backAfterMs = Date.now() - killedAt;
+        expect(backAfterMs).toBeLessThan(30_000);
+        expect(readPostmasterPid(dataDir)!.pid).not.toBe(before.pid);
+        expect(readPostmasterPid(dataDir)!.port).toBe(before.port);
+
+        // Every write that was acknowledged before the kill is there after crash recovery.
+        const [{ count }] = await db().$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM acknowledged`;
+        expect(Number(count)).toBe(200);
+        // pg-boss reconnects too: the worker's heartbeat moves again and a job is still delivered.
+        await expect
+          .poll(
+            async () => {
+              const instances = await (await jobQueue()).getInstances();
+              return instances.some((i) => i.name === 'worker' && i.live && +i.heartbeatOn > killedAt);
+            },
+            { timeout: 30_000, interval: 500 },
+          )
+          .toBe(true);
+        expect((await studioHealth()).status).toBe('ok');
+        const boss = await jobQueue();
+        await boss.createQueue('health-probe');
+        const delivered = new Promise<unknown>(
+          (resolve) => void boss.work('health-probe', { pollingIntervalSeconds: 0.5 }, async ([job]) => resolve(job.data)),
+        );
+        await boss.send('health-probe', { after: 'restart' });
+        expect(await delivered).toEqual({ after: 'restart' });
+      } finally {
+        await stopQueue().catch(() => {});
+        await disconnectDb();
+        process.env.DATABASE_URL = previousUrl;
+        if (previousTrainer === undefined) delete process.env.STUDIO_TRAINER;
+        else process.env.STUDIO_TRAINER = previousTrainer;
+      }
+    },
+  );
 });

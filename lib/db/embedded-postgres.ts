@@ -88,7 +88,8 @@ class EmbeddedServer {
     const shared = await this.shareRunning();
     for (let attempt = 1; !shared; attempt++) {
       if (!(await portFree(this.port))) {
-        if (!this.opts.anyPortIfTaken) throw new Error(`Port ${this.port} for the embedded PostgreSQL is taken by another program: set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
+        if (!this.opts.anyPortIfTaken)
+          throw new Error(`Port ${this.port} for the embedded PostgreSQL is taken by another program: set EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`);
         const taken = this.port;
         this.port = await freePort();
         this.log(`port ${taken} is taken; using ${this.port}`);
@@ -120,7 +121,10 @@ class EmbeddedServer {
         await this.settlePassword();
         return true;
       }
-      if (Date.now() > deadline) throw new Error(`The PostgreSQL server (pid ${running.pid}) of ${this.dataDir} has been "${running.status}" for ${READY_TIMEOUT_MS / 1000} s; stop it or set DATABASE_URL.`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `The PostgreSQL server (pid ${running.pid}) of ${this.dataDir} has been "${running.status}" for ${READY_TIMEOUT_MS / 1000} s; stop it or set DATABASE_URL.`,
+        );
       await sleep(200);
     }
   }
@@ -185,19 +189,32 @@ class EmbeddedServer {
 
   private async spawnServer(bins: PostgresBinaries, user: OsUser | null) {
     const args = [
-      '-D', this.dataDir,
-      '-p', String(this.port),
+      '-D',
+      this.dataDir,
+      '-p',
+      String(this.port),
       // Loopback only, and no Unix socket in /tmp that other accounts could reach.
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'fsync=on',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'fsync=on',
     ];
     this.stderrTail = [];
     // Supervised, it gets a process group of its own, so a terminal's Ctrl-C reaches npm start,
     // which stops the web app and worker before the database they use.
-    const child = spawn(bins.postgres, args, { ...(user ?? {}), cwd: '/', env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'], detached: Boolean(this.opts.supervise) });
+    const child = spawn(bins.postgres, args, {
+      ...(user ?? {}),
+      cwd: '/',
+      env: serverEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: Boolean(this.opts.supervise),
+    });
     this.child = child;
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
@@ -250,7 +267,10 @@ class EmbeddedServer {
       client = await this.connect('postgres', candidate).catch(() => null);
       if (client) break;
     }
-    if (!client) throw new Error(`No password file ${this.passwordFile} for the embedded PostgreSQL in ${this.dataDir}, and the old default password does not work. Restore the file, or set DATABASE_URL.`);
+    if (!client)
+      throw new Error(
+        `No password file ${this.passwordFile} for the embedded PostgreSQL in ${this.dataDir}, and the old default password does not work. Restore the file, or set DATABASE_URL.`,
+      );
     try {
       await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(next)}`);
     } finally {

@@ -62,32 +62,36 @@ function runIn(checkout: string): Promise<{ code: number | null; stdout: string;
 }
 
 describe.runIf(root)('a checkout in a 0700 directory, as root', () => {
-  it('starts the embedded server (fresh, on its kept data, after the checkout moved) without touching permissions above the project', { timeout: 120_000 }, async () => {
-    const { privateDir, checkout } = privateCheckout();
-    const stateDir = stateDirFor(checkout)!;
-    cleanup.push(stateDir);
-    const checkoutMode = fs.statSync(checkout).mode & 0o7777;
+  it(
+    'starts the embedded server (fresh, on its kept data, after the checkout moved) without touching permissions above the project',
+    { timeout: 120_000 },
+    async () => {
+      const { privateDir, checkout } = privateCheckout();
+      const stateDir = stateDirFor(checkout)!;
+      cleanup.push(stateDir);
+      const checkoutMode = fs.statSync(checkout).mode & 0o7777;
 
-    for (const round of ['fresh', 'again']) {
-      const r = await runIn(checkout);
-      expect(r.stderr, round).not.toMatch(/Error/);
-      expect(r.code, round).toBe(0);
-      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataDir: string; exe: string; note: string };
-      expect(out.dataDir).toBe(path.join(stateDir, 'pg'));
-      // The server runs the state directory's copy, not the (unreachable) node_modules one.
-      expect(out.exe).toBe(path.join(stateDir, 'postgres', 'bin', 'postgres'));
-    }
-    // A moved (renamed) checkout keeps its database: it remembers its state directory.
-    const moved = path.join(privateDir, 'moved');
-    fs.renameSync(checkout, moved);
-    const r = await runIn(moved);
-    expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataDir: string }).dataDir).toBe(path.join(stateDir, 'pg'));
-    fs.renameSync(moved, checkout);
+      for (const round of ['fresh', 'again']) {
+        const r = await runIn(checkout);
+        expect(r.stderr, round).not.toMatch(/Error/);
+        expect(r.code, round).toBe(0);
+        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataDir: string; exe: string; note: string };
+        expect(out.dataDir).toBe(path.join(stateDir, 'pg'));
+        // The server runs the state directory's copy, not the (unreachable) node_modules one.
+        expect(out.exe).toBe(path.join(stateDir, 'postgres', 'bin', 'postgres'));
+      }
+      // A moved (renamed) checkout keeps its database: it remembers its state directory.
+      const moved = path.join(privateDir, 'moved');
+      fs.renameSync(checkout, moved);
+      const r = await runIn(moved);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataDir: string }).dataDir).toBe(path.join(stateDir, 'pg'));
+      fs.renameSync(moved, checkout);
 
-    expect(fs.statSync(privateDir).mode & 0o7777).toBe(0o700);
-    expect(fs.statSync(checkout).mode & 0o7777).toBe(checkoutMode);
-    expect(fs.statSync(stateDir).uid).toBe(0);
-    expect(fs.statSync(path.join(stateDir, 'pg-password')).mode & 0o777).toBe(0o600);
-  });
+      expect(fs.statSync(privateDir).mode & 0o7777).toBe(0o700);
+      expect(fs.statSync(checkout).mode & 0o7777).toBe(checkoutMode);
+      expect(fs.statSync(stateDir).uid).toBe(0);
+      expect(fs.statSync(path.join(stateDir, 'pg-password')).mode & 0o777).toBe(0o600);
+    },
+  );
 });

@@ -31,7 +31,17 @@ export async function startAutoEvalsForFineTune(jobId: number): Promise<AutoEval
   if (!autoEvalAfterFineTune()) return none('AUTO_EVAL_AFTER_FINETUNE is off');
   const job = await db().fineTuneJob.findUnique({
     where: { id: jobId },
-    select: { id: true, status: true, provider: true, baseModel: true, fineTunedModel: true, finishedAt: true, createdById: true, datasetVersionId: true, datasetVersion: { select: { status: true } } },
+    select: {
+      id: true,
+      status: true,
+      provider: true,
+      baseModel: true,
+      fineTunedModel: true,
+      finishedAt: true,
+      createdById: true,
+      datasetVersionId: true,
+      datasetVersion: { select: { status: true } },
+    },
   });
   if (!job) return none(`fine-tune ${jobId} does not exist`);
   if (job.status !== 'succeeded' || !job.fineTunedModel) return none(`fine-tune ${jobId} has not succeeded`);
@@ -61,7 +71,14 @@ export async function startAutoEvalsForFineTune(jobId: number): Promise<AutoEval
       if (existing) return existing.id;
       try {
         const run = await createEvalRunRecord(
-          { datasetVersionId: job.datasetVersionId, model: w.model, provider: w.provider, split: AUTO_SPLIT, fineTuneJobId: job.id, modelCreatedAt: w.modelCreatedAt },
+          {
+            datasetVersionId: job.datasetVersionId,
+            model: w.model,
+            provider: w.provider,
+            split: AUTO_SPLIT,
+            fineTuneJobId: job.id,
+            modelCreatedAt: w.modelCreatedAt,
+          },
           job.createdById,
         );
         created.push(run.runId);

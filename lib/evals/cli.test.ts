@@ -35,7 +35,14 @@ describe('npm run eval', () => {
     const r = await cli(['--golden', '--model', 'local-base', '--as', mlLead.email]);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout);
-    expect(out).toMatchObject({ dataset: 'golden', split: 'test', model: 'local-base', n: expect.any(Number), accuracy: expect.any(Number), macro_f1: expect.any(Number) });
+    expect(out).toMatchObject({
+      dataset: 'golden',
+      split: 'test',
+      model: 'local-base',
+      n: expect.any(Number),
+      accuracy: expect.any(Number),
+      macro_f1: expect.any(Number),
+    });
     expect(Object.keys(out.per_class)).toEqual(['END', 'CONTINUE', 'SCHEDULE']);
     expect(out.golden).toBeUndefined();
   }, 120_000);

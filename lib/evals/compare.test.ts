@@ -14,7 +14,18 @@ import { classificationMetrics, compareMetrics, isCorrect, mcnemarTest, type Pre
 import { comparisonForFineTune, evalLineage, getEvalRun } from './queries';
 import { runEval } from './run-eval';
 import { startEvalRun } from './start-eval-run';
-import { FAST_RETRY, mlLead, otherLead, predictionsOf, readyVersion, resetWithCorpus, reviewer, startTrainerForEvals, TRAINER_KEY, type TestTrainer } from './test-fixtures';
+import {
+  FAST_RETRY,
+  mlLead,
+  otherLead,
+  predictionsOf,
+  readyVersion,
+  resetWithCorpus,
+  reviewer,
+  startTrainerForEvals,
+  TRAINER_KEY,
+  type TestTrainer,
+} from './test-fixtures';
 
 let t: TestTrainer;
 let version: Awaited<ReturnType<typeof readyVersion>>;
@@ -86,14 +97,29 @@ describe('automatic evals after a fine-tune', () => {
 
     const ft = await db().evalRun.findUniqueOrThrow({ where: { id: auto.fineTunedRunId! } });
     const base = await db().evalRun.findUniqueOrThrow({ where: { id: auto.baseRunId! } });
-    expect(ft).toMatchObject({ model: fineTunedModel, provider: 'local', split: 'test', status: 'queued', fineTuneJobId: job.id, createdById: otherLead.id, datasetVersionId: version.id });
+    expect(ft).toMatchObject({
+      model: fineTunedModel,
+      provider: 'local',
+      split: 'test',
+      status: 'queued',
+      fineTuneJobId: job.id,
+      createdById: otherLead.id,
+      datasetVersionId: version.id,
+    });
     expect(ft.modelCreatedAt).toEqual(jobFinishedAt);
     expect(base).toMatchObject({ model: 'local-base', fineTuneJobId: job.id, createdById: otherLead.id, modelCreatedAt: null });
     // Both were handed to the worker, once each.
-    const queued = await db().$queryRawUnsafe<{ data: { runId: number } }[]>(`SELECT data FROM pgboss.job WHERE name = 'eval-run' AND state = 'created' ORDER BY (data->>'runId')::int`);
+    const queued = await db().$queryRawUnsafe<{ data: { runId: number } }[]>(
+      `SELECT data FROM pgboss.job WHERE name = 'eval-run' AND state = 'created' ORDER BY (data->>'runId')::int`,
+    );
     expect(queued.map((q) => q.data.runId)).toEqual([auto.fineTunedRunId, auto.baseRunId]);
 
-    expect(await comparisonForFineTune(reviewer, job.id)).toMatchObject({ fineTunedRunId: ft.id, baseRunId: base.id, fineTunedStatus: 'queued', runIds: [ft.id, base.id] });
+    expect(await comparisonForFineTune(reviewer, job.id)).toMatchObject({
+      fineTunedRunId: ft.id,
+      baseRunId: base.id,
+      fineTunedStatus: 'queued',
+      runIds: [ft.id, base.id],
+    });
     await expect(compareEvalRuns(reviewer, [ft.id, base.id])).rejects.toThrow(/only finished runs/);
 
     for (const id of [ft.id, base.id]) expect((await runEval(id, { retry: FAST_RETRY })).status).toBe('succeeded');
@@ -106,7 +132,9 @@ describe('automatic evals after a fine-tune', () => {
     expect(cmp.runs.map((r) => r.id)).toEqual([ft.id, base.id]);
     expect(cmp.runs[0].metrics).toEqual(classificationMetrics(ftPreds));
     expect(cmp.runs[1].metrics).toEqual(classificationMetrics(basePreds));
-    expect(cmp.deltas).toEqual([{ runId: base.id, baselineRunId: ft.id, delta: compareMetrics(classificationMetrics(ftPreds), classificationMetrics(basePreds)) }]);
+    expect(cmp.deltas).toEqual([
+      { runId: base.id, baselineRunId: ft.id, delta: compareMetrics(classificationMetrics(ftPreds), classificationMetrics(basePreds)) },
+    ]);
     // McNemar by hand: pairs by ordinal (both runs cover the same examples in the same order),
     // clustered by the conversation each turn came from.
     const convs = (await predictionsOf(ft.id)).map((p) => p.conversationId);
@@ -176,7 +204,11 @@ describe('lineage', () => {
     const base = await mk(v2.id, 'local-base', null);
     const failed = await startEvalRun(mlLead, { datasetVersionId: version.id, model: 'no-such-model', provider: 'local' }, { enqueue: false });
     expect((await runEval(failed.runId, { retry: FAST_RETRY })).status).toBe('failed');
-    const onValidation = await startEvalRun(mlLead, { datasetVersionId: version.id, model: 'local-base', provider: 'local', split: 'validation' }, { enqueue: false });
+    const onValidation = await startEvalRun(
+      mlLead,
+      { datasetVersionId: version.id, model: 'local-base', provider: 'local', split: 'validation' },
+      { enqueue: false },
+    );
     await runEval(onValidation.runId, { retry: FAST_RETRY });
 
     const lineage = await evalLineage(reviewer, version.datasetId);
@@ -195,11 +227,19 @@ describe('lineage', () => {
 describe('fair comparisons', () => {
   it('records how many of the evaluated conversations the model was trained or validated on', async () => {
     await fineTuneRow(fineTunedModel);
-    const trainConvs = await db().datasetExample.findMany({ where: { versionId: version.id, split: { in: ['train', 'validation'] } }, distinct: ['conversationId'], select: { conversationId: true } });
+    const trainConvs = await db().datasetExample.findMany({
+      where: { versionId: version.id, split: { in: ['train', 'validation'] } },
+      distinct: ['conversationId'],
+      select: { conversationId: true },
+    });
     const onTrain = await startEvalRun(mlLead, { datasetVersionId: version.id, model: fineTunedModel, provider: 'local', split: 'train' }, { enqueue: false });
     const onTest = await startEvalRun(mlLead, { datasetVersionId: version.id, model: fineTunedModel, provider: 'local', split: 'test' }, { enqueue: false });
     const base = await startEvalRun(mlLead, { datasetVersionId: version.id, model: 'local-base', provider: 'local', split: 'train' }, { enqueue: false });
-    const trainSplitConvs = await db().datasetExample.findMany({ where: { versionId: version.id, split: 'train' }, distinct: ['conversationId'], select: { conversationId: true } });
+    const trainSplitConvs = await db().datasetExample.findMany({
+      where: { versionId: version.id, split: 'train' },
+      distinct: ['conversationId'],
+      select: { conversationId: true },
+    });
     expect(trainConvs.length).toBeGreaterThanOrEqual(trainSplitConvs.length);
     const overlap = async (id: number) => (await db().evalRun.findUniqueOrThrow({ where: { id } })).trainedOverlap;
     expect(await overlap(onTrain.runId)).toBe(trainSplitConvs.length);
@@ -216,7 +256,13 @@ describe('the golden companion', () => {
     const companions = await Promise.all([1, 2].map(() => ensureGoldenCompanion(parent.runId, { enqueue: false })));
     expect(new Set(companions.map((c) => c!.runId)).size).toBe(1);
     const golden = await db().evalRun.findUniqueOrThrow({ where: { id: companions[0]!.runId }, include: { datasetVersion: { include: { dataset: true } } } });
-    expect(golden).toMatchObject({ goldenOfRunId: parent.runId, model: fineTunedModel, split: 'test', trainedOverlap: 0, datasetVersion: { dataset: { kind: 'golden' } } });
+    expect(golden).toMatchObject({
+      goldenOfRunId: parent.runId,
+      model: fineTunedModel,
+      split: 'test',
+      trainedOverlap: 0,
+      datasetVersion: { dataset: { kind: 'golden' } },
+    });
     expect(await ensureGoldenCompanion(golden.id)).toBeNull();
     const r = await runEval(golden.id, { retry: FAST_RETRY });
     expect(r.status).toBe('succeeded');

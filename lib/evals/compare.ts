@@ -71,11 +71,18 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
     throw new EvalInputError([{ field: 'runIds', message: `runs must be on the same dataset version and split: ${[first, ...others].map(desc).join('; ')}` }]);
   }
   const unfinished = ordered.filter((r) => r.status !== 'succeeded');
-  if (unfinished.length) throw new EvalInputError([{ field: 'runIds', message: `only finished runs can be compared: ${unfinished.map((r) => `run ${r.id} is ${r.status}`).join(', ')}` }]);
+  if (unfinished.length)
+    throw new EvalInputError([
+      { field: 'runIds', message: `only finished runs can be compared: ${unfinished.map((r) => `run ${r.id} is ${r.status}`).join(', ')}` },
+    ]);
 
   const predictions = new Map<number, KeyedPrediction[]>();
   for (const r of ordered) {
-    const preds = await db().evalPrediction.findMany({ where: { runId: r.id }, orderBy: { ordinal: 'asc' }, select: { ordinal: true, conversationId: true, truth: true, predicted: true } });
+    const preds = await db().evalPrediction.findMany({
+      where: { runId: r.id },
+      orderBy: { ordinal: 'asc' },
+      select: { ordinal: true, conversationId: true, truth: true, predicted: true },
+    });
     predictions.set(
       r.id,
       preds.map((p) => ({
@@ -95,7 +102,12 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
     return { runId: r.id, baselineRunId: base.id, unmatched: paired.unmatched, ...mcnemarTest(paired.pairs) };
   });
   return {
-    datasetVersion: { id: first.datasetVersion.id, version: first.datasetVersion.version, datasetId: first.datasetVersion.dataset.id, datasetName: first.datasetVersion.dataset.name },
+    datasetVersion: {
+      id: first.datasetVersion.id,
+      version: first.datasetVersion.version,
+      datasetId: first.datasetVersion.dataset.id,
+      datasetName: first.datasetVersion.dataset.name,
+    },
     split: first.split,
     runs,
     deltas,

@@ -55,7 +55,10 @@ export async function fineTuneEvaluation(actor: Actor | null, jobId: number): Pr
     select: { id: true, model: true, status: true, accuracy: true, macroF1: true, metrics: true },
   });
   const latest = (model: string) => runs.find((r) => r.model === model) ?? null;
-  const golden = await goldenSummaries(actor, runs.map((r) => r.id));
+  const golden = await goldenSummaries(
+    actor,
+    runs.map((r) => r.id),
+  );
   const figures = (r: (typeof runs)[number] | null): Figures | null => {
     if (!r || r.status !== 'succeeded') return null;
     const m = storedRates.safeParse(r.metrics ?? {});
@@ -83,7 +86,9 @@ export async function fineTuneEvaluation(actor: Actor | null, jobId: number): Pr
   const majority = counts.success ? majorityLabel(counts.data.train) : null;
   const goldenRunId = rows[0].goldenRunId;
   const goldenCounts = goldenRunId
-    ? versionCountsSchema.safeParse((await db().evalRun.findUnique({ where: { id: goldenRunId }, select: { datasetVersion: { select: { counts: true } } } }))?.datasetVersion.counts ?? {})
+    ? versionCountsSchema.safeParse(
+        (await db().evalRun.findUnique({ where: { id: goldenRunId }, select: { datasetVersion: { select: { counts: true } } } }))?.datasetVersion.counts ?? {},
+      )
     : null;
   const constant = (c: Record<string, number> | undefined): Figures | null => {
     if (!majority || !c) return null;

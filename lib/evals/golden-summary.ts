@@ -68,7 +68,15 @@ export async function modelScores(actor: Actor | null, jobs: { jobId: number; mo
   const runs = await db().evalRun.findMany({
     where: { status: 'succeeded', model: { in: jobs.map((j) => j.model) }, OR: [{ split: 'test' }, { datasetVersion: { dataset: { kind: 'golden' } } }] },
     orderBy: { id: 'desc' },
-    select: { id: true, model: true, accuracy: true, macroF1: true, metrics: true, datasetVersionId: true, datasetVersion: { select: { dataset: { select: { kind: true } } } } },
+    select: {
+      id: true,
+      model: true,
+      accuracy: true,
+      macroF1: true,
+      metrics: true,
+      datasetVersionId: true,
+      datasetVersion: { select: { dataset: { select: { kind: true } } } },
+    },
   });
   const rate = (m: unknown) => {
     const p = storedRates.safeParse(m ?? {});

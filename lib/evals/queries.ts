@@ -23,7 +23,8 @@ export function canStartEvals(actor: Actor | null): boolean {
 }
 
 function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new EvalInputError([{ field, message: `${field} must be a positive whole number` }]);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new EvalInputError([{ field, message: `${field} must be a positive whole number` }]);
   return value;
 }
 
@@ -75,7 +76,17 @@ export async function getEvalRun(actor: Actor | null, id: number) {
   const run = await db().evalRun.findUnique({
     where: { id: positiveInt(id, 'id') },
     include: {
-      datasetVersion: { select: { id: true, version: true, status: true, exampleCount: true, contentHash: true, counts: true, dataset: { select: { id: true, name: true, kind: true } } } },
+      datasetVersion: {
+        select: {
+          id: true,
+          version: true,
+          status: true,
+          exampleCount: true,
+          contentHash: true,
+          counts: true,
+          dataset: { select: { id: true, name: true, kind: true } },
+        },
+      },
       fineTuneJob: { select: { id: true, status: true, provider: true, baseModel: true, fineTunedModel: true, finishedAt: true } },
       createdBy: { select: { email: true, name: true } },
     },
@@ -125,9 +136,12 @@ export interface PredictionRow {
 export async function listPredictions(actor: Actor | null, runId: number, filter: PredictionFilter = {}) {
   assertSignedIn(actor);
   const issues = [];
-  if (filter.truth !== undefined && !LABEL_VALUES.includes(filter.truth)) issues.push({ field: 'truth', message: `truth must be one of ${LABEL_VALUES.join(', ')}` });
-  if (filter.predicted !== undefined && !PREDICTED.includes(filter.predicted)) issues.push({ field: 'predicted', message: `predicted must be one of ${PREDICTED.join(', ')}` });
-  if (filter.after !== undefined && (!Number.isInteger(filter.after) || filter.after < 0)) issues.push({ field: 'after', message: 'after must be a whole number' });
+  if (filter.truth !== undefined && !LABEL_VALUES.includes(filter.truth))
+    issues.push({ field: 'truth', message: `truth must be one of ${LABEL_VALUES.join(', ')}` });
+  if (filter.predicted !== undefined && !PREDICTED.includes(filter.predicted))
+    issues.push({ field: 'predicted', message: `predicted must be one of ${PREDICTED.join(', ')}` });
+  if (filter.after !== undefined && (!Number.isInteger(filter.after) || filter.after < 0))
+    issues.push({ field: 'after', message: 'after must be a whole number' });
   if (issues.length) throw new EvalInputError(issues);
   const run = await db().evalRun.findUnique({ where: { id: positiveInt(runId, 'runId') }, select: { id: true, datasetVersionId: true, split: true } });
   if (!run) return null;
@@ -153,7 +167,10 @@ export async function listPredictions(actor: Actor | null, runId: number, filter
 /** The auto-eval runs of a fine-tune (latest of each model); null ids when not started (yet). */
 export async function comparisonForFineTune(actor: Actor | null, jobId: number) {
   assertSignedIn(actor);
-  const job = await db().fineTuneJob.findUnique({ where: { id: positiveInt(jobId, 'jobId') }, select: { id: true, baseModel: true, fineTunedModel: true, datasetVersionId: true } });
+  const job = await db().fineTuneJob.findUnique({
+    where: { id: positiveInt(jobId, 'jobId') },
+    select: { id: true, baseModel: true, fineTunedModel: true, datasetVersionId: true },
+  });
   if (!job) return null;
   const runs = await db().evalRun.findMany({
     where: { fineTuneJobId: job.id, datasetVersionId: job.datasetVersionId, split: 'test' },

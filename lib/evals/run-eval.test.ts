@@ -108,7 +108,15 @@ describe('an eval run', () => {
 
     // The list shows it with its dataset; the drill-down pages through one confusion cell.
     const list = await listEvalRuns(reviewer);
-    expect(list.runs[0]).toMatchObject({ id: started.runId, model: 'local-base', provider: 'local', datasetName: 'evals', version: version.version, split: 'test', status: 'succeeded' });
+    expect(list.runs[0]).toMatchObject({
+      id: started.runId,
+      model: 'local-base',
+      provider: 'local',
+      datasetName: 'evals',
+      version: version.version,
+      split: 'test',
+      status: 'succeeded',
+    });
     const cell = LABELS.flatMap((truth) => LABELS.map((p) => ({ truth, predicted: p, n: m.confusion[truth][p] }))).sort((a, b) => b.n - a.n)[0];
     const seen: number[] = [];
     let after: number | undefined;
@@ -118,7 +126,13 @@ describe('an eval run', () => {
       for (const p of page!.predictions) {
         expect(p).toMatchObject({ truth: cell.truth, predicted: cell.predicted });
         const ex = testExamples.find((e) => e.ordinal === p.ordinal)!;
-        expect(p).toMatchObject({ externalId: ex.externalId, conversationId: ex.conversationId, messageId: ex.messageId, userContent: ex.userContent, rawOutput: cell.predicted });
+        expect(p).toMatchObject({
+          externalId: ex.externalId,
+          conversationId: ex.conversationId,
+          messageId: ex.messageId,
+          userContent: ex.userContent,
+          rawOutput: cell.predicted,
+        });
         seen.push(p.ordinal);
       }
       if (page!.nextAfter === null) break;
@@ -284,7 +298,9 @@ describe('an eval run', () => {
 
 describe('bad input changes nothing', () => {
   it('rejects a reviewer, a version that is not ready, an empty split, bad concurrency and unknown ids', async () => {
-    const notReady = await db().datasetVersion.create({ data: { datasetId: version.datasetId, version: 99, params: version.params as object, createdById: mlLead.id } });
+    const notReady = await db().datasetVersion.create({
+      data: { datasetId: version.datasetId, version: 99, params: version.params as object, createdById: mlLead.id },
+    });
     const noTest = await readyVersion('evals-no-test', { split: { train: 0.9, validation: 0.1, test: 0 } });
     const before = await snapshotDatabase();
 

@@ -28,7 +28,6 @@ const TICK_MS = 250;
 /** The early stop: after this many answers in a session, a majority of failures fails the run. */
 const EARLY_FAIL_AFTER = 20;
 
-
 export interface RunEvalOptions {
   /** Stops taking new examples; what is answered is stored and the run stays `running` to resume. */
   signal?: AbortSignal;
@@ -158,7 +157,15 @@ function emptyStats(): RunEvalStats {
 /** The run as it stands (for a run that had already ended when runEval was called). */
 async function currentResult(runId: number, stats: RunEvalStats): Promise<RunEvalResult> {
   const run = await db().evalRun.findUniqueOrThrow({ where: { id: runId } });
-  return { runId, status: run.status, done: run.progressDone, total: run.progressTotal, metrics: parseStoredOrNull(evalMetricsSchema, run.metrics, 'eval_runs.metrics'), error: run.error, stats };
+  return {
+    runId,
+    status: run.status,
+    done: run.progressDone,
+    total: run.progressTotal,
+    metrics: parseStoredOrNull(evalMetricsSchema, run.metrics, 'eval_runs.metrics'),
+    error: run.error,
+    stats,
+  };
 }
 
 /**
@@ -212,15 +219,16 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
   let reportedDone = -1;
 
   // The examples without a prediction yet, in ordinal batches (a new source per pass).
-  const newSource = () => new ExampleSource(
-    (after) => db().$queryRaw<ExampleRow[]>`
+  const newSource = () =>
+    new ExampleSource(
+      (after) => db().$queryRaw<ExampleRow[]>`
       SELECT e.ordinal, e.conversation_id AS "conversationId", e.message_id AS "messageId", e.label::text AS label, e.user_content AS "userContent"
       FROM dataset_examples e
       WHERE e.version_id = ${run.datasetVersionId} AND e.split = ${run.split}::"DatasetSplit" AND e.ordinal > ${after}
         AND NOT EXISTS (SELECT 1 FROM eval_predictions p WHERE p.run_id = ${runId} AND p.ordinal = e.ordinal)
       ORDER BY e.ordinal
       LIMIT ${FETCH_BATCH}`,
-  );
+    );
 
   // Stop: the caller's signal, a failure that ends the run, or the run ended elsewhere (cancelled).
   const stop = new AbortController();
@@ -300,7 +308,16 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
           { model: run.model, messages, maxTokens: settings.maxTokens, logprobs: withLogprobs, topLogprobs: settings.topLogprobs },
           { timeoutMs: policy.timeoutMs },
         );
-        return { ...base, predicted: a.predicted, confidence: a.confidence, rawOutput: a.rawOutput, latencyMs: a.latencyMs, promptTokens: a.promptTokens, completionTokens: a.completionTokens, error: null };
+        return {
+          ...base,
+          predicted: a.predicted,
+          confidence: a.confidence,
+          rawOutput: a.rawOutput,
+          latencyMs: a.latencyMs,
+          promptTokens: a.promptTokens,
+          completionTokens: a.completionTokens,
+          error: null,
+        };
       } catch (e) {
         const c = classifyRequestError(e);
         if (c.status === 429) stats.rateLimited++;
@@ -323,7 +340,16 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
         // Infrastructure trouble is not the model's answer: not scored, the example waits for the next pass.
         if (c.kind === 'retry') return { skipped: `${c.message} (${attempt} attempts)` };
         // The provider refuses this one example (e.g. a prompt over the context window): invalid, with why.
-        return { ...base, predicted: 'invalid', confidence: null, rawOutput: null, latencyMs: null, promptTokens: null, completionTokens: null, error: c.message.slice(0, 2000) };
+        return {
+          ...base,
+          predicted: 'invalid',
+          confidence: null,
+          rawOutput: null,
+          latencyMs: null,
+          promptTokens: null,
+          completionTokens: null,
+          error: c.message.slice(0, 2000),
+        };
       }
     }
   };
@@ -397,9 +423,7 @@ async function finish(runId: number, total: number, stats: RunEvalStats, log: (l
     orderBy: { ordinal: 'asc' },
     select: { conversationId: true, truth: true, predicted: true, confidence: true, error: true, latencyMs: true, promptTokens: true, completionTokens: true },
   });
-  const metrics = summarizePredictions(
-    preds.map((p) => ({ ...p, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })),
-  );
+  const metrics = summarizePredictions(preds.map((p) => ({ ...p, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })));
   let status: EvalRunStatus = 'succeeded';
   let error: string | null = null;
   if (metrics.n > 0 && metrics.errors / metrics.n > MAX_ERROR_RATE) {

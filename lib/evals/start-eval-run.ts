@@ -31,7 +31,11 @@ export const startEvalRunSchema = z.object({
   concurrency: wholeNumber('concurrency', 1, MAX_CONCURRENCY).optional(),
   /** Completion budget per answer (default EVAL_MAX_TOKENS or 5). */
   maxTokens: wholeNumber('max tokens', 1, MAX_MAX_TOKENS).optional(),
-  fineTuneJobId: z.number({ error: 'fineTuneJobId must be a fine-tune id' }).int('fineTuneJobId must be a fine-tune id').positive('fineTuneJobId must be a fine-tune id').nullish(),
+  fineTuneJobId: z
+    .number({ error: 'fineTuneJobId must be a fine-tune id' })
+    .int('fineTuneJobId must be a fine-tune id')
+    .positive('fineTuneJobId must be a fine-tune id')
+    .nullish(),
   modelCreatedAt: z.coerce.date({ error: 'modelCreatedAt must be a date' }).nullish(),
 });
 
@@ -64,7 +68,10 @@ async function checkAgainstDatabase(p: ParsedInput): Promise<number> {
   if (!version) {
     issues.push({ field: 'datasetVersionId', message: `dataset version ${p.datasetVersionId} does not exist` });
   } else if (version.status !== 'ready') {
-    issues.push({ field: 'datasetVersionId', message: `${version.dataset.name} v${version.version} is ${version.status}, not ready: only a built version can be evaluated` });
+    issues.push({
+      field: 'datasetVersionId',
+      message: `${version.dataset.name} v${version.version} is ${version.status}, not ready: only a built version can be evaluated`,
+    });
   } else {
     total = await db().datasetExample.count({ where: { versionId: version.id, split: p.split } });
     if (total === 0) issues.push({ field: 'split', message: `${version.dataset.name} v${version.version} has no ${p.split} examples` });
@@ -152,7 +159,9 @@ export async function startEvalRun(actor: Actor, input: StartEvalRunInput, opts:
       await enqueueEvalRun(started.runId);
     } catch (e) {
       // Not queued means not started: leave nothing behind that looks like it is waiting.
-      await db().evalRun.delete({ where: { id: started.runId } }).catch(() => {});
+      await db()
+        .evalRun.delete({ where: { id: started.runId } })
+        .catch(() => {});
       throw e;
     }
   }

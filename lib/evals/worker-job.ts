@@ -25,7 +25,9 @@ export async function handleEvalRunJob(job: EvalRunJob, log: (line: string) => v
   try {
     const r = await runEval(runId, { signal: job.signal, log });
     if (r.status === 'interrupted') throw new Error(`eval run ${runId} was interrupted at ${r.done}/${r.total}; it resumes on the next attempt`);
-    log(`eval run ${runId}: ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.done}/${r.total}${r.metrics?.accuracy != null ? `, accuracy ${r.metrics.accuracy.toFixed(4)}` : ''}`);
+    log(
+      `eval run ${runId}: ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.done}/${r.total}${r.metrics?.accuracy != null ? `, accuracy ${r.metrics.accuracy.toFixed(4)}` : ''}`,
+    );
   } catch (e) {
     if (job.retryCount >= job.retryLimit) {
       await markEvalRunFailed(runId, `gave up after ${job.retryCount + 1} attempts: ${(e as Error).message}`).catch(() => {});

@@ -29,19 +29,28 @@ export async function cancelFineTune(actor: Actor, jobId: number): Promise<Cance
   const run = await db().fineTuneJob.findUnique({ where: { id: id.data } });
   if (!run) throw new FineTuneNotFoundError(`Fine-tune ${id.data} does not exist.`);
   if (run.status === 'cancelled') return { id: run.id, status: run.status, cancelRequested: run.cancelRequested, note: null };
-  if (isTerminal(run.status)) throw new FineTuneInputError([{ field: 'jobId', message: `fine-tune ${run.id} has already ${run.status}; there is nothing to cancel` }]);
+  if (isTerminal(run.status))
+    throw new FineTuneInputError([{ field: 'jobId', message: `fine-tune ${run.id} has already ${run.status}; there is nothing to cancel` }]);
 
   await db().fineTuneJob.update({ where: { id: run.id }, data: { cancelRequested: true } });
 
   if (!run.providerJobId) {
     const direct = await tryLaunchLock(run.id, async (locked) => {
       if (!locked) return false;
-      const r = await db().fineTuneJob.updateMany({ where: { id: run.id, status: 'pending', providerJobId: null }, data: { status: 'cancelled', finishedAt: new Date(), error: null } });
+      const r = await db().fineTuneJob.updateMany({
+        where: { id: run.id, status: 'pending', providerJobId: null },
+        data: { status: 'cancelled', finishedAt: new Date(), error: null },
+      });
       return r.count === 1;
     });
     const now = await db().fineTuneJob.findUniqueOrThrow({ where: { id: run.id } });
     if (direct || !now.providerJobId) {
-      return { id: now.id, status: now.status, cancelRequested: true, note: direct ? null : 'The launch is in progress; it stops before creating the provider job.' };
+      return {
+        id: now.id,
+        status: now.status,
+        cancelRequested: true,
+        note: direct ? null : 'The launch is in progress; it stops before creating the provider job.',
+      };
     }
     return cancelOnProvider(now.id, now.provider, now.providerJobId);
   }

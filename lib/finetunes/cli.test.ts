@@ -29,7 +29,14 @@ describe('npm run finetune', () => {
     const r = await cli(['--dataset', 'ft-data', '--model', 'local-base', '--epochs', '1', '--suffix', 'cli', '--seed', '3', '--wait', '--as', mlLead.email]);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout);
-    expect(out).toMatchObject({ status: 'succeeded', provider: 'local', base_model: 'local-base', dataset: 'ft-data', version: 1, hyperparameters: { n_epochs: 1 } });
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      provider: 'local',
+      base_model: 'local-base',
+      dataset: 'ft-data',
+      version: 1,
+      hyperparameters: { n_epochs: 1 },
+    });
     expect(out.fine_tuned_model).toMatch(/^ft:local-base:local:cli:/);
     expect(out.trained_tokens).toBeGreaterThan(0);
     expect(r.stderr).toContain('status: succeeded');

@@ -11,7 +11,10 @@ export const POLL_INTERVAL_SECONDS = 2;
 
 export function enqueueFineTuneLaunch(jobId: number, delaySeconds = 0): Promise<string | null> {
   // Same key for every copy: the queue's stately policy keeps one waiting and one running.
-  return enqueue(QUEUES.fineTuneLaunch, { jobId } satisfies FineTuneJobPayload, { singletonKey: `finetune-${jobId}`, ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}) });
+  return enqueue(QUEUES.fineTuneLaunch, { jobId } satisfies FineTuneJobPayload, {
+    singletonKey: `finetune-${jobId}`,
+    ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
+  });
 }
 
 export function enqueueFineTunePoll(jobId: number, delaySeconds = POLL_INTERVAL_SECONDS): Promise<string | null> {

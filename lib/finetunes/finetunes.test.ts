@@ -12,7 +12,17 @@ import { FineTuneInputError } from './errors';
 import { launchFineTune } from './launch-fine-tune';
 import { getFineTune, getFineTuneLive, listFineTunedModels, listFineTunes } from './queries';
 import { processFineTuneInProcess, runFineTuneLaunch, runFineTunePoll } from './worker-jobs';
-import { cancelActiveProviderJobs, FAST, mlLead, providerJobsOf, reviewer, setFaults, startFineTuneWorld, TRAINER_KEY, type FineTuneWorld } from './test-fixtures';
+import {
+  cancelActiveProviderJobs,
+  FAST,
+  mlLead,
+  providerJobsOf,
+  reviewer,
+  setFaults,
+  startFineTuneWorld,
+  TRAINER_KEY,
+  type FineTuneWorld,
+} from './test-fixtures';
 
 // Successful runs here would start their evals (tested in lib/evals and e2e); their queued
 // jobs would outlive this file in the shared database.
@@ -84,7 +94,13 @@ describe('a launch that succeeds', () => {
 
     // The reads.
     const detail = (await getFineTune(reviewer, run.id))!;
-    expect(detail).toMatchObject({ status: 'succeeded', fineTunedModel: run.fineTunedModel, dataset: { name: 'ft-data' }, trainedTokens: run.trainedTokens, error: null });
+    expect(detail).toMatchObject({
+      status: 'succeeded',
+      fineTunedModel: run.fineTunedModel,
+      dataset: { name: 'ft-data' },
+      trainedTokens: run.trainedTokens,
+      error: null,
+    });
     expect(detail.hyperparameters.requested).toEqual(pending.hyperparameters);
     expect(detail.events.at(-1)!.message).toBe('The job has successfully completed');
     expect(detail.metrics.map((m) => m.step)).toEqual(metrics.map((m) => m.step));
@@ -94,7 +110,13 @@ describe('a launch that succeeds', () => {
     const list = await listFineTunes(reviewer);
     expect(list.runs.find((r) => r.id === run.id)).toMatchObject({ status: 'succeeded', dataset: { name: 'ft-data' }, createdBy: { email: mlLead.email } });
     const models = await listFineTunedModels(reviewer);
-    expect(models.find((m) => m.jobId === run.id)).toMatchObject({ model: run.fineTunedModel, provider: 'local', baseModel: 'local-base', dataset: { name: 'ft-data' }, datasetVersion: { id: world.versionId } });
+    expect(models.find((m) => m.jobId === run.id)).toMatchObject({
+      model: run.fineTunedModel,
+      provider: 'local',
+      baseModel: 'local-base',
+      dataset: { name: 'ft-data' },
+      datasetVersion: { id: world.versionId },
+    });
     // No key anywhere in what we stored.
     expect(JSON.stringify(await db().$queryRawUnsafe(`SELECT to_jsonb(j) AS j FROM fine_tune_jobs j`))).not.toContain(TRAINER_KEY);
   });
@@ -250,7 +272,9 @@ describe('provider trouble', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i].failedAttempts).toBeGreaterThan(seen[i - 1].failedAttempts);
     expect(new Set(seen.map((s) => s.failingSince!.getTime())).size).toBe(1);
     const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
-    expect(run.error).toMatch(/^Local trainer: 500 The server had an error while processing your request \(injected by the local trainer\)\. \(gave up after \d+ attempts over [\d.]+ m?s: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 400 ms\)$/);
+    expect(run.error).toMatch(
+      /^Local trainer: 500 The server had an error while processing your request \(injected by the local trainer\)\. \(gave up after \d+ attempts over [\d.]+ m?s: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 400 ms\)$/,
+    );
     expect(run).toMatchObject({ status: 'failed', failingSince: null, failedAttempts: 0, providerJobId: null });
   });
 
@@ -278,7 +302,9 @@ describe('provider trouble', () => {
     expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).failingSince!.getTime()).toBe(t0);
     // And 61 s after the first failure the budget is spent: the next failure fails the run.
     expect(await runFineTuneLaunch(id, { ...FAST, retryBudgetMs: 60_000, now: () => t0 + 61_000 })).toMatchObject({ status: 'failed' });
-    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(/^Local trainer: 500 .*gave up after 9 attempts over 1 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 1 min\)$/);
+    expect((await db().fineTuneJob.findUniqueOrThrow({ where: { id } })).error).toMatch(
+      /^Local trainer: 500 .*gave up after 9 attempts over 1 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 1 min\)$/,
+    );
   });
 
   it('a step that succeeds ends the streak', async () => {
@@ -299,7 +325,9 @@ describe('provider trouble', () => {
       await expect(runFineTuneLaunch(id, FAST)).rejects.toThrow(`The local trainer at ${closed}/v1 is not reachable`);
       const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
       expect(run.status).toBe('pending');
-      expect(run.error).toBe(`Retrying: The local trainer at ${closed}/v1 is not reachable (ECONNREFUSED). Start it with npm run trainer (npm start runs it too).`);
+      expect(run.error).toBe(
+        `Retrying: The local trainer at ${closed}/v1 is not reachable (ECONNREFUSED). Start it with npm run trainer (npm start runs it too).`,
+      );
     } finally {
       process.env.TRAINER_URL = url;
     }
@@ -311,7 +339,11 @@ describe('bad input changes nothing', () => {
   it('rejects each bad launch with an issue on its field (or 403), writing and queueing nothing', async () => {
     const before = await snapshotDatabase();
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ datasetVersionId: world.evalOnlyVersionId }, 'datasetVersionId', /ft-eval-only v1 cannot be fine-tuned: 0 training examples; fine-tuning needs at least 10/],
+      [
+        { datasetVersionId: world.evalOnlyVersionId },
+        'datasetVersionId',
+        /ft-eval-only v1 cannot be fine-tuned: 0 training examples; fine-tuning needs at least 10/,
+      ],
       [{ datasetVersionId: 999_999 }, 'datasetVersionId', /does not exist/],
       [{ nEpochs: 0 }, 'nEpochs', /at least 1/],
       [{ nEpochs: 51 }, 'nEpochs', /at most 50/],

@@ -73,7 +73,10 @@ export async function launchFineTune(actor: Actor, input: unknown, opts: { enque
     const label = `${version.dataset.name} v${version.version}`;
     const parsedChecks = versionChecksSchema.safeParse(version.checks);
     if (version.status !== 'ready') {
-      issues.push({ field: 'datasetVersionId', message: `${label} is ${version.status === 'failed' ? 'a failed build' : `not ready yet (${version.status})`}; only a ready version can be fine-tuned` });
+      issues.push({
+        field: 'datasetVersionId',
+        message: `${label} is ${version.status === 'failed' ? 'a failed build' : `not ready yet (${version.status})`}; only a ready version can be fine-tuned`,
+      });
     } else if (!parsedChecks.success) {
       issues.push({ field: 'datasetVersionId', message: `${label} has no pre-flight report; build a new version` });
     } else if (!parsedChecks.data.trainable) {
@@ -105,7 +108,10 @@ export async function launchFineTune(actor: Actor, input: unknown, opts: { enque
     try {
       await enqueueFineTuneLaunch(job.id);
     } catch (e) {
-      await db().fineTuneJob.update({ where: { id: job.id }, data: { status: 'failed', error: `Could not queue the launch: ${(e as Error).message}`, finishedAt: new Date() } });
+      await db().fineTuneJob.update({
+        where: { id: job.id },
+        data: { status: 'failed', error: `Could not queue the launch: ${(e as Error).message}`, finishedAt: new Date() },
+      });
       throw e;
     }
   }

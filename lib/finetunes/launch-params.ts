@@ -5,7 +5,11 @@ import { providerIdSchema } from './provider-ids';
 
 const auto = z.literal('auto');
 const int = (field: string, min: number, max: number) =>
-  z.number({ error: `${field} must be "auto" or a whole number from ${min} to ${max}` }).int(`${field} must be a whole number from ${min} to ${max}`).min(min, `${field} must be at least ${min}`).max(max, `${field} must be at most ${max}`);
+  z
+    .number({ error: `${field} must be "auto" or a whole number from ${min} to ${max}` })
+    .int(`${field} must be a whole number from ${min} to ${max}`)
+    .min(min, `${field} must be at least ${min}`)
+    .max(max, `${field} must be at most ${max}`);
 
 export const SUFFIX_MAX_LENGTH = 18;
 
@@ -22,9 +26,18 @@ export const launchInputSchema = z
     nEpochs: z.union([auto, int('epochs', 1, 50)], { error: 'epochs must be "auto" or a whole number from 1 to 50' }).default('auto'),
     batchSize: z.union([auto, int('batch size', 1, 256)], { error: 'batch size must be "auto" or a whole number from 1 to 256' }).default('auto'),
     learningRateMultiplier: z
-      .union([auto, z.number({ error: 'learning rate multiplier must be "auto" or a number above 0 and at most 10' }).gt(0, 'learning rate multiplier must be above 0').max(10, 'learning rate multiplier must be at most 10')], {
-        error: 'learning rate multiplier must be "auto" or a number above 0 and at most 10',
-      })
+      .union(
+        [
+          auto,
+          z
+            .number({ error: 'learning rate multiplier must be "auto" or a number above 0 and at most 10' })
+            .gt(0, 'learning rate multiplier must be above 0')
+            .max(10, 'learning rate multiplier must be at most 10'),
+        ],
+        {
+          error: 'learning rate multiplier must be "auto" or a number above 0 and at most 10',
+        },
+      )
       .default('auto'),
     // OpenAI's rule for the part of the model name we choose.
     suffix: z
@@ -33,7 +46,12 @@ export const launchInputSchema = z
       .regex(/^[a-z0-9-]*$/, 'suffix may contain only lowercase letters, digits and "-"')
       .optional()
       .transform((s) => s || undefined),
-    seed: z.number({ error: 'seed must be a whole number' }).int('seed must be a whole number').min(0, 'seed must be at least 0').max(2_147_483_647, 'seed must be at most 2147483647').optional(),
+    seed: z
+      .number({ error: 'seed must be a whole number' })
+      .int('seed must be a whole number')
+      .min(0, 'seed must be at least 0')
+      .max(2_147_483_647, 'seed must be at most 2147483647')
+      .optional(),
   })
   .strict();
 

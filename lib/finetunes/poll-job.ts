@@ -40,7 +40,18 @@ async function upsertMetrics(jobId: number, rows: MetricRow[]): Promise<void> {
   const byStep = new Map<number, MetricRow>();
   for (const r of rows) {
     const prev = byStep.get(r.step);
-    byStep.set(r.step, prev ? { step: r.step, trainLoss: r.trainLoss ?? prev.trainLoss, trainAccuracy: r.trainAccuracy ?? prev.trainAccuracy, validLoss: r.validLoss ?? prev.validLoss, validAccuracy: r.validAccuracy ?? prev.validAccuracy } : r);
+    byStep.set(
+      r.step,
+      prev
+        ? {
+            step: r.step,
+            trainLoss: r.trainLoss ?? prev.trainLoss,
+            trainAccuracy: r.trainAccuracy ?? prev.trainAccuracy,
+            validLoss: r.validLoss ?? prev.validLoss,
+            validAccuracy: r.validAccuracy ?? prev.validAccuracy,
+          }
+        : r,
+    );
   }
   const all = [...byStep.values()];
   for (let i = 0; i < all.length; i += 1000) {
@@ -69,7 +80,9 @@ async function syncEvents(ctx: StepContext, handle: ProviderHandle, run: FineTun
   for (let n = 0; n < MAX_EVENT_PAGES; n++) {
     const events = page.data.map((e) => providerEventSchema.safeParse(e)).flatMap((r) => (r.success ? [r.data] : []));
     const known = new Set(
-      (await db().fineTuneEvent.findMany({ where: { jobId: run.id, providerEventId: { in: events.map((e) => e.id) } }, select: { providerEventId: true } })).map((e) => e.providerEventId),
+      (
+        await db().fineTuneEvent.findMany({ where: { jobId: run.id, providerEventId: { in: events.map((e) => e.id) } }, select: { providerEventId: true } })
+      ).map((e) => e.providerEventId),
     );
     fresh.push(...events.filter((e) => !known.has(e.id)));
     if (known.size > 0 || !page.hasNextPage()) break;
@@ -90,7 +103,10 @@ async function syncEvents(ctx: StepContext, handle: ProviderHandle, run: FineTun
     })),
     skipDuplicates: true,
   });
-  await upsertMetrics(run.id, fresh.filter((e) => e.type === 'metrics').flatMap((e) => metricRow(e.data) ?? []));
+  await upsertMetrics(
+    run.id,
+    fresh.filter((e) => e.type === 'metrics').flatMap((e) => metricRow(e.data) ?? []),
+  );
   return fresh.length;
 }
 
@@ -142,7 +158,8 @@ async function pollOnce(jobId: number, ctx: StepContext): Promise<StepOutcome> {
   }
   const handle = await providerClient(run.provider as ProviderHandle['id']);
   ctx.handle = handle;
-  const retrieve = async () => parseProviderResponse(providerJobSchema, await ctx.request(() => handle.client.fineTuning.jobs.retrieve(run.providerJobId!)), handle, 'fine-tuning job');
+  const retrieve = async () =>
+    parseProviderResponse(providerJobSchema, await ctx.request(() => handle.client.fineTuning.jobs.retrieve(run.providerJobId!)), handle, 'fine-tuning job');
 
   let pj = await retrieve();
   if (run.cancelRequested && !isTerminal(mapProviderStatus(pj.status))) {

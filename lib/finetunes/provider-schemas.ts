@@ -2,7 +2,10 @@
 // (the spec's own examples do), and we keep only the fields the Studio stores.
 import { z } from 'zod';
 
-const hyperparameterValue = z.union([z.literal('auto'), z.number()]).nullable().optional();
+const hyperparameterValue = z
+  .union([z.literal('auto'), z.number()])
+  .nullable()
+  .optional();
 export const providerHyperparametersSchema = z.looseObject({
   n_epochs: hyperparameterValue,
   batch_size: hyperparameterValue,
@@ -22,10 +25,16 @@ export const providerJobSchema = z.looseObject({
   trained_tokens: z.number().int().nullable().optional(),
   training_file: z.string().nullable().optional(),
   result_files: z.array(z.string()).nullable().optional(),
-  error: z.looseObject({ code: z.string().nullable().optional(), message: z.string().nullable().optional(), param: z.string().nullable().optional() }).nullable().optional(),
+  error: z
+    .looseObject({ code: z.string().nullable().optional(), message: z.string().nullable().optional(), param: z.string().nullable().optional() })
+    .nullable()
+    .optional(),
   hyperparameters: providerHyperparametersSchema.nullable().optional(),
   method: z
-    .looseObject({ type: z.string().optional(), supervised: z.looseObject({ hyperparameters: providerHyperparametersSchema.nullable().optional() }).nullable().optional() })
+    .looseObject({
+      type: z.string().optional(),
+      supervised: z.looseObject({ hyperparameters: providerHyperparametersSchema.nullable().optional() }).nullable().optional(),
+    })
     .nullable()
     .optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),

@@ -92,7 +92,10 @@ const saveSchema = z
           .string()
           .trim()
           .max(500, 'the base URL is too long')
-          .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'the base URL must be an http(s) URL, e.g. https://my-resource.openai.azure.com/openai/v1'),
+          .refine(
+            (u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol),
+            'the base URL must be an http(s) URL, e.g. https://my-resource.openai.azure.com/openai/v1',
+          ),
       ])
       .nullable()
       .optional(),

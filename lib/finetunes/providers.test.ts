@@ -38,8 +38,9 @@ afterEach(() => {
 afterAll(async () => {
   await trainer.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  for (const k of ENV) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
+  for (const k of ENV)
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
 });
 
 describe('secret box', () => {
@@ -78,7 +79,9 @@ describe('the local trainer', () => {
     process.env.TRAINER_URL = closed;
     const e = await listFineTunableModels(mlLead, 'local').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(FineTuneProviderError);
-    expect((e as Error).message).toBe(`The local trainer at ${closed}/v1 is not reachable (ECONNREFUSED). Start it with npm run trainer (npm start runs it too).`);
+    expect((e as Error).message).toBe(
+      `The local trainer at ${closed}/v1 is not reachable (ECONNREFUSED). Start it with npm run trainer (npm start runs it too).`,
+    );
     process.env.TRAINER_DATA_DIR = path.join(dataDir, 'nowhere');
     const missing = await providerClient('local').catch((x: unknown) => x);
     expect(missing).toMatchObject({ transient: true, message: expect.stringMatching(/no API key yet/) });
@@ -87,7 +90,10 @@ describe('the local trainer', () => {
 
 describe('OpenAI settings', () => {
   it('admins store a key sealed and see it masked; the environment wins; others may not look', async () => {
-    expect((await listProviders()).find((p) => p.id === 'openai')).toMatchObject({ configured: false, problem: expect.stringMatching(/OpenAI is not configured/) });
+    expect((await listProviders()).find((p) => p.id === 'openai')).toMatchObject({
+      configured: false,
+      problem: expect.stringMatching(/OpenAI is not configured/),
+    });
     await expect(getProviderSettingsView(mlLead)).rejects.toBeInstanceOf(AuthError);
     await expect(saveProviderSettings(mlLead, { provider: 'openai', apiKey: KEY })).rejects.toBeInstanceOf(AuthError);
 

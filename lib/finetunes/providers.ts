@@ -43,7 +43,13 @@ export function localTrainerKeyFile(): string {
 }
 
 /** The stored (admin-entered) OpenAI setting, decrypted; null when none. */
-export async function storedOpenAiSetting(): Promise<{ baseUrl: string | null; apiKey: string | null; updatedAt: Date; updatedById: string | null; unreadable: boolean } | null> {
+export async function storedOpenAiSetting(): Promise<{
+  baseUrl: string | null;
+  apiKey: string | null;
+  updatedAt: Date;
+  updatedById: string | null;
+  unreadable: boolean;
+} | null> {
   const row = await db().providerSetting.findUnique({ where: { provider: 'openai' } });
   if (!row) return null;
   let apiKey: string | null = null;
@@ -79,14 +85,23 @@ async function resolveProvider(id: ProviderId): Promise<ProviderConfig> {
   }
   // The environment wins over what an admin stored; a stored base URL goes with the stored key only.
   if (process.env.OPENAI_API_KEY) {
-    return { id, name: PROVIDER_NAMES.openai, baseURL: process.env.OPENAI_BASE_URL || OPENAI_DEFAULT_BASE_URL, apiKey: process.env.OPENAI_API_KEY, keySource: 'env' };
+    return {
+      id,
+      name: PROVIDER_NAMES.openai,
+      baseURL: process.env.OPENAI_BASE_URL || OPENAI_DEFAULT_BASE_URL,
+      apiKey: process.env.OPENAI_API_KEY,
+      keySource: 'env',
+    };
   }
   const stored = await storedOpenAiSetting();
   if (stored?.unreadable) {
     throw new FineTuneProviderError('The stored OpenAI key cannot be decrypted (was BETTER_AUTH_SECRET changed?); an admin must save it again.', false);
   }
   if (!stored?.apiKey) {
-    throw new FineTuneProviderError('OpenAI is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for Azure or another compatible server), or have an admin save a key in the settings.', false);
+    throw new FineTuneProviderError(
+      'OpenAI is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for Azure or another compatible server), or have an admin save a key in the settings.',
+      false,
+    );
   }
   return { id, name: PROVIDER_NAMES.openai, baseURL: stored.baseUrl || OPENAI_DEFAULT_BASE_URL, apiKey: stored.apiKey, keySource: 'stored' };
 }
@@ -110,7 +125,14 @@ export async function listProviders(): Promise<ProviderSummary[]> {
       out.push({ id, name: c.name, configured: true, baseUrl: c.baseURL, keySource: c.keySource, problem: null });
     } catch (e) {
       if (!(e instanceof FineTuneProviderError)) throw e;
-      out.push({ id, name: PROVIDER_NAMES[id], configured: false, baseUrl: id === 'local' ? localTrainerBaseUrl() : null, keySource: null, problem: e.message });
+      out.push({
+        id,
+        name: PROVIDER_NAMES[id],
+        configured: false,
+        baseUrl: id === 'local' ? localTrainerBaseUrl() : null,
+        keySource: null,
+        problem: e.message,
+      });
     }
   }
   return out;
@@ -137,14 +159,22 @@ export interface ProviderHandle {
 /** A one-attempt SDK client for the provider (throws FineTuneProviderError when it cannot be built). */
 export async function providerClient(providerId: ProviderId): Promise<ProviderHandle> {
   const c = await resolveProvider(providerIdSchema.parse(providerId));
-  return { id: c.id, name: c.name, baseURL: c.baseURL, client: new OpenAI({ apiKey: c.apiKey, baseURL: c.baseURL, maxRetries: 0, timeout: requestTimeoutMs() }) };
+  return {
+    id: c.id,
+    name: c.name,
+    baseURL: c.baseURL,
+    client: new OpenAI({ apiKey: c.apiKey, baseURL: c.baseURL, maxRetries: 0, timeout: requestTimeoutMs() }),
+  };
 }
 
 /**
  * An SDK failure as a FineTuneProviderError with a message a user can act on, or null when
  * `e` did not come from the provider. 408/409/429/5xx and connection trouble are transient.
  */
-export function describeProviderError(e: unknown, provider: Pick<ProviderHandle, 'id' | 'name' | 'baseURL'> & { client?: OpenAI }): FineTuneProviderError | null {
+export function describeProviderError(
+  e: unknown,
+  provider: Pick<ProviderHandle, 'id' | 'name' | 'baseURL'> & { client?: OpenAI },
+): FineTuneProviderError | null {
   const described = describe(e, provider);
   // Providers echo a (usually masked) key in 401 messages; make sure ours never travels on.
   const key = provider.client?.apiKey;

@@ -113,7 +113,9 @@ export async function getFineTune(actor: Actor | null, id: number) {
     where: { id: runId },
     include: {
       createdBy: { select: { email: true, name: true } },
-      datasetVersion: { select: { id: true, version: true, exampleCount: true, counts: true, contentHash: true, dataset: { select: { id: true, name: true } } } },
+      datasetVersion: {
+        select: { id: true, version: true, exampleCount: true, counts: true, contentHash: true, dataset: { select: { id: true, name: true } } },
+      },
     },
   });
   if (!r) return null;
@@ -125,7 +127,13 @@ export async function getFineTune(actor: Actor | null, id: number) {
   return {
     id: r.id,
     dataset: r.datasetVersion.dataset,
-    datasetVersion: { id: r.datasetVersion.id, version: r.datasetVersion.version, exampleCount: r.datasetVersion.exampleCount, counts: r.datasetVersion.counts, contentHash: r.datasetVersion.contentHash },
+    datasetVersion: {
+      id: r.datasetVersion.id,
+      version: r.datasetVersion.version,
+      exampleCount: r.datasetVersion.exampleCount,
+      counts: r.datasetVersion.counts,
+      contentHash: r.datasetVersion.contentHash,
+    },
     provider: r.provider,
     baseModel: r.baseModel,
     status: r.status,
@@ -164,7 +172,18 @@ export async function getFineTuneLive(actor: Actor | null, id: number, opts: { a
   const runId = parseRunId(id);
   const r = await db().fineTuneJob.findUnique({
     where: { id: runId },
-    select: { id: true, status: true, fineTunedModel: true, error: true, trainedTokens: true, resolvedHyperparameters: true, cancelRequested: true, startedAt: true, finishedAt: true, lastPolledAt: true },
+    select: {
+      id: true,
+      status: true,
+      fineTunedModel: true,
+      error: true,
+      trainedTokens: true,
+      resolvedHyperparameters: true,
+      cancelRequested: true,
+      startedAt: true,
+      finishedAt: true,
+      lastPolledAt: true,
+    },
   });
   if (!r) return null;
   const after = opts.afterEventId === undefined ? undefined : z.number().int().nonnegative().parse(opts.afterEventId);

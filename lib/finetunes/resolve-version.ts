@@ -10,7 +10,12 @@ export async function resolveDatasetVersion(name: string, version: number | null
     if (!v) throw new FineTuneInputError([{ field: 'datasetVersionId', message: `${name} has no version ${version}` }]);
     return { id: v.id, name, version };
   }
-  const latest = await db().datasetVersion.findFirst({ where: { datasetId: dataset.id, status: 'ready' }, orderBy: { version: 'desc' }, select: { id: true, version: true } });
-  if (!latest) throw new FineTuneInputError([{ field: 'dataset', message: `${name} has no ready version yet (build one with npm run export or on the datasets page)` }]);
+  const latest = await db().datasetVersion.findFirst({
+    where: { datasetId: dataset.id, status: 'ready' },
+    orderBy: { version: 'desc' },
+    select: { id: true, version: true },
+  });
+  if (!latest)
+    throw new FineTuneInputError([{ field: 'dataset', message: `${name} has no ready version yet (build one with npm run export or on the datasets page)` }]);
   return { id: latest.id, name, version: latest.version };
 }

@@ -133,7 +133,10 @@ async function judge(jobId: number, e: unknown, ctx: StepContext, opts: StepOpti
   const how = { nowMs: now(), budgetMs, backoff: opts.backoff ?? FINETUNE_BACKOFF, retryAfterMs: retryAfterOfError(e) };
   const next = decideRetry(streak, how);
   if (!next.retry) {
-    return { kind: 'fail', message: `${message} (gave up after ${streak.attempts} attempt${streak.attempts === 1 ? '' : 's'} over ${formatDuration(next.elapsedMs)}: the retry budget, FINETUNE_RETRY_BUDGET_MS, is ${formatDuration(budgetMs)})` };
+    return {
+      kind: 'fail',
+      message: `${message} (gave up after ${streak.attempts} attempt${streak.attempts === 1 ? '' : 's'} over ${formatDuration(next.elapsedMs)}: the retry budget, FINETUNE_RETRY_BUDGET_MS, is ${formatDuration(budgetMs)})`,
+    };
   }
   const inPlace = decideRetry({ ...streak, attempts: requestAttempt ?? streak.attempts }, how);
   return { kind: 'retry', message, status, delayMs: next.delayMs, inPlaceDelayMs: inPlace.retry ? inPlace.delayMs : next.delayMs, attempt: streak.attempts };

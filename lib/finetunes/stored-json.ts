@@ -5,7 +5,11 @@ import { z } from 'zod';
 const autoOr = z.union([z.literal('auto'), z.number()]);
 
 /** What was asked of the provider: each hyperparameter a number or "auto". */
-export const requestedHyperparametersSchema = z.looseObject({ n_epochs: autoOr.optional(), batch_size: autoOr.optional(), learning_rate_multiplier: autoOr.optional() });
+export const requestedHyperparametersSchema = z.looseObject({
+  n_epochs: autoOr.optional(),
+  batch_size: autoOr.optional(),
+  learning_rate_multiplier: autoOr.optional(),
+});
 
 /** The cost estimate made at launch (see launch-fine-tune.ts). */
 export const estimatedCostSchema = z.looseObject({

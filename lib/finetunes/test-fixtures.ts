@@ -56,7 +56,11 @@ export async function clearFineTuneQueues(): Promise<void> {
 }
 
 export async function setFaults(trainer: LocalTrainer, faults: FaultConfig): Promise<void> {
-  const res = await fetch(`${trainer.url}/_control/faults`, { method: 'POST', headers: { authorization: `Bearer ${TRAINER_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await fetch(`${trainer.url}/_control/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TRAINER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`setting faults: ${res.status} ${await res.text()}`);
 }
 

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 const queued = (name: string) =>
-  db().$queryRawUnsafe<{ data: unknown; state: string; singleton_key: string }[]>(`SELECT data, state::text, singleton_key FROM pgboss.job WHERE name = $1 ORDER BY created_on`, name);
+  db().$queryRawUnsafe<{ data: unknown; state: string; singleton_key: string }[]>(
+    `SELECT data, state::text, singleton_key FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
+    name,
+  );
 
 async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 30_000): Promise<T> {
   const until = Date.now() + ms;
@@ -41,8 +44,20 @@ describe('the worker', () => {
   it('launches a queued run and polls it to succeeded; the queue payloads carry only the run id', async () => {
     const lines: string[] = [];
     await startWorker({ log: (l) => lines.push(l) });
-    const { id } = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'local', baseModel: 'local-base', nEpochs: 1, batchSize: 'auto', learningRateMultiplier: 'auto', suffix: 'worker' });
-    const run = await waitFor('run', () => db().fineTuneJob.findUniqueOrThrow({ where: { id } }), (r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
+    const { id } = await launchFineTune(mlLead, {
+      datasetVersionId: world.versionId,
+      provider: 'local',
+      baseModel: 'local-base',
+      nEpochs: 1,
+      batchSize: 'auto',
+      learningRateMultiplier: 'auto',
+      suffix: 'worker',
+    });
+    const run = await waitFor(
+      'run',
+      () => db().fineTuneJob.findUniqueOrThrow({ where: { id } }),
+      (r) => ['succeeded', 'failed', 'cancelled'].includes(r.status),
+    );
     expect(run.status).toBe('succeeded');
     expect(run.fineTunedModel).toMatch(/^ft:local-base:local:worker:/);
     expect(await db().fineTuneMetric.count({ where: { jobId: id } })).toBeGreaterThan(0);
@@ -62,7 +77,15 @@ describe('the queue handlers', () => {
     await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name LIKE 'finetune-%'`);
     await setFaults(world.trainer, { '500': 1, paths: '^/v1/files' });
     try {
-      const job = { id: 'pgboss-job', name: 'finetune-launch', data: { jobId: id }, retryCount: 0, expireInSeconds: 60, heartbeatSeconds: 30, signal: new AbortController().signal };
+      const job = {
+        id: 'pgboss-job',
+        name: 'finetune-launch',
+        data: { jobId: id },
+        retryCount: 0,
+        expireInSeconds: 60,
+        heartbeatSeconds: 30,
+        signal: new AbortController().signal,
+      };
       const lines: string[] = [];
       // Each request is retried in place a few times first (10 ms waits here), then handed back.
       expect(await handleFineTuneLaunch(job, (l) => lines.push(l), FAST)).toBeNull();
@@ -71,7 +94,9 @@ describe('the queue handlers', () => {
       expect(retrying.failingSince).not.toBeNull();
       expect(lines).toEqual([expect.stringMatching(new RegExp(`^fine-tune ${id}: attempt 4 failed, retrying in \\d+\\.\\d s: Local trainer: 500 `))]);
       // The retry is a queued job that starts later, carrying the run id only.
-      const requeued = await db().$queryRawUnsafe<{ data: unknown; later: boolean }[]>(`SELECT data, start_after > now() AS later FROM pgboss.job WHERE name = 'finetune-launch'`);
+      const requeued = await db().$queryRawUnsafe<{ data: unknown; later: boolean }[]>(
+        `SELECT data, start_after > now() AS later FROM pgboss.job WHERE name = 'finetune-launch'`,
+      );
       expect(requeued).toEqual([{ data: { jobId: id }, later: true }]);
 
       // The streak began 31 minutes ago (as after a long worker outage): the budget is spent,
@@ -79,7 +104,9 @@ describe('the queue handlers', () => {
       await db().fineTuneJob.update({ where: { id }, data: { failingSince: new Date(Date.now() - 31 * 60_000) } });
       expect(await handleFineTuneLaunch(job, () => {}, FAST)).toMatchObject({ status: 'failed', needsPoll: false });
       const failed = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
-      expect(failed.error).toMatch(/^Local trainer: 500 The server had an error.*\(gave up after 5 attempts over 31 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 30 min\)$/);
+      expect(failed.error).toMatch(
+        /^Local trainer: 500 The server had an error.*\(gave up after 5 attempts over 31 min: the retry budget, FINETUNE_RETRY_BUDGET_MS, is 30 min\)$/,
+      );
       // A payload without a run id is dropped, not retried.
       expect(await handleFineTuneLaunch({ ...job, data: { versionId: 1 } })).toBeNull();
     } finally {

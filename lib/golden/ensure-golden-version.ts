@@ -58,8 +58,11 @@ export async function ensureGoldenVersion(settings: GoldenSettings, ownerId: str
       // builder works on connections of its own and must see the version row.
       await db().$executeRaw`INSERT INTO datasets (name, owner_id, kind) VALUES (${GOLDEN_DATASET_NAME}, ${ownerId}, 'golden') ON CONFLICT (name) DO NOTHING`;
       const dataset = await db().dataset.findUniqueOrThrow({ where: { name: GOLDEN_DATASET_NAME }, select: { id: true, kind: true } });
-      if (dataset.kind !== 'golden') throw new Error(`a dataset named "${GOLDEN_DATASET_NAME}" exists and is not the golden set; rename it to evaluate on the golden set`);
-      const [{ next }] = await db().$queryRaw<{ next: number }[]>`SELECT coalesce(max(version), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = ${dataset.id}`;
+      if (dataset.kind !== 'golden')
+        throw new Error(`a dataset named "${GOLDEN_DATASET_NAME}" exists and is not the golden set; rename it to evaluate on the golden set`);
+      const [{ next }] = await db().$queryRaw<
+        { next: number }[]
+      >`SELECT coalesce(max(version), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = ${dataset.id}`;
       const version = await db().datasetVersion.create({
         data: { datasetId: dataset.id, version: next, params: wanted, createdById: ownerId, sourceHash: hash },
         select: { id: true },

@@ -34,9 +34,7 @@ const golden = [
     rec('No worries, I will close this out. Good luck!', 60 * 96, 'END'),
   ]),
 ];
-const labeled = [
-  conversation('real-1', [rec('Hi, forklift role?', 0, 'CONTINUE'), cand('not interested', 3), rec('Thanks, take care!', 4, 'END')]),
-];
+const labeled = [conversation('real-1', [rec('Hi, forklift role?', 0, 'CONTINUE'), cand('not interested', 3), rec('Thanks, take care!', 4, 'END')])];
 
 beforeEach(async () => {
   await resetWithUsers();
@@ -65,7 +63,9 @@ describe('the golden set as a source', () => {
     await loadGoldenSet({ file: goldenFile('g2.json', golden) });
     const before = await snapshotDatabase();
     await expect(importConversations('sneaky.jsonl', [conversation('golden-a', [rec('changed', 0, 'END')])])).rejects.toThrow(ImportSourceConflictError);
-    await expect(loadGoldenSet({ file: goldenFile('g3.json', [...golden, labeled[0]]) })).rejects.toThrow(/cannot take over conversations imported from elsewhere: real-1/);
+    await expect(loadGoldenSet({ file: goldenFile('g3.json', [...golden, labeled[0]]) })).rejects.toThrow(
+      /cannot take over conversations imported from elsewhere: real-1/,
+    );
     expect(await snapshotDatabase()).toEqual(before);
   });
 

@@ -15,12 +15,16 @@ import { goldenStats, scoredTurns } from './stats';
 
 const FILE = GOLDEN_FILE;
 const raw = JSON.parse(fs.readFileSync(FILE, 'utf8')) as unknown;
-const file = z.object({ conversations: z.array(importConversationSchema) }).strict().parse(raw);
+const file = z
+  .object({ conversations: z.array(importConversationSchema) })
+  .strict()
+  .parse(raw);
 const conversations = file.conversations as GoldenConversation[];
 const tags = JSON.parse(fs.readFileSync(GOLDEN_CATEGORIES_FILE, 'utf8')) as Record<string, string[]>;
 
 // Words that only turn up in the Spanish and Spanglish threads.
-const SPANISH = /(?<!\p{L})(hola|gracias|sí|trabajo|tengo|puedo|cuánto|cuanto|quién|qué|perdón|perdon|mañana|horario|turno|también|interesada|interesado|pagan|años|esposo|esposa|hijo|llámame|llamame)(?!\p{L})/iu;
+const SPANISH =
+  /(?<!\p{L})(hola|gracias|sí|trabajo|tengo|puedo|cuánto|cuanto|quién|qué|perdón|perdon|mañana|horario|turno|también|interesada|interesado|pagan|años|esposo|esposa|hijo|llámame|llamame)(?!\p{L})/iu;
 
 describe('golden set: shape', () => {
   it('conversations.json is exactly what parts/*.txt build to (edit the parts, then run build.ts)', () => {
@@ -75,17 +79,50 @@ describe('golden set: size and balance', () => {
   it('has at least 8 Spanish or Spanglish threads, and every thread tagged so contains Spanish', () => {
     const tagged = conversations.filter((c) => tags[c.external_id].some((t) => t === 'spanish' || t === 'spanglish'));
     expect(tagged.length).toBeGreaterThanOrEqual(8);
-    for (const c of tagged) expect(c.messages.some((m) => SPANISH.test(m.text)), c.external_id).toBe(true);
+    for (const c of tagged)
+      expect(
+        c.messages.some((m) => SPANISH.test(m.text)),
+        c.external_id,
+      ).toBe(true);
   });
 
   it('covers the categories the issue names, several times each', () => {
     const need = [
-      'spanish', 'typos', 'caps', 'slang', 'emoji', 'voice-to-text', 'one-word', 'long-message', 'implicit-decline',
-      'polite-decline', 'sarcasm', 'interest-after-no', 'question-after-time', 'reschedule', 'just-call-me',
-      'wrong-number-friendly', 'wrong-number-hostile', 'referral', 'stop-mid-sentence', 'stop-word-not-optout',
-      'silent-one-nudge', 'silent-two-nudges', 'salary-low-negotiable', 'salary-low-firm', 'requirement-missing',
-      'requirement-path', 'hired-elsewhere', 'already-applied', 'text-later', 'who-is-this', 'proposes-time',
-      'accepts-time', 'still-interested', 'hostile', 'remote-only',
+      'spanish',
+      'typos',
+      'caps',
+      'slang',
+      'emoji',
+      'voice-to-text',
+      'one-word',
+      'long-message',
+      'implicit-decline',
+      'polite-decline',
+      'sarcasm',
+      'interest-after-no',
+      'question-after-time',
+      'reschedule',
+      'just-call-me',
+      'wrong-number-friendly',
+      'wrong-number-hostile',
+      'referral',
+      'stop-mid-sentence',
+      'stop-word-not-optout',
+      'silent-one-nudge',
+      'silent-two-nudges',
+      'salary-low-negotiable',
+      'salary-low-firm',
+      'requirement-missing',
+      'requirement-path',
+      'hired-elsewhere',
+      'already-applied',
+      'text-later',
+      'who-is-this',
+      'proposes-time',
+      'accepts-time',
+      'still-interested',
+      'hostile',
+      'remote-only',
     ];
     for (const t of need) expect(stats.perTag[t] ?? 0, t).toBeGreaterThanOrEqual(2);
   });

@@ -54,14 +54,20 @@ export function parsePart(text: string, file: string): ParsedPart {
     const where = `${path.basename(file)}:${i + 1}`;
     if (!line.trim() || line.startsWith('#')) return;
     if (line.startsWith('=== ')) {
-      const [id, name, job, start, tagList = ''] = line.slice(4).split(' | ').map((s) => s.trim());
+      const [id, name, job, start, tagList = ''] = line
+        .slice(4)
+        .split(' | ')
+        .map((s) => s.trim());
       if (!/^golden-\d{3}$/.test(id ?? '')) throw new Error(`${where}: bad id "${id}"`);
       if (!name || !job || !start) throw new Error(`${where}: header needs id | name | job | start`);
       const t = Date.parse(start.replace(' ', 'T') + ':00Z');
       if (Number.isNaN(t)) throw new Error(`${where}: bad start "${start}"`);
       current = { external_id: id, candidate_name: name, job_title: job, messages: [] };
       conversations.push(current);
-      tags[id] = tagList.split(',').map((s) => s.trim()).filter(Boolean);
+      tags[id] = tagList
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       clock = t;
       return;
     }
@@ -98,7 +104,10 @@ export const PARTS_DIR = path.join(GOLDEN_DIR, 'parts');
 
 export function buildGolden(dir = PARTS_DIR): ParsedPart {
   const out: ParsedPart = { conversations: [], tags: {} };
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.txt')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
     const p = path.join(dir, f);
     const part = parsePart(fs.readFileSync(p, 'utf8'), p);
     out.conversations.push(...part.conversations);

@@ -9,10 +9,11 @@ export function scoredTurns(c: GoldenConversation) {
 export function goldenStats(conversations: GoldenConversation[], tags: Record<string, string[]>) {
   const perLabel: Record<GoldenLabel, number> = { END: 0, CONTINUE: 0, SCHEDULE: 0 };
   let scored = 0;
-  for (const c of conversations) for (const m of scoredTurns(c)) {
-    perLabel[m.label!] += 1;
-    scored += 1;
-  }
+  for (const c of conversations)
+    for (const m of scoredTurns(c)) {
+      perLabel[m.label!] += 1;
+      scored += 1;
+    }
   const perTag: Record<string, number> = {};
   for (const list of Object.values(tags)) for (const t of list) perTag[t] = (perTag[t] ?? 0) + 1;
   const share = Object.fromEntries(Object.entries(perLabel).map(([k, v]) => [k, +(v / Math.max(1, scored)).toFixed(3)]));

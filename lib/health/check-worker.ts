@@ -15,6 +15,11 @@ export function checkWorker(timeoutMs: number): Promise<CheckResult> {
     const queues = [...new Set(live.flatMap((i) => i.workers.map((w) => w.queue)))].sort();
     return live.length
       ? { status: 'ok', workers: live.length, queues, lastHeartbeatAt }
-      : { status: 'failing', workers: 0, lastHeartbeatAt, error: instances.length ? 'no worker has reported in the last three heartbeats' : 'no worker has ever started against this database' };
+      : {
+          status: 'failing',
+          workers: 0,
+          lastHeartbeatAt,
+          error: instances.length ? 'no worker has reported in the last three heartbeats' : 'no worker has ever started against this database',
+        };
   });
 }

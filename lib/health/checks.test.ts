@@ -14,13 +14,18 @@ describe('health checks', () => {
     expect(safeReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:54329'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
     expect(safeReason(new Error('cannot reach postgresql://studio:s3cret@127.0.0.1:5432/studio\nstack'))).toBe('cannot reach <url>');
     expect(safeReason(new Error('401 Incorrect API key provided: sk-abcdef123456'))).not.toContain('abcdef123456');
-    expect(safeReason(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }))).toBe('UND_ERR_CONNECT_TIMEOUT');
+    expect(safeReason(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }))).toBe(
+      'UND_ERR_CONNECT_TIMEOUT',
+    );
   });
 });
 
 describe('health checks on Prisma errors', () => {
   it('names the driver reason Prisma wraps in P2010', () => {
-    const e = Object.assign(new Error('Raw query failed. Message: `Can\'t reach database server at 127.0.0.1:1`'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 1 } } } });
+    const e = Object.assign(new Error("Raw query failed. Message: `Can't reach database server at 127.0.0.1:1`"), {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 1 } } },
+    });
     expect(safeReason(e)).toBe('DatabaseNotReachable');
   });
 });
@@ -28,7 +33,11 @@ describe('health checks on Prisma errors', () => {
 describe('the trainer check', () => {
   const saved = { url: process.env.TRAINER_URL, key: process.env.TRAINER_API_KEY, enabled: process.env.STUDIO_TRAINER };
   const restore = () => {
-    for (const [name, value] of [['TRAINER_URL', saved.url], ['TRAINER_API_KEY', saved.key], ['STUDIO_TRAINER', saved.enabled]] as const) {
+    for (const [name, value] of [
+      ['TRAINER_URL', saved.url],
+      ['TRAINER_API_KEY', saved.key],
+      ['STUDIO_TRAINER', saved.enabled],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }

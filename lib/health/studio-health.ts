@@ -21,6 +21,8 @@ export async function studioHealth(opts: { timeoutMs?: number } = {}): Promise<S
   const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
   const [database, worker, trainer] = await Promise.all([checkDatabase(timeoutMs), checkWorker(timeoutMs), checkTrainer(timeoutMs)]);
   const checks = { database, worker, trainer };
-  const failing = Object.entries(checks).filter(([, c]) => c.status === 'failing').map(([name]) => name);
+  const failing = Object.entries(checks)
+    .filter(([, c]) => c.status === 'failing')
+    .map(([name]) => name);
   return { status: failing.length ? 'failing' : 'ok', checkedAt: new Date().toISOString(), checks, failing };
 }

@@ -35,7 +35,11 @@ async function expectRejected(p: string, expected: RegExp[]) {
   const err = await importConversationsFile(p).catch((e) => e);
   expect(err).toBeInstanceOf(ImportValidationError);
   const lines = (err as ImportValidationError).issues.map((i) => formatIssue(p, i));
-  for (const re of expected) expect(lines.some((l) => re.test(l)), `${re} in\n${lines.join('\n')}`).toBe(true);
+  for (const re of expected)
+    expect(
+      lines.some((l) => re.test(l)),
+      `${re} in\n${lines.join('\n')}`,
+    ).toBe(true);
   expect(lines).toHaveLength(expected.length);
   expect(await snapshotDatabase()).toEqual(before);
 }
@@ -52,7 +56,9 @@ describe('import: bytes that cannot be stored are located and nothing is written
   });
 
   it('invalid UTF-8 in a JSON document names the JSON path, the field, the line and the bytes', async () => {
-    const doc = JSON.stringify({ conversations: [conv('a'), conv('b')] }, null, 2).replace('MARKER', 'ok').replace(/"ok"([\s\S]*)"ok"/, '"ok"$1"MARKER"');
+    const doc = JSON.stringify({ conversations: [conv('a'), conv('b')] }, null, 2)
+      .replace('MARKER', 'ok')
+      .replace(/"ok"([\s\S]*)"ok"/, '"ok"$1"MARKER"');
     // A truncated two-byte sequence (0xC3 without its continuation byte).
     await expectRejected(file('bytes.json', withBytes(doc, [0x63, 0x61, 0x66, 0xc3])), [
       /^bytes\.json: \$\.conversations\[1\]\.messages\[1\]\.text: text is not valid UTF-8: bytes 0xC3 at line \d+, column \d+/,
@@ -70,7 +76,9 @@ describe('import: bytes that cannot be stored are located and nothing is written
       /^sur\.jsonl:2: \$\.candidate_name: candidate_name contains a lone surrogate \(\\ud800\) at character 3, which is not valid Unicode$/,
     ]);
     const doc = `{"conversations": [${line('a')}, ${line('b').replace('MARKER', 'ok \\udc80')}]}`;
-    await expectRejected(file('sur.json', doc), [/^sur\.json: \$\.conversations\[1\]\.messages\[1\]\.text: text contains a lone surrogate \(\\udc80\) at character 4/]);
+    await expectRejected(file('sur.json', doc), [
+      /^sur\.json: \$\.conversations\[1\]\.messages\[1\]\.text: text contains a lone surrogate \(\\udc80\) at character 4/,
+    ]);
   });
 
   it('a NUL escape is refused in any text field', async () => {

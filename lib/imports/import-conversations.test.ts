@@ -32,7 +32,11 @@ async function expectRejected(p: string, expected: RegExp[]) {
   const err = await importConversationsFile(p).catch((e) => e);
   expect(err).toBeInstanceOf(ImportValidationError);
   const lines = (err as ImportValidationError).issues.map((i) => formatIssue(p, i));
-  for (const re of expected) expect(lines.some((l) => re.test(l)), `${re} in\n${lines.join('\n')}`).toBe(true);
+  for (const re of expected)
+    expect(
+      lines.some((l) => re.test(l)),
+      `${re} in\n${lines.join('\n')}`,
+    ).toBe(true);
   expect(await snapshotDatabase()).toEqual(before);
   return lines;
 }
@@ -169,7 +173,10 @@ describe('import', () => {
     edited.messages.push({ sender: 'candidate', text: 'great', sent_at: '2026-10-01T20:00:00Z' } as never);
     const summary = await importConversationsFile(file('edit.jsonl', jsonl(edited)));
     expect(summary).toMatchObject({ created: 0, updated: 1 });
-    const after = await db().conversation.findUniqueOrThrow({ where: { externalId: 'e-1' }, include: { messages: { orderBy: { position: 'asc' }, include: { labels: true } } } });
+    const after = await db().conversation.findUniqueOrThrow({
+      where: { externalId: 'e-1' },
+      include: { messages: { orderBy: { position: 'asc' }, include: { labels: true } } },
+    });
     expect(after.candidateName).toBe('Dana Renamed');
     expect(after.messages).toHaveLength(4);
     expect(after.messages[0].id).toBe(conv.messages[0].id);
@@ -183,7 +190,10 @@ describe('import', () => {
 
   it('re-import that only renames the candidate updates the conversation', async () => {
     await importConversationsFile(file('rename.jsonl', jsonl(good('n-1'), good('n-2'))));
-    expect(await importConversationsFile(file('rename.jsonl', jsonl(good('n-1', { candidate_name: 'Dana Q.' }), good('n-2'))))).toMatchObject({ created: 0, updated: 1 });
+    expect(await importConversationsFile(file('rename.jsonl', jsonl(good('n-1', { candidate_name: 'Dana Q.' }), good('n-2'))))).toMatchObject({
+      created: 0,
+      updated: 1,
+    });
     const conv = await db().conversation.findUniqueOrThrow({ where: { externalId: 'n-1' } });
     expect(conv.candidateName).toBe('Dana Q.');
   });
@@ -203,7 +213,9 @@ describe('import', () => {
     const conv = good('f-1', { job_title: 'Zeppelin Mechanic' });
     conv.messages[1].text = 'can we talk about the airships tomorrow';
     await importConversationsFile(file('fts.jsonl', jsonl(conv)));
-    const rows = await db().$queryRaw<{ external_id: string }[]>`SELECT external_id FROM conversations WHERE search @@ to_tsquery('simple', 'zeppel:* & airship:*')`;
+    const rows = await db().$queryRaw<
+      { external_id: string }[]
+    >`SELECT external_id FROM conversations WHERE search @@ to_tsquery('simple', 'zeppel:* & airship:*')`;
     expect(rows.map((r) => r.external_id)).toEqual(['f-1']);
   });
 });

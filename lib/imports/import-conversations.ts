@@ -41,7 +41,10 @@ export function importReviewerEmail(file: string): string {
 }
 
 async function runStatements(client: pg.ClientBase, text: string, params: unknown[] = []) {
-  for (const stmt of text.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+  for (const stmt of text
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const t = performance.now();
     await client.query(stmt, stmt.includes('$1') ? params : []);
     if (process.env.IMPORT_DEBUG) process.stderr.write(`  ${(performance.now() - t).toFixed(0)} ms  ${stmt.replace(/\s+/g, ' ').slice(0, 90)}\n`);
@@ -79,7 +82,10 @@ async function* stagingRows(items: AsyncIterable<RawItem>, validator: FileValida
 }
 
 export class ImportSourceConflictError extends ConflictError {
-  constructor(readonly externalIds: string[], golden: boolean) {
+  constructor(
+    readonly externalIds: string[],
+    golden: boolean,
+  ) {
     const list = externalIds.slice(0, 5).join(', ') + (externalIds.length > 5 ? ` and ${externalIds.length - 5} more` : '');
     super(
       golden
@@ -144,14 +150,25 @@ async function importFileOnce(file: string, opts: ImportOptions): Promise<Import
  * traffic), inside the caller's open transaction on `client` (one import per transaction: the
  * staging tables drop on commit). `source` names the import in messages and its reviewer account.
  */
-export async function importConversationsInTransaction(client: pg.ClientBase, conversations: readonly unknown[], source: string, opts: MergeOptions = {}): Promise<ImportSummary> {
+export async function importConversationsInTransaction(
+  client: pg.ClientBase,
+  conversations: readonly unknown[],
+  source: string,
+  opts: MergeOptions = {},
+): Promise<ImportSummary> {
   async function* items(): AsyncGenerator<RawItem> {
     for (let index = 0; index < conversations.length; index++) yield { kind: 'value', value: conversations[index], line: index + 1, index, invalid: [] };
   }
   return mergeInTransaction(client, items(), 'jsonl', source, opts);
 }
 
-async function mergeInTransaction(client: pg.ClientBase, items: AsyncIterable<RawItem>, format: 'json' | 'jsonl', file: string, opts: MergeOptions): Promise<ImportSummary> {
+async function mergeInTransaction(
+  client: pg.ClientBase,
+  items: AsyncIterable<RawItem>,
+  format: 'json' | 'jsonl',
+  file: string,
+  opts: MergeOptions,
+): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
   const validator = new FileValidator(format);
   // A bulk merge: room to sort and hash in memory, and a large GIN pending list so the
@@ -187,7 +204,11 @@ async function mergeInTransaction(client: pg.ClientBase, items: AsyncIterable<Ra
     `SELECT m.external_id FROM conv_map m JOIN conversations c ON c.id = m.id WHERE NOT m.is_new AND c.is_golden <> $1 ORDER BY m.external_id LIMIT 50`,
     [opts.golden === true],
   );
-  if (crossing.rows.length) throw new ImportSourceConflictError(crossing.rows.map((r) => r.external_id), opts.golden === true);
+  if (crossing.rows.length)
+    throw new ImportSourceConflictError(
+      crossing.rows.map((r) => r.external_id),
+      opts.golden === true,
+    );
   // New conversations are this transaction's own rows; marking them takes no one's lock.
   if (opts.golden) await client.query(`UPDATE conversations SET is_golden = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
   if (opts.live) await client.query(`UPDATE conversations SET is_live = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);

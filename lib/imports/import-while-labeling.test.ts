@@ -33,11 +33,22 @@ function exportVersion(v: number): string {
     for (let p = 0; p < count; p++) {
       const sender = p % 2 === 0 ? 'recruiter' : 'candidate';
       const edited = rng.chance(0.3) && v > 0;
-      const m: Msg = { sender, text: `conversation ${c} message ${p}${edited ? ` (edit ${v})` : ''}`, sent_at: new Date(Date.UTC(2026, 9, 1, 12, p)).toISOString() };
+      const m: Msg = {
+        sender,
+        text: `conversation ${c} message ${p}${edited ? ` (edit ${v})` : ''}`,
+        sent_at: new Date(Date.UTC(2026, 9, 1, 12, p)).toISOString(),
+      };
       if (sender === 'recruiter' && rng.chance(0.6)) m.label = rng.pick(LABELS);
       messages.push(m);
     }
-    lines.push(JSON.stringify({ external_id: `race-${c}`, candidate_name: `Candidate ${c}${v % 2 === 1 && c % 7 === 0 ? ' (renamed)' : ''}`, job_title: 'Picker', messages }));
+    lines.push(
+      JSON.stringify({
+        external_id: `race-${c}`,
+        candidate_name: `Candidate ${c}${v % 2 === 1 && c % 7 === 0 ? ' (renamed)' : ''}`,
+        job_title: 'Picker',
+        messages,
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -91,7 +102,9 @@ describe('a re-import racing 20 reviewers', () => {
         for (let v = 1; v <= 4; v++) {
           fs.writeFileSync(file, exportVersion(v));
           const retries: string[] = [];
-          const s = await importConversationsFile(file, { onProgress: (stage, detail) => stage.startsWith('retry') && retries.push(`${stage} ${detail}`) }).then(
+          const s = await importConversationsFile(file, {
+            onProgress: (stage, detail) => stage.startsWith('retry') && retries.push(`${stage} ${detail}`),
+          }).then(
             (r) => `ok updated=${r.updated}`,
             (e: Error) => `failed: ${e.message}`,
           );
@@ -104,7 +117,12 @@ describe('a re-import racing 20 reviewers', () => {
     })();
     const [outcomes] = await Promise.all([imports, ...reviewers.map((r, i) => writer(r, i + 1))]);
 
-    expect.soft(outcomes.every((o) => /^ok updated=\d+$/.test(o)), outcomes.join('\n')).toBe(true);
+    expect
+      .soft(
+        outcomes.every((o) => /^ok updated=\d+$/.test(o)),
+        outcomes.join('\n'),
+      )
+      .toBe(true);
     expect.soft(errors.length, errors.slice(0, 5).join('\n')).toBe(0);
     const breaks = await labelHistoryBreaks();
     expect.soft(breaks.length, JSON.stringify(breaks.slice(0, 5))).toBe(0);
@@ -114,9 +132,11 @@ describe('a re-import racing 20 reviewers', () => {
     const events = await db().$queryRaw<{ message_id: number; reviewer_id: string; source: string; to_value: string | null }[]>`
       SELECT message_id, reviewer_id, source, to_value::text FROM label_events WHERE reviewer_id LIKE 'race-r%' ORDER BY id`;
     const labels = new Map(
-      (await db().$queryRaw<{ message_id: number; reviewer_id: string; value: string }[]>`SELECT message_id, reviewer_id, value::text FROM labels WHERE reviewer_id LIKE 'race-r%'`).map(
-        (l) => [`${l.message_id}/${l.reviewer_id}`, l.value],
-      ),
+      (
+        await db().$queryRaw<
+          { message_id: number; reviewer_id: string; value: string }[]
+        >`SELECT message_id, reviewer_id, value::text FROM labels WHERE reviewer_id LIKE 'race-r%'`
+      ).map((l) => [`${l.message_id}/${l.reviewer_id}`, l.value]),
     );
     for (const [key, writes] of written) {
       const mine = events.filter((e) => `${e.message_id}/${e.reviewer_id}` === key);

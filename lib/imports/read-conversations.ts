@@ -27,7 +27,11 @@ export async function detectFormat(file: string): Promise<FileFormat> {
   try {
     const buf = Buffer.alloc(4096);
     const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const head = buf
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     // A JSON document is one object whose first key is "conversations"; anything else that
     // starts with "{" is taken as one conversation per line.
     return /^\{\s*"conversations"\s*:/.test(head) || !head.startsWith('{') ? 'json' : 'jsonl';
@@ -142,7 +146,8 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
   const guard = (token: { name: string; value?: unknown }) => {
     if (token.name === 'startObject' || token.name === 'startArray') {
       if (depth === 0) {
-        if (token.name === 'startArray') shapeErrors.push({ kind: 'error', line: null, path: '$', message: 'the document must be an object with a "conversations" array' });
+        if (token.name === 'startArray')
+          shapeErrors.push({ kind: 'error', line: null, path: '$', message: 'the document must be an object with a "conversations" array' });
         sawTopObject = token.name === 'startObject';
       }
       depth += 1;
@@ -156,7 +161,14 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
     }
     return token;
   };
-  const stages = [fs.createReadStream(file, { highWaterMark: READ_CHUNK }), decodingStage(decoder, escapes), parser({ packKeys: true, packStrings: true, packNumbers: true }), guard, pick({ filter: 'conversations' }), streamArray()];
+  const stages = [
+    fs.createReadStream(file, { highWaterMark: READ_CHUNK }),
+    decodingStage(decoder, escapes),
+    parser({ packKeys: true, packStrings: true, packNumbers: true }),
+    guard,
+    pick({ filter: 'conversations' }),
+    streamArray(),
+  ];
   const pipeline = chain(stages as unknown as Parameters<typeof chain>[0]);
   try {
     for await (const item of pipeline as AsyncIterable<{ key: number; value: unknown }>) {

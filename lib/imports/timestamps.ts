@@ -18,7 +18,9 @@ const FORMAT = 'sent_at must be an ISO 8601 date-time with a time zone';
 export function sentAtProblem(s: string): string | null {
   if (!ISO_DATETIME.test(s)) {
     // A date-time in every way but a year that does not have four digits.
-    return /^[+-]?\d{5,}-\d\d-\d\dT/.test(s) ? `sent_at ${JSON.stringify(s)} is out of range: it must fall between ${EARLIEST_SENT_AT} and ${LATEST_SENT_AT}` : FORMAT;
+    return /^[+-]?\d{5,}-\d\d-\d\dT/.test(s)
+      ? `sent_at ${JSON.stringify(s)} is out of range: it must fall between ${EARLIEST_SENT_AT} and ${LATEST_SENT_AT}`
+      : FORMAT;
   }
   // The regex guarantees four leading digits; only the boundary years need the instant.
   const year = Number(s.slice(0, 4));

@@ -31,6 +31,9 @@ describe('Utf8Decoder', () => {
   });
 
   it('reports a sequence cut off at the end of the file', () => {
-    expect(decodeInChunks([...utf8('ok'), 0xf0, 0x9f], 1)).toEqual({ out: 'ok\udcf0\udc9f', invalid: [{ line: 1, column: 3, offset: 2, bytes: [0xf0, 0x9f] }] });
+    expect(decodeInChunks([...utf8('ok'), 0xf0, 0x9f], 1)).toEqual({
+      out: 'ok\udcf0\udc9f',
+      invalid: [{ line: 1, column: 3, offset: 2, bytes: [0xf0, 0x9f] }],
+    });
   });
 });

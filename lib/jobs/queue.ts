@@ -17,13 +17,48 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 // start-up sweep) never piles up duplicates. Their provider trouble is retried by the steps
 // themselves (lib/finetunes/step.ts: backoff within a time budget, re-queued with a delay);
 // the retries here only take a step up again after a crash or a database outage.
-export const QUEUE_OPTIONS: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number; heartbeatSeconds?: number; expireInSeconds?: number; policy?: QueuePolicy }> = {
+export const QUEUE_OPTIONS: Record<
+  QueueName,
+  {
+    retryLimit: number;
+    retryDelay: number;
+    retryBackoff: boolean;
+    retryDelayMax?: number;
+    heartbeatSeconds?: number;
+    expireInSeconds?: number;
+    policy?: QueuePolicy;
+  }
+> = {
   [QUEUES.datasetBuild]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
-  [QUEUES.fineTuneLaunch]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600, policy: 'stately' },
-  [QUEUES.fineTunePoll]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 600, policy: 'stately' },
+  [QUEUES.fineTuneLaunch]: {
+    retryLimit: 10,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    heartbeatSeconds: 30,
+    expireInSeconds: 3600,
+    policy: 'stately',
+  },
+  [QUEUES.fineTunePoll]: {
+    retryLimit: 10,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    heartbeatSeconds: 30,
+    expireInSeconds: 600,
+    policy: 'stately',
+  },
   // Evals: one job per run ("exclusive": a second send while one waits or runs is dropped). A
   // retried job resumes the run where it stopped (predictions are idempotent per example).
-  [QUEUES.evalRun]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, retryDelayMax: 120, heartbeatSeconds: 30, expireInSeconds: 6 * 3600, policy: 'exclusive' },
+  [QUEUES.evalRun]: {
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 120,
+    heartbeatSeconds: 30,
+    expireInSeconds: 6 * 3600,
+    policy: 'exclusive',
+  },
 };
 
 export const WORKER_INSTANCE_NAME = 'worker';

@@ -4,7 +4,8 @@
 // opt-outs and times, and nothing about silence, requirements or context.
 export const BASE_LABELS = ['END', 'CONTINUE', 'SCHEDULE'] as const;
 
-const END_WORDS = /\b(stop|unsubscribe|not interested|wrong (number|person)|remove me|leave me alone|no thanks|no thank you|all set|already (accepted|hired|found|took)|too far|harass\w*|don'?t text)\b/i;
+const END_WORDS =
+  /\b(stop|unsubscribe|not interested|wrong (number|person)|remove me|leave me alone|no thanks|no thank you|all set|already (accepted|hired|found|took)|too far|harass\w*|don'?t text)\b/i;
 const SCHEDULE_WORDS =
   /\b(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?\b|\b(tomorrow|tmrw|tonight|morning|afternoon|evening)\b|\b\d{1,2}(:\d{2})?\s?(am|pm)\b|\b(works for me|that works|see you|interview|schedule|book|available)\b/i;
 

@@ -24,7 +24,9 @@ try {
   // are shown, enough to tell two keys apart; the whole key is in the file (or the variable) named.
   const keySource = process.env.TRAINER_API_KEY
     ? 'the rest is in TRAINER_API_KEY'
-    : trainer.apiKeyCreated ? `generated; the whole key is in ${trainer.dataDir}/api-key` : `the whole key is in ${trainer.dataDir}/api-key`;
+    : trainer.apiKeyCreated
+      ? `generated; the whole key is in ${trainer.dataDir}/api-key`
+      : `the whole key is in ${trainer.dataDir}/api-key`;
   const key = trainer.apiKey;
   const keyShown = key.length >= 24 ? `${/^sk-[a-z]+-/.exec(key)?.[0] ?? ''}…${key.slice(-4)}` : '…';
   const faults = Object.keys(trainer.faults.get()).length ? `\n  faults:    ${JSON.stringify(trainer.faults.get())}` : '';

@@ -44,7 +44,10 @@ afterAll(async () => {
 describe('files', () => {
   it('uploads, lists, retrieves, downloads and deletes', async () => {
     const jsonl = toJsonl(sampleExamples(12, 5));
-    const file = await body<OpenAI.FileObject>(client.files.create({ file: await toFile(Buffer.from(jsonl), 'small.jsonl'), purpose: 'fine-tune' }), 'OpenAIFile');
+    const file = await body<OpenAI.FileObject>(
+      client.files.create({ file: await toFile(Buffer.from(jsonl), 'small.jsonl'), purpose: 'fine-tune' }),
+      'OpenAIFile',
+    );
     expect(file).toMatchObject({ object: 'file', purpose: 'fine-tune', filename: 'small.jsonl', bytes: Buffer.byteLength(jsonl), status: 'processed' });
     expect(file.id).toMatch(/^file-/);
 
@@ -61,7 +64,19 @@ describe('files', () => {
 
   it('refuses a fine-tune upload with bad lines, naming them', async () => {
     const good = JSON.stringify(sampleExamples(1, 1)[0]);
-    const lines = [good, good, '{"messages": [', good, JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), JSON.stringify({ messages: [{ role: 'robot', content: 'x' }, { role: 'assistant', content: 'END' }] })];
+    const lines = [
+      good,
+      good,
+      '{"messages": [',
+      good,
+      JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      JSON.stringify({
+        messages: [
+          { role: 'robot', content: 'x' },
+          { role: 'assistant', content: 'END' },
+        ],
+      }),
+    ];
     const e = await apiError(upload(lines.join('\n')));
     expect(e).toBeInstanceOf(OpenAI.BadRequestError);
     expect(e.param).toBe('file');
@@ -98,7 +113,15 @@ describe('fine-tuning jobs', () => {
   });
 
   it('creates a job in validating_files and runs it to success', async () => {
-    expect(job).toMatchObject({ object: 'fine_tuning.job', status: 'validating_files', model: 'local-base', seed: 7, fine_tuned_model: null, error: null, metadata: { run: 'conformance-main', dataset: 'v1' } });
+    expect(job).toMatchObject({
+      object: 'fine_tuning.job',
+      status: 'validating_files',
+      model: 'local-base',
+      seed: 7,
+      fine_tuned_model: null,
+      error: null,
+      metadata: { run: 'conformance-main', dataset: 'v1' },
+    });
     expect(job.id).toMatch(/^ftjob-/);
     const done = await waitForJob(client, job.id);
     expect(done.status).toBe('succeeded');
@@ -127,12 +150,22 @@ describe('fine-tuning jobs', () => {
     const training = await upload(toJsonl(sampleExamples(20, 14)));
     const extra = [];
     for (let i = 0; i < 3; i++) {
-      extra.push(await client.fineTuning.jobs.create({ model: 'local-base', training_file: training.id, metadata: { run: 'conformance-page', i: String(i) }, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1 } } } }));
+      extra.push(
+        await client.fineTuning.jobs.create({
+          model: 'local-base',
+          training_file: training.id,
+          metadata: { run: 'conformance-page', i: String(i) },
+          method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1 } } },
+        }),
+      );
     }
     const first = await body<{ data: { id: string }[]; has_more: boolean }>(client.fineTuning.jobs.list({ limit: 2 }), 'ListPaginatedFineTuningJobsResponse');
     expect(first.data.map((j) => j.id)).toEqual([extra[2].id, extra[1].id]);
     expect(first.has_more).toBe(true);
-    const second = await body<{ data: { id: string }[]; has_more: boolean }>(client.fineTuning.jobs.list({ limit: 2, after: extra[1].id }), 'ListPaginatedFineTuningJobsResponse');
+    const second = await body<{ data: { id: string }[]; has_more: boolean }>(
+      client.fineTuning.jobs.list({ limit: 2, after: extra[1].id }),
+      'ListPaginatedFineTuningJobsResponse',
+    );
     expect(second.data[0].id).toBe(extra[0].id);
 
     const all: string[] = [];
@@ -148,7 +181,10 @@ describe('fine-tuning jobs', () => {
   });
 
   it('pages through events, newest first, with metrics events', async () => {
-    const page = await body<{ data: OpenAI.FineTuning.Jobs.FineTuningJobEvent[]; has_more: boolean }>(client.fineTuning.jobs.listEvents(job.id, { limit: 5 }), 'ListFineTuningJobEventsResponse');
+    const page = await body<{ data: OpenAI.FineTuning.Jobs.FineTuningJobEvent[]; has_more: boolean }>(
+      client.fineTuning.jobs.listEvents(job.id, { limit: 5 }),
+      'ListFineTuningJobEventsResponse',
+    );
     expect(page.data).toHaveLength(5);
     expect(page.has_more).toBe(true);
     expect(page.data[0].message).toBe('The job has successfully completed');
@@ -163,17 +199,35 @@ describe('fine-tuning jobs', () => {
     const metrics = events.filter((e) => e.type === 'metrics');
     // 60 examples × 4 epochs at batch size 1 = 240 steps; at most 200 points, so every 2nd step.
     expect(metrics.length).toBe(120);
-    expect(Object.keys(metrics[0].data as object).sort()).toEqual(['step', 'total_steps', 'train_loss', 'train_mean_token_accuracy', 'valid_loss', 'valid_mean_token_accuracy']);
+    expect(Object.keys(metrics[0].data as object).sort()).toEqual([
+      'step',
+      'total_steps',
+      'train_loss',
+      'train_mean_token_accuracy',
+      'valid_loss',
+      'valid_mean_token_accuracy',
+    ]);
     expect(metrics[0].data).toMatchObject({ step: 240, total_steps: 240 });
   });
 
   it('lists one checkpoint per epoch (the last three), newest first', async () => {
-    const page = await body<{ data: OpenAI.FineTuning.Jobs.Checkpoints.FineTuningJobCheckpoint[]; has_more: boolean; first_id: string }>(client.fineTuning.jobs.checkpoints.list(job.id), 'ListFineTuningJobCheckpointsResponse');
+    const page = await body<{ data: OpenAI.FineTuning.Jobs.Checkpoints.FineTuningJobCheckpoint[]; has_more: boolean; first_id: string }>(
+      client.fineTuning.jobs.checkpoints.list(job.id),
+      'ListFineTuningJobCheckpointsResponse',
+    );
     expect(page.data.map((c) => c.step_number)).toEqual([240, 180, 120]);
     expect(page.first_id).toBe(page.data[0].id);
     expect(page.data[0].fine_tuned_model_checkpoint).toBe(`${job.fine_tuned_model}:ckpt-step-240`);
     expect(Object.keys(page.data[0].metrics).sort()).toEqual(
-      ['full_valid_loss', 'full_valid_mean_token_accuracy', 'step', 'train_loss', 'train_mean_token_accuracy', 'valid_loss', 'valid_mean_token_accuracy'].sort(),
+      [
+        'full_valid_loss',
+        'full_valid_mean_token_accuracy',
+        'step',
+        'train_loss',
+        'train_mean_token_accuracy',
+        'valid_loss',
+        'valid_mean_token_accuracy',
+      ].sort(),
     );
     const second = await client.fineTuning.jobs.checkpoints.list(job.id, { limit: 2, after: page.data[1].id });
     expect(second.data.map((c) => c.step_number)).toEqual([120]);
@@ -197,7 +251,11 @@ describe('fine-tuning jobs', () => {
       model: job.fine_tuned_model!,
       messages: [
         { role: 'system' as const, content: 'Answer END, CONTINUE or SCHEDULE.' },
-        { role: 'user' as const, content: "[start] Recruiter: Hi, still looking for work?\n[+12m] Candidate: yes! tuesday at 2pm works for me\n[+1m] Recruiter's turn: END, CONTINUE or SCHEDULE?" },
+        {
+          role: 'user' as const,
+          content:
+            "[start] Recruiter: Hi, still looking for work?\n[+12m] Candidate: yes! tuesday at 2pm works for me\n[+1m] Recruiter's turn: END, CONTINUE or SCHEDULE?",
+        },
       ],
       temperature: 0,
       logprobs: true,
@@ -229,7 +287,13 @@ describe('fine-tuning jobs', () => {
   });
 
   it('samples with temperature > 0 reproducibly for a seed', async () => {
-    const request = { model: job.fine_tuned_model!, messages: [{ role: 'user' as const, content: '[+3m] Candidate: maybe' }], temperature: 2, n: 20, seed: 123 };
+    const request = {
+      model: job.fine_tuned_model!,
+      messages: [{ role: 'user' as const, content: '[+3m] Candidate: maybe' }],
+      temperature: 2,
+      n: 20,
+      seed: 123,
+    };
     const a = await body<OpenAI.ChatCompletion>(client.chat.completions.create(request), 'CreateChatCompletionResponse');
     const b = await client.chat.completions.create(request);
     expect(a.choices.map((c) => c.message.content)).toEqual(b.choices.map((c) => c.message.content));

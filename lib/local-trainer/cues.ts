@@ -6,7 +6,25 @@
 // "not sure" hedges; a bare "no" answers, "no problem" agrees. English with the common Spanish
 // forms, because a share of candidates text in Spanish.
 
-const NEGATORS = new Set(['not', 'no', 'never', 'dont', 'cant', 'wont', 'isnt', 'arent', 'doesnt', 'didnt', 'cannot', 'nor', 'aint', 'wasnt', 'havent', 'nah', 'nunca']);
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'dont',
+  'cant',
+  'wont',
+  'isnt',
+  'arent',
+  'doesnt',
+  'didnt',
+  'cannot',
+  'nor',
+  'aint',
+  'wasnt',
+  'havent',
+  'nah',
+  'nunca',
+]);
 /** "no problem", "not a problem", "no worries": agreement, not negation. */
 const NOT_NEGATED_AFTER_NO = new Set(['problem', 'prob', 'probs', 'problemo', 'worries', 'worry', 'biggie', 'rush', 'hay']);
 const SCOPE = 3;
@@ -60,20 +78,26 @@ const OPTOUT_PHRASE =
 const SHOUTED_STOP = /\bSTOP\b/;
 const DECLINE =
   /\b(not interested|no longer interested|not intrested|not interested anymore|no thanks|no thank you|no thx|no ty|nah thanks|not for me|not looking|im good|ill pass|i pass|pass on (this|it|that)|no me interesa|no gracias|not a good fit|not gonna work|wont work for me|doesnt work for me|not worth it|not at this time|(ill|ima|im gonna|gonna|going to|i will) pass|no longer need)\b/i;
-const TAKEN = /\b((found|got|took|accepted|started|have|landed) (a|another|other|the|my|new|an) (new )?(job|position|offer|gig|role)|already (hired|employed|working|have|found|got|took|accepted|started)|got hired|just (got hired|started)|found (something|work|one)( else)?|accepted (an|another) offer|(im|i am) (now )?(working|employed) (at|for|with|somewhere)|no longer looking|ya tengo trabajo|ya encontre|ya encontré)\b/i;
-const WRONG = /\b(wrong (number|person|#|guy|girl|phone)|(you|u) (have|got) the wrong|dont know (you|any|anyone|who (this|you) (is|are))|(no|not) (one|anyone|nobody) (here )?(by|named|with) that name|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
-const HOSTILE = /\b(fuck\w*|f+ off|wtf|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|go to hell|screw (you|off)|idiots?|clowns?|stupid|annoying|block(ed|ing)? (you|this number))\b/i;
+const TAKEN =
+  /\b((found|got|took|accepted|started|have|landed) (a|another|other|the|my|new|an) (new )?(job|position|offer|gig|role)|already (hired|employed|working|have|found|got|took|accepted|started)|got hired|just (got hired|started)|found (something|work|one)( else)?|accepted (an|another) offer|(im|i am) (now )?(working|employed) (at|for|with|somewhere)|no longer looking|ya tengo trabajo|ya encontre|ya encontré)\b/i;
+const WRONG =
+  /\b(wrong (number|person|#|guy|girl|phone)|(you|u) (have|got) the wrong|dont know (you|any|anyone|who (this|you) (is|are))|(no|not) (one|anyone|nobody) (here )?(by|named|with) that name|never applied|didnt apply|no soy|numero equivocado|número equivocado)\b/i;
+const HOSTILE =
+  /\b(fuck\w*|f+ off|wtf|shit\w*|scam\w*|spam\w*|report (you|this)|harass\w*|bitch|asshole|piss off|go away|go to hell|screw (you|off)|idiots?|clowns?|stupid|annoying|block(ed|ing)? (you|this number))\b/i;
 /** "Role not a fit" (DESIGN §1): pay, hours, place or a requirement the candidate cannot meet. */
 const MISMATCH =
   /\b(too (low|little|far|much of a drive|early|late)|(pay|rate|wage|money) is (too )?(low|not enough)|not enough (pay|money|hours)|need (at least|more|a job|something) (closer|with more|that pays)|(cant|can ?not|wont|dont) (do|work|make) (nights|weekends|mornings|evenings|overnights|that (shift|schedule|pay|rate))|(dont|do not) have (a |my |the |any )?(car|license|licence|cdl|ride|transportation|certification|certificate|degree|diploma|experience)|(license|licence) is (suspended|expired)|i need (days|nights|mornings|evenings|weekends off|full time|part time|home daily)|not worth (it|the drive)|(no|not) (car|license|cdl|transportation))\b/i;
 const NEG_ANSWER = /^\W*(no+|nope|nah|no sorry|sorry no|not really|negative|no no)\W*$/i;
-const AFFIRM = /\b(yes+|yeah|yea|yep|yup|ya|sure|ok|okay|okk*|kk|k|sounds good|sounds great|works|perfect|great|definitely|absolutely|for sure|of course|im in|interested|si|sí|claro|dale|bueno|vale)\b/iu;
+const AFFIRM =
+  /\b(yes+|yeah|yea|yep|yup|ya|sure|ok|okay|okk*|kk|k|sounds good|sounds great|works|perfect|great|definitely|absolutely|for sure|of course|im in|interested|si|sí|claro|dale|bueno|vale)\b/iu;
 const AFFIRM_EMOJI = /[👍👌✅🙌🙏😊🙂]/u;
 const HEDGE = /\b(not sure|maybe|idk|i dont know|think about it|let me think|depends|possibly|might|not yet|unsure|tal vez|quizas|no se)\b/i;
 const LATER = /\b(later|busy|not now|not right now|next month|in a few (weeks|months)|after the holidays|ask me again|check back|hit me up)\b/i;
-const RESCHEDULE = /\b(reschedule|re schedule|move (it|the interview|our)|push (it|back)|another (day|time)|different (day|time)|instead|cant make (it|that|the)|can ?not make (it|that)|running late|change the time|something came up|cambiar)\b/i;
+const RESCHEDULE =
+  /\b(reschedule|re schedule|move (it|the interview|our)|push (it|back)|another (day|time)|different (day|time)|instead|cant make (it|that|the)|can ?not make (it|that)|running late|change the time|something came up|cambiar)\b/i;
 const CALL = /\b(call me|give me a call|ring me|phone me|call (at|after|before|anytime)|llamame|llámame)\b/i;
-const QUESTION_START = /^\W*(what|whats|how|where|wheres|when|which|who|why|is|are|does|do|can|could|will|would|any|cuanto|cuánto|donde|dónde|cuando|cuándo|que|qué|como|cómo)\b/i;
+const QUESTION_START =
+  /^\W*(what|whats|how|where|wheres|when|which|who|why|is|are|does|do|can|could|will|would|any|cuanto|cuánto|donde|dónde|cuando|cuándo|que|qué|como|cómo)\b/i;
 const THANKS = /\b(thanks|thank you|thx|ty|tysm|gracias|appreciate)\b/i;
 const CONFIRM_WORDS = /\b(see you|see u|cya|be there|ill be there|works for me|that works|confirmed|booked|its a date|nos vemos|alla estare)\b/i;
 const REFER = /\b(my (friend|brother|sister|cousin|son|daughter|wife|husband|mom|dad|roommate|buddy|coworker)|refer|referral|someone else)\b/i;
@@ -112,7 +136,8 @@ export function candidateCues(text: string, tokens: Tokens): string[] {
 }
 
 const REC_PROPOSE = /\b(interview|call|chat|schedule|book|booking|available|availability|come in|stop by|meet|phone screen|slot|link)\b/i;
-const REC_WRAPUP = /\b(good luck|best of luck|best wishes|thanks for (your time|letting me know)|remove (you|your number)|wont (text|contact|reach out)|take care|no worries|no problem|understood|sorry (to|for) (bother|the bother)|all the best)\b/i;
+const REC_WRAPUP =
+  /\b(good luck|best of luck|best wishes|thanks for (your time|letting me know)|remove (you|your number)|wont (text|contact|reach out)|take care|no worries|no problem|understood|sorry (to|for) (bother|the bother)|all the best)\b/i;
 const REC_CONFIRM = /\b(confirmed|booked|see you|you are all set|youre all set|calendar invite|talk (then|soon|at))\b/i;
 
 /** Cue names for one recruiter message. */

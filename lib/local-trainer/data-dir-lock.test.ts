@@ -60,7 +60,16 @@ describe('trainer.lock', () => {
   it('refuses while the trainer that wrote the lock is alive', async () => {
     const d = dir();
     // A separate Node process takes the lock and holds it (as a second trainer would).
-    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `const { lockDataDir } = await import(${JSON.stringify(path.resolve('lib/local-trainer/data-dir-lock.ts'))}); lockDataDir(${JSON.stringify(d)}); console.log('locked'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { lockDataDir } = await import(${JSON.stringify(path.resolve('lib/local-trainer/data-dir-lock.ts'))}); lockDataDir(${JSON.stringify(d)}); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(holder);
     await new Promise<void>((resolve) => holder.stdout!.on('data', (c) => String(c).includes('locked') && resolve()));
     expect(() => lockDataDir(d)).toThrow(/another trainer \(pid \d+\) already uses/);

@@ -28,11 +28,9 @@ export class ApiError extends Error {
   }
 }
 
-export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
-  new ApiError(400, message, { param, code });
+export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) => new ApiError(400, message, { param, code });
 
-export const notFound = (message: string, param: string | null = null, code: string | null = null) =>
-  new ApiError(404, message, { param, code });
+export const notFound = (message: string, param: string | null = null, code: string | null = null) => new ApiError(404, message, { param, code });
 
 export const modelNotFound = (model: string) =>
   new ApiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, { param: 'model', code: 'model_not_found' });

@@ -54,9 +54,11 @@ export function checkExample(line: unknown): { issues: Issue[]; example: ChatExa
     if (!('role' in m) || !('content' in m)) issues.push({ key: 'message_missing_key', detail: `${where} lacks "role" or "content"` });
     const unknown = Object.keys(m).filter((k) => !KNOWN_KEYS.has(k));
     if (unknown.length) issues.push({ key: 'message_unrecognized_key', detail: `${where} has unrecognized key(s) ${unknown.map((k) => `"${k}"`).join(', ')}` });
-    if (typeof m.role !== 'string' || !KNOWN_ROLES.has(m.role)) issues.push({ key: 'unrecognized_role', detail: `${where} has unrecognized role ${JSON.stringify(m.role ?? null)}` });
+    if (typeof m.role !== 'string' || !KNOWN_ROLES.has(m.role))
+      issues.push({ key: 'unrecognized_role', detail: `${where} has unrecognized role ${JSON.stringify(m.role ?? null)}` });
     if ((!m.content && !m.function_call) || typeof m.content !== 'string') issues.push({ key: 'missing_content', detail: `${where} has no text content` });
-    if ('weight' in m && m.weight !== 0 && m.weight !== 1) issues.push({ key: 'invalid_weight', detail: `${where} has weight ${JSON.stringify(m.weight)} (must be 0 or 1)` });
+    if ('weight' in m && m.weight !== 0 && m.weight !== 1)
+      issues.push({ key: 'invalid_weight', detail: `${where} has weight ${JSON.stringify(m.weight)} (must be 0 or 1)` });
   });
   if (!messages.some((m) => isObject(m) && m.role === 'assistant')) {
     issues.push({ key: 'example_missing_assistant_message', detail: 'no assistant message' });

@@ -83,7 +83,9 @@ describe('injected faults', () => {
   });
 
   it('protects the control endpoint with the key and validates its body', async () => {
-    await expect(new OpenAI({ apiKey: 'wrong', baseURL: trainer.url, maxRetries: 0 }).get('/_control/faults')).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(new OpenAI({ apiKey: 'wrong', baseURL: trainer.url, maxRetries: 0 }).get('/_control/faults')).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
     await expect(setFaults({ '429': 3 })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(setFaults({ paths: '(' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
   });

@@ -21,10 +21,14 @@ export type Fault = 'none' | '429' | '500' | 'hang';
 
 export function parseFaultsEnv(spec: string | undefined): FaultConfig {
   const cfg: Record<string, number> = {};
-  for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value] = item.split(':');
     const n = Number(value);
-    if (!['429', '500', 'hang'].includes(key) || !Number.isFinite(n)) throw new Error(`TRAINER_FAULTS: cannot read "${item}" (expected e.g. 429:0.3,500:0.2,hang:0.05)`);
+    if (!['429', '500', 'hang'].includes(key) || !Number.isFinite(n))
+      throw new Error(`TRAINER_FAULTS: cannot read "${item}" (expected e.g. 429:0.3,500:0.2,hang:0.05)`);
     cfg[key] = n;
   }
   return faultConfigSchema.parse(cfg);

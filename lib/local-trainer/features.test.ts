@@ -80,7 +80,8 @@ describe('cues', () => {
   });
 
   it('finds times in English and Spanish, and leaves plain numbers alone', () => {
-    for (const t of ['tuesday 3', 'can i come in thursday?', 'tmrw at 4', '10:30 works', 'puedo el lunes', 'mañana en la tarde', 'after 5pm']) expect(cues(t), t).toContain('time');
+    for (const t of ['tuesday 3', 'can i come in thursday?', 'tmrw at 4', '10:30 works', 'puedo el lunes', 'mañana en la tarde', 'after 5pm'])
+      expect(cues(t), t).toContain('time');
     for (const t of ['i have 2 kids', 'whats the pay', 'i worked there 3 years']) expect(cues(t), t).not.toContain('time');
   });
 

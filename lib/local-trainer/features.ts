@@ -200,10 +200,11 @@ export function stateTokens(messages: readonly ParsedMessage[], turnGap: number 
   const cand = messages[lastC];
   const cues = candidateCuesOf(cand.text);
   let rb = -1;
-  for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
-    rb = i;
-    break;
-  }
+  for (let i = lastC - 1; i >= 0; i--)
+    if (messages[i].speaker === 'recruiter') {
+      rb = i;
+      break;
+    }
   const rCues = rb >= 0 ? recruiterCuesOf(messages[rb].text) : ['none'];
   const trail2 = String(Math.min(trailing, 2));
   for (const c of cues) {
@@ -247,10 +248,11 @@ export function featurize(raw: string, out: FeatureBuffer): void {
   for (const t of stateTokens(messages, turnGap)) out.pushToken(t, t.includes('&') ? G_CROSSES : t.startsWith('c:') ? G_CUES : G_STATE, SALT_STATE);
 
   let lastC = -1;
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].speaker === 'candidate') {
-    lastC = i;
-    break;
-  }
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i].speaker === 'candidate') {
+      lastC = i;
+      break;
+    }
   if (lastC >= 0) {
     const t = messages[lastC].text;
     wordFeatures(tokensOf(t).words, out, G_LAST_WORDS, SALT_LAST, true);
@@ -261,10 +263,11 @@ export function featurize(raw: string, out: FeatureBuffer): void {
     k++;
     wordFeatures(tokensOf(messages[i].text).words, out, G_PREV_CANDIDATE, SALT_PREV, false);
   }
-  for (let i = lastC - 1; i >= 0; i--) if (messages[i].speaker === 'recruiter') {
-    wordFeatures(tokensOf(messages[i].text).plain, out, G_RECRUITER_BEFORE, SALT_RB, true);
-    break;
-  }
+  for (let i = lastC - 1; i >= 0; i--)
+    if (messages[i].speaker === 'recruiter') {
+      wordFeatures(tokensOf(messages[i].text).plain, out, G_RECRUITER_BEFORE, SALT_RB, true);
+      break;
+    }
   if (messages.length && messages.length - 1 > lastC) {
     wordFeatures(tokensOf(messages[messages.length - 1].text).plain, out, G_RECRUITER_AFTER, SALT_RA, true);
   }

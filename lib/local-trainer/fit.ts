@@ -119,7 +119,13 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
   const trainSet = labeled(trainText, classOf).set;
   const validation = validText ? labeled(validText, classOf) : null;
   const validSet = validation?.set;
-  cb.onPrepared?.({ labels, examples: trainSet.x.rows, validExamples: validSet?.x.rows ?? 0, heldOutFromTraining, unknownValidLabels: validation?.unknown ?? 0 });
+  cb.onPrepared?.({
+    labels,
+    examples: trainSet.x.rows,
+    validExamples: validSet?.x.rows ?? 0,
+    heldOutFromTraining,
+    unknownValidLabels: validation?.unknown ?? 0,
+  });
 
   const calibrate = (m: Classifier): { model: Classifier; calibration: Calibration } => {
     if (!validSet) return { model: m, calibration: IDENTITY_CALIBRATION(K) };

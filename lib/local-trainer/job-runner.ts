@@ -57,7 +57,10 @@ export class JobRunner {
       rec.job.status = 'queued';
       this.store.saveJob(rec);
       if (wasRunning) {
-        this.store.addEvent(rec.job.id, { level: 'warn', message: 'The trainer restarted while this job was running; training starts again from the beginning' });
+        this.store.addEvent(rec.job.id, {
+          level: 'warn',
+          message: 'The trainer restarted while this job was running; training starts again from the beginning',
+        });
         this.log(`${rec.job.id} was running when the trainer stopped: queued to run again`);
       }
     }
@@ -97,21 +100,39 @@ export class JobRunner {
     const rec = this.store.getJob(id);
     if (this.closed || !rec || rec.job.status !== 'validating_files') return;
     const { job } = rec;
-    this.store.addEvent(id, { message: `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}` });
+    this.store.addEvent(id, {
+      message: `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`,
+    });
 
     const training = this.store.getFile(job.training_file)?.stats;
-    if (!training) return this.fail(rec, 'invalid_training_file', `Training file ${job.training_file} no longer exists or is not a fine-tune file.`, 'training_file');
+    if (!training)
+      return this.fail(rec, 'invalid_training_file', `Training file ${job.training_file} no longer exists or is not a fine-tune file.`, 'training_file');
     const usable = training.examples - training.withoutTarget;
     if (usable < MIN_TRAINING_EXAMPLES) {
-      return this.fail(rec, 'invalid_n_examples', `Training file has ${usable} example(s), but must have at least ${MIN_TRAINING_EXAMPLES} examples`, 'training_file');
+      return this.fail(
+        rec,
+        'invalid_n_examples',
+        `Training file has ${usable} example(s), but must have at least ${MIN_TRAINING_EXAMPLES} examples`,
+        'training_file',
+      );
     }
     if (job.validation_file) {
       const validation = this.store.getFile(job.validation_file)?.stats;
-      if (!validation) return this.fail(rec, 'invalid_validation_file', `Validation file ${job.validation_file} no longer exists or is not a fine-tune file.`, 'validation_file');
-      if (validation.examples - validation.withoutTarget < 1) return this.fail(rec, 'invalid_validation_file', 'Validation file has no examples', 'validation_file');
+      if (!validation)
+        return this.fail(
+          rec,
+          'invalid_validation_file',
+          `Validation file ${job.validation_file} no longer exists or is not a fine-tune file.`,
+          'validation_file',
+        );
+      if (validation.examples - validation.withoutTarget < 1)
+        return this.fail(rec, 'invalid_validation_file', 'Validation file has no examples', 'validation_file');
     }
     if (training.withoutTarget) {
-      this.store.addEvent(id, { level: 'warn', message: `${training.withoutTarget} training example(s) have no assistant message with weight 1 and are skipped` });
+      this.store.addEvent(id, {
+        level: 'warn',
+        message: `${training.withoutTarget} training example(s) have no assistant message with weight 1 and are skipped`,
+      });
     }
 
     const resolved = resolveHyperparameters(rec.requested, usable);
@@ -198,10 +219,15 @@ export class JobRunner {
           message: `Training on ${m.examples} examples (${m.labels.length} labels: ${m.labels.join(', ')}) for ${hp.n_epochs} epoch(s), batch size ${hp.batch_size}: ${m.totalSteps} steps`,
         });
         if (m.heldOutFromTraining) {
-          this.store.addEvent(job.id, { message: `No validation file: ${m.validExamples} examples from a tenth of the training conversations are held out for early stopping and confidence calibration` });
+          this.store.addEvent(job.id, {
+            message: `No validation file: ${m.validExamples} examples from a tenth of the training conversations are held out for early stopping and confidence calibration`,
+          });
         }
         if (m.unknownValidLabels) {
-          this.store.addEvent(job.id, { level: 'warn', message: `${m.unknownValidLabels} validation example(s) have a label that is not in the training file; they count as errors` });
+          this.store.addEvent(job.id, {
+            level: 'warn',
+            message: `${m.unknownValidLabels} validation example(s) have a label that is not in the training file; they count as errors`,
+          });
         }
         return;
       }
@@ -244,7 +270,9 @@ export class JobRunner {
         return;
       }
       case 'done': {
-        this.store.addEvent(job.id, { message: `Kept the weights of epoch ${m.bestEpoch} (lowest validation loss); confidences calibrated on held-out examples (temperature ${m.temperature.toFixed(2)})` });
+        this.store.addEvent(job.id, {
+          message: `Kept the weights of epoch ${m.bestEpoch} (lowest validation loss); confidences calibrated on held-out examples (temperature ${m.temperature.toFixed(2)})`,
+        });
         this.current = null;
         void run.worker.terminate();
         this.succeed(rec).then(
@@ -261,7 +289,21 @@ export class JobRunner {
     if (!fs.existsSync(path.join(this.store.modelDir(job.id), FINAL_WEIGHTS))) throw new Error('the worker reported success without weights');
     const csv = resultCsv(rec.metrics);
     const id = newFileId();
-    await this.store.addFile({ file: { id, object: 'file', bytes: Buffer.byteLength(csv), created_at: nowSeconds(), filename: 'step_metrics.csv', purpose: 'fine-tune-results', status: 'processed' }, seq: this.store.nextSeq() }, csv);
+    await this.store.addFile(
+      {
+        file: {
+          id,
+          object: 'file',
+          bytes: Buffer.byteLength(csv),
+          created_at: nowSeconds(),
+          filename: 'step_metrics.csv',
+          purpose: 'fine-tune-results',
+          status: 'processed',
+        },
+        seq: this.store.nextSeq(),
+      },
+      csv,
+    );
     // The job stays `running` until here: a cancel that landed during the write wins.
     if (rec.job.status !== 'running') {
       this.store.deleteFile(id);

@@ -20,7 +20,13 @@ async function predict(model: string, examples: ChatLine[]): Promise<{ label: st
     Array.from({ length: 16 }, async () => {
       while (next < examples.length) {
         const i = next++;
-        const res = await client.chat.completions.create({ model, messages: examples[i].messages.slice(0, 2), temperature: 0, logprobs: true, max_completion_tokens: 5 });
+        const res = await client.chat.completions.create({
+          model,
+          messages: examples[i].messages.slice(0, 2),
+          temperature: 0,
+          logprobs: true,
+          max_completion_tokens: 5,
+        });
         out[i] = { label: res.choices[0].message.content ?? '', logprob: res.choices[0].logprobs!.content![0].logprob };
       }
     }),
@@ -47,7 +53,8 @@ async function train(seed: number) {
 beforeAll(async () => {
   trainer = await startTestTrainer();
   client = clientFor(trainer);
-  const up = async (lines: ChatLine[], name: string) => (await client.files.create({ file: await toFile(Buffer.from(toJsonl(lines)), name), purpose: 'fine-tune' })).id;
+  const up = async (lines: ChatLine[], name: string) =>
+    (await client.files.create({ file: await toFile(Buffer.from(toJsonl(lines)), name), purpose: 'fine-tune' })).id;
   trainingFile = await up(sampleExamples(600, 1), 'train.jsonl');
   validationFile = await up(sampleExamples(100, 77), 'valid.jsonl');
 });
@@ -75,7 +82,11 @@ describe('learning', () => {
     expect(c.csv).not.toBe(a.csv);
 
     // The validation columns are filled when a validation file is given, and the loss falls.
-    const rows = a.csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const rows = a.csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     expect(rows.every((r) => Number.isFinite(r[3]) && Number.isFinite(r[4]))).toBe(true);
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(rows.slice(-20).map((r) => r[1]))).toBeLessThan(mean(rows.slice(0, 20).map((r) => r[1])));

@@ -6,7 +6,8 @@ export function parseLimit(url: URL, fallback: number, max: number): number {
   const raw = url.searchParams.get('limit');
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw invalidRequest(`Invalid 'limit': expected an integer from 1 to ${max}, got ${JSON.stringify(raw)}.`, 'limit');
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw invalidRequest(`Invalid 'limit': expected an integer from 1 to ${max}, got ${JSON.stringify(raw)}.`, 'limit');
   return n;
 }
 

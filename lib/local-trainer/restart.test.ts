@@ -51,7 +51,12 @@ describe('restart', () => {
     const a = open[0];
     expect(a.apiKeyCreated).toBe(true);
     const clientA = clientFor(a);
-    const job = await clientA.fineTuning.jobs.create({ model: 'local-base', training_file: trainingFile, seed: 1, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 5 } } } });
+    const job = await clientA.fineTuning.jobs.create({
+      model: 'local-base',
+      training_file: trainingFile,
+      seed: 1,
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 5 } } },
+    });
     await waitUntilTraining(clientA, job.id);
 
     // Training runs in a worker thread: reads answer in milliseconds meanwhile.
@@ -75,13 +80,21 @@ describe('restart', () => {
     for await (const e of clientB.fineTuning.jobs.listEvents(job.id, { limit: 100 })) messages.push(e.message);
     expect(messages.some((m) => m.includes('restarted while this job was running'))).toBe(true);
     expect((await clientB.files.list()).data.map((f) => f.id)).toContain(trainingFile);
-    const res = await clientB.chat.completions.create({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: '[+4m] Candidate: STOP' }], temperature: 0 });
+    const res = await clientB.chat.completions.create({
+      model: done.fine_tuned_model!,
+      messages: [{ role: 'user', content: '[+4m] Candidate: STOP' }],
+      temperature: 0,
+    });
     expect(res.choices[0].message.content).toBe('END');
   });
 
   it('cancels a running job promptly and starts the next queued one', async () => {
     const client = clientFor(open.at(-1)!);
-    const long = await client.fineTuning.jobs.create({ model: 'local-base', training_file: trainingFile, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 5 } } } });
+    const long = await client.fineTuning.jobs.create({
+      model: 'local-base',
+      training_file: trainingFile,
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 5 } } },
+    });
     const small = await client.files.create({ file: await toFile(Buffer.from(toJsonl(sampleExamples(50, 3))), 'small.jsonl'), purpose: 'fine-tune' });
     const next = await client.fineTuning.jobs.create({ model: 'local-base', training_file: small.id });
     await waitUntilTraining(client, long.id);

@@ -97,7 +97,8 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
             headers: { 'retry-after': String(Math.ceil(ms / 1000)), 'retry-after-ms': String(ms) },
           });
         }
-        if (fault === '500') throw new ApiError(500, 'The server had an error while processing your request (injected by the local trainer).', { type: 'server_error' });
+        if (fault === '500')
+          throw new ApiError(500, 'The server had an error while processing your request (injected by the local trainer).', { type: 'server_error' });
       }
       const { handler, params } = router.match(req.method ?? 'GET', url.pathname);
       await handler({ req, res, url, params }, deps);

@@ -46,7 +46,15 @@ const result = fitClassifier(
       };
       writeJsonAtomic(path.join(input.modelDir, MANIFEST), manifest);
       totalSteps = stepsPerEpoch(info.examples, hp.batch_size) * hp.n_epochs;
-      post({ t: 'prepared', examples: info.examples, validExamples: info.validExamples, unknownValidLabels: info.unknownValidLabels, heldOutFromTraining: info.heldOutFromTraining, labels: info.labels, totalSteps });
+      post({
+        t: 'prepared',
+        examples: info.examples,
+        validExamples: info.validExamples,
+        unknownValidLabels: info.unknownValidLabels,
+        heldOutFromTraining: info.heldOutFromTraining,
+        labels: info.labels,
+        totalSteps,
+      });
     },
     onMetrics: (metrics, total) => post({ t: 'metrics', metrics, totalSteps: total }),
     onCheckpoint: (epoch, step, m, metrics) => {

@@ -11,10 +11,38 @@ describe('cookbook checks', () => {
     expect(keys({ messages: [] })).toEqual(['missing_messages_list']);
     expect(keys({ messages: null })).toEqual(['missing_messages_list']);
     expect(keys({ messages: [{ role: 'user' }] })).toEqual(['message_missing_key', 'missing_content', 'example_missing_assistant_message']);
-    expect(keys({ messages: [{ role: 'user', content: 'x', extra: 1 }, { role: 'assistant', content: 'END' }] })).toEqual(['message_unrecognized_key']);
-    expect(keys({ messages: [{ role: 'tool', content: 'x' }, { role: 'assistant', content: 'END' }] })).toEqual(['unrecognized_role']);
-    expect(keys({ messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }, { role: 'assistant', content: 'END' }] })).toEqual(['missing_content']);
-    expect(keys({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'END', weight: 2 }] })).toEqual(['invalid_weight']);
+    expect(
+      keys({
+        messages: [
+          { role: 'user', content: 'x', extra: 1 },
+          { role: 'assistant', content: 'END' },
+        ],
+      }),
+    ).toEqual(['message_unrecognized_key']);
+    expect(
+      keys({
+        messages: [
+          { role: 'tool', content: 'x' },
+          { role: 'assistant', content: 'END' },
+        ],
+      }),
+    ).toEqual(['unrecognized_role']);
+    expect(
+      keys({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'x' }] },
+          { role: 'assistant', content: 'END' },
+        ],
+      }),
+    ).toEqual(['missing_content']);
+    expect(
+      keys({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'END', weight: 2 },
+        ],
+      }),
+    ).toEqual(['invalid_weight']);
   });
 
   it('learns from the last trained assistant message and the user message before it', () => {
@@ -33,7 +61,13 @@ describe('cookbook checks', () => {
 
 describe('validateFineTuneJsonl', () => {
   it('returns stats for a good file (blank lines, CRLF and a BOM are fine)', async () => {
-    const line = (label: string) => JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: label }] });
+    const line = (label: string) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: label },
+        ],
+      });
     const stats = await validateFineTuneJsonl(Buffer.from(`\uFEFF${line('END')}\r\n\n${line('END')}\n${line('SCHEDULE')}\n`));
     expect(stats).toMatchObject({ examples: 3, labels: { END: 2, SCHEDULE: 1 }, missingSystem: 3, missingUser: 0, withoutTarget: 0 });
     expect(stats.tokens).toBeGreaterThan(0);

@@ -24,7 +24,8 @@ export function zodToApiError(error: z.ZodError, input: unknown): ApiError {
   const last = issue.path.at(-1);
   const got = valueAt(input, issue.path);
   const expected = typeof last === 'string' && HINTS[last] ? `expected ${HINTS[last]}` : issue.message;
-  if (got === undefined && issue.code === 'invalid_type' && param) return invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+  if (got === undefined && issue.code === 'invalid_type' && param)
+    return invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   const shown = got === undefined ? 'nothing' : JSON.stringify(got);
   return invalidRequest(param ? `Invalid '${param}': ${expected} (got ${shown}).` : `Invalid request body: ${issue.message}`, param, 'invalid_value');
 }

@@ -18,7 +18,10 @@ export type RetryDecision = { retry: true; delayMs: number; elapsedMs: number } 
  * (or the provider's retry-after), cut so the last attempt falls inside the budget; once the
  * budget is spent, give up.
  */
-export function decideRetry(streak: FailureStreak, opts: { nowMs: number; budgetMs: number; backoff: BackoffPolicy; retryAfterMs?: number | null; random?: () => number }): RetryDecision {
+export function decideRetry(
+  streak: FailureStreak,
+  opts: { nowMs: number; budgetMs: number; backoff: BackoffPolicy; retryAfterMs?: number | null; random?: () => number },
+): RetryDecision {
   const elapsedMs = Math.max(0, opts.nowMs - streak.sinceMs);
   const leftMs = opts.budgetMs - elapsedMs;
   if (leftMs <= 0) return { retry: false, elapsedMs };

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { renderTranscript } from '../datasets/transcript';
 import { importConversationSchema } from '../imports/schema';
 import { sampleExamples } from './examples';
-import { conversationStream, DEFAULT_SAMPLE_COUNT, DEFAULT_SAMPLE_SEED, generateSampleConversations, sampleConversationsJsonl, type GeneratedConversation } from './generate';
+import {
+  conversationStream,
+  DEFAULT_SAMPLE_COUNT,
+  DEFAULT_SAMPLE_SEED,
+  generateSampleConversations,
+  sampleConversationsJsonl,
+  type GeneratedConversation,
+} from './generate';
 
 function fullyLabeled(count: number, seed = DEFAULT_SAMPLE_SEED): GeneratedConversation[] {
   const out: GeneratedConversation[] = [];
@@ -75,13 +82,27 @@ describe('sample data generator', () => {
 
   it('covers the situations recruiters meet, in many jobs, with a few Spanish threads', () => {
     const scenarios = new Set(sample.map((c) => c.scenario));
-    for (const s of ['opt_out', 'wrong_number', 'pay_question', 'location_too_far', 'reschedule', 'silent_nudged_twice', 'decline_then_change_mind', 'hostile', 'hired_elsewhere', 'spanish', 'inbound']) {
+    for (const s of [
+      'opt_out',
+      'wrong_number',
+      'pay_question',
+      'location_too_far',
+      'reschedule',
+      'silent_nudged_twice',
+      'decline_then_change_mind',
+      'hostile',
+      'hired_elsewhere',
+      'spanish',
+      'inbound',
+    ]) {
       expect(scenarios).toContain(s);
     }
     const texts = sample.flatMap((c) => c.messages.map((m) => m.text));
     expect(texts.some((t) => /^stop$/i.test(t))).toBe(true);
     expect(new Set(sample.map((c) => c.job_title)).size).toBeGreaterThanOrEqual(25);
-    const spanish = sample.filter((c) => c.messages.some((m) => m.sender === 'candidate' && /\b(gracias|me interesa|cuánto|no hablo|equivocado)\b/i.test(m.text)));
+    const spanish = sample.filter((c) =>
+      c.messages.some((m) => m.sender === 'candidate' && /\b(gracias|me interesa|cuánto|no hablo|equivocado)\b/i.test(m.text)),
+    );
     expect(spanish.length / sample.length).toBeGreaterThan(0.02);
     expect(spanish.length / sample.length).toBeLessThan(0.1);
   });
@@ -120,7 +141,10 @@ describe('sample data generator', () => {
           expect(c.labels[next], `${c.external_id} #${next}`).toBe('CONTINUE');
           bareYes++;
         }
-        if (/^(Last thing before I set up your interview|One quick question and then we can book)/.test(asked.replace(/^\S+!? /, '')) && /^(yes|yep|yup|yea|of course)\W*$/i.test(m.text)) {
+        if (
+          /^(Last thing before I set up your interview|One quick question and then we can book)/.test(asked.replace(/^\S+!? /, '')) &&
+          /^(yes|yep|yup|yea|of course)\W*$/i.test(m.text)
+        ) {
           expect(c.labels[next], `${c.external_id} #${next}`).toBe('SCHEDULE');
           lastScreen++;
         }

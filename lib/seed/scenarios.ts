@@ -36,7 +36,25 @@ const topicsOf = (r: Rng, n: number, pool: readonly Topic[] = say.TOPICS): Topic
   while (out.size < n) out.add(r.pick(pool));
   return [...out];
 };
-const COMMON: Topic[] = ['pay', 'pay', 'location', 'hours', 'hours', 'benefits', 'start', 'full_time', 'weekly_pay', 'overtime', 'requirement', 'training', 'dress', 'company', 'drug_test', 'bus', 'parking'];
+const COMMON: Topic[] = [
+  'pay',
+  'pay',
+  'location',
+  'hours',
+  'hours',
+  'benefits',
+  'start',
+  'full_time',
+  'weekly_pay',
+  'overtime',
+  'requirement',
+  'training',
+  'dress',
+  'company',
+  'drug_test',
+  'bus',
+  'parking',
+];
 
 /** The opening, sometimes ignored once or twice before the candidate answers. */
 function opening(t: Thread, pSilence = 0.2): void {
@@ -94,7 +112,12 @@ function settle(t: Thread, depth = 0): void {
   if (t.s.booked && !t.s.proposed) return afterBooking(t);
   if (!t.s.proposed) {
     // A booking link: the candidate books (or not) on their own.
-    if (r.chance(0.6)) t.say(r.chance(0.5) ? say.thanks(t.s) : { ...say.thanks(t.s), parts: [r.pick(['booked!', 'done, booked for tmrw', 'ok i picked thursday', 'just signed up', 'got it, booked 10am'])] });
+    if (r.chance(0.6))
+      t.say(
+        r.chance(0.5)
+          ? say.thanks(t.s)
+          : { ...say.thanks(t.s), parts: [r.pick(['booked!', 'done, booked for tmrw', 'ok i picked thursday', 'just signed up', 'got it, booked 10am'])] },
+      );
     return;
   }
   const roll = r();
@@ -168,7 +191,14 @@ function decide(t: Thread, asked: Topic[]): void {
   if (roll < 0.45) return toBooking(t);
   if (roll < 0.52) return yesFlow(t);
   if (roll < 0.88) {
-    const why = asked.includes('pay') && r.chance(0.6) ? say.payTooLow(t.s) : asked.includes('location') && r.chance(0.6) ? say.tooFar(t.s) : asked.includes('requirement') && r.chance(0.7) ? say.lacks(t.s) : r.pick([say.notInterested, say.notNow, say.payTooLow, say.tooFar, say.lacks])(t.s);
+    const why =
+      asked.includes('pay') && r.chance(0.6)
+        ? say.payTooLow(t.s)
+        : asked.includes('location') && r.chance(0.6)
+          ? say.tooFar(t.s)
+          : asked.includes('requirement') && r.chance(0.7)
+            ? say.lacks(t.s)
+            : r.pick([say.notInterested, say.notNow, say.payTooLow, say.tooFar, say.lacks])(t.s);
     t.exchange(why);
     return;
   }
@@ -226,7 +256,8 @@ export function runScenario(name: keyof typeof SCENARIOS, t: Thread): void {
   SCENARIOS[name](t);
   const last = t.turns.at(-1);
   const reason = t.last?.reason;
-  if (t.ended && last?.sender === 'recruiter' && reason && !['opt_out', 'hostile'].includes(reason) && t.voice !== SPANISH && t.s.rng.chance(0.4)) t.say(say.ackEnd(t.s), t.s.rng.int(0, 60));
+  if (t.ended && last?.sender === 'recruiter' && reason && !['opt_out', 'hostile'].includes(reason) && t.voice !== SPANISH && t.s.rng.chance(0.4))
+    t.say(say.ackEnd(t.s), t.s.rng.int(0, 60));
 }
 
 const rounds = (r: Rng) => r.pick([1, 2, 2, 2, 3, 3, 3, 4]);
@@ -311,7 +342,20 @@ export const SCENARIOS: Record<string, Scenario> = {
       t.exchange(say.afterNo(t.s), r.int(30, 3000));
       return decide(t, ['pay']);
     }
-    t.exchange({ ...say.ready(t.s), parts: [r.pick(['actually wait, can I still interview?', 'hey sorry, I changed my mind. is it too late?', 'actually yes I want to interview', 'on second thought im interested, can we set something up'])] }, r.int(30, 3000));
+    t.exchange(
+      {
+        ...say.ready(t.s),
+        parts: [
+          r.pick([
+            'actually wait, can I still interview?',
+            'hey sorry, I changed my mind. is it too late?',
+            'actually yes I want to interview',
+            'on second thought im interested, can we set something up',
+          ]),
+        ],
+      },
+      r.int(30, 3000),
+    );
     settle(t);
   },
   reschedule: (t) => {
@@ -386,8 +430,12 @@ export const SCENARIOS: Record<string, Scenario> = {
     const r = t.s.rng;
     const s = t.s;
     const hello = r.pick([
-      `Hi I saw your posting for a ${s.role.title.toLowerCase()} on ${s.source}, is it still available?`, `hello, is the ${s.role.title} job still open?`, `Hi my name is ${s.first}, I'm interested in the ${s.role.title} position`,
-      `my friend gave me this number about a ${s.role.title.toLowerCase()} job`, `Hi, I applied online for ${s.role.title}. what's the next step?`, `hey are u guys still hiring ${s.role.title.toLowerCase()}s`,
+      `Hi I saw your posting for a ${s.role.title.toLowerCase()} on ${s.source}, is it still available?`,
+      `hello, is the ${s.role.title} job still open?`,
+      `Hi my name is ${s.first}, I'm interested in the ${s.role.title} position`,
+      `my friend gave me this number about a ${s.role.title.toLowerCase()} job`,
+      `Hi, I applied online for ${s.role.title}. what's the next step?`,
+      `hey are u guys still hiring ${s.role.title.toLowerCase()}s`,
     ]);
     t.exchange({ label: 'CONTINUE', reason: 'still_open', parts: [hello], topics: ['pay'] }, 0);
     if (r.chance(0.3)) decide(t, questions(t, 1));
@@ -404,7 +452,12 @@ export const SCENARIOS: Record<string, Scenario> = {
       `Good evening. I appreciate you thinking of me for this. I currently work part time at a ${r.pick(['grocery store', 'restaurant', 'call center', 'gas station'])} but I need full time hours.`,
     ]);
     const topics = topicsOf(r, 2, COMMON);
-    t.exchange({ label: 'CONTINUE', reason: 'question', parts: [`${story} I do have a couple of questions. ${topics.map((x) => say.question(s, x)).join(' ')}`], topics });
+    t.exchange({
+      label: 'CONTINUE',
+      reason: 'question',
+      parts: [`${story} I do have a couple of questions. ${topics.map((x) => say.question(s, x)).join(' ')}`],
+      topics,
+    });
     decide(t, ['pay']);
   },
   referral: (t) => {

@@ -15,7 +15,22 @@ export interface Style {
 }
 
 export function makeStyle(rng: Rng): Style {
-  const kind = rng.pick<StyleKind>(['casual', 'casual', 'casual', 'casual', 'terse', 'terse', 'formal', 'formal', 'voice', 'caps', 'emoji', 'emoji', 'sloppy', 'sloppy']);
+  const kind = rng.pick<StyleKind>([
+    'casual',
+    'casual',
+    'casual',
+    'casual',
+    'terse',
+    'terse',
+    'formal',
+    'formal',
+    'voice',
+    'caps',
+    'emoji',
+    'emoji',
+    'sloppy',
+    'sloppy',
+  ]);
   const base: Style = { kind, lower: 0.5, abbrev: 0.4, dropPunct: 0.4, typo: 0.08, emoji: 0.08 };
   if (kind === 'terse') return { ...base, lower: 0.8, abbrev: 0.7, dropPunct: 0.8 };
   if (kind === 'formal') return { ...base, lower: 0, abbrev: 0, dropPunct: 0, typo: 0.03, emoji: 0 };
@@ -73,7 +88,27 @@ const MISHEARD: [RegExp, string][] = [
 ];
 const QUESTION_START = /^(\S+ )?(what|what's|how|is|are|do|does|can|could|would|when|where|who|any|should)\b/i;
 const EMOJI = ['😊', '🙏', '👍', '😂', '🤔', '😅', '🙄', '💯', '🔥', '😭', '🙌', '😁', '👌', '😩', '🤞', '❤️', '😎', '🤷‍♀️', '🤷‍♂️', '✅'];
-const NEIGHBOURS: Record<string, string> = { a: 's', s: 'a', e: 'r', r: 't', t: 'y', i: 'o', o: 'i', n: 'm', m: 'n', h: 'j', d: 'f', u: 'y', l: 'k', w: 'e', g: 'h', y: 'u', c: 'v', p: 'o', k: 'l' };
+const NEIGHBOURS: Record<string, string> = {
+  a: 's',
+  s: 'a',
+  e: 'r',
+  r: 't',
+  t: 'y',
+  i: 'o',
+  o: 'i',
+  n: 'm',
+  m: 'n',
+  h: 'j',
+  d: 'f',
+  u: 'y',
+  l: 'k',
+  w: 'e',
+  g: 'h',
+  y: 'u',
+  c: 'v',
+  p: 'o',
+  k: 'l',
+};
 
 function typo(rng: Rng, word: string): string {
   if (word.length < 4 || /\d|https?:/.test(word)) return word;
@@ -105,7 +140,10 @@ function restyle(rng: Rng, style: Style, text: string): string {
   let t = text;
   if (style.kind === 'voice') return voice(rng, t);
   if (style.kind === 'formal') {
-    t = t.replace(/\bu\b/g, 'you').replace(/\bur\b/g, 'your').replace(/\bi\b/g, 'I');
+    t = t
+      .replace(/\bu\b/g, 'you')
+      .replace(/\bur\b/g, 'your')
+      .replace(/\bi\b/g, 'I');
     t = t.charAt(0).toUpperCase() + t.slice(1);
     if (/[.!?)]$/.test(t) || /\p{Extended_Pictographic}$/u.test(t)) return t;
     return QUESTION_START.test(t) ? `${t}?` : `${t}.`;

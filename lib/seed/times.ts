@@ -38,7 +38,12 @@ export function randomSlot(rng: Rng, except?: Slot): Slot {
 /** How the recruiter writes a slot: "Tuesday at 10am", "tomorrow (Thu) at 2:30". */
 export function slotText(rng: Rng, s: Slot): string {
   if (s.said) return s.said;
-  return rng.pick([`${s.day} at ${s.time}`, `${s.day} at ${s.time}`, `${s.day} ${s.time}`, s.day === 'tomorrow' ? `${s.time} tomorrow` : `${s.time} on ${s.day}`]);
+  return rng.pick([
+    `${s.day} at ${s.time}`,
+    `${s.day} at ${s.time}`,
+    `${s.day} ${s.time}`,
+    s.day === 'tomorrow' ? `${s.time} tomorrow` : `${s.time} on ${s.day}`,
+  ]);
 }
 
 /** How a candidate names a day. */
@@ -48,7 +53,14 @@ export const dayWord = (rng: Rng, day: string) => rng.pick(SHORT[day] ?? [day]);
 export function timeWord(rng: Rng, time: string): string {
   const h = /^(\d{1,2})(:\d\d)?/.exec(time)!;
   const morning = Number(h[1]) >= 7 && Number(h[1]) <= 11;
-  return rng.pick([time, h[1], `${h[1]}${h[2] ?? ''}`, `${h[1]}${h[2] ?? ':00'}`, time.toUpperCase(), `${h[1]}${h[2] ?? ''} ${rng.pick(morning ? ['am', 'AM', 'in the morning', 'oclock'] : ['pm', 'PM', 'oclock', "o'clock"])}`]);
+  return rng.pick([
+    time,
+    h[1],
+    `${h[1]}${h[2] ?? ''}`,
+    `${h[1]}${h[2] ?? ':00'}`,
+    time.toUpperCase(),
+    `${h[1]}${h[2] ?? ''} ${rng.pick(morning ? ['am', 'AM', 'in the morning', 'oclock'] : ['pm', 'PM', 'oclock', "o'clock"])}`,
+  ]);
 }
 
 /** A time the candidate offers on their own, vague or exact. */

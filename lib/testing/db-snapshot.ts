@@ -3,7 +3,29 @@ import { db } from '../db';
 
 // api_key_buckets is left out on purpose: a rate-limit token is spent by every request that
 // names a valid key, the bad ones included (that is what a rate limit is for).
-const TABLES = ['users', 'accounts', 'conversations', 'messages', 'labels', 'label_events', 'conversation_reviewers', 'datasets', 'dataset_versions', 'dataset_examples', 'dataset_split_assignments', 'fine_tune_jobs', 'fine_tune_events', 'fine_tune_metrics', 'provider_settings', 'eval_runs', 'eval_predictions', 'advisor_promotions', 'api_keys', 'advisor_decisions', 'live_conversation_inbox'];
+const TABLES = [
+  'users',
+  'accounts',
+  'conversations',
+  'messages',
+  'labels',
+  'label_events',
+  'conversation_reviewers',
+  'datasets',
+  'dataset_versions',
+  'dataset_examples',
+  'dataset_split_assignments',
+  'fine_tune_jobs',
+  'fine_tune_events',
+  'fine_tune_metrics',
+  'provider_settings',
+  'eval_runs',
+  'eval_predictions',
+  'advisor_promotions',
+  'api_keys',
+  'advisor_decisions',
+  'live_conversation_inbox',
+];
 
 export async function snapshotDatabase(): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};

@@ -14,8 +14,11 @@ export const createApiKeyAction = authedAction({ name: 'createApiKey', roles: ad
   return { name: k.name, prefix: k.prefix, key: k.key };
 });
 
-export const revokeApiKeyAction = authedFormAction({ name: 'revokeApiKey', roles: admin, input: z.object({ id: z.coerce.number().int().positive() }) }, async ({ id }, { actor }) => {
-  await revokeApiKey(actor, id);
-  revalidatePath('/admin/api-keys');
-  return 'Revoked: requests with this key now get 401.';
-});
+export const revokeApiKeyAction = authedFormAction(
+  { name: 'revokeApiKey', roles: admin, input: z.object({ id: z.coerce.number().int().positive() }) },
+  async ({ id }, { actor }) => {
+    await revokeApiKey(actor, id);
+    revalidatePath('/admin/api-keys');
+    return 'Revoked: requests with this key now get 401.';
+  },
+);

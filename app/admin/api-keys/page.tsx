@@ -25,7 +25,11 @@ export default async function ApiKeysPage() {
       <div>
         <h1 className="text-2xl font-semibold">API keys</h1>
         <p className="text-sm text-slate-600">
-          Keys for machine clients (the chatbot) of <code>/api/v1</code>, e.g. <code>POST /api/v1/advisor/decisions</code> (see <a href="/api/v1/openapi.json" className="text-indigo-700 hover:underline">the OpenAPI document</a>). A key can call nothing else, and a browser session cannot call <code>/api/v1</code>.
+          Keys for machine clients (the chatbot) of <code>/api/v1</code>, e.g. <code>POST /api/v1/advisor/decisions</code> (see{' '}
+          <a href="/api/v1/openapi.json" className="text-indigo-700 hover:underline">
+            the OpenAPI document
+          </a>
+          ). A key can call nothing else, and a browser session cannot call <code>/api/v1</code>.
         </p>
       </div>
       <section className="rounded-lg border border-slate-200 bg-white p-4">
@@ -35,7 +39,9 @@ export default async function ApiKeysPage() {
       <DataTable columns={['Name', 'Prefix', 'Rate', 'Created', 'Last used', 'Status', '']} caption="API keys">
         {keys.length === 0 && (
           <tr>
-            <td colSpan={7} className="px-3 py-4 text-center text-slate-500">No keys yet.</td>
+            <td colSpan={7} className="px-3 py-4 text-center text-slate-500">
+              No keys yet.
+            </td>
           </tr>
         )}
         {keys.map((k) => (
@@ -51,7 +57,14 @@ export default async function ApiKeysPage() {
             <td className="px-3 py-2 text-xs">{k.revokedAt ? `revoked ${formatDateTime(k.revokedAt)}` : 'active'}</td>
             <td className="px-3 py-2">
               {!k.revokedAt && (
-                <ConfirmAction action={revokeApiKeyAction} trigger="Revoke" title={`Revoke the key "${k.name}"?`} confirm="Revoke" danger hidden={{ id: String(k.id) }}>
+                <ConfirmAction
+                  action={revokeApiKeyAction}
+                  trigger="Revoke"
+                  title={`Revoke the key "${k.name}"?`}
+                  confirm="Revoke"
+                  danger
+                  hidden={{ id: String(k.id) }}
+                >
                   <p>Requests with this key get 401 from now on. This cannot be undone; create a new key instead.</p>
                 </ConfirmAction>
               )}

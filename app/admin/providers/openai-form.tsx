@@ -47,7 +47,11 @@ export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | nul
           />
           <FieldError field="baseUrl" errors={e} />
         </div>
-        <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
           Save
         </button>
         {state.ok && state.message && (
@@ -63,7 +67,14 @@ export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | nul
       </form>
       {storedKeyMasked && (
         <div className="flex items-center gap-2 border-t border-slate-100 pt-3">
-          <ConfirmAction action={removeOpenAiKeyAction} trigger="Remove the stored key…" title="Remove the stored OpenAI key?" confirm="Remove key" hidden={{}} danger>
+          <ConfirmAction
+            action={removeOpenAiKeyAction}
+            trigger="Remove the stored key…"
+            title="Remove the stored OpenAI key?"
+            confirm="Remove key"
+            hidden={{}}
+            danger
+          >
             <p>Fine-tunes and evaluations on OpenAI stop working until a key is stored again (or OPENAI_API_KEY is set).</p>
           </ConfirmAction>
         </div>

@@ -46,8 +46,8 @@ export default async function ProvidersPage() {
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-2 font-medium">OpenAI key</h2>
           <p className="mb-3 text-xs text-slate-600">
-            Encrypted at rest (AES-256-GCM with a key derived from the Studio secret); never sent to the browser, logged or put in a job. OpenAI no longer lets new organisations
-            fine-tune and stops all new jobs after 2027-01-06.
+            Encrypted at rest (AES-256-GCM with a key derived from the Studio secret); never sent to the browser, logged or put in a job. OpenAI no longer lets
+            new organisations fine-tune and stops all new jobs after 2027-01-06.
           </p>
           <OpenAiForm baseUrl={openai.storedBaseUrl} storedKeyMasked={openai.storedKeyMasked} />
         </section>

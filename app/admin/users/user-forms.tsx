@@ -42,7 +42,9 @@ export function AddUserForm() {
       <button type="submit" disabled={pending} className="mt-5 rounded bg-indigo-600 px-3 py-1.5 text-white hover:bg-indigo-700 disabled:opacity-60">
         Add user
       </button>
-      <p className="text-xs text-slate-500 sm:col-span-5">Password: {PASSWORD_RULE}. An address that already has an account is refused; change that person in the list below.</p>
+      <p className="text-xs text-slate-500 sm:col-span-5">
+        Password: {PASSWORD_RULE}. An address that already has an account is refused; change that person in the list below.
+      </p>
       {state.ok && state.message && (
         <p role="status" className="text-sm text-emerald-700 sm:col-span-5">
           {state.message}
@@ -65,7 +67,12 @@ export function PersonActions({ userId, email, role, deactivated }: { userId: st
       <label className="sr-only" htmlFor={`role-${userId}`}>
         Role of {email}
       </label>
-      <select id={`role-${userId}`} value={newRole} onChange={(ev) => setNewRole(ev.target.value as Role)} className="rounded border border-slate-300 px-2 py-1 text-xs">
+      <select
+        id={`role-${userId}`}
+        value={newRole}
+        onChange={(ev) => setNewRole(ev.target.value as Role)}
+        className="rounded border border-slate-300 px-2 py-1 text-xs"
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {ROLE_NAMES[r]}
@@ -84,7 +91,14 @@ export function PersonActions({ userId, email, role, deactivated }: { userId: st
           From <strong>{ROLE_NAMES[role]}</strong> to <strong>{ROLE_NAMES[newRole]}</strong>. It applies to their next request.
         </p>
       </ConfirmAction>
-      <ConfirmAction action={resetPasswordAction} trigger="Reset password…" title={`Reset the password of ${email}?`} confirm="Reset password" hidden={{ userId }} danger>
+      <ConfirmAction
+        action={resetPasswordAction}
+        trigger="Reset password…"
+        title={`Reset the password of ${email}?`}
+        confirm="Reset password"
+        hidden={{ userId }}
+        danger
+      >
         <p>They are signed out everywhere and sign in again with the new password. Tell them it in person.</p>
         <label className="block">
           New password

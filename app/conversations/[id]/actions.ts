@@ -8,7 +8,11 @@ import { labelTurn } from '@/lib/labeling/label-turn';
 import { nextConversationForReviewer } from '@/lib/conversations/get-conversation';
 
 export const labelTurnAction = authedAction(
-  { name: 'labelTurn', input: z.object({ messageId: idNumber('messageId'), value: labelValueSchema.nullable() }), failureMessage: 'Could not save the label; retrying.' },
+  {
+    name: 'labelTurn',
+    input: z.object({ messageId: idNumber('messageId'), value: labelValueSchema.nullable() }),
+    failureMessage: 'Could not save the label; retrying.',
+  },
   (input, { actor }) => labelTurn(actor, input),
 );
 

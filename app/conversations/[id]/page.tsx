@@ -14,8 +14,13 @@ function liveDecisionNote(
   pending: boolean,
 ): { messageId: number; text: string } | null {
   if (messageId === undefined) return null;
-  const what = d.decision ? `${d.decision} at confidence ${d.confidence === null ? '—' : d.confidence.toFixed(2)} (${d.acted ? 'acted' : `deferred, below ${d.threshold}`})` : `no decision (${d.fallbackReason ?? 'fell back'})`;
-  return { messageId, text: `Advisor decision #${d.id} by ${d.model}: ${what}.${pending ? ' It decided the next recruiter turn after this message, which is not in the conversation yet.' : ''}` };
+  const what = d.decision
+    ? `${d.decision} at confidence ${d.confidence === null ? '—' : d.confidence.toFixed(2)} (${d.acted ? 'acted' : `deferred, below ${d.threshold}`})`
+    : `no decision (${d.fallbackReason ?? 'fell back'})`;
+  return {
+    messageId,
+    text: `Advisor decision #${d.id} by ${d.model}: ${what}.${pending ? ' It decided the next recruiter turn after this message, which is not in the conversation yet.' : ''}`,
+  };
 }
 
 const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
@@ -50,7 +55,15 @@ export default async function ConversationPage({
       <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
         ← All conversations
       </Link>
-      <LabelingThread key={thread.id} thread={thread} overall={progress} focusTurnId={focusTurn} evalHighlight={evalHighlight} decisionNote={decisionNote} actions={actions} />
+      <LabelingThread
+        key={thread.id}
+        thread={thread}
+        overall={progress}
+        focusTurnId={focusTurn}
+        evalHighlight={evalHighlight}
+        decisionNote={decisionNote}
+        actions={actions}
+      />
     </div>
   );
 }

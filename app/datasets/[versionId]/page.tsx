@@ -57,27 +57,30 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
             {v.contentHash && (
               <>
                 {' '}
-                · content hash <code className="font-mono text-xs" title={v.contentHash}>{v.contentHash.slice(0, 16)}…</code>
+                · content hash{' '}
+                <code className="font-mono text-xs" title={v.contentHash}>
+                  {v.contentHash.slice(0, 16)}…
+                </code>
               </>
             )}
           </p>
         </div>
         <div className="flex gap-2">
-        {canCreateDatasets(actor) && v.status === 'ready' && (
-          <Link href={`/evals/new?version=${v.id}`} className="rounded border border-indigo-300 px-3 py-2 text-sm text-indigo-700 hover:bg-indigo-50">
-            Evaluate a model on it
-          </Link>
-        )}
-        {canCreateDatasets(actor) && v.status === 'ready' && checks?.trainable && (
-          <Link href={`/fine-tunes/new?version=${v.id}`} className="rounded bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">
-            Fine-tune this version
-          </Link>
-        )}
-        {canCreate && (
-          <Link href={`/datasets/new?from=${v.id}`} className="rounded border border-indigo-300 px-3 py-2 text-sm text-indigo-700 hover:bg-indigo-50">
-            New version from these parameters
-          </Link>
-        )}
+          {canCreateDatasets(actor) && v.status === 'ready' && (
+            <Link href={`/evals/new?version=${v.id}`} className="rounded border border-indigo-300 px-3 py-2 text-sm text-indigo-700 hover:bg-indigo-50">
+              Evaluate a model on it
+            </Link>
+          )}
+          {canCreateDatasets(actor) && v.status === 'ready' && checks?.trainable && (
+            <Link href={`/fine-tunes/new?version=${v.id}`} className="rounded bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">
+              Fine-tune this version
+            </Link>
+          )}
+          {canCreate && (
+            <Link href={`/datasets/new?from=${v.id}`} className="rounded border border-indigo-300 px-3 py-2 text-sm text-indigo-700 hover:bg-indigo-50">
+              New version from these parameters
+            </Link>
+          )}
         </div>
       </header>
 
@@ -101,14 +104,19 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
             </h2>
             <div className="flex flex-wrap gap-2">
               {EXPORT_FILES.map((f) => (
-                <a key={f} href={`/api/datasets/versions/${v.id}/files/${f}`} download className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100">
+                <a
+                  key={f}
+                  href={`/api/datasets/versions/${v.id}/files/${f}`}
+                  download
+                  className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
+                >
                   {f}
                 </a>
               ))}
             </div>
             <p className="mt-2 text-xs text-slate-500">
-              {v.exampleCount.toLocaleString('en-US')} examples: {totals.train.toLocaleString('en-US')} train, {totals.validation.toLocaleString('en-US')} validation,{' '}
-              {totals.test.toLocaleString('en-US')} test. The manifest lists the conversation and message of every line.
+              {v.exampleCount.toLocaleString('en-US')} examples: {totals.train.toLocaleString('en-US')} train, {totals.validation.toLocaleString('en-US')}{' '}
+              validation, {totals.test.toLocaleString('en-US')} test. The manifest lists the conversation and message of every line.
               {exclusions?.sameContentAs ? ` Identical files to v${exclusions.sameContentAs}.` : ''}
             </p>
           </section>

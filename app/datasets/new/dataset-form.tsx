@@ -6,8 +6,6 @@ import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/compone
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
 import { createDatasetAction } from './actions';
 
-
-
 export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValues; nameLocked: boolean }) {
   const [state, action, pending] = useActionState<FormState<DatasetFormValues>, FormData>(createDatasetAction, initialFormState<DatasetFormValues>());
   const v = state.values ?? initial;
@@ -23,7 +21,14 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="dataset-name">Name</label>
-          <input id="dataset-name" name="name" defaultValue={v.name} readOnly={nameLocked} className={`${inputClass} ${nameLocked ? 'bg-slate-100' : ''}`} {...described('name')} />
+          <input
+            id="dataset-name"
+            name="name"
+            defaultValue={v.name}
+            readOnly={nameLocked}
+            className={`${inputClass} ${nameLocked ? 'bg-slate-100' : ''}`}
+            {...described('name')}
+          />
           <p className="text-xs text-slate-500">{nameLocked ? 'A new version of this dataset.' : 'An existing name of yours adds a version.'}</p>
           <FieldError field="name" errors={e} />
         </div>
@@ -45,7 +50,9 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
             </label>
           ))}
         </div>
-        <p className="mt-2 text-xs text-slate-500">Ratios must sum to 1. 0 / 0 / 1 makes an evaluation-only set. Conversations already placed by an earlier version keep their split.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          Ratios must sum to 1. 0 / 0 / 1 makes an evaluation-only set. Conversations already placed by an earlier version keep their split.
+        </p>
         <FieldError field="split" errors={e} />
       </fieldset>
 
@@ -86,23 +93,41 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
         </div>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
           <input type="checkbox" name="excludeTurnsWithoutCandidate" defaultChecked={v.excludeTurnsWithoutCandidate === 'on'} />
-          Leave out turns with no candidate message before them (nudges to a silent candidate, the close after unanswered nudges). The
-          opening message is never an example.
+          Leave out turns with no candidate message before them (nudges to a silent candidate, the close after unanswered nudges). The opening message is never
+          an example.
         </label>
         <div className="text-sm sm:col-span-2">
           <label htmlFor="dataset-search">Only conversations matching (optional)</label>
-          <input id="dataset-search" name="search" defaultValue={v.search} placeholder="e.g. forklift" className={inputClass} {...described(e.search ? 'search' : 'selection')} />
+          <input
+            id="dataset-search"
+            name="search"
+            defaultValue={v.search}
+            placeholder="e.g. forklift"
+            className={inputClass}
+            {...described(e.search ? 'search' : 'selection')}
+          />
           <FieldError field={e.search ? 'search' : 'selection'} errors={e} />
         </div>
       </fieldset>
 
       <div className="text-sm">
         <label htmlFor="dataset-instructions">Advisor instructions (the system message of every example)</label>
-        <textarea id="dataset-instructions" name="instructions" defaultValue={v.instructions} rows={9} className={`${inputClass} font-mono text-xs`} {...described('instructions')} />
+        <textarea
+          id="dataset-instructions"
+          name="instructions"
+          defaultValue={v.instructions}
+          rows={9}
+          className={`${inputClass} font-mono text-xs`}
+          {...described('instructions')}
+        />
         <FieldError field="instructions" errors={e} />
       </div>
 
-      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+      >
         {pending ? 'Creating…' : 'Create dataset version'}
       </button>
     </form>

@@ -24,9 +24,7 @@ export default async function NewDatasetPage({ searchParams }: { searchParams: P
         ← Datasets
       </Link>
       <h1 className="text-2xl font-semibold">{base ? `New version of ${base.version.dataset.name}` : 'New dataset'}</h1>
-      <p className="text-sm text-slate-600">
-        Freezes the current labels into an immutable version. Building runs in the background; you can leave the page.
-      </p>
+      <p className="text-sm text-slate-600">Freezes the current labels into an immutable version. Building runs in the background; you can leave the page.</p>
       <DatasetForm initial={initial} nameLocked={!!base} />
     </div>
   );

@@ -44,7 +44,9 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
   };
   const isGolden = run.datasetVersion.dataset.kind === 'golden';
   const golden = isGolden ? undefined : (await goldenSummaries(actor, [run.id])).get(run.id);
-  const siblings = (await listEvalRuns(actor, { datasetVersionId: run.datasetVersion.id })).runs.filter((r) => r.id !== run.id && r.split === run.split && r.status === 'succeeded');
+  const siblings = (await listEvalRuns(actor, { datasetVersionId: run.datasetVersion.id })).runs.filter(
+    (r) => r.id !== run.id && r.split === run.split && r.status === 'succeeded',
+  );
 
   return (
     <div className="space-y-5">
@@ -99,7 +101,12 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
       </header>
 
       {(run.status === 'queued' || run.status === 'running') && (
-        <EvalProgress runId={run.id} canCancel={canStartEvals(actor)} cancelAction={cancelEvalAction} initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }} />
+        <EvalProgress
+          runId={run.id}
+          canCancel={canStartEvals(actor)}
+          cancelAction={cancelEvalAction}
+          initial={{ status: run.status, progressDone: run.progressDone, progressTotal: run.progressTotal, error: run.error }}
+        />
       )}
       {run.status === 'failed' && (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-800">
@@ -116,7 +123,11 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
               <h2 id="confusion" className="mb-2 font-medium">
                 Confusion matrix
               </h2>
-              <ConfusionMatrixTable matrix={m.confusion} selected={{ truth, predicted }} cellHref={(t, p) => `/evals/${run.id}?truth=${t}&predicted=${p}#examples`} />
+              <ConfusionMatrixTable
+                matrix={m.confusion}
+                selected={{ truth, predicted }}
+                cellHref={(t, p) => `/evals/${run.id}?truth=${t}&predicted=${p}#examples`}
+              />
             </section>
             <section aria-labelledby="per-class" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="per-class" className="mb-2 font-medium">
@@ -128,10 +139,18 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
                 <thead className="text-left text-xs uppercase text-slate-500">
                   <tr>
                     <th scope="col">Class</th>
-                    <th scope="col" className="text-right">Precision</th>
-                    <th scope="col" className="text-right">Recall</th>
-                    <th scope="col" className="text-right">F1</th>
-                    <th scope="col" className="text-right">Support</th>
+                    <th scope="col" className="text-right">
+                      Precision
+                    </th>
+                    <th scope="col" className="text-right">
+                      Recall
+                    </th>
+                    <th scope="col" className="text-right">
+                      F1
+                    </th>
+                    <th scope="col" className="text-right">
+                      Support
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -168,7 +187,7 @@ export default async function EvalRunPage({ params, searchParams }: { params: Pr
               <p className="text-sm text-slate-600">This provider gave no confidences (no logprobs), so there is no threshold curve.</p>
             )}
           </section>
- <section aria-labelledby="calibration-title" className="rounded-lg border border-slate-200 bg-white p-4">
+          <section aria-labelledby="calibration-title" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="calibration-title" className="mb-2 font-medium">
               Calibration
             </h2>

@@ -25,7 +25,10 @@ const METHOD: Record<string, string> = {
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string }> }) {
   const { runs = '' } = await searchParams;
   const actor = await actorOrSignIn(`/evals/compare?runs=${encodeURIComponent(runs)}`);
-  const ids = runs.split(',').filter(Boolean).map((s) => (/^\d{1,9}$/.test(s) ? Number(s) : NaN));
+  const ids = runs
+    .split(',')
+    .filter(Boolean)
+    .map((s) => (/^\d{1,9}$/.test(s) ? Number(s) : NaN));
   let cmp: EvalComparison;
   try {
     cmp = await compareEvalRuns(actor, ids);
@@ -46,8 +49,14 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const [first, ...others] = cmp.runs;
-  const golden = await goldenSummaries(actor, cmp.runs.map((r) => r.id));
-  const overlaps = await trainedOverlaps(actor, cmp.runs.map((r) => r.id));
+  const golden = await goldenSummaries(
+    actor,
+    cmp.runs.map((r) => r.id),
+  );
+  const overlaps = await trainedOverlaps(
+    actor,
+    cmp.runs.map((r) => r.id),
+  );
   const goldenDelta = (id: number, pick: (g: NonNullable<ReturnType<typeof golden.get>>) => number | null) => {
     const a = golden.get(first.id);
     const b = golden.get(id);
@@ -59,13 +68,21 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
     { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
     { name: 'Macro-F1', value: (r) => num(r.metrics.macroF1), delta: (id) => signed(deltaOf(id)?.macroF1) },
-    ...LABELS.map((l) => ({ name: `F1 ${l}`, value: (r: (typeof cmp.runs)[number]) => num(r.metrics.perClass[l].f1), delta: (id: number) => signed(deltaOf(id)?.f1[l]) })),
+    ...LABELS.map((l) => ({
+      name: `F1 ${l}`,
+      value: (r: (typeof cmp.runs)[number]) => num(r.metrics.perClass[l].f1),
+      delta: (id: number) => signed(deltaOf(id)?.f1[l]),
+    })),
     { name: 'Premature END rate', value: (r) => pct(r.metrics.prematureEndRate), delta: (id) => signedPct(deltaOf(id)?.prematureEndRate) },
     { name: 'Missed SCHEDULE rate', value: (r) => pct(r.metrics.missedScheduleRate), delta: (id) => signedPct(deltaOf(id)?.missedScheduleRate) },
     { name: 'Invalid answers', value: (r) => `${r.metrics.invalid}`, delta: (id) => signedPct(deltaOf(id)?.invalidRate) },
     { name: 'Golden accuracy', value: (r) => pct(golden.get(r.id)?.accuracy), delta: (id) => signedPct(goldenDelta(id, (g) => g.accuracy)) },
     { name: 'Golden macro-F1', value: (r) => num(golden.get(r.id)?.macroF1), delta: (id) => signed(goldenDelta(id, (g) => g.macroF1)) },
-    { name: 'Golden premature END', value: (r) => pct(golden.get(r.id)?.prematureEndRate), delta: (id) => signedPct(goldenDelta(id, (g) => g.prematureEndRate)) },
+    {
+      name: 'Golden premature END',
+      value: (r) => pct(golden.get(r.id)?.prematureEndRate),
+      delta: (id) => signedPct(goldenDelta(id, (g) => g.prematureEndRate)),
+    },
   ];
   return (
     <div className="space-y-5">
@@ -78,8 +95,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <Link href={`/datasets/${cmp.datasetVersion.id}`} className="text-indigo-700 hover:underline">
           {cmp.datasetVersion.datasetName} v{cmp.datasetVersion.version}
         </Link>{' '}
-        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>. The golden rows score
-        each model on the golden set ({GOLDEN_CAPTION}).
+        ({cmp.split}), the same {first.metrics.n} examples. Deltas are against <span className="font-mono">{first.model}</span>. The golden rows score each
+        model on the golden set ({GOLDEN_CAPTION}).
       </p>
       <section aria-labelledby="significance" className="space-y-2">
         <h2 id="significance" className="sr-only">
@@ -94,7 +111,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               data-testid="significance"
               className={`rounded-lg border p-3 text-sm ${t.significant ? 'border-emerald-300 bg-emerald-50 text-emerald-900' : 'border-slate-300 bg-white text-slate-800'}`}
             >
-              <span className="font-mono">{other.model}</span> vs <span className="font-mono">{first.model}</span>: accuracy {signedPct(deltaOf(t.runId)?.accuracy)}.{' '}
+              <span className="font-mono">{other.model}</span> vs <span className="font-mono">{first.model}</span>: accuracy{' '}
+              {signedPct(deltaOf(t.runId)?.accuracy)}.{' '}
               {t.significant ? (
                 <strong>
                   The difference is significant ({better ? 'better' : 'worse'}; McNemar p = {t.pValue < 0.0001 ? '< 0.0001' : t.pValue.toFixed(4)}).
@@ -114,7 +132,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           <caption className="sr-only">Metrics of each run with deltas against the first</caption>
           <thead className="bg-slate-100 text-left text-xs uppercase text-slate-600">
             <tr>
-              <th scope="col" className="px-3 py-2">Metric</th>
+              <th scope="col" className="px-3 py-2">
+                Metric
+              </th>
               {cmp.runs.map((r) => (
                 <th key={r.id} scope="col" className="px-3 py-2">
                   <Link href={`/evals/${r.id}`} className="font-mono normal-case text-indigo-700 hover:underline">

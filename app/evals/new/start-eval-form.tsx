@@ -5,8 +5,6 @@ import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/compone
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
 import { startEvalAction } from '../actions';
 
-
-
 export function StartEvalForm({
   versions,
   models,
@@ -26,7 +24,13 @@ export function StartEvalForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ev-version">Dataset version</label>
-          <select id="ev-version" name="datasetVersionId" defaultValue={v.datasetVersionId ?? initial.datasetVersionId ?? versions[0]?.id} className={inputClass} {...described('datasetVersionId')}>
+          <select
+            id="ev-version"
+            name="datasetVersionId"
+            defaultValue={v.datasetVersionId ?? initial.datasetVersionId ?? versions[0]?.id}
+            className={inputClass}
+            {...described('datasetVersionId')}
+          >
             {versions.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.label}
@@ -54,7 +58,14 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-model">Model</label>
-          <input id="ev-model" name="model" list="ev-models" defaultValue={v.model ?? initial.model ?? 'local-base'} className={inputClass} {...described('model')} />
+          <input
+            id="ev-model"
+            name="model"
+            list="ev-models"
+            defaultValue={v.model ?? initial.model ?? 'local-base'}
+            className={inputClass}
+            {...described('model')}
+          />
           <datalist id="ev-models">
             {models.map((m) => (
               <option key={m.id} value={m.id}>
@@ -66,12 +77,26 @@ export function StartEvalForm({
         </div>
         <div className="text-sm">
           <label htmlFor="ev-concurrency">Concurrency (parallel requests)</label>
-          <input id="ev-concurrency" name="concurrency" defaultValue={v.concurrency ?? ''} placeholder="8" inputMode="numeric" className={inputClass} {...described('concurrency')} />
+          <input
+            id="ev-concurrency"
+            name="concurrency"
+            defaultValue={v.concurrency ?? ''}
+            placeholder="8"
+            inputMode="numeric"
+            className={inputClass}
+            {...described('concurrency')}
+          />
           <FieldError field="concurrency" errors={e} />
         </div>
       </div>
-      <p className="text-xs text-slate-500">One chat completion per example at temperature 0 with the version&apos;s advisor instructions; answers that are not exactly one label count as invalid.</p>
-      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <p className="text-xs text-slate-500">
+        One chat completion per example at temperature 0 with the version&apos;s advisor instructions; answers that are not exactly one label count as invalid.
+      </p>
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+      >
         {pending ? 'Starting…' : 'Start evaluation'}
       </button>
     </form>

@@ -36,9 +36,9 @@ export default async function OverTimePage({ searchParams }: { searchParams: Pro
       </Link>
       <h1 className="text-2xl font-semibold">{lineage.dataset.name}: every model over time</h1>
       <p className="text-sm text-slate-600">
-        Accuracy of every finished run on any version of this dataset ({split} split) and on the golden set (hand-written, never trained on), ordered by
-        when the model was made (base models first). Each test set is its own line: a later version&apos;s test split holds other conversations, so its
-        numbers are not comparable point by point.
+        Accuracy of every finished run on any version of this dataset ({split} split) and on the golden set (hand-written, never trained on), ordered by when
+        the model was made (base models first). Each test set is its own line: a later version&apos;s test split holds other conversations, so its numbers are
+        not comparable point by point.
       </p>
       {points.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No finished evaluations on this dataset yet.</p>
@@ -52,8 +52,12 @@ export default async function OverTimePage({ searchParams }: { searchParams: Pro
                 <th scope="col">Model</th>
                 <th scope="col">Test set</th>
                 <th scope="col">Model made</th>
-                <th scope="col" className="text-right">Accuracy</th>
-                <th scope="col" className="text-right">Macro-F1</th>
+                <th scope="col" className="text-right">
+                  Accuracy
+                </th>
+                <th scope="col" className="text-right">
+                  Macro-F1
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -48,7 +48,10 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
       </Link>
       <header>
         <h1 className="text-2xl font-semibold">
-          Fine-tune #{run.id} <span className="text-base font-normal text-slate-500">{run.provider} · {modelLabel(run.baseModel)}</span>
+          Fine-tune #{run.id}{' '}
+          <span className="text-base font-normal text-slate-500">
+            {run.provider} · {modelLabel(run.baseModel)}
+          </span>
         </h1>
         <p className="text-sm text-slate-600">
           From{' '}
@@ -67,7 +70,9 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           Requested: epochs {String(requested.n_epochs)} · batch {String(requested.batch_size)} · lr × {String(requested.learning_rate_multiplier)}
           {run.suffix ? ` · suffix ${run.suffix}` : ''}
           {run.seed !== null ? ` · seed ${run.seed}` : ''}
-          {cost ? ` · estimate ${cost.nEpochs} epochs, ~${cost.chargedTokens.toLocaleString('en-US')} charged tokens${cost.usd !== null ? `, $${cost.usd.toFixed(2)}` : ''}` : ''}
+          {cost
+            ? ` · estimate ${cost.nEpochs} epochs, ~${cost.chargedTokens.toLocaleString('en-US')} charged tokens${cost.usd !== null ? `, $${cost.usd.toFixed(2)}` : ''}`
+            : ''}
         </p>
       </header>
       {comparison && (comparison.fineTunedRunId || comparison.baseRunId) && (

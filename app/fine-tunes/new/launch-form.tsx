@@ -15,7 +15,6 @@ export interface VersionOption {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-
 export function LaunchForm(props: {
   providers: { id: string; name: string; configured: boolean; problem: string | null }[];
   provider: string;
@@ -54,7 +53,14 @@ export function LaunchForm(props: {
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
           <label htmlFor="ft-version">Dataset version</label>
-          <select id="ft-version" name="datasetVersionId" value={versionId ?? ''} onChange={(ev) => setVersionId(Number(ev.target.value))} className={inputClass} {...described('datasetVersionId')}>
+          <select
+            id="ft-version"
+            name="datasetVersionId"
+            value={versionId ?? ''}
+            onChange={(ev) => setVersionId(Number(ev.target.value))}
+            className={inputClass}
+            {...described('datasetVersionId')}
+          >
             {props.versions.length === 0 && <option value="">No ready dataset versions</option>}
             {props.versions.map((o) => (
               <option key={o.id} value={o.id}>
@@ -67,7 +73,14 @@ export function LaunchForm(props: {
         </div>
         <div className="text-sm">
           <label htmlFor="ft-provider">Provider</label>
-          <select id="ft-provider" name="provider" defaultValue={props.provider} onChange={(ev) => go(ev.target.value, versionId)} className={inputClass} {...described('provider')}>
+          <select
+            id="ft-provider"
+            name="provider"
+            defaultValue={props.provider}
+            onChange={(ev) => go(ev.target.value, versionId)}
+            className={inputClass}
+            {...described('provider')}
+          >
             {props.providers.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -84,7 +97,14 @@ export function LaunchForm(props: {
               {props.modelsError}
             </p>
           ) : (
-            <select id="ft-model" name="baseModel" value={model} onChange={(ev) => setModel(ev.target.value)} className={inputClass} {...described('baseModel')}>
+            <select
+              id="ft-model"
+              name="baseModel"
+              value={model}
+              onChange={(ev) => setModel(ev.target.value)}
+              className={inputClass}
+              {...described('baseModel')}
+            >
               {props.models.map((m) => (
                 <option key={m} value={m}>
                   {m}
@@ -109,7 +129,13 @@ export function LaunchForm(props: {
         </div>
         <div className="text-sm">
           <label htmlFor="ft-lr">Learning rate multiplier</label>
-          <input id="ft-lr" name="learningRateMultiplier" defaultValue={v.learningRateMultiplier ?? 'auto'} className={inputClass} {...described('learningRateMultiplier')} />
+          <input
+            id="ft-lr"
+            name="learningRateMultiplier"
+            defaultValue={v.learningRateMultiplier ?? 'auto'}
+            className={inputClass}
+            {...described('learningRateMultiplier')}
+          />
           <FieldError field="learningRateMultiplier" errors={e} />
         </div>
       </fieldset>

@@ -27,7 +27,9 @@ export default async function NewFineTunePage({ searchParams }: { searchParams: 
   }
   const ready = await listReadyVersions(actor);
   const checks = await db().datasetVersion.findMany({ where: { id: { in: ready.map((v) => v.id) } }, select: { id: true, checks: true } });
-  const checkOf = new Map(checks.map((c) => [c.id, c.checks as { trainable?: boolean; cost?: { nEpochs: number; billingTokens: number; examples: number } } | null]));
+  const checkOf = new Map(
+    checks.map((c) => [c.id, c.checks as { trainable?: boolean; cost?: { nEpochs: number; billingTokens: number; examples: number } } | null]),
+  );
   const versions: VersionOption[] = ready.map((v) => {
     const c = checkOf.get(v.id);
     return {
@@ -37,7 +39,7 @@ export default async function NewFineTunePage({ searchParams }: { searchParams: 
       cost: c?.cost ? { nEpochs: c.cost.nEpochs, billingTokens: c.cost.billingTokens, examples: c.cost.examples } : null,
     };
   });
-  const selected = lenientPageId(sp.version) ?? (versions.find((v) => v.trainable)?.id ?? null);
+  const selected = lenientPageId(sp.version) ?? versions.find((v) => v.trainable)?.id ?? null;
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <Link href="/fine-tunes" className="text-sm text-indigo-700 hover:underline">
@@ -45,7 +47,8 @@ export default async function NewFineTunePage({ searchParams }: { searchParams: 
       </Link>
       <h1 className="text-2xl font-semibold">Launch a fine-tune</h1>
       <p className="text-sm text-slate-600">
-        Uploads the version&apos;s training (and validation) file to the provider and starts a supervised fine-tuning job. The background worker launches and follows it; you can leave the page.
+        Uploads the version&apos;s training (and validation) file to the provider and starts a supervised fine-tuning job. The background worker launches and
+        follows it; you can leave the page.
       </p>
       <LaunchForm
         key={`${provider}-${selected}`}

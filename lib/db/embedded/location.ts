@@ -23,7 +23,11 @@ export const isRoot = () => process.getuid?.() === 0;
 /** A stable name for this checkout: its directory name plus a hash of its real path. */
 export function checkoutId(project = process.cwd()): string {
   const real = fs.realpathSync(project);
-  const slug = path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40) || 'root';
+  const slug =
+    path
+      .basename(real)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .slice(0, 40) || 'root';
   return `${slug}-${crypto.createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
 }
 
@@ -64,7 +68,12 @@ export function embeddedLocation(project = process.cwd()): EmbeddedLocation {
   // A root install from before the state directory keeps its cluster where it is (it was made
   // reachable then); the README says how to move it.
   if (!process.env.STUDIO_STATE_DIR && fs.existsSync(path.join(legacy, 'PG_VERSION'))) {
-    return { stateDir, dataDir: legacy, passwordFile: passwordFileFor(legacy), note: 'data in .data/pg (kept from an earlier install; see README "Data and backups" to move it)' };
+    return {
+      stateDir,
+      dataDir: legacy,
+      passwordFile: passwordFileFor(legacy),
+      note: 'data in .data/pg (kept from an earlier install; see README "Data and backups" to move it)',
+    };
   }
   const dataDir = path.join(stateDir, 'pg');
   return { stateDir, dataDir, passwordFile: passwordFileFor(dataDir), note: `data in ${dataDir}` };

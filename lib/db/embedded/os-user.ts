@@ -31,7 +31,9 @@ export function serverOsUser(): OsUser | null {
   try {
     execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
   } catch (e) {
-    throw new Error(`The embedded PostgreSQL cannot run as root and no "postgres" user could be created (${(e as Error).message.split('\n')[0]}). Create one (useradd --system postgres) or set DATABASE_URL.`);
+    throw new Error(
+      `The embedded PostgreSQL cannot run as root and no "postgres" user could be created (${(e as Error).message.split('\n')[0]}). Create one (useradd --system postgres) or set DATABASE_URL.`,
+    );
   }
   const created = lookup();
   if (!created) throw new Error('Created the "postgres" user but cannot look it up; set DATABASE_URL instead.');

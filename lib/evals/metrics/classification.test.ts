@@ -94,7 +94,9 @@ describe('classificationMetrics: edge cases', () => {
     expect(m.missedSchedule).toEqual({ count: 0, of: 0 });
     expect(m.prematureEndRate).toBe(1 / 4);
     // Opting into sklearn's fixed label list counts the absent class as 0.
-    expect(classificationMetrics(predictionsFromCounts({ END: { END: 3, CONTINUE: 1 }, CONTINUE: { END: 1, CONTINUE: 3 } }), { macroF1Classes: 'all' }).macroF1).toBe(1 / 2);
+    expect(
+      classificationMetrics(predictionsFromCounts({ END: { END: 3, CONTINUE: 1 }, CONTINUE: { END: 1, CONTINUE: 3 } }), { macroF1Classes: 'all' }).macroF1,
+    ).toBe(1 / 2);
   });
 
   it('only END truth: premature-END rate is null (no CONTINUE/SCHEDULE to end early)', () => {
@@ -140,7 +142,16 @@ describe('classificationMetrics: edge cases', () => {
 
   it('empty input: n 0, nulls, and no NaN anywhere', () => {
     const m = classificationMetrics([]);
-    expect(m).toMatchObject({ n: 0, correct: 0, invalid: 0, accuracy: null, invalidRate: null, macroF1: null, prematureEndRate: null, missedScheduleRate: null });
+    expect(m).toMatchObject({
+      n: 0,
+      correct: 0,
+      invalid: 0,
+      accuracy: null,
+      invalidRate: null,
+      macroF1: null,
+      prematureEndRate: null,
+      missedScheduleRate: null,
+    });
     for (const l of LABELS) expect(m.perClass[l]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0, predicted: 0 });
     expect(findNaN(m)).toBeNull();
     expect(findNaN(compareMetrics(m, m))).toBeNull();

@@ -50,10 +50,7 @@ export interface ClassificationOptions {
   macroF1Classes?: 'present' | 'all';
 }
 
-export function classificationMetrics(
-  preds: readonly Pick<Prediction, 'truth' | 'predicted'>[],
-  opts: ClassificationOptions = {},
-): ClassificationMetrics {
+export function classificationMetrics(preds: readonly Pick<Prediction, 'truth' | 'predicted'>[], opts: ClassificationOptions = {}): ClassificationMetrics {
   const macroOver = opts.macroF1Classes ?? 'present';
   const confusion = confusionMatrix(preds);
   const n = preds.length;

@@ -11,10 +11,11 @@ describe('cluster bootstrap', () => {
     // 40 conversations of 10 turns; a conversation is all right or all wrong.
     const preds: Prediction[] = [];
     const clusters: number[] = [];
-    for (let c = 0; c < 40; c++) for (let t = 0; t < 10; t++) {
-      preds.push(pred(c % 4 !== 0));
-      clusters.push(c);
-    }
+    for (let c = 0; c < 40; c++)
+      for (let t = 0; t < 10; t++) {
+        preds.push(pred(c % 4 !== 0));
+        clusters.push(c);
+      }
     const turns = bootstrapAccuracyInterval(preds, { seed: 3 })!;
     const convs = bootstrapAccuracyInterval(preds, { seed: 3, clusters })!;
     expect(turns.low).toBeLessThan(0.75);
@@ -75,7 +76,14 @@ describe('clustered McNemar', () => {
   });
 
   it('says p = 1 when the models never disagree', () => {
-    expect(mcnemarTest(pairs([[1, true, true], [2, false, false]]))).toMatchObject({ pValue: 1, significant: false, discordantClusters: 0 });
+    expect(
+      mcnemarTest(
+        pairs([
+          [1, true, true],
+          [2, false, false],
+        ]),
+      ),
+    ).toMatchObject({ pValue: 1, significant: false, discordantClusters: 0 });
   });
 });
 

@@ -4,8 +4,7 @@ import { isLabel, isPredictedLabel, LABELS, PREDICTED, type Label, type Predicte
 export type ConfusionMatrix = Record<Label, Record<PredictedLabel, number>>;
 
 export function emptyConfusionMatrix(): ConfusionMatrix {
-  const row = (): Record<PredictedLabel, number> =>
-    Object.fromEntries(PREDICTED.map((p) => [p, 0])) as Record<PredictedLabel, number>;
+  const row = (): Record<PredictedLabel, number> => Object.fromEntries(PREDICTED.map((p) => [p, 0])) as Record<PredictedLabel, number>;
   return Object.fromEntries(LABELS.map((l) => [l, row()])) as ConfusionMatrix;
 }
 

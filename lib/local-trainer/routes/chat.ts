@@ -48,13 +48,18 @@ function lastUserText(messages: ChatRequest['messages']): string {
   return '';
 }
 
-const tokenEntry = (token: string, p: number) => ({ token, logprob: p > 0 ? Math.max(MIN_LOGPROB, Math.log(p)) : MIN_LOGPROB, bytes: [...Buffer.from(token, 'utf8')] });
+const tokenEntry = (token: string, p: number) => ({
+  token,
+  logprob: p > 0 ? Math.max(MIN_LOGPROB, Math.log(p)) : MIN_LOGPROB,
+  bytes: [...Buffer.from(token, 'utf8')],
+});
 
 async function complete({ req, res }: RequestContext, deps: Deps): Promise<void> {
   const body = await readJson(req);
   const p = parseWith(chatSchema, body);
   if (p.stream) throw invalidRequest('Streaming is not supported by the local trainer; send stream: false.', 'stream', 'unsupported_value');
-  if (p.top_logprobs != null && !p.logprobs) throw invalidRequest("Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.", 'top_logprobs', 'invalid_value');
+  if (p.top_logprobs != null && !p.logprobs)
+    throw invalidRequest("Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.", 'top_logprobs', 'invalid_value');
 
   const predictor = deps.models.predictor(p.model);
   if (!predictor) throw modelNotFound(p.model);

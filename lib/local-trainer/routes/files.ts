@@ -27,12 +27,14 @@ async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
   if (!filePart) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
   const purpose = field('purpose');
   if (!purpose) throw invalidRequest("Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
-  if (!UPLOAD_PURPOSES.includes(purpose)) throw invalidRequest(`Invalid 'purpose': ${JSON.stringify(purpose)}. Expected one of ${UPLOAD_PURPOSES.join(', ')}.`, 'purpose', 'invalid_value');
+  if (!UPLOAD_PURPOSES.includes(purpose))
+    throw invalidRequest(`Invalid 'purpose': ${JSON.stringify(purpose)}. Expected one of ${UPLOAD_PURPOSES.join(', ')}.`, 'purpose', 'invalid_value');
   const filename = filePart.filename ?? 'upload';
 
   let stats: FineTuneFileStats | undefined;
   if (purpose === 'fine-tune') {
-    if (!filename.toLowerCase().endsWith('.jsonl')) throw invalidRequest('Invalid file format for Fine-Tuning API. Must be .jsonl', 'file', 'invalid_file_format');
+    if (!filename.toLowerCase().endsWith('.jsonl'))
+      throw invalidRequest('Invalid file format for Fine-Tuning API. Must be .jsonl', 'file', 'invalid_file_format');
     stats = await validateFineTuneJsonl(filePart.data);
   }
 
@@ -41,7 +43,8 @@ async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
   const seconds = field('expires_after[seconds]');
   if (seconds !== undefined) {
     const s = Number(seconds);
-    if (!Number.isInteger(s) || s < 3600 || s > 2_592_000) throw invalidRequest("Invalid 'expires_after.seconds': expected an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
+    if (!Number.isInteger(s) || s < 3600 || s > 2_592_000)
+      throw invalidRequest("Invalid 'expires_after.seconds': expected an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
     file.expires_at = created + s;
   }
   await deps.store.addFile({ file, seq: deps.store.nextSeq(), stats }, filePart.data);

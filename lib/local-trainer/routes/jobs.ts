@@ -22,7 +22,13 @@ const createJobSchema = z
     training_file: z.string().min(1),
     validation_file: z.string().min(1).nullable().optional(),
     // ":" separates the parts of a fine-tuned model name, so it cannot appear in a suffix.
-    suffix: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'no ":" or whitespace').nullable().optional(),
+    suffix: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^:\s]+$/, 'no ":" or whitespace')
+      .nullable()
+      .optional(),
     seed: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
     hyperparameters: hyperparametersSchema.optional(),
     method: z
@@ -48,7 +54,12 @@ export function jobOr404(deps: Deps, id: string): JobRecord {
 function checkFile(deps: Deps, id: string, param: 'training_file' | 'validation_file'): void {
   const rec = deps.store.getFile(id);
   if (!rec) throw invalidRequest(`invalid ${param}: ${id}`, param, 'file_not_found');
-  if (rec.file.purpose !== 'fine-tune') throw invalidRequest(`File ${id} has purpose '${rec.file.purpose}'; ${param} must be a file uploaded with purpose 'fine-tune'.`, param, 'invalid_file_purpose');
+  if (rec.file.purpose !== 'fine-tune')
+    throw invalidRequest(
+      `File ${id} has purpose '${rec.file.purpose}'; ${param} must be a file uploaded with purpose 'fine-tune'.`,
+      param,
+      'invalid_file_purpose',
+    );
 }
 
 async function create({ req, res }: RequestContext, deps: Deps): Promise<void> {
@@ -58,10 +69,17 @@ async function create({ req, res }: RequestContext, deps: Deps): Promise<void> {
     throw invalidRequest(`The local trainer supports only the 'supervised' method, not '${p.method.type}'.`, 'method.type', 'unsupported_method');
   }
   if (p.method?.supervised?.hyperparameters && p.hyperparameters) {
-    throw invalidRequest("Pass hyperparameters either in 'method.supervised.hyperparameters' or in the deprecated top-level 'hyperparameters', not both.", 'hyperparameters');
+    throw invalidRequest(
+      "Pass hyperparameters either in 'method.supervised.hyperparameters' or in the deprecated top-level 'hyperparameters', not both.",
+      'hyperparameters',
+    );
   }
   if (p.model !== BASE_MODEL) {
-    throw invalidRequest(`Model ${p.model} is not available for fine-tuning or does not exist. The local trainer fine-tunes '${BASE_MODEL}'.`, 'model', 'model_not_available');
+    throw invalidRequest(
+      `Model ${p.model} is not available for fine-tuning or does not exist. The local trainer fine-tunes '${BASE_MODEL}'.`,
+      'model',
+      'model_not_available',
+    );
   }
   checkFile(deps, p.training_file, 'training_file');
   if (p.validation_file) checkFile(deps, p.validation_file, 'validation_file');
@@ -133,7 +151,11 @@ async function retrieve({ res, params }: RequestContext, deps: Deps): Promise<vo
 async function cancel({ res, params }: RequestContext, deps: Deps): Promise<void> {
   const rec = jobOr404(deps, params.id);
   if (!ACTIVE_STATUSES.includes(rec.job.status)) {
-    throw invalidRequest(`Job ${rec.job.id} has already ${rec.job.status === 'cancelled' ? 'been cancelled' : rec.job.status}; only validating, queued or running jobs can be cancelled.`, null, 'job_not_cancellable');
+    throw invalidRequest(
+      `Job ${rec.job.id} has already ${rec.job.status === 'cancelled' ? 'been cancelled' : rec.job.status}; only validating, queued or running jobs can be cancelled.`,
+      null,
+      'job_not_cancellable',
+    );
   }
   deps.runner.cancel(rec);
   sendJson(res, 200, rec.job);

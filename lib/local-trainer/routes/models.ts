@@ -16,7 +16,8 @@ async function retrieve({ res, params }: RequestContext, deps: Deps): Promise<vo
 }
 
 async function remove({ res, params }: RequestContext, deps: Deps): Promise<void> {
-  if (params.id === BASE_MODEL) throw new ApiError(403, `You cannot delete the base model ${BASE_MODEL}.`, { type: 'invalid_request_error', param: 'model', code: 'model_not_deletable' });
+  if (params.id === BASE_MODEL)
+    throw new ApiError(403, `You cannot delete the base model ${BASE_MODEL}.`, { type: 'invalid_request_error', param: 'model', code: 'model_not_deletable' });
   if (!deps.models.delete(params.id)) throw modelNotFound(params.id);
   sendJson(res, 200, { id: params.id, object: 'model', deleted: true });
 }
