@@ -83,11 +83,14 @@ export default async function ModelsPage() {
               </td>
               <td className="px-3 py-2 text-xs">{m.finishedAt ? formatDateTime(m.finishedAt) : '—'}</td>
               <td className="px-3 py-2 text-xs">
-                {advisor?.model === m.model ? (
+                {/* The badge and the dialog keep their places whatever the row is, so a promotion
+                    that turns this row into the advisor keeps the dialog (and its result) open. */}
+                {advisor?.model === m.model && (
                   <span data-testid="current-advisor" className="rounded bg-emerald-100 px-2 py-0.5 font-medium text-emerald-800">
                     the advisor (≥ {advisor.threshold})
                   </span>
-                ) : canPromote ? (
+                )}
+                {canPromote ? (
                   <PromoteDialog
                     model={m.model}
                     provider={m.provider === 'openai' ? 'openai' : 'local'}
@@ -100,7 +103,7 @@ export default async function ModelsPage() {
                     action={promoteModelAction}
                   />
                 ) : (
-                  '—'
+                  advisor?.model !== m.model && '—'
                 )}
               </td>
             </tr>
