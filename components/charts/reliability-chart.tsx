@@ -1,6 +1,6 @@
 'use client';
 
-import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface ReliabilityRow {
   bin: string;
@@ -23,6 +23,7 @@ export function ReliabilityChart({ rows }: { rows: ReliabilityRow[] }) {
           <XAxis dataKey="bin" fontSize={11} />
           <YAxis domain={[0, 1]} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
+          <Legend />
           <Bar dataKey="accuracy" name="accuracy in bin" fill="#6366f1" isAnimationActive={false} />
           <Line dataKey="mid" name="perfect calibration" stroke="#94a3b8" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
           <Line dataKey="meanConfidence" name="mean confidence" stroke="#f59e0b" dot isAnimationActive={false} connectNulls />

@@ -96,28 +96,29 @@ export function FineTuneEvaluationTable({ evaluation: e }: { evaluation: FineTun
         </tbody>
       </table>
       <p className="mt-2 text-xs text-slate-600">
-        Premature END: the share of turns that should have gone on (CONTINUE or SCHEDULE) that the model would have ended; the costliest error. A lower
-        premature-END rate is a gain, so its column shows the drop.
+        Premature END: the share of turns that should have gone on (CONTINUE or SCHEDULE) that the model would have ended; the costliest error. In the gain rows
+        its column is the change: a rise (red) is worse, a fall (green) better. The majority class never ends a conversation early.
       </p>
     </div>
   );
 }
 
 function GainCells({ f }: { f: Figures | null }) {
-  if (!f)
+  if (!f) {
     return (
       <td colSpan={3} className="px-2 py-1 text-slate-500">
         —
       </td>
     );
-  const drop = f.prematureEndRate === null ? null : -f.prematureEndRate;
+  }
+  // Premature END is the one figure where up is worse.
+  const pe = f.prematureEndRate;
+  const peTone = pe === null || Math.abs(pe) < 0.0005 ? '' : pe > 0 ? 'text-red-700' : 'text-emerald-700';
   return (
     <>
       <td className={`px-2 py-1 text-right ${(f.accuracy ?? 0) > 0 ? 'text-emerald-700' : 'text-red-700'}`}>{signedPct(f.accuracy)}</td>
       <td className="px-2 py-1 text-right">{f.macroF1 === null ? '—' : `${f.macroF1 >= 0 ? '+' : ''}${f.macroF1.toFixed(3)}`}</td>
-      <td className={`px-2 py-1 text-right ${(drop ?? 0) >= 0 ? 'text-emerald-700' : 'text-red-700'}`}>
-        {drop === null ? '—' : `${drop >= 0 ? '−' : '+'}${Math.abs(drop * 100).toFixed(1)} pts`}
-      </td>
+      <td className={`px-2 py-1 text-right ${peTone}`}>{pe === null || Math.abs(pe) < 0.0005 ? '±0.0 pts' : signedPct(pe)}</td>
     </>
   );
 }
