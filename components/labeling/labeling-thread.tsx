@@ -251,13 +251,19 @@ export function LabelingThread({
 
       <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
-          <div className="mb-1 flex justify-between">
-            <span>This conversation</span>
-            <span data-testid="conversation-progress">
-              {myCount} / {decisions.length}
-            </span>
-          </div>
-          <ProgressBar value={myCount} max={decisions.length} label="My progress on this conversation" />
+          {thread.isGolden ? (
+            <p className="text-slate-600">Golden conversation: nothing to label here.</p>
+          ) : (
+            <>
+              <div className="mb-1 flex justify-between">
+                <span>This conversation</span>
+                <span data-testid="conversation-progress">
+                  {myCount} / {decisions.length}
+                </span>
+              </div>
+              <ProgressBar value={myCount} max={decisions.length} label="My progress on this conversation" />
+            </>
+          )}
           <div className="mb-1 mt-3 flex justify-between">
             <span>Overall</span>
             <span>
