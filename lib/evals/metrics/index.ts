@@ -15,3 +15,5 @@ export { mcnemarTest, pairPredictions, chiSquare1dfPValue, erfc, EXACT_BELOW } f
 export type { McNemarPair, McNemarOptions, McNemarResult, KeyedPrediction, PairedPredictions } from './mcnemar';
 export { calibration } from './calibration';
 export type { Calibration, ReliabilityBin } from './calibration';
+export { cohenKappa, fleissKappa, pairMatrix, emptyPairMatrix } from './agreement';
+export type { CohenKappa, FleissKappa, ItemCounts, PairMatrix } from './agreement';
