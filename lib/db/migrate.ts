@@ -11,17 +11,16 @@ export async function applyPendingMigrations(url: string): Promise<string[]> {
 }
 
 /**
- * Writes prisma/migrations/<timestamp>_<name>/migration.sql holding the SQL that takes the
- * previous migration's schema to the current schema.prisma. Returns null when nothing changed.
+ * The SQL that takes the previous migration's schema to the current schema.prisma ('' when
+ * nothing changed).
  *
  * Each migration folder also keeps the schema.prisma it was made from. Diffing two schema
  * files needs no database: the engine's other route (replaying migrations into a shadow
  * database and describing it) cannot read PostgreSQL 18's catalogs through the pg adapter.
  * Prisma's own `migrate deploy` ignores the extra file.
  */
-export async function createMigration(url: string, name: string): Promise<string | null> {
-  const migrationsList = readMigrationsList();
-  const last = migrationsList.migrationDirectories.at(-1);
+export async function schemaChangesSinceLastMigration(url: string): Promise<string> {
+  const last = readMigrationsList().migrationDirectories.at(-1);
   const current = fs.readFileSync(SCHEMA_PATH, 'utf8');
   let from: { tag: 'empty' } | { tag: 'schemaDatamodel'; files: { path: string; content: string }[] } = { tag: 'empty' };
   if (last) {
@@ -39,7 +38,17 @@ export async function createMigration(url: string, name: string): Promise<string
     });
     return result.stdout ?? '';
   });
-  if (!script.trim() || /^-- This is an empty migration\.?\s*$/.test(script.trim())) return null;
+  return !script.trim() || /^-- This is an empty migration\.?\s*$/.test(script.trim()) ? '' : script;
+}
+
+/**
+ * Writes prisma/migrations/<timestamp>_<name>/migration.sql holding the SQL that takes the
+ * previous migration's schema to the current schema.prisma. Returns null when nothing changed.
+ */
+export async function createMigration(url: string, name: string): Promise<string | null> {
+  const script = await schemaChangesSinceLastMigration(url);
+  if (!script) return null;
+  const current = fs.readFileSync(SCHEMA_PATH, 'utf8');
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
   fs.mkdirSync(dir, { recursive: true });
