@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { schemaChangesSinceLastMigration } from './migrate';
 import { SCHEMA_PATH } from './schema-engine';
 
 interface Declared {
@@ -79,5 +80,10 @@ describe('migrations match schema.prisma', () => {
       for (const v of values) if (!enumRows.some((r) => r.typname === name && r.enumlabel === v)) missing.push(`enum value ${name}.${v}`);
     }
     expect(missing, 'declared in schema.prisma but created by no migration').toEqual([]);
+  });
+
+  it('leave nothing for the next migration: the newest snapshot is the current schema', async () => {
+    // A stale snapshot would make `npm run db:migration` write changes that already exist.
+    expect(await schemaChangesSinceLastMigration(process.env.DATABASE_URL!)).toBe('');
   });
 });
