@@ -296,8 +296,8 @@ export function LabelingThread({
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <p className="mb-2 font-medium">Keyboard</p>
           <p className="text-slate-600">
-            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>a</kbd> accept suggestion · <kbd>u</kbd> clear · <kbd>n</kbd> next
-            conversation · <kbd>?</kbd> all shortcuts
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>a</kbd> accept suggestion · <kbd>u</kbd>{' '}
+            clear · <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
           </p>
           <button
             type="button"

@@ -8,7 +8,7 @@ import type { TurnSuggestionView } from '@/lib/suggestions/queries';
 /** Below this the advisor would not act on its own answer (its default threshold). */
 const UNSURE_BELOW = 0.7;
 
-export function TurnSuggestion({ suggestion, onAccept, disabled = false }: { suggestion: TurnSuggestionView; onAccept: () => void; disabled?: boolean }) {
+export function TurnSuggestion({ suggestion, onAccept }: { suggestion: TurnSuggestionView; onAccept: () => void }) {
   const c = suggestion.confidence;
   const unsure = c !== null && c < UNSURE_BELOW;
   return (
@@ -29,21 +29,23 @@ export function TurnSuggestion({ suggestion, onAccept, disabled = false }: { sug
           ' · no confidence given'
         )}
       </span>
-      <span className="max-w-[14rem] truncate opacity-80" title={`${suggestion.by === 'advisor' ? 'The promoted advisor' : 'The newest fine-tuned model'}: ${suggestion.model}`}>
+      <span
+        className="max-w-[14rem] truncate opacity-80"
+        title={`${suggestion.by === 'advisor' ? 'The promoted advisor' : 'The newest fine-tuned model'}: ${suggestion.model}`}
+      >
         by {suggestion.by === 'advisor' ? 'advisor' : 'fine-tune'} <span className="font-mono">{suggestion.model}</span>
       </span>
       <button
         type="button"
-        disabled={disabled}
         onClick={(e) => {
           e.stopPropagation();
           onAccept();
         }}
-        className={`ml-auto rounded border px-1.5 py-0.5 font-semibold disabled:opacity-50 ${
+        className={`ml-auto rounded border px-1.5 py-0.5 font-semibold ${
           unsure ? 'border-amber-400 bg-white hover:bg-amber-50' : 'border-white/50 bg-white/10 hover:bg-white/25'
         }`}
       >
-        Accept <kbd className="font-mono">a</kbd>
+        Accept (<kbd className="font-mono">a</kbd>)
       </button>
     </div>
   );

@@ -26,7 +26,12 @@ const {
       'Model suggestions on unlabeled turns. backfill: queue every unlabeled decision turn for the current advisor (or newest fine-tune) and compute them now; status: what is waiting.',
     flags: {
       'queue-only': { type: 'boolean', help: 'only queue; the worker computes them' },
-      concurrency: { type: 'string', value: 'N', help: 'requests in flight (1..64, default SUGGESTIONS_CONCURRENCY or 4)', schema: z.coerce.number().int().min(1).max(64) },
+      concurrency: {
+        type: 'string',
+        value: 'N',
+        help: 'requests in flight (1..64, default SUGGESTIONS_CONCURRENCY or 4)',
+        schema: z.coerce.number().int().min(1).max(64),
+      },
       as: { type: 'string', value: 'EMAIL', help: 'act as this account (an ml_lead or admin; default: the first admin)' },
     },
     positionals: { name: '<backfill|status>', min: 1, max: 1, help: 'what to do' },
@@ -58,7 +63,9 @@ try {
         : await processSuggestionRequests({
             ...(values.concurrency ? { concurrency: values.concurrency } : {}),
             onBatch: (p) =>
-              process.stderr.write(`[suggestions] ${((Date.now() - started) / 1000).toFixed(1)}s ${p.conversations} conversations, ${p.computed} suggestions\n`),
+              process.stderr.write(
+                `[suggestions] ${((Date.now() - started) / 1000).toFixed(1)}s ${p.conversations} conversations, ${p.computed} suggestions\n`,
+              ),
           });
       console.log(
         JSON.stringify({

@@ -173,7 +173,14 @@ async function ask(client: OpenAI, model: string, turn: Turn, signal: AbortSigna
         continue;
       }
       // One prompt the provider refuses (say too long): stored as an answer that is no label.
-      if (c.kind === 'example') return { conversationId: turn.conversationId, messageId: turn.messageId, value: null, confidence: null, rawOutput: `error: ${c.message}`.slice(0, 500) };
+      if (c.kind === 'example')
+        return {
+          conversationId: turn.conversationId,
+          messageId: turn.messageId,
+          value: null,
+          confidence: null,
+          rawOutput: `error: ${c.message}`.slice(0, 500),
+        };
       throw new SuggestionProviderError(`${model}: ${c.message}`, c.kind === 'retry');
     }
   }

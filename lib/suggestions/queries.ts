@@ -17,7 +17,9 @@ export interface TurnSuggestionView {
 
 /** Suggestions by message id for one conversation (every signed-in reviewer may read them, like the thread). */
 export async function suggestionsForConversation(_actor: Actor, conversationId: number): Promise<Record<number, TurnSuggestionView>> {
-  const rows = await db().$queryRawUnsafe<{ message_id: number; model: string; promotion_id: number | null; value: LabelValueName; confidence: number | null }[]>(
+  const rows = await db().$queryRawUnsafe<
+    { message_id: number; model: string; promotion_id: number | null; value: LabelValueName; confidence: number | null }[]
+  >(
     `SELECT ts.message_id, ts.model, ts.promotion_id, ts.value::text AS value, ts.confidence
      FROM turn_suggestions ts
      WHERE ts.conversation_id = $1 AND ts.model = ${CURRENT_SUGGESTER_MODEL_SQL} AND ts.value IS NOT NULL`,

@@ -19,13 +19,15 @@ export const CURRENT_SUGGESTER_MODEL_SQL = `coalesce(
  * changes. The caller holds these conversations' row locks (lib/labeling/lock-order.ts).
  */
 export const REFRESH_MIN_SUGGESTION_CONFIDENCE = `
-  UPDATE conversations c SET min_suggestion_confidence = s.v
-  FROM (
+  WITH cur AS MATERIALIZED (SELECT ${CURRENT_SUGGESTER_MODEL_SQL} AS model),
+  s AS MATERIALIZED (
     SELECT ids.id, coalesce((
       SELECT min(ts.confidence) FROM turn_suggestions ts
-      WHERE ts.conversation_id = ids.id AND ts.model = cur.model AND ts.confidence IS NOT NULL
+      WHERE ts.conversation_id = ids.id AND ts.model = (SELECT model FROM cur) AND ts.confidence IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.message_id = ts.message_id)
     ), 'Infinity'::float8) AS v
-    FROM unnest($1::int[]) AS ids(id), (SELECT ${CURRENT_SUGGESTER_MODEL_SQL} AS model) cur
-  ) s
+    FROM unnest($1::int[]) AS ids(id)
+  )
+  UPDATE conversations c SET min_suggestion_confidence = s.v
+  FROM s
   WHERE c.id = s.id AND c.min_suggestion_confidence IS DISTINCT FROM s.v`;

@@ -216,7 +216,9 @@ describe('a re-import', () => {
 
 describe('the conversations list by uncertainty', () => {
   it('sort=uncertain walks every conversation least confident first, those with nothing to suggest last, page by page', async () => {
-    const all = await db().$queryRaw<{ id: number; v: number }[]>`SELECT id, min_suggestion_confidence AS v FROM conversations ORDER BY min_suggestion_confidence, id`;
+    const all = await db().$queryRaw<
+      { id: number; v: number }[]
+    >`SELECT id, min_suggestion_confidence AS v FROM conversations ORDER BY min_suggestion_confidence, id`;
     const seen: number[] = [];
     let after: string | undefined;
     for (;;) {
