@@ -87,15 +87,31 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           {page.total.toLocaleString('en-US')}
           {page.totalCapped ? '+' : ''} conversation{page.total === 1 && !page.totalCapped ? '' : 's'}
         </span>
-        <Link href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })} className="underline">
-          Sorted by last activity, {params.sort === 'recent' ? 'newest first' : 'oldest first'} (switch)
-        </Link>
+        <span className="space-x-3">
+          {params.sort === 'uncertain' ? (
+            <>
+              <span>Sorted by the model&apos;s least confident suggestion first</span>
+              <Link href={listHref({ ...base, sort: 'recent' })} className="underline">
+                Sort by last activity
+              </Link>
+            </>
+          ) : (
+            <>
+              <Link href={listHref({ ...base, sort: params.sort === 'recent' ? 'oldest' : 'recent' })} className="underline">
+                Sorted by last activity, {params.sort === 'recent' ? 'newest first' : 'oldest first'} (switch)
+              </Link>
+              <Link href={listHref({ ...base, sort: 'uncertain' })} className="underline">
+                Least confident suggestion first
+              </Link>
+            </>
+          )}
+        </span>
       </div>
 
-      <DataTable columns={['Candidate', 'Job', 'Last activity', 'Labeled turns', 'Mine', 'Outcome']} caption="Conversations">
+      <DataTable columns={['Candidate', 'Job', 'Last activity', 'Labeled turns', 'Mine', 'Outcome', 'Least sure suggestion']} caption="Conversations">
         {page.rows.length === 0 && (
           <tr>
-            <td colSpan={6} className="px-3 py-8 text-center text-slate-500">
+            <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
               No conversations match. Try another filter or search.
             </td>
           </tr>
@@ -139,6 +155,9 @@ export default async function ConversationsPage({ searchParams }: { searchParams
             <td className="px-3 py-2 space-x-1">
               {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
               {row.scheduleTurns > 0 && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>}
+            </td>
+            <td className="px-3 py-2 whitespace-nowrap" data-testid="least-sure">
+              {row.minSuggestionConfidence === null ? '—' : row.minSuggestionConfidence.toFixed(2)}
             </td>
           </tr>
         ))}

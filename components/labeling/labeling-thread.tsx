@@ -16,6 +16,8 @@ export interface LabelingActions {
 }
 import { ShortcutsHelp } from './shortcuts-help';
 import { TurnLabelBar } from './turn-label-bar';
+import { TurnSuggestion } from './turn-suggestion';
+import type { TurnSuggestionView } from '@/lib/suggestions/queries';
 
 const KEY_TO_LABEL: Record<string, LabelValueName> = { '1': 'END', e: 'END', '2': 'CONTINUE', c: 'CONTINUE', '3': 'SCHEDULE', s: 'SCHEDULE' };
 
@@ -25,6 +27,7 @@ export function LabelingThread({
   focusTurnId,
   evalHighlight = null,
   decisionNote = null,
+  suggestions = {},
   actions,
 }: {
   actions: LabelingActions;
@@ -35,6 +38,8 @@ export function LabelingThread({
   evalHighlight?: { truth: string; predicted: string } | null;
   /** From the Advisor page: a live decision, shown on the message it is about. */
   decisionNote?: { messageId: number; text: string } | null;
+  /** The model's suggestion per turn (lib/suggestions), shown on turns without my label. */
+  suggestions?: Record<number, TurnSuggestionView>;
 }) {
   const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
@@ -78,11 +83,11 @@ export function LabelingThread({
   }, [labels, focused]);
 
   const labelFocused = useCallback(
-    (value: LabelValueName) => {
+    (value: LabelValueName, source?: 'suggestion') => {
       const i = focusedRef.current;
       const turn = turns[i];
       if (!turn) return;
-      write(turn.id, value);
+      write(turn.id, value, source);
       const after = { ...labelsRef.current, [turn.id]: value };
       labelsRef.current = after;
       // Move on to the next turn still without my label, searching forward then wrapping.
@@ -132,6 +137,13 @@ export function LabelingThread({
         if (thread.isGolden) return;
         return labelFocused(KEY_TO_LABEL[key]);
       }
+      if (key === 'a' && !thread.isGolden) {
+        e.preventDefault();
+        const turn = turns[focusedRef.current];
+        const suggestion = turn && suggestions[turn.id];
+        if (suggestion && !labelsRef.current[turn.id]) labelFocused(suggestion.value, 'suggestion');
+        return;
+      }
       if (key === 'u' && !thread.isGolden) {
         e.preventDefault();
         const turn = turns[focusedRef.current];
@@ -155,7 +167,7 @@ export function LabelingThread({
     // has hydrated have no listener to reach.
     document.documentElement.dataset.keyboardReady = 'true';
     return () => window.removeEventListener('keydown', onKey);
-  }, [help, turns, labelFocused, goNextConversation, write, thread.isGolden]);
+  }, [help, turns, labelFocused, goNextConversation, write, thread.isGolden, suggestions]);
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
@@ -242,6 +254,15 @@ export function LabelingThread({
                       onRetry={() => retry(m.id)}
                     />
                   )}
+                  {isRecruiter && !thread.isGolden && !labels[m.id] && suggestions[m.id] && (
+                    <TurnSuggestion
+                      suggestion={suggestions[m.id]}
+                      onAccept={() => {
+                        setFocused(ti);
+                        write(m.id, suggestions[m.id].value, 'suggestion');
+                      }}
+                    />
+                  )}
                 </div>
               </div>
             </div>
@@ -275,8 +296,8 @@ export function LabelingThread({
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <p className="mb-2 font-medium">Keyboard</p>
           <p className="text-slate-600">
-            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>u</kbd> clear · <kbd>n</kbd> next
-            conversation · <kbd>?</kbd> all shortcuts
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>a</kbd> accept suggestion · <kbd>u</kbd>{' '}
+            clear · <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
           </p>
           <button
             type="button"

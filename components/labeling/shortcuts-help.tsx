@@ -6,6 +6,7 @@ const SHORTCUTS: [string, string][] = [
   ['1 / e', 'Label END, go to next unlabeled turn'],
   ['2 / c', 'Label CONTINUE, go to next unlabeled turn'],
   ['3 / s', 'Label SCHEDULE, go to next unlabeled turn'],
+  ['a', "Accept the model's suggestion on this turn, go to next unlabeled turn"],
   ['u', 'Clear my label on this turn'],
   ['n', 'Next conversation that needs my labels'],
   ['?', 'Show or hide this list'],

@@ -14,7 +14,11 @@ import type { LabelValueName } from '@/lib/labeling/label-values';
 export type SaveStatus = 'saving' | 'saved' | 'failed' | 'refused';
 
 /** The label server action, handed down from the page (components do not import app/). */
-export type LabelTurnAction = (input: { messageId: number; value: LabelValueName | null }) => Promise<ActionResult<LabelTurnResult>>;
+export type LabelTurnAction = (input: {
+  messageId: number;
+  value: LabelValueName | null;
+  source?: 'ui' | 'suggestion';
+}) => Promise<ActionResult<LabelTurnResult>>;
 
 class LabelSaveError extends Error {
   constructor(
@@ -29,6 +33,8 @@ interface Write {
   messageId: number;
   value: LabelValueName | null;
   seq: number;
+  /** "suggestion": the reviewer accepted the model's suggestion (recorded so in history). */
+  source?: 'suggestion';
 }
 
 export function useLabelWriter(initial: Record<number, LabelValueName | null>, labelTurnAction: LabelTurnAction) {
@@ -41,10 +47,10 @@ export function useLabelWriter(initial: Record<number, LabelValueName | null>, l
 
   const mutation = useMutation<unknown, LabelSaveError, Write>({
     scope: { id: 'label-writes' },
-    mutationFn: async ({ messageId, value }) => {
+    mutationFn: async ({ messageId, value, source }) => {
       let res;
       try {
-        res = await labelTurnAction({ messageId, value });
+        res = await labelTurnAction({ messageId, value, ...(source ? { source } : {}) });
       } catch {
         throw new LabelSaveError('Network error while saving.', true);
       }
@@ -64,8 +70,8 @@ export function useLabelWriter(initial: Record<number, LabelValueName | null>, l
   });
 
   const write = useCallback(
-    (messageId: number, value: LabelValueName | null) => {
-      const w = { messageId, value, seq: ++seq.current };
+    (messageId: number, value: LabelValueName | null, source?: 'suggestion') => {
+      const w = { messageId, value, seq: ++seq.current, ...(source ? { source } : {}) };
       latestSeq.current[messageId] = w.seq;
       setLabels((l) => ({ ...l, [messageId]: value }));
       setStatus((s) => ({ ...s, [messageId]: 'saving' }));

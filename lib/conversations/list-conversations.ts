@@ -4,7 +4,7 @@
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
-import { encodeCursor, type ConversationFilter, type ListParams } from './list-params';
+import { encodeCursor, NO_SUGGESTION_CURSOR, uncertaintyCursor, type ConversationFilter, type ListParams } from './list-params';
 import { SEARCH_CONFIG, toPrefixTsQuery } from './search-query';
 
 export const PAGE_SIZE = 50;
@@ -26,6 +26,8 @@ export interface ConversationRow {
   reviewerCount: number;
   /** Hand-written golden conversation (labels fixed, never trained on). */
   isGolden: boolean;
+  /** The lowest confidence of the model's suggestions on turns nobody labeled (lib/suggestions); null when none. */
+  minSuggestionConfidence: number | null;
 }
 
 export interface ConversationPage {
@@ -53,6 +55,9 @@ export function filterSql(filter: ConversationFilter, reviewerId: string): Prism
       return Prisma.sql`EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
     case 'others_not_mine':
       return Prisma.sql`c.reviewer_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
+    case 'unsure':
+      // Below the advisor's threshold (0.7 before any promotion): where it would not act alone.
+      return Prisma.sql`c.min_suggestion_confidence < coalesce((SELECT p.threshold FROM advisor_promotions p ORDER BY p.id DESC LIMIT 1), 0.7)`;
     case 'all':
       return Prisma.sql`TRUE`;
   }
@@ -71,14 +76,24 @@ function whereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prism
 
 export async function listConversations(actor: Actor, params: ListParams, pageSize = PAGE_SIZE): Promise<ConversationPage> {
   const where = whereSql(actor, params);
+  // sort=uncertain: least confident suggestion first, conversations with none last (their value is 'Infinity').
+  const byUncertainty = params.sort === 'uncertain';
   const desc = params.sort === 'recent';
   // Walking backwards ("before") flips the order, then the page is reversed again below.
   const backwards = !params.after && !!params.before;
   const cursor = params.after ?? params.before;
   const forwardDesc = desc !== backwards;
   const cmp = forwardDesc ? Prisma.sql`<` : Prisma.sql`>`;
-  const order = forwardDesc ? Prisma.sql`c.last_activity_at DESC, c.id DESC` : Prisma.sql`c.last_activity_at ASC, c.id ASC`;
-  const keyset = cursor ? Prisma.sql`AND (c.last_activity_at, c.id) ${cmp} (${cursor.at}::timestamp, ${cursor.id}::int)` : Prisma.empty;
+  const key = byUncertainty ? Prisma.sql`c.min_suggestion_confidence` : Prisma.sql`c.last_activity_at`;
+  const order = forwardDesc ? Prisma.sql`${key} DESC, c.id DESC` : Prisma.sql`${key} ASC, c.id ASC`;
+  const cursorKey = !cursor
+    ? Prisma.empty
+    : byUncertainty
+      ? cursor.at.getTime() === NO_SUGGESTION_CURSOR
+        ? Prisma.sql`'Infinity'::float8`
+        : Prisma.sql`(${cursor.at.getTime()}::float8 / 1e6::float8)`
+      : Prisma.sql`${cursor.at}::timestamp`;
+  const keyset = cursor ? Prisma.sql`AND (${key}, c.id) ${cmp} (${cursorKey}, ${cursor.id}::int)` : Prisma.empty;
 
   const prisma = db();
   const [raw, countRows] = await Promise.all([
@@ -96,10 +111,11 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
         schedule_turns: number;
         reviewer_count: number;
         is_golden: boolean;
+        min_suggestion_confidence: number;
       }[]
     >`
       SELECT c.id, c.external_id, c.candidate_name, c.job_title, c.last_activity_at, c.recruiter_turns,
-             c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count, c.is_golden,
+             c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count, c.is_golden, c.min_suggestion_confidence,
              (SELECT r.labeled_turns FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${actor.id}) AS my_labeled_turns
       FROM conversations c
       WHERE ${where} ${keyset}
@@ -123,16 +139,19 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
     scheduleTurns: r.schedule_turns,
     reviewerCount: r.reviewer_count,
     isGolden: r.is_golden,
+    minSuggestionConfidence: Number.isFinite(Number(r.min_suggestion_confidence)) ? Number(r.min_suggestion_confidence) : null,
   }));
   const first = rows[0];
   const last = rows.at(-1);
   // There is a next page when we walked forward and saw more, or walked backwards from a cursor.
   const hasNext = backwards ? true : hasMore;
   const hasPrev = backwards ? hasMore : !!params.after;
+  const cursorOf = (r: ConversationRow) =>
+    byUncertainty ? uncertaintyCursor(r.minSuggestionConfidence ?? Infinity, r.id) : encodeCursor(r.lastActivityAt, r.id);
   return {
     rows,
-    nextCursor: hasNext && last ? encodeCursor(last.lastActivityAt, last.id) : null,
-    prevCursor: hasPrev && first ? encodeCursor(first.lastActivityAt, first.id) : null,
+    nextCursor: hasNext && last ? cursorOf(last) : null,
+    prevCursor: hasPrev && first ? cursorOf(first) : null,
     total: Math.min(Number(countRows[0]?.n ?? 0), COUNT_CAP),
     totalCapped: Number(countRows[0]?.n ?? 0) > COUNT_CAP,
   };

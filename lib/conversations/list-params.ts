@@ -10,12 +10,15 @@ export const CONVERSATION_FILTERS = {
   has_schedule: 'Has SCHEDULE',
   mine: 'Labeled by me',
   others_not_mine: 'Labeled by others, not me',
+  unsure: 'Unsure suggestions',
 } as const;
 export type ConversationFilter = keyof typeof CONVERSATION_FILTERS;
 
 const filterSchema = z.enum(Object.keys(CONVERSATION_FILTERS) as [ConversationFilter, ...ConversationFilter[]]);
 
-// A keyset cursor: the (last_activity_at, id) of the row to continue after or before.
+// A keyset cursor: the (last_activity_at, id) of the row to continue after or before — or, for
+// sort=uncertain, the (lowest suggestion confidence in millionths, id), carried in `at` as a
+// number of milliseconds: see uncertaintyCursor.
 const cursorSchema = z
   .string()
   .regex(/^\d{1,15}_\d{1,10}$/)
@@ -27,7 +30,7 @@ const cursorSchema = z
 export const listParamsSchema = z.object({
   q: z.string().trim().max(200).catch('').default(''),
   filter: filterSchema.catch('all').default('all'),
-  sort: z.enum(['recent', 'oldest']).catch('recent').default('recent'),
+  sort: z.enum(['recent', 'oldest', 'uncertain']).catch('recent').default('recent'),
   after: cursorSchema.optional().catch(undefined),
   before: cursorSchema.optional().catch(undefined),
 });
@@ -35,6 +38,12 @@ export type ListParams = z.infer<typeof listParamsSchema>;
 
 export function encodeCursor(at: Date, id: number): string {
   return `${at.getTime()}_${id}`;
+}
+
+/** A confidence stored in millionths (lib/suggestions rounds to them) and 'Infinity' (no open suggestion) as cursor digits. */
+export const NO_SUGGESTION_CURSOR = 999_999_999_999_999;
+export function uncertaintyCursor(confidence: number, id: number): string {
+  return `${Number.isFinite(confidence) ? Math.round(confidence * 1e6) : NO_SUGGESTION_CURSOR}_${id}`;
 }
 
 /** Reads URL search params leniently: a bad value falls back to its default, never a 500. */

@@ -6,6 +6,7 @@
 // write conversations and conversation_reviewers, so running them unlocked could deadlock.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { searchDocumentSql } from './search-query';
+import { REFRESH_MIN_SUGGESTION_CONFIDENCE } from '../suggestions/suggester-sql';
 
 /** Runs one SQL statement whose only parameter, $1, is an int[] of conversation ids. */
 export type IdsStatementRunner = (sql: string, ids: number[]) => Promise<unknown>;
@@ -67,6 +68,8 @@ export async function refreshConversationStats(run: IdsStatementRunner | PrismaC
   await exec(REFRESH_COUNTERS, conversationIds);
   await exec(CLEAR_REVIEWER_PROGRESS, conversationIds);
   await exec(INSERT_REVIEWER_PROGRESS, conversationIds);
+  // A labeled turn no longer counts towards the "least confident first" order (lib/suggestions).
+  await exec(REFRESH_MIN_SUGGESTION_CONFIDENCE, conversationIds);
 }
 
 /** Rebuilds the search document and last-activity time after messages changed. */

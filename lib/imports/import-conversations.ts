@@ -14,6 +14,7 @@ import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
 import { AppError, ConflictError } from '../errors';
 import { IMPORT_LOCK_SQL } from '../labeling/lock-order';
+import { requestSuggestionsForMerge } from '../suggestions/requests';
 
 export interface ImportSummary extends FileCounts {
   created: number;
@@ -232,6 +233,9 @@ async function mergeInTransaction(
     // lock order is broken. Refuse rather than commit a merge that can deadlock reviewers.
     if (unlocked > 0) throw new Error(`import merge wrote ${unlocked} conversation(s) it had not locked first; nothing was imported`);
   }
+
+  // Suggestions for what is new or changed, committed with it (the worker computes them).
+  await requestSuggestionsForMerge(client);
 
   // New conversations got their counters and search document on insert; the existing
   // ones that changed are recomputed from what is stored now.

@@ -7,6 +7,7 @@ export const QUEUES = {
   fineTuneLaunch: 'finetune-launch',
   fineTunePoll: 'finetune-poll',
   evalRun: 'eval-run',
+  suggestions: 'suggestions',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -59,6 +60,9 @@ export const QUEUE_OPTIONS: Record<
     expireInSeconds: 6 * 3600,
     policy: 'exclusive',
   },
+  // Suggestions (lib/suggestions): the work lives in suggestion_requests, a job only works through
+  // it for a while, so one waiting copy is enough ("stately" with one singleton key).
+  [QUEUES.suggestions]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, heartbeatSeconds: 30, expireInSeconds: 900, policy: 'stately' },
 };
 
 export const WORKER_INSTANCE_NAME = 'worker';

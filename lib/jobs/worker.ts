@@ -5,6 +5,7 @@ import { handleEvalRunJob, resumeEvalRuns, type EvalRunJob } from '../evals/work
 import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
+import { handleSuggestionsJob, startSuggestionSweep } from '../suggestions/worker-job';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -43,6 +44,11 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
   // Live conversations the decision API logged but no web process merged (it stopped first).
   startLiveIngestSweep(log);
+  // Suggestions: one batch loop per worker at a time; the sweep notices advisor changes and waiting requests.
+  await boss.work(QUEUES.suggestions, { pollingIntervalSeconds: 1, localConcurrency: 1, includeMetadata: true }, async ([job]) => {
+    await handleSuggestionsJob(job, log);
+  });
+  startSuggestionSweep(log);
   log('ready');
   return boss;
 }

@@ -13,6 +13,10 @@ export const labelTurnInput = z.object({
 });
 export type LabelTurnInput = z.infer<typeof labelTurnInput>;
 
+/** Where a reviewer's change came from, as label history records it. */
+export type LabelSource = 'ui' | 'suggestion';
+const labelSourceSchema = z.enum(['ui', 'suggestion']);
+
 /** A label the rules do not allow (no such message, not a recruiter turn): final, not retried. */
 export class LabelRuleError extends InputError {
   constructor(message: string) {
@@ -33,8 +37,9 @@ export interface LabelTurnResult {
  * exactly one history row per real change, whose `from_value` is the value it replaced, and
  * `changed` is true exactly when that row was written — however many tabs write at once.
  */
-export async function labelTurn(actor: Actor, rawInput: unknown): Promise<LabelTurnResult> {
+export async function labelTurn(actor: Actor, rawInput: unknown, source: LabelSource = 'ui'): Promise<LabelTurnResult> {
   const input = labelTurnInput.parse(rawInput);
+  const from = labelSourceSchema.parse(source);
   return db().$transaction(
     async (tx) => {
       // Lock order (./lock-order.ts): the conversation row first, alone in its statement.
@@ -69,7 +74,7 @@ export async function labelTurn(actor: Actor, rawInput: unknown): Promise<LabelT
           ? await tx.$executeRaw`
               WITH gone AS (DELETE FROM labels WHERE message_id = ${input.messageId} AND reviewer_id = ${actor.id} RETURNING value)
               INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
-              SELECT ${input.messageId}, ${conversationId}, ${actor.id}, gone.value, NULL, 'ui' FROM gone`
+              SELECT ${input.messageId}, ${conversationId}, ${actor.id}, gone.value, NULL, ${from} FROM gone`
           : await tx.$executeRaw`
               WITH old AS (SELECT value FROM labels WHERE message_id = ${input.messageId} AND reviewer_id = ${actor.id}),
               put AS (
@@ -80,7 +85,7 @@ export async function labelTurn(actor: Actor, rawInput: unknown): Promise<LabelT
                 RETURNING 1
               )
               INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
-              SELECT ${input.messageId}, ${conversationId}, ${actor.id}, (SELECT value FROM old), ${input.value}::"LabelValue", 'ui' FROM put`;
+              SELECT ${input.messageId}, ${conversationId}, ${actor.id}, (SELECT value FROM old), ${input.value}::"LabelValue", ${from} FROM put`;
       if (written === 0) return unchanged;
       await refreshConversationStats(tx, [conversationId]);
       return { messageId: input.messageId, conversationId, value: input.value, changed: true };

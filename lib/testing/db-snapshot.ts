@@ -25,6 +25,9 @@ const TABLES = [
   'api_keys',
   'advisor_decisions',
   'live_conversation_inbox',
+  'turn_suggestions',
+  'suggestion_requests',
+  'suggestion_backfills',
 ];
 
 export async function snapshotDatabase(): Promise<Record<string, unknown[]>> {

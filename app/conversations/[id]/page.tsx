@@ -7,6 +7,7 @@ import { getConversationThread, overallProgress } from '@/lib/conversations/get-
 import { LabelingThread } from '@/components/labeling/labeling-thread';
 import { labelTurnAction, nextConversationAction } from './actions';
 import { decisionForConversation } from '@/lib/advisor/queries';
+import { suggestionsForConversation } from '@/lib/suggestions/queries';
 
 function liveDecisionNote(
   d: NonNullable<Awaited<ReturnType<typeof decisionForConversation>>>,
@@ -38,7 +39,11 @@ export default async function ConversationPage({
   const { turn, truth, predicted, decision } = await searchParams;
   const actor = await actorOrSignIn(`/conversations/${id}`);
   const conversationId = pageId(id);
-  const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
+  const [thread, progress, suggestions] = await Promise.all([
+    getConversationThread(actor, conversationId),
+    overallProgress(actor),
+    suggestionsForConversation(actor, conversationId),
+  ]);
   if (!thread) notFound();
   const live = decision && /^\d{1,15}$/.test(decision) ? await decisionForConversation(actor, Number(decision), thread.id) : null;
   // A live decision is about the recruiter's next turn: that message once it is stored, else
@@ -62,6 +67,7 @@ export default async function ConversationPage({
         focusTurnId={focusTurn}
         evalHighlight={evalHighlight}
         decisionNote={decisionNote}
+        suggestions={suggestions}
         actions={actions}
       />
     </div>
