@@ -81,3 +81,8 @@ export function listHref(params: Partial<Record<keyof ListParams, string | undef
   const s = sp.toString();
   return s ? `/conversations?${s}` : '/conversations';
 }
+
+/** A conversation's page, keeping the list view it was opened from. */
+export function conversationHref(id: number, view: string): string {
+  return view ? `/conversations/${id}?view=${encodeURIComponent(view)}` : `/conversations/${id}`;
+}

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
-import type { Actor } from '../auth/session';
+import { assertRole, type Actor } from '../auth/session';
 import { getLabelingSettings } from './settings';
 import { needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
 
@@ -109,4 +109,12 @@ export async function releaseConversation(actor: Actor, rawId: unknown): Promise
   const conversationId = conversationIdInput.parse(rawId);
   const n = await db().$executeRaw`DELETE FROM labeling_leases WHERE conversation_id = ${conversationId} AND reviewer_id = ${actor.id}`;
   return { released: n > 0 };
+}
+
+/** For the labeling settings page: how many conversations are held right now, by how many reviewers. */
+export async function leaseSummary(actor: Actor): Promise<{ conversations: number; reviewers: number }> {
+  assertRole(actor, 'admin', 'ml_lead');
+  const [row] = await db().$queryRaw<{ conversations: bigint; reviewers: bigint }[]>`
+    SELECT count(DISTINCT conversation_id) AS conversations, count(DISTINCT reviewer_id) AS reviewers FROM labeling_leases WHERE expires_at > now()`;
+  return { conversations: Number(row?.conversations ?? 0), reviewers: Number(row?.reviewers ?? 0) };
 }

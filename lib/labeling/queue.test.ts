@@ -69,7 +69,7 @@ beforeEach(async () => {
 
 describe('claimNextConversation', () => {
   it('never hands one conversation to two reviewers at overlap 1, however many claim at once', async () => {
-    const convs = [];
+    const convs: Conv[] = [];
     for (let i = 0; i < 10; i++) convs.push(await makeConversation(`c-${i}`, i));
     const claims = await Promise.all(reviewers.map((r) => claimNextConversation(r, allView, { currentId: null })));
     const got = claims.filter((c) => c !== null).map((c) => c.conversationId);
@@ -82,7 +82,7 @@ describe('claimNextConversation', () => {
 
   it('hands a conversation to at most two reviewers at overlap 2, and each turn gets exactly two labels', async () => {
     await setOverlap(2);
-    const convs = [];
+    const convs: Conv[] = [];
     for (let i = 0; i < 5; i++) convs.push(await makeConversation(`c-${i}`, i));
     const claims = await Promise.all(reviewers.map((r) => claimNextConversation(r, allView, { currentId: null })));
     const got = claims.filter((c) => c !== null).map((c) => c.conversationId);
