@@ -42,9 +42,6 @@ export async function AppHeader({ signOut }: { signOut: () => Promise<void> }) {
                 <Link href="/admin/api-keys" className="hover:text-indigo-700">
                   API keys
                 </Link>
-                <Link href="/admin/labeling" className="hover:text-indigo-700">
-                  Labeling
-                </Link>
               </>
             )}
           </nav>

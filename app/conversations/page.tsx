@@ -3,7 +3,16 @@ import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { refuseNul } from '@/lib/boundary/page-params';
 import { listConversations } from '@/lib/conversations/list-conversations';
-import { CONVERSATION_FILTERS, conversationHref, listHref, OUTCOME_FILTERS, paramsAsText, parseListParams, viewQuery, type ConversationFilter } from '@/lib/conversations/list-params';
+import {
+  CONVERSATION_FILTERS,
+  conversationHref,
+  listHref,
+  OUTCOME_FILTERS,
+  paramsAsText,
+  parseListParams,
+  viewQuery,
+  type ConversationFilter,
+} from '@/lib/conversations/list-params';
 import { overallProgress } from '@/lib/conversations/get-conversation';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime } from '@/components/ui/format-time';
@@ -39,11 +48,18 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           <p className="text-sm text-slate-600">
             <strong>Start labeling</strong> hands you the next conversation of this view that still needs you, held for you while you work on it; press{' '}
             <kbd className="rounded border px-1">n</kbd> there for the next one. In this list: <kbd className="rounded border px-1">j</kbd>/
-            <kbd className="rounded border px-1">k</kbd> move, <kbd className="rounded border px-1">Enter</kbd> opens, <kbd className="rounded border px-1">/</kbd>{' '}
-            searches.
+            <kbd className="rounded border px-1">k</kbd> move, <kbd className="rounded border px-1">Enter</kbd> opens,{' '}
+            <kbd className="rounded border px-1">/</kbd> searches.
           </p>
         </div>
-        <StartLabelingButton view={view} nextConversation={nextConversationAction} />
+        <div className="flex flex-col items-start gap-1">
+          <StartLabelingButton view={view} nextConversation={nextConversationAction} />
+          {actor.role === 'admin' && (
+            <Link href="/admin/labeling" className="text-xs text-slate-600 underline">
+              Labeling settings (reviewers per turn, blind labeling)
+            </Link>
+          )}
+        </div>
         <div className="w-64 text-sm">
           <div className="mb-1 flex justify-between">
             <span>My progress</span>
@@ -85,7 +101,11 @@ export default async function ConversationsPage({ searchParams }: { searchParams
             key={key}
             href={listHref({ ...base, filter: key })}
             aria-current={page.filter === key ? 'page' : undefined}
-            title={key === 'advisor_review' ? 'Live turns where the advisor deferred (below its threshold) or a reviewer disagreed with a decision it acted on' : undefined}
+            title={
+              key === 'advisor_review'
+                ? 'Live turns where the advisor deferred (below its threshold) or a reviewer disagreed with a decision it acted on'
+                : undefined
+            }
             className={`rounded-full border px-3 py-1 text-sm ${
               page.filter === key ? 'border-indigo-600 bg-indigo-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'
             }`}

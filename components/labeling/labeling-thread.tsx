@@ -59,7 +59,10 @@ export function LabelingThread({
   const lease = useLeaseHeartbeat(thread.id, !thread.isGolden);
   // A turn others have already given the project's reviewers-per-turn labels needs nobody
   // else: focus and auto-advance go to turns that still need a label first.
-  const needsMe = useCallback((t: { id: number; covered: boolean }, l: Record<number, LabelValueName | null>) => t.id !== openingId && !l[t.id] && !t.covered, [openingId]);
+  const needsMe = useCallback(
+    (t: { id: number; covered: boolean }, l: Record<number, LabelValueName | null>) => t.id !== openingId && !l[t.id] && !t.covered,
+    [openingId],
+  );
 
   const [focused, setFocused] = useState(() => {
     const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
@@ -83,7 +86,11 @@ export function LabelingThread({
   const myCount = decisions.filter((t) => labels[t.id]).length;
   const initialMine = decisions.filter((t) => t.myLabel).length;
   const queuedWrites = Object.values(status).filter((s) => s === 'saving').length;
-  const { goNext, navigating, state: nextState } = useQueueNavigation({
+  const {
+    goNext,
+    navigating,
+    state: nextState,
+  } = useQueueNavigation({
     currentId: thread.id,
     view,
     unfinished: !thread.isGolden && myCount < decisions.length,
@@ -184,8 +191,9 @@ export function LabelingThread({
     return () => window.removeEventListener('keydown', onKey);
   }, [thread.id]);
 
-  const focusedTurn = turns[focused];
-  const returnTo = `/conversations/${thread.id}?${new URLSearchParams({ ...(focusedTurn ? { turn: String(focusedTurn.id) } : {}), ...(view ? { view } : {}) })}`;
+  // After signing in again the reviewer comes back to the first turn that did not save.
+  const backTo = turns.find((t) => t.id in unsaved) ?? turns[focused];
+  const returnTo = `/conversations/${thread.id}?${new URLSearchParams({ ...(backTo ? { turn: String(backTo.id) } : {}), ...(view ? { view } : {}) })}`;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">

@@ -95,7 +95,10 @@ export function useLabelWriter(initial: Labels, labelTurnAction: LabelTurnAction
     [mutation],
   );
 
-  const retry = useCallback((messageId: number) => write(messageId, messageId in unsaved ? (unsaved[messageId] ?? null) : (labels[messageId] ?? null)), [write, labels, unsaved]);
+  const retry = useCallback(
+    (messageId: number) => write(messageId, messageId in unsaved ? (unsaved[messageId] ?? null) : (labels[messageId] ?? null)),
+    [write, labels, unsaved],
+  );
 
   return { labels, confirmed, status, errors, unsaved, signedOut, write, retry };
 }

@@ -81,7 +81,11 @@ async function othersOn(actorId: string, conversationId: number): Promise<LeaseH
   return rows.map((r) => ({ name: r.name, expiresAt: r.expires_at.toISOString() }));
 }
 
-export const conversationIdInput = z.number().int().positive().max(2 ** 31 - 1);
+export const conversationIdInput = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 /**
  * The conversation page's heartbeat: renews the actor's lease, or takes one when the

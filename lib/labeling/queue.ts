@@ -27,9 +27,20 @@ const MAX_ATTEMPTS = 8;
 
 export const claimInput = z.object({
   /** The conversation being left (its lease is released; it is not handed out again at once). */
-  currentId: z.number().int().positive().max(2 ** 31 - 1).nullable(),
+  currentId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .nullable(),
   exclude: z
-    .array(z.number().int().positive().max(2 ** 31 - 1))
+    .array(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    )
     .max(MAX_EXCLUDED)
     .default([]),
 });
@@ -70,11 +81,17 @@ async function lockCandidate(
   return rows[0]?.id ?? null;
 }
 
-async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[], prioritized: boolean) {
+async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Promise<Claim | null> {
   const tried: number[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const outcome = await db().$transaction(async (tx) => {
-      const id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], prioritized);
+      // Deferred or disputed live turns first; both looks share one transaction.
+      let prioritized = true;
+      let id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], true);
+      if (id === null) {
+        prioritized = false;
+        id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], false);
+      }
       if (id === null) return { done: true as const, claim: null };
       const taken = await takeLockedConversation(tx, actor.id, id, { perTurn, ttlSeconds, releaseOthers: true });
       if (!taken.expiresAt) return { done: false as const, id };
@@ -91,7 +108,12 @@ async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: 
  * lease; releases the lease on the conversation being left. null: nothing in the view needs
  * the actor (or every such conversation is held by others right now).
  */
-export async function claimNextConversation(actor: Actor, requestedView: View, raw: z.input<typeof claimInput>, opts: ClaimOptions = {}): Promise<Claim | null> {
+export async function claimNextConversation(
+  actor: Actor,
+  requestedView: View,
+  raw: z.input<typeof claimInput>,
+  opts: ClaimOptions = {},
+): Promise<Claim | null> {
   const { currentId, exclude } = claimInput.parse(raw);
   const settings = await getLabelingSettings();
   const { reviewersPerTurn } = settings;
@@ -99,10 +121,9 @@ export async function claimNextConversation(actor: Actor, requestedView: View, r
   const view = allowedView(requestedView, labelsBlindFor(actor, settings));
   const skip = currentId ? [currentId, ...exclude] : exclude;
   const claim =
-    (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip, true)) ??
-    (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip, false)) ??
+    (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip)) ??
     // Everything left was skipped earlier in this session: start over (never the current one).
-    (exclude.length ? await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, currentId ? [currentId] : [], false) : null);
+    (exclude.length ? await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, currentId ? [currentId] : []) : null);
   if (currentId && claim?.conversationId !== currentId) {
     await db().$executeRaw`DELETE FROM labeling_leases WHERE conversation_id = ${currentId} AND reviewer_id = ${actor.id}`;
   }

@@ -15,6 +15,7 @@ export interface LabelingSettings {
   /** Whether reviewers label blind now. */
   blind: boolean;
   updatedAt: Date | null;
+  /** Who changed them last (an id; the admin page reads the email). */
   updatedBy: string | null;
 }
 
@@ -23,13 +24,26 @@ export function effectiveBlind(reviewersPerTurn: number, blindSetting: boolean |
   return blindSetting ?? reviewersPerTurn > 1;
 }
 
+/** Read on every claim and conversation page: one primary-key lookup. */
 export async function getLabelingSettings(): Promise<LabelingSettings> {
   const row = await db().labelingSettings.findUnique({ where: { id: 1 } });
   const reviewersPerTurn = row?.reviewersPerTurn ?? 1;
   const blindSetting = row?.blindLabeling ?? null;
-  let updatedBy: string | null = null;
-  if (row?.updatedById) updatedBy = (await db().user.findUnique({ where: { id: row.updatedById }, select: { email: true } }))?.email ?? null;
-  return { reviewersPerTurn, blindSetting, blind: effectiveBlind(reviewersPerTurn, blindSetting), updatedAt: row?.updatedAt ?? null, updatedBy };
+  return {
+    reviewersPerTurn,
+    blindSetting,
+    blind: effectiveBlind(reviewersPerTurn, blindSetting),
+    updatedAt: row?.updatedAt ?? null,
+    updatedBy: row?.updatedById ?? null,
+  };
+}
+
+/** The settings page: the same, naming who changed them last. */
+export async function getLabelingSettingsForAdmin(actor: Actor): Promise<LabelingSettings> {
+  assertRole(actor, 'admin');
+  const s = await getLabelingSettings();
+  const by = s.updatedBy ? await db().user.findUnique({ where: { id: s.updatedBy }, select: { email: true } }) : null;
+  return { ...s, updatedBy: by?.email ?? null };
 }
 
 export const labelingSettingsInput = z.object({
@@ -54,5 +68,5 @@ export async function updateLabelingSettings(actor: Actor, raw: unknown): Promis
     create: { id: 1, reviewersPerTurn, blindLabeling, updatedById: actor.id },
     update: { reviewersPerTurn, blindLabeling, updatedById: actor.id },
   });
-  return getLabelingSettings();
+  return getLabelingSettingsForAdmin(actor);
 }

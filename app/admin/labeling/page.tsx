@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { assertRole } from '@/lib/auth/session';
 import { ForbiddenError } from '@/lib/errors';
-import { getLabelingSettings, MAX_REVIEWERS_PER_TURN } from '@/lib/labeling/settings';
+import { getLabelingSettingsForAdmin, MAX_REVIEWERS_PER_TURN } from '@/lib/labeling/settings';
 import { leaseSeconds, leaseSummary } from '@/lib/labeling/lease';
 import { Forbidden } from '@/components/ui/forbidden';
 import { formatDateTime } from '@/components/ui/format-time';
@@ -12,13 +11,13 @@ export const metadata: Metadata = { title: 'Labeling settings' };
 
 export default async function LabelingSettingsPage() {
   const actor = await actorOrSignIn('/admin/labeling');
+  let settings, held;
   try {
-    assertRole(actor, 'admin');
+    [settings, held] = await Promise.all([getLabelingSettingsForAdmin(actor), leaseSummary(actor)]);
   } catch (e) {
     if (e instanceof ForbiddenError) return <Forbidden message={e.message} />;
     throw e;
   }
-  const [settings, held] = await Promise.all([getLabelingSettings(), leaseSummary(actor)]);
   const minutes = Math.round(leaseSeconds() / 60);
   return (
     <div className="mx-auto max-w-3xl space-y-6">

@@ -28,9 +28,9 @@ export function LabelingSettingsForm({ reviewersPerTurn, blind, max }: { reviewe
         />
         <FieldError field="reviewersPerTurn" errors={e} />
         <p className="mt-1 text-xs text-slate-500">
-          How many people label every decision turn. The work queue hands a conversation to at most this many reviewers at once, and takes it out of the
-          queue once every turn has this many labels. 1 spreads the team over the most conversations; 2 or 3 measure agreement (κ) and feed the majority
-          and agree:K dataset policies.
+          How many people label every decision turn. The work queue hands a conversation to at most this many reviewers at once, and takes it out of the queue
+          once every turn has this many labels. 1 spreads the team over the most conversations; 2 or 3 measure agreement (κ) and feed the majority and agree:K
+          dataset policies.
         </p>
       </div>
       <fieldset className="text-sm">
@@ -49,11 +49,15 @@ export function LabelingSettingsForm({ reviewersPerTurn, blind, max }: { reviewe
         ))}
         <FieldError field="blind" errors={e} />
         <p className="mt-1 text-xs text-slate-500">
-          While on, a reviewer sees other people&apos;s labels on a turn (imported ones too) only after giving their own, so nobody is anchored by a label
-          they saw first. ML leads and admins always see every label.
+          While on, a reviewer sees other people&apos;s labels on a turn (imported ones too) only after giving their own, so nobody is anchored by a label they
+          saw first. ML leads and admins always see every label.
         </p>
       </fieldset>
-      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+      >
         {pending ? 'Saving…' : 'Save settings'}
       </button>
       {state.ok && state.message && (
