@@ -26,7 +26,7 @@ export const REVIEWERS = Number(process.env.BENCH_REVIEWERS ?? 20);
 /** Conversations each reviewer claims and labels per phase. */
 const CLAIMS_PER_REVIEWER = Number(process.env.BENCH_CLAIMS ?? 25);
 /** Pause between one reviewer's keystrokes (a very fast reviewer); 0 hammers the server. */
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 100);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 250);
 const pause = (n: number) => (n > 0 ? new Promise((resolve) => setTimeout(resolve, n)) : Promise.resolve());
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -124,7 +124,7 @@ async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | n
       const { rows } = await c.query<{ id: number }>(
         `SELECT c.id FROM conversations c
          WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < 1 AND c.id <> ALL($2::int[])
-           AND NOT EXISTS (SELECT 1 FROM labeling_leases l WHERE l.conversation_id = c.id AND l.expires_at > now() AND l.reviewer_id <> $1)
+           AND (SELECT count(*) FROM labeling_leases l WHERE l.conversation_id = c.id AND l.expires_at > now() AND l.reviewer_id <> $1) = 0
          ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
         [reviewerId, tried],
       );

@@ -8,18 +8,23 @@ import { Prisma } from '../generated/prisma/client';
  * True while conversation `c` has a decision turn (a recruiter message after the first
  * message) that the reviewer has not labeled and that has fewer than `perTurn` labels. The
  * counters (min_turn_labels, the reviewer's labeled_turns) rule most conversations out before
- * the per-turn check looks at messages.
+ * the per-turn check looks at messages. Written as scalar subqueries, not EXISTS: PostgreSQL
+ * would turn an EXISTS into a join over every message and sort the whole table, where a
+ * per-row check lets the claim walk the list order's index and stop at the first match.
  */
 export function needsReviewerSql(reviewerId: string, perTurn: number): Prisma.Sql {
   return Prisma.sql`(
     c.recruiter_turns > 0 AND NOT c.is_golden AND c.min_turn_labels < ${perTurn}
     AND coalesce((SELECT r.labeled_turns FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId}), 0) < c.recruiter_turns
-    AND EXISTS (
-      SELECT 1 FROM messages m
-      WHERE m.conversation_id = c.id AND m.sender = 'recruiter' AND m.position > 0
-        AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${reviewerId})
-        AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id) < ${perTurn}
-    )
+    AND (
+      SELECT count(*) FROM (
+        SELECT 1 FROM messages m
+        WHERE m.conversation_id = c.id AND m.sender = 'recruiter' AND m.position > 0
+          AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${reviewerId}) = 0
+          AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id) < ${perTurn}
+        LIMIT 1
+      ) open_turn
+    ) > 0
   )`;
 }
 
