@@ -5,6 +5,8 @@ export const ACCOUNTS = {
   lead: { email: 'lead@e2e.test', role: 'ml_lead', name: 'Lee Lead' },
   reviewer: { email: 'reviewer@e2e.test', role: 'reviewer', name: 'Rita Reviewer' },
   reviewer2: { email: 'reviewer2@e2e.test', role: 'reviewer', name: 'Rob Reviewer' },
+  // e2e/labeling-queue.spec.ts: a third reviewer for the work queue's races.
+  reviewer3: { email: 'reviewer3@e2e.test', role: 'reviewer', name: 'Ria Reviewer' },
   // Only e2e/auth-security.spec.ts uses these: one gets locked out, one changes its password.
   locked: { email: 'locked@e2e.test', role: 'reviewer', name: 'Lou Locked' },
   changer: { email: 'changer@e2e.test', role: 'reviewer', name: 'Cam Changer' },

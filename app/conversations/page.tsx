@@ -3,12 +3,25 @@ import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { refuseNul } from '@/lib/boundary/page-params';
 import { listConversations } from '@/lib/conversations/list-conversations';
-import { CONVERSATION_FILTERS, listHref, parseListParams, type ConversationFilter } from '@/lib/conversations/list-params';
+import {
+  CONVERSATION_FILTERS,
+  conversationHref,
+  listHref,
+  OUTCOME_FILTERS,
+  paramsAsText,
+  parseListParams,
+  viewQuery,
+  type ConversationFilter,
+} from '@/lib/conversations/list-params';
 import { overallProgress } from '@/lib/conversations/get-conversation';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime } from '@/components/ui/format-time';
 import { DataTable } from '@/components/ui/data-table';
 import { PaginationNav } from '@/components/ui/pagination-nav';
+import { nextConversationAction } from './[id]/actions';
+import { StartLabelingButton } from './start-labeling-button';
+import { ListKeyboard } from './list-keyboard';
+import { Highlight } from './highlight';
 
 export const metadata: Metadata = { title: 'Conversations' };
 
@@ -20,7 +33,12 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   const params = parseListParams(search);
   const actor = await actorOrSignIn(listHref({ q: params.q, filter: params.filter, sort: params.sort }));
   const [page, progress] = await Promise.all([listConversations(actor, params), overallProgress(actor)]);
-  const base = { q: params.q || undefined, filter: params.filter, sort: params.sort };
+  const base = { q: params.q || undefined, filter: page.filter, sort: params.sort };
+  // This exact list (search, filter, sort, page): conversations opened from it keep it in ?view=.
+  const view = viewQuery(paramsAsText({ ...params, filter: page.filter }));
+  const filters = (Object.entries(CONVERSATION_FILTERS) as [ConversationFilter, string][]).filter(
+    ([key]) => !(page.outcomesHidden && OUTCOME_FILTERS.includes(key)),
+  );
 
   return (
     <div className="space-y-4">
@@ -28,9 +46,19 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         <div>
           <h1 className="text-2xl font-semibold">Conversations</h1>
           <p className="text-sm text-slate-600">
-            Open a conversation and label each recruiter turn. Press <kbd className="rounded border px-1">n</kbd> on a conversation to jump to the next one that
-            needs you.
+            <strong>Start labeling</strong> hands you the next conversation of this view that still needs you, held for you while you work on it; press{' '}
+            <kbd className="rounded border px-1">n</kbd> there for the next one. In this list: <kbd className="rounded border px-1">j</kbd>/
+            <kbd className="rounded border px-1">k</kbd> move, <kbd className="rounded border px-1">Enter</kbd> opens,{' '}
+            <kbd className="rounded border px-1">/</kbd> searches.
           </p>
+        </div>
+        <div className="flex flex-col items-start gap-1">
+          <StartLabelingButton view={view} nextConversation={nextConversationAction} />
+          {actor.role === 'admin' && (
+            <Link href="/admin/labeling" className="text-xs text-slate-600 underline">
+              Labeling settings (reviewers per turn, blind labeling)
+            </Link>
+          )}
         </div>
         <div className="w-64 text-sm">
           <div className="mb-1 flex justify-between">
@@ -44,7 +72,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
       </div>
 
       <form role="search" action="/conversations" className="flex gap-2">
-        <input type="hidden" name="filter" value={params.filter} />
+        <input type="hidden" name="filter" value={page.filter} />
         <input type="hidden" name="sort" value={params.sort} />
         <label htmlFor="q" className="sr-only">
           Search messages, candidates and jobs
@@ -68,19 +96,29 @@ export default async function ConversationsPage({ searchParams }: { searchParams
       </form>
 
       <nav aria-label="Filters" className="flex flex-wrap gap-2">
-        {(Object.entries(CONVERSATION_FILTERS) as [ConversationFilter, string][]).map(([key, name]) => (
+        {filters.map(([key, name]) => (
           <Link
             key={key}
             href={listHref({ ...base, filter: key })}
-            aria-current={params.filter === key ? 'page' : undefined}
+            aria-current={page.filter === key ? 'page' : undefined}
+            title={
+              key === 'advisor_review'
+                ? 'Live turns where the advisor deferred (below its threshold) or a reviewer disagreed with a decision it acted on'
+                : undefined
+            }
             className={`rounded-full border px-3 py-1 text-sm ${
-              params.filter === key ? 'border-indigo-600 bg-indigo-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'
+              page.filter === key ? 'border-indigo-600 bg-indigo-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'
             }`}
           >
             {name}
           </Link>
         ))}
       </nav>
+      {page.outcomesHidden && (
+        <p className="text-xs text-slate-500">
+          Blind labeling is on: others&apos; labels (and the END / SCHEDULE outcome) show on a turn once you have labeled it.
+        </p>
+      )}
 
       <div className="flex items-center justify-between text-sm text-slate-600">
         <span data-testid="result-count">
@@ -108,6 +146,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         </span>
       </div>
 
+      <ListKeyboard />
       <DataTable columns={['Candidate', 'Job', 'Last activity', 'Labeled turns', 'Mine', 'Outcome', 'Least sure suggestion']} caption="Conversations">
         {page.rows.length === 0 && (
           <tr>
@@ -117,10 +156,14 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           </tr>
         )}
         {page.rows.map((row) => (
-          <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50">
+          <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50 focus-within:bg-indigo-50" data-row={row.id}>
             <td className="px-3 py-2">
-              <Link href={`/conversations/${row.id}`} className="font-medium text-indigo-700 hover:underline">
-                {row.candidateName || row.externalId}
+              <Link
+                href={conversationHref(row.id, view)}
+                data-row-link
+                className="rounded font-medium text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+              >
+                <Highlight text={row.candidateName || row.externalId} q={params.q} />
               </Link>
               <div className="text-xs text-slate-500">
                 {row.externalId}
@@ -133,8 +176,13 @@ export default async function ConversationsPage({ searchParams }: { searchParams
                   </span>
                 )}
               </div>
+              {row.snippet && (
+                <p className="mt-1 max-w-md text-xs text-slate-600" data-testid="match-snippet">
+                  <Highlight text={row.snippet} q={params.q} />
+                </p>
+              )}
             </td>
-            <td className="px-3 py-2">{row.jobTitle ?? '—'}</td>
+            <td className="px-3 py-2">{row.jobTitle ? <Highlight text={row.jobTitle} q={params.q} /> : '—'}</td>
             <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.lastActivityAt)}</td>
             <td className="px-3 py-2">
               <div className="flex items-center gap-2">
@@ -153,8 +201,13 @@ export default async function ConversationsPage({ searchParams }: { searchParams
               {row.myLabeledTurns}/{row.recruiterTurns}
             </td>
             <td className="px-3 py-2 space-x-1">
-              {row.endTurns > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
-              {row.scheduleTurns > 0 && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>}
+              {row.endTurns === null && (
+                <span className="text-xs text-slate-400" title="Blind labeling: others' labels are not shown before you label">
+                  hidden
+                </span>
+              )}
+              {(row.endTurns ?? 0) > 0 && <span className="rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">END</span>}
+              {(row.scheduleTurns ?? 0) > 0 && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">SCHEDULE</span>}
             </td>
             <td className="px-3 py-2 whitespace-nowrap" data-testid="least-sure">
               {row.minSuggestionConfidence === null ? '—' : row.minSuggestionConfidence.toFixed(2)}

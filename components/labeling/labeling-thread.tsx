@@ -1,21 +1,27 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useTransition } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationThread } from '@/lib/conversations/get-conversation';
 import { LABEL_VALUES, type LabelValueName } from '@/lib/labeling/label-values';
-import type { ActionResult } from '@/lib/boundary/action-state';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime, formatGap } from '@/components/ui/format-time';
 import { useLabelWriter, type LabelTurnAction } from './use-label-writer';
+import { ShortcutsHelp } from './shortcuts-help';
+import { TurnLabelBar } from './turn-label-bar';
+import { shortcutKey, takeBufferedKeys } from './keystroke-buffer';
+import { useQueueNavigation, type NextConversationAction } from './use-queue-navigation';
+import { useLeaseHeartbeat } from './use-lease-heartbeat';
+import { useBlindReveal, type OtherLabelsAction } from './use-blind-reveal';
+import { ConnectionNotice, signInHref, useOnline } from './connection-notice';
+import { LeaseNotice } from './lease-notice';
 
 /** The page's server actions for this thread (components do not import app/). */
 export interface LabelingActions {
   labelTurn: LabelTurnAction;
-  nextConversation: (currentId: number | null) => Promise<ActionResult<number | null>>;
+  nextConversation: NextConversationAction;
+  /** Blind labeling: others' labels on a turn, once the reviewer's own is stored. */
+  otherLabels?: OtherLabelsAction;
 }
-import { ShortcutsHelp } from './shortcuts-help';
-import { TurnLabelBar } from './turn-label-bar';
 import { TurnSuggestion } from './turn-suggestion';
 import type { TurnSuggestionView } from '@/lib/suggestions/queries';
 
@@ -28,9 +34,12 @@ export function LabelingThread({
   evalHighlight = null,
   decisionNote = null,
   suggestions = {},
+  view = '',
   actions,
 }: {
   actions: LabelingActions;
+  /** The list view (its query string) this conversation was opened from: `n` stays inside it. */
+  view?: string;
   thread: ConversationThread;
   overall: { total: number; mine: number };
   focusTurnId: number | null;
@@ -41,7 +50,6 @@ export function LabelingThread({
   /** The model's suggestion per turn (lib/suggestions), shown on turns without my label. */
   suggestions?: Record<number, TurnSuggestionView>;
 }) {
-  const router = useRouter();
   const turns = useMemo(() => thread.messages.filter((m) => m.sender === 'recruiter'), [thread.messages]);
   // The opening text has nothing before it to decide from: it is never a training example, so
   // auto-advance, the initial focus and progress pass over it (it can still be labeled).
@@ -49,14 +57,23 @@ export function LabelingThread({
   const decisions = useMemo(() => turns.filter((t) => t.id !== openingId), [turns, openingId]);
   const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
-  const { labels, status, errors, write, retry } = useLabelWriter(initialLabels, actions.labelTurn);
+  const { labels, confirmed, status, errors, unsaved, signedOut, write, retry } = useLabelWriter(initialLabels, actions.labelTurn);
   const [help, setHelp] = useState(false);
-  const [nextState, setNextState] = useState<'idle' | 'none' | { error: string }>('idle');
-  const [navigating, startNavigation] = useTransition();
+  const online = useOnline();
+  const othersOf = useBlindReveal(turns, confirmed, actions.otherLabels);
+  const lease = useLeaseHeartbeat(thread.id, !thread.isGolden);
+  // A turn others have already given the project's reviewers-per-turn labels needs nobody
+  // else: focus and auto-advance go to turns that still need a label first.
+  const needsMe = useCallback(
+    (t: { id: number; covered: boolean }, l: Record<number, LabelValueName | null>) => t.id !== openingId && !l[t.id] && !t.covered,
+    [openingId],
+  );
 
   const [focused, setFocused] = useState(() => {
     const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
     if (byUrl >= 0) return byUrl;
+    const firstNeeded = turns.findIndex((t) => needsMe(t, initialLabels));
+    if (firstNeeded >= 0) return firstNeeded;
     const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel);
     if (firstOpen >= 0) return firstOpen;
     return openingId !== null && turns.length > 1 ? 1 : 0;
@@ -70,8 +87,20 @@ export function LabelingThread({
     el.scrollIntoView({ block: 'nearest', behavior: 'auto' });
   }, [focused]);
 
+  // Progress counts what the server has: a failed save is rolled back, so it never counts.
   const myCount = decisions.filter((t) => labels[t.id]).length;
   const initialMine = decisions.filter((t) => t.myLabel).length;
+  const queuedWrites = Object.values(status).filter((s) => s === 'saving').length;
+  const {
+    goNext,
+    navigating,
+    state: nextState,
+  } = useQueueNavigation({
+    currentId: thread.id,
+    view,
+    unfinished: !thread.isGolden && myCount < decisions.length,
+    nextConversation: actions.nextConversation,
+  });
 
   // Labels read through a ref so a burst of keystrokes sees the newest state, not the
   // state of the render the key handler was created in.
@@ -90,84 +119,92 @@ export function LabelingThread({
       write(turn.id, value, source);
       const after = { ...labelsRef.current, [turn.id]: value };
       labelsRef.current = after;
-      // Move on to the next turn still without my label, searching forward then wrapping.
+      // Move on to the next turn that still needs me (then any without my label), forward then wrapping.
       const order = [...turns.slice(i + 1), ...turns.slice(0, i)];
-      const next = order.find((t) => t.id !== openingId && !after[t.id]);
+      const next = order.find((t) => needsMe(t, after)) ?? order.find((t) => t.id !== openingId && !after[t.id]);
       if (next) {
         const ni = turns.indexOf(next);
         focusedRef.current = ni;
         setFocused(ni);
       }
     },
-    [turns, write, openingId],
+    [turns, write, openingId, needsMe],
   );
 
-  const goNextConversation = useCallback(() => {
-    startNavigation(async () => {
-      const r = await actions.nextConversation(thread.id);
-      if (!r.ok) setNextState({ error: r.message });
-      else if (r.data == null) setNextState('none');
-      else router.push(`/conversations/${r.data}`);
-    });
-  }, [router, thread.id, actions]);
-
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      if (e.metaKey || e.ctrlKey || e.altKey) return;
-      const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      if (help) {
+  // One shortcut key; true when it was one of ours. Used for live keys and for the keys
+  // typed while this conversation was loading (replayed once, on mount, in order).
+  const helpRef = useRef(help);
+  const handleKey = useCallback(
+    (key: string): boolean => {
+      if (helpRef.current) {
         if (key === 'Escape' || key === '?') {
-          e.preventDefault();
+          helpRef.current = false;
           setHelp(false);
+          return true;
         }
-        return;
+        return false;
       }
       const move = (d: number) => {
-        e.preventDefault();
         const n = Math.min(turns.length - 1, Math.max(0, focusedRef.current + d));
         focusedRef.current = n;
         setFocused(n);
+        return true;
       };
       if (key === 'j' || key === 'ArrowDown') return move(1);
       if (key === 'k' || key === 'ArrowUp') return move(-1);
       if (KEY_TO_LABEL[key]) {
-        e.preventDefault();
-        if (thread.isGolden) return;
-        return labelFocused(KEY_TO_LABEL[key]);
+        if (!thread.isGolden) labelFocused(KEY_TO_LABEL[key]);
+        return true;
       }
       if (key === 'a' && !thread.isGolden) {
-        e.preventDefault();
         const turn = turns[focusedRef.current];
         const suggestion = turn && suggestions[turn.id];
         if (suggestion && !labelsRef.current[turn.id]) labelFocused(suggestion.value, 'suggestion');
-        return;
+        return true;
       }
-      if (key === 'u' && !thread.isGolden) {
-        e.preventDefault();
+      if (key === 'u') {
         const turn = turns[focusedRef.current];
-        if (turn) {
+        if (turn && !thread.isGolden) {
           write(turn.id, null);
           labelsRef.current = { ...labelsRef.current, [turn.id]: null };
         }
-        return;
+        return true;
       }
       if (key === 'n') {
-        e.preventDefault();
-        return goNextConversation();
+        goNext();
+        return true;
       }
       if (key === '?') {
-        e.preventDefault();
+        helpRef.current = true;
         setHelp(true);
+        return true;
       }
+      return false;
+    },
+    [turns, labelFocused, goNext, write, thread.isGolden, suggestions],
+  );
+  const handleKeyRef = useRef(handleKey);
+  useLayoutEffect(() => {
+    handleKeyRef.current = handleKey;
+    helpRef.current = help;
+  }, [handleKey, help]);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const key = shortcutKey(e);
+      if (key !== null && handleKeyRef.current(key)) e.preventDefault();
     }
     window.addEventListener('keydown', onKey);
+    for (const key of takeBufferedKeys(thread.id)) handleKeyRef.current(key);
     // Tells people (and tests) that keyboard shortcuts are live: keys pressed before the page
     // has hydrated have no listener to reach.
     document.documentElement.dataset.keyboardReady = 'true';
     return () => window.removeEventListener('keydown', onKey);
-  }, [help, turns, labelFocused, goNextConversation, write, thread.isGolden, suggestions]);
+  }, [thread.id]);
+
+  // After signing in again the reviewer comes back to the first turn that did not save.
+  const backTo = turns.find((t) => t.id in unsaved) ?? turns[focused];
+  const returnTo = `/conversations/${thread.id}?${new URLSearchParams({ ...(backTo ? { turn: String(backTo.id) } : {}), ...(view ? { view } : {}) })}`;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
@@ -184,6 +221,10 @@ export function LabelingThread({
             </p>
           )}
         </header>
+        <div className="mb-3 space-y-2 empty:hidden">
+          <ConnectionNotice online={online} queued={queuedWrites} signedOut={signedOut} returnTo={returnTo} />
+          {lease && <LeaseNotice lease={lease} perTurn={thread.reviewersPerTurn} />}
+        </div>
         {thread.messages.map((m, i) => {
           const prev = thread.messages[i - 1];
           const gap = prev?.sentAt && m.sentAt ? new Date(m.sentAt).getTime() - new Date(prev.sentAt).getTime() : null;
@@ -246,7 +287,10 @@ export function LabelingThread({
                       value={labels[m.id] ?? null}
                       status={status[m.id]}
                       error={errors[m.id]}
-                      others={m.otherLabels}
+                      others={othersOf(m).others}
+                      othersHidden={othersOf(m).hidden}
+                      queued={!online}
+                      unsavedValue={m.id in unsaved ? unsaved[m.id] : undefined}
                       onLabel={(v) => {
                         setFocused(ti);
                         write(m.id, labels[m.id] === v ? null : v);
@@ -301,20 +345,27 @@ export function LabelingThread({
           </p>
           <button
             type="button"
-            onClick={goNextConversation}
+            onClick={goNext}
             disabled={navigating}
             className="mt-3 w-full rounded bg-slate-800 px-3 py-1.5 text-white hover:bg-slate-900 disabled:opacity-60"
           >
             {navigating ? 'Finding…' : 'Next conversation needing me (n)'}
           </button>
-          {nextState === 'none' && (
+          {view && <p className="mt-1 text-xs text-slate-500">Within the list view you came from.</p>}
+          {typeof nextState === 'object' && 'none' in nextState && (
             <p role="status" className="mt-2 text-emerald-700">
-              Nothing left: every conversation has your labels.
+              Nothing left {view ? 'in this view ' : ''}that needs you: every conversation has your labels or enough reviewers.
+              {nextState.dropped > 0 && ` (${nextState.dropped} key${nextState.dropped === 1 ? '' : 's'} typed meanwhile not applied.)`}
             </p>
           )}
-          {typeof nextState === 'object' && (
+          {typeof nextState === 'object' && 'error' in nextState && (
             <p role="alert" className="mt-2 text-red-700">
-              {nextState.error}
+              {nextState.error}{' '}
+              {nextState.signIn && (
+                <a href={signInHref(returnTo)} className="underline">
+                  Sign in
+                </a>
+              )}
             </p>
           )}
         </div>

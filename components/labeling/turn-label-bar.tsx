@@ -15,6 +15,9 @@ export function TurnLabelBar({
   status,
   error,
   others,
+  othersHidden = false,
+  queued = false,
+  unsavedValue,
   onLabel,
   onRetry,
 }: {
@@ -22,6 +25,12 @@ export function TurnLabelBar({
   status: SaveStatus | undefined;
   error: string | undefined;
   others: ThreadLabel[];
+  /** Blind labeling: others' labels come after the reviewer's own. */
+  othersHidden?: boolean;
+  /** Offline: the write waits and goes out when the connection is back. */
+  queued?: boolean;
+  /** A write that failed was rolled back; this is the label it tried to give. */
+  unsavedValue?: LabelValueName | null;
   onLabel: (v: LabelValueName) => void;
   onRetry: () => void;
 }) {
@@ -45,18 +54,18 @@ export function TurnLabelBar({
           </button>
         ))}
         <span className="ml-1 text-xs" role="status" aria-live="polite">
-          {status === 'saving' && 'Saving…'}
+          {status === 'saving' && (queued ? 'Queued (offline)' : 'Saving…')}
           {status === 'saved' && 'Saved ✓'}
         </span>
         {status === 'refused' && (
           <span className="rounded bg-red-100 px-1 text-xs text-red-800" role="alert">
-            Not saved: {error}
+            Not saved{unsavedValue !== undefined ? ` (${unsavedValue ?? 'clear'})` : ''}: {error}
           </span>
         )}
         {status === 'failed' && (
           <span className="text-xs">
             <span className="rounded bg-red-100 px-1 text-red-800" role="alert">
-              Failed: {error}
+              Not saved{unsavedValue !== undefined ? ` (${unsavedValue ?? 'clear'})` : ''}: {error}
             </span>{' '}
             <button
               type="button"
@@ -71,6 +80,11 @@ export function TurnLabelBar({
           </span>
         )}
       </div>
+      {othersHidden && (
+        <p className="mt-1.5 text-xs opacity-75" data-testid="others-hidden">
+          Blind labeling: others&apos; labels show once you have labeled this turn.
+        </p>
+      )}
       {others.length > 0 && (
         <ul aria-label="Other reviewers' labels" className="mt-1.5 flex flex-wrap gap-1 text-xs">
           {others.map((o) => (

@@ -3,6 +3,8 @@
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import type { LabelValueName } from '../labeling/label-values';
+import { labelsBlindFor } from '../labeling/blind';
+import { getLabelingSettings } from '../labeling/settings';
 
 export interface ThreadLabel {
   reviewerId: string;
@@ -18,7 +20,12 @@ export interface ThreadMessage {
   text: string;
   sentAt: string | null;
   myLabel: LabelValueName | null;
+  /** Empty while `othersHidden`: blind labeling keeps them on the server. */
   otherLabels: ThreadLabel[];
+  /** Blind labeling: others' labels on this turn are shown once the actor has labeled it. */
+  othersHidden: boolean;
+  /** Others gave this turn the project's reviewers-per-turn labels already: it does not need the actor. */
+  covered: boolean;
 }
 
 export interface ConversationThread {
@@ -29,6 +36,10 @@ export interface ConversationThread {
   lastActivityAt: string;
   /** A hand-written golden conversation: its labels are fixed, shown, never edited here. */
   isGolden: boolean;
+  /** Reviewers per turn (the project's overlap setting). */
+  reviewersPerTurn: number;
+  /** Blind labeling applies to the actor on this conversation. */
+  blind: boolean;
   messages: ThreadMessage[];
 }
 
@@ -38,6 +49,7 @@ export async function conversationExists(_actor: Actor, conversationId: number):
 }
 
 export async function getConversationThread(actor: Actor, conversationId: number): Promise<ConversationThread | null> {
+  const settingsRead = getLabelingSettings();
   const conv = await db().conversation.findUnique({
     where: { id: conversationId },
     select: {
@@ -61,6 +73,9 @@ export async function getConversationThread(actor: Actor, conversationId: number
     },
   });
   if (!conv) return null;
+  const settings = await settingsRead;
+  // Golden labels are the answer key shown to everyone, never a reviewer's opinion.
+  const blind = !conv.isGolden && labelsBlindFor(actor, settings);
   return {
     id: conv.id,
     externalId: conv.externalId,
@@ -68,39 +83,27 @@ export async function getConversationThread(actor: Actor, conversationId: number
     jobTitle: conv.jobTitle,
     lastActivityAt: conv.lastActivityAt.toISOString(),
     isGolden: conv.isGolden,
-    messages: conv.messages.map((m) => ({
-      id: m.id,
-      position: m.position,
-      sender: m.sender,
-      text: m.text,
-      sentAt: m.sentAt?.toISOString() ?? null,
-      myLabel: m.labels.find((l) => l.reviewerId === actor.id)?.value ?? null,
-      otherLabels: m.labels
-        .filter((l) => l.reviewerId !== actor.id)
-        .map((l) => ({ reviewerId: l.reviewerId, reviewerName: l.reviewer.name, reviewerEmail: l.reviewer.email, value: l.value })),
-    })),
+    reviewersPerTurn: settings.reviewersPerTurn,
+    blind,
+    messages: conv.messages.map((m) => {
+      const myLabel = m.labels.find((l) => l.reviewerId === actor.id)?.value ?? null;
+      const others = m.labels.filter((l) => l.reviewerId !== actor.id);
+      const othersHidden = blind && m.sender === 'recruiter' && myLabel === null;
+      return {
+        id: m.id,
+        position: m.position,
+        sender: m.sender,
+        text: m.text,
+        sentAt: m.sentAt?.toISOString() ?? null,
+        myLabel,
+        otherLabels: othersHidden
+          ? []
+          : others.map((l) => ({ reviewerId: l.reviewerId, reviewerName: l.reviewer.name, reviewerEmail: l.reviewer.email, value: l.value })),
+        othersHidden,
+        covered: others.length >= settings.reviewersPerTurn,
+      };
+    }),
   };
-}
-
-/**
- * The conversation after `currentId` (in list order: most recent activity first) that still
- * has recruiter turns without the actor's label; wraps around to the top of the list.
- */
-export async function nextConversationForReviewer(actor: Actor, currentId: number | null): Promise<number | null> {
-  const prisma = db();
-  const needsMe = (afterClause: boolean) => prisma.$queryRaw<{ id: number }[]>`
-    SELECT c.id FROM conversations c
-    LEFT JOIN conversation_reviewers r ON r.conversation_id = c.id AND r.reviewer_id = ${actor.id}
-    WHERE c.recruiter_turns > coalesce(r.labeled_turns, 0)
-      AND NOT c.is_golden
-      AND c.id <> ${currentId ?? -1}
-      AND (${!afterClause} OR (c.last_activity_at, c.id) < (SELECT last_activity_at, id FROM conversations WHERE id = ${currentId ?? -1}))
-    ORDER BY c.last_activity_at DESC, c.id DESC
-    LIMIT 1`;
-  const after = currentId ? await needsMe(true) : [];
-  if (after[0]) return after[0].id;
-  const wrapped = await needsMe(false);
-  return wrapped[0]?.id ?? null;
 }
 
 /** How many recruiter turns need labels and how many the actor has labeled, across the Studio (golden turns are labeled already). */

@@ -4,8 +4,12 @@
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
-import { encodeCursor, NO_SUGGESTION_CURSOR, uncertaintyCursor, type ConversationFilter, type ListParams } from './list-params';
+import { encodeCursor, NO_SUGGESTION_CURSOR, OUTCOME_FILTERS, uncertaintyCursor, type ConversationFilter, type ListParams } from './list-params';
 import { SEARCH_CONFIG, toPrefixTsQuery } from './search-query';
+import { snippetAround } from './highlight';
+import { reviewPrioritySql } from '../advisor/review-priority';
+import { labelsBlindFor } from '../labeling/blind';
+import { getLabelingSettings } from '../labeling/settings';
 
 export const PAGE_SIZE = 50;
 // Counting every match of a broad filter over 100k conversations costs more than the page
@@ -21,9 +25,12 @@ export interface ConversationRow {
   recruiterTurns: number;
   labeledTurns: number;
   myLabeledTurns: number;
-  endTurns: number;
-  scheduleTurns: number;
+  /** Turns somebody labeled END / SCHEDULE; null while blind labeling hides others' labels from the actor. */
+  endTurns: number | null;
+  scheduleTurns: number | null;
   reviewerCount: number;
+  /** With a search: the first message that matches, cut around the match (rendered as text). */
+  snippet: string | null;
   /** Hand-written golden conversation (labels fixed, never trained on). */
   isGolden: boolean;
   /** The lowest confidence of the model's suggestions on turns nobody labeled (lib/suggestions); null when none. */
@@ -37,6 +44,10 @@ export interface ConversationPage {
   total: number;
   /** True when there are more than `total` (= COUNT_CAP) matches. */
   totalCapped: boolean;
+  /** The filter applied: an outcome filter asked for under blind labeling lists everything instead. */
+  filter: ConversationFilter;
+  /** Blind labeling hides others' label values (END / SCHEDULE counts and filters) from the actor. */
+  outcomesHidden: boolean;
 }
 
 export function filterSql(filter: ConversationFilter, reviewerId: string): Prisma.Sql {
@@ -58,12 +69,15 @@ export function filterSql(filter: ConversationFilter, reviewerId: string): Prism
     case 'unsure':
       // Below the advisor's threshold (0.7 before any promotion): where it would not act alone.
       return Prisma.sql`c.min_suggestion_confidence < coalesce((SELECT p.threshold FROM advisor_promotions p ORDER BY p.id DESC LIMIT 1), 0.7)`;
+    case 'advisor_review':
+      return reviewPrioritySql('c');
     case 'all':
       return Prisma.sql`TRUE`;
   }
 }
 
-function whereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prisma.Sql {
+/** The WHERE of a list view (filter and search) over `conversations c`; the work queue claims within it. */
+export function viewWhereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prisma.Sql {
   const parts = [filterSql(params.filter, actor.id)];
   const tsq = toPrefixTsQuery(params.q);
   if (params.q) {
@@ -74,8 +88,15 @@ function whereSql(actor: Actor, params: Pick<ListParams, 'q' | 'filter'>): Prism
   return Prisma.join(parts, ' AND ');
 }
 
-export async function listConversations(actor: Actor, params: ListParams, pageSize = PAGE_SIZE): Promise<ConversationPage> {
-  const where = whereSql(actor, params);
+/** A reviewer labeling blind cannot filter by others' label values: such a filter lists everything. */
+export function allowedView<P extends Pick<ListParams, 'filter'>>(params: P, outcomesHidden: boolean): P {
+  return outcomesHidden && OUTCOME_FILTERS.includes(params.filter) ? { ...params, filter: 'all' } : params;
+}
+
+export async function listConversations(actor: Actor, requested: ListParams, pageSize = PAGE_SIZE): Promise<ConversationPage> {
+  const outcomesHidden = labelsBlindFor(actor, await getLabelingSettings());
+  const params = allowedView(requested, outcomesHidden);
+  const where = viewWhereSql(actor, params);
   // sort=uncertain: least confident suggestion first, conversations with none last (their value is 'Infinity').
   const byUncertainty = params.sort === 'uncertain';
   const desc = params.sort === 'recent';
@@ -135,12 +156,14 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
     recruiterTurns: r.recruiter_turns,
     labeledTurns: r.labeled_turns,
     myLabeledTurns: r.my_labeled_turns ?? 0,
-    endTurns: r.end_turns,
-    scheduleTurns: r.schedule_turns,
+    endTurns: outcomesHidden && !r.is_golden ? null : r.end_turns,
+    scheduleTurns: outcomesHidden && !r.is_golden ? null : r.schedule_turns,
     reviewerCount: r.reviewer_count,
     isGolden: r.is_golden,
     minSuggestionConfidence: Number.isFinite(Number(r.min_suggestion_confidence)) ? Number(r.min_suggestion_confidence) : null,
+    snippet: null,
   }));
+  await addSnippets(rows, params.q);
   const first = rows[0];
   const last = rows.at(-1);
   // There is a next page when we walked forward and saw more, or walked backwards from a cursor.
@@ -154,5 +177,24 @@ export async function listConversations(actor: Actor, params: ListParams, pageSi
     prevCursor: hasPrev && first ? cursorOf(first) : null,
     total: Math.min(Number(countRows[0]?.n ?? 0), COUNT_CAP),
     totalCapped: Number(countRows[0]?.n ?? 0) > COUNT_CAP,
+    filter: params.filter,
+    outcomesHidden,
   };
+}
+
+// The first matching message of each row on the page (at most PAGE_SIZE conversations, so a
+// few hundred short texts are tokenised, never the whole table).
+async function addSnippets(rows: ConversationRow[], q: string) {
+  const tsq = toPrefixTsQuery(q);
+  if (!tsq || rows.length === 0) return;
+  const found = await db().$queryRaw<{ conversation_id: number; text: string }[]>`
+    SELECT DISTINCT ON (m.conversation_id) m.conversation_id, m.text
+    FROM messages m
+    WHERE m.conversation_id = ANY(${rows.map((r) => r.id)}::int[]) AND to_tsvector(${SEARCH_CONFIG}::regconfig, m.text) @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsq})
+    ORDER BY m.conversation_id, m.position`;
+  const byId = new Map(found.map((f) => [f.conversation_id, f.text]));
+  for (const r of rows) {
+    const text = byId.get(r.id);
+    if (text) r.snippet = snippetAround(text, q);
+  }
 }

@@ -11,6 +11,7 @@ export const CONVERSATION_FILTERS = {
   mine: 'Labeled by me',
   others_not_mine: 'Labeled by others, not me',
   unsure: 'Unsure suggestions',
+  advisor_review: 'Advisor: deferred or disputed',
 } as const;
 export type ConversationFilter = keyof typeof CONVERSATION_FILTERS;
 
@@ -52,6 +53,35 @@ export function parseListParams(search: Record<string, string | string[] | undef
   return listParamsSchema.parse(flat);
 }
 
+/** Filters that read other reviewers' label values: not offered to a reviewer labeling blind. */
+export const OUTCOME_FILTERS: readonly ConversationFilter[] = ['has_end', 'has_schedule'];
+
+/**
+ * The list's query string (search, filter, sort, page) as a conversation page carries it in
+ * ?view=…, so the work queue stays inside that view and "← All conversations" returns to
+ * exactly that list. Parsed and written again, so only known, valid keys travel.
+ */
+export function viewQuery(params: Partial<Record<keyof ListParams, string | undefined>>): string {
+  return listHref(params).replace(/^\/conversations\??/, '');
+}
+
+/** Reads a ?view=… value (anything: it came from a URL) into list parameters. */
+export function parseView(view: string | null | undefined): ListParams {
+  const sp = new URLSearchParams(typeof view === 'string' ? view.slice(0, 1000) : '');
+  return parseListParams(Object.fromEntries(sp.entries()));
+}
+
+/** The list parameters as strings, the shape listHref and viewQuery take. */
+export function paramsAsText(p: ListParams): Partial<Record<keyof ListParams, string>> {
+  return {
+    q: p.q || undefined,
+    filter: p.filter,
+    sort: p.sort,
+    after: p.after ? encodeCursor(p.after.at, p.after.id) : undefined,
+    before: p.before ? encodeCursor(p.before.at, p.before.id) : undefined,
+  } as Partial<Record<keyof ListParams, string>>;
+}
+
 export function listHref(params: Partial<Record<keyof ListParams, string | undefined>>): string {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
@@ -59,4 +89,9 @@ export function listHref(params: Partial<Record<keyof ListParams, string | undef
   }
   const s = sp.toString();
   return s ? `/conversations?${s}` : '/conversations';
+}
+
+/** A conversation's page, keeping the list view it was opened from. */
+export function conversationHref(id: number, view: string): string {
+  return view ? `/conversations/${id}?view=${encodeURIComponent(view)}` : `/conversations/${id}`;
 }

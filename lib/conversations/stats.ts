@@ -27,19 +27,23 @@ const REFRESH_COUNTERS = `
     labeled_turns   = s.labeled_turns,
     end_turns       = s.end_turns,
     schedule_turns  = s.schedule_turns,
-    reviewer_count  = s.reviewer_count
+    reviewer_count  = s.reviewer_count,
+    min_turn_labels = s.min_turn_labels
   FROM (
     SELECT ids.id,
       (SELECT count(*) FROM messages m WHERE m.conversation_id = ids.id AND m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns,
       (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0) AS labeled_turns,
       (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0 AND l.value = 'END') AS end_turns,
       (SELECT count(DISTINCT l.message_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0 AND l.value = 'SCHEDULE') AS schedule_turns,
-      (SELECT count(DISTINCT l.reviewer_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0) AS reviewer_count
+      (SELECT count(DISTINCT l.reviewer_id) FROM labels l JOIN messages m ON m.id = l.message_id WHERE l.conversation_id = ids.id AND m.position > 0) AS reviewer_count,
+      (SELECT coalesce(min(t.n), 0) FROM (
+         SELECT (SELECT count(*) FROM labels l WHERE l.message_id = m.id) AS n
+         FROM messages m WHERE m.conversation_id = ids.id AND m.sender = 'recruiter' AND m.position > 0) t) AS min_turn_labels
     FROM unnest($1::int[]) AS ids(id)
   ) s
   WHERE c.id = s.id
-    AND (c.recruiter_turns, c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count)
-        IS DISTINCT FROM (s.recruiter_turns, s.labeled_turns, s.end_turns, s.schedule_turns, s.reviewer_count)`;
+    AND (c.recruiter_turns, c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count, c.min_turn_labels)
+        IS DISTINCT FROM (s.recruiter_turns, s.labeled_turns, s.end_turns, s.schedule_turns, s.reviewer_count, s.min_turn_labels)`;
 
 const CLEAR_REVIEWER_PROGRESS = `DELETE FROM conversation_reviewers WHERE conversation_id = ANY($1::int[])`;
 

@@ -36,10 +36,11 @@ export const INSERT_NEW_CONVERSATIONS = `
     GROUP BY external_id
   ), ins AS (
     INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
-                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count)
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels)
     SELECT external_id, cn, jt, coalesce(last_sent, now()), now(),
            ${searchDocumentSql('cn', 'jt', 'body')},
-           recruiter_turns, labeled, ends, schedules, CASE WHEN labeled > 0 THEN 1 ELSE 0 END
+           recruiter_turns, labeled, ends, schedules, CASE WHEN labeled > 0 THEN 1 ELSE 0 END,
+           CASE WHEN recruiter_turns > 0 AND labeled >= recruiter_turns THEN 1 ELSE 0 END
     FROM src ORDER BY ord
     RETURNING id, external_id
   )

@@ -5,8 +5,10 @@ import { authedAction } from '@/lib/boundary/server-action';
 import { idNumber } from '@/lib/boundary/params';
 import { labelValueSchema } from '@/lib/labeling/label-values';
 import { labelTurn } from '@/lib/labeling/label-turn';
-import { nextConversationForReviewer } from '@/lib/conversations/get-conversation';
 import { acceptSuggestion } from '@/lib/suggestions/accept';
+import { claimInput, claimNextConversation } from '@/lib/labeling/queue';
+import { otherLabelsOnTurn } from '@/lib/labeling/blind';
+import { parseView } from '@/lib/conversations/list-params';
 
 export const labelTurnAction = authedAction(
   {
@@ -18,7 +20,12 @@ export const labelTurnAction = authedAction(
   (input, { actor }) => (input.source === 'suggestion' && input.value ? acceptSuggestion(actor, input) : labelTurn(actor, input)),
 );
 
+// `view` is the list's query string (?view=…): the queue stays inside that search and filter.
 export const nextConversationAction = authedAction(
-  { name: 'nextConversation', input: idNumber('the current conversation id').nullable() },
-  (currentId, { actor }) => nextConversationForReviewer(actor, currentId),
+  { name: 'nextConversation', input: claimInput.extend({ view: z.string().max(1000).default('') }) },
+  ({ view, ...rest }, { actor }) => claimNextConversation(actor, parseView(view), rest),
+);
+
+export const otherLabelsAction = authedAction({ name: 'otherLabels', input: idNumber('messageId') }, (messageId, { actor }) =>
+  otherLabelsOnTurn(actor, messageId),
 );

@@ -5,7 +5,8 @@ import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
-import { labelTurnAction, nextConversationAction } from './actions';
+import { labelTurnAction, nextConversationAction, otherLabelsAction } from './actions';
+import { paramsAsText, parseView, viewQuery } from '@/lib/conversations/list-params';
 import { decisionForConversation } from '@/lib/advisor/queries';
 import { suggestionsForConversation } from '@/lib/suggestions/queries';
 
@@ -24,7 +25,7 @@ function liveDecisionNote(
   };
 }
 
-const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
+const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction, otherLabels: otherLabelsAction };
 
 export const metadata: Metadata = { title: 'Conversation' };
 
@@ -33,11 +34,15 @@ export default async function ConversationPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ turn?: string; truth?: string; predicted?: string; decision?: string }>;
+  searchParams: Promise<{ turn?: string; truth?: string; predicted?: string; decision?: string; view?: string | string[] }>;
 }) {
   const { id } = await params;
-  const { turn, truth, predicted, decision } = await searchParams;
-  const actor = await actorOrSignIn(`/conversations/${id}`);
+  const { turn, truth, predicted, decision, view: rawView } = await searchParams;
+  // The list view this conversation was opened from, parsed and written again (only known,
+  // valid keys survive): the work queue stays inside it and the back link returns to it.
+  const view = viewQuery(paramsAsText(parseView(typeof rawView === 'string' ? rawView : '')));
+  const listHrefBack = view ? `/conversations?${view}` : '/conversations';
+  const actor = await actorOrSignIn(`/conversations/${id}${view ? `?view=${encodeURIComponent(view)}` : ''}`);
   const conversationId = pageId(id);
   const [thread, progress, suggestions] = await Promise.all([
     getConversationThread(actor, conversationId),
@@ -57,7 +62,7 @@ export default async function ConversationPage({
 
   return (
     <div className="space-y-4">
-      <Link href="/conversations" className="text-sm text-indigo-700 hover:underline">
+      <Link href={listHrefBack} className="text-sm text-indigo-700 hover:underline">
         ← All conversations
       </Link>
       <LabelingThread
@@ -68,6 +73,7 @@ export default async function ConversationPage({
         evalHighlight={evalHighlight}
         decisionNote={decisionNote}
         suggestions={suggestions}
+        view={view}
         actions={actions}
       />
     </div>

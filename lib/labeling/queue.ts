@@ -1,0 +1,131 @@
+// The work queue: "Start labeling" and `n` hand a reviewer the next conversation that still
+// needs them, inside the list view they work in (search + filter + sort), under a lease (see
+// ./lease.ts), so no conversation is handed to more reviewers at once than the project's
+// reviewers-per-turn setting. Order: conversations with a live turn the advisor deferred or a
+// reviewer disputed (lib/advisor/review-priority.ts) first, then the view's own order.
+//
+// One claim is a short transaction per candidate: lock the first eligible conversation row
+// with FOR NO KEY UPDATE SKIP LOCKED (claimers never wait for each other, and never for a
+// label write in progress), then check it again in a new statement and write the lease. A
+// candidate that turns out to be taken (its lease committed between our snapshot and our
+// lock) is left and the next one tried. No session state: works behind PgBouncer.
+import { z } from 'zod';
+import { Prisma } from '../generated/prisma/client';
+import { db } from '../db';
+import type { Actor } from '../auth/session';
+import { allowedView, viewWhereSql } from '../conversations/list-conversations';
+import { labelsBlindFor } from './blind';
+import type { ListParams } from '../conversations/list-params';
+import { reviewPrioritySql } from '../advisor/review-priority';
+import { getLabelingSettings } from './settings';
+import { leaseSeconds, takeLockedConversation } from './lease';
+import { needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
+
+/** Conversations a reviewer left unfinished in this session, so `n` moves on instead of coming back (bounded). */
+export const MAX_EXCLUDED = 200;
+const MAX_ATTEMPTS = 8;
+
+export const claimInput = z.object({
+  /** The conversation being left (its lease is released; it is not handed out again at once). */
+  currentId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .nullable(),
+  exclude: z
+    .array(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    )
+    .max(MAX_EXCLUDED)
+    .default([]),
+});
+
+export interface Claim {
+  conversationId: number;
+  expiresAt: string;
+  /** Handed out first: the advisor deferred on one of its live turns, or a reviewer disputed one. */
+  prioritized: boolean;
+}
+
+export interface ClaimOptions {
+  /** Lease length; LABELING_LEASE_SECONDS by default. */
+  ttlSeconds?: number;
+}
+
+type View = Pick<ListParams, 'q' | 'filter' | 'sort'>;
+
+async function lockCandidate(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  view: View,
+  perTurn: number,
+  exclude: number[],
+  prioritized: boolean,
+): Promise<number | null> {
+  const order = view.sort === 'oldest' ? Prisma.sql`c.last_activity_at ASC, c.id ASC` : Prisma.sql`c.last_activity_at DESC, c.id DESC`;
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT c.id FROM conversations c
+    WHERE ${viewWhereSql(actor, view)}
+      AND ${prioritized ? reviewPrioritySql('c') : Prisma.sql`TRUE`}
+      AND c.id <> ALL(${exclude}::int[])
+      AND ${needsReviewerSql(actor.id, perTurn)}
+      AND ${slotsTakenByOthersSql(actor.id)} < ${perTurn}
+    ORDER BY ${order}
+    LIMIT 1
+    FOR NO KEY UPDATE OF c SKIP LOCKED`;
+  return rows[0]?.id ?? null;
+}
+
+async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Promise<Claim | null> {
+  const tried: number[] = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const outcome = await db().$transaction(async (tx) => {
+      // Deferred or disputed live turns first; both looks share one transaction.
+      let prioritized = true;
+      let id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], true);
+      if (id === null) {
+        prioritized = false;
+        id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], false);
+      }
+      if (id === null) return { done: true as const, claim: null };
+      const taken = await takeLockedConversation(tx, actor.id, id, { perTurn, ttlSeconds, releaseOthers: true });
+      if (!taken.expiresAt) return { done: false as const, id };
+      return { done: true as const, claim: { conversationId: id, expiresAt: taken.expiresAt.toISOString(), prioritized } };
+    });
+    if (outcome.done) return outcome.claim;
+    tried.push(outcome.id);
+  }
+  return null;
+}
+
+/**
+ * Hands the actor the next conversation of the view that still needs them and takes its
+ * lease; releases the lease on the conversation being left. null: nothing in the view needs
+ * the actor (or every such conversation is held by others right now).
+ */
+export async function claimNextConversation(
+  actor: Actor,
+  requestedView: View,
+  raw: z.input<typeof claimInput>,
+  opts: ClaimOptions = {},
+): Promise<Claim | null> {
+  const { currentId, exclude } = claimInput.parse(raw);
+  const settings = await getLabelingSettings();
+  const { reviewersPerTurn } = settings;
+  const ttlSeconds = opts.ttlSeconds ?? leaseSeconds();
+  const view = allowedView(requestedView, labelsBlindFor(actor, settings));
+  const skip = currentId ? [currentId, ...exclude] : exclude;
+  const claim =
+    (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip)) ??
+    // Everything left was skipped earlier in this session: start over (never the current one).
+    (exclude.length ? await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, currentId ? [currentId] : []) : null);
+  if (currentId && claim?.conversationId !== currentId) {
+    await db().$executeRaw`DELETE FROM labeling_leases WHERE conversation_id = ${currentId} AND reviewer_id = ${actor.id}`;
+  }
+  return claim;
+}
