@@ -7,6 +7,7 @@ export const QUEUES = {
   fineTuneLaunch: 'finetune-launch',
   fineTunePoll: 'finetune-poll',
   evalRun: 'eval-run',
+  conversationImport: 'conversation-import',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -59,6 +60,9 @@ export const QUEUE_OPTIONS: Record<
     expireInSeconds: 6 * 3600,
     policy: 'exclusive',
   },
+  // Browser imports (lib/imports/uploads): one job per upload; a crashed attempt rolled back,
+  // so the retry starts the same import over.
+  [QUEUES.conversationImport]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
 };
 
 export const WORKER_INSTANCE_NAME = 'worker';

@@ -5,6 +5,7 @@ import { handleEvalRunJob, resumeEvalRuns, type EvalRunJob } from '../evals/work
 import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
+import { runUploadImport } from '../imports/uploads/run-upload-import';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -41,6 +42,10 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   });
   const evalsResumed = await resumeEvalRuns();
   if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
+  // Browser imports: the same import as the CLI, reading the upload from the database.
+  await boss.work<{ uploadId: number }>(QUEUES.conversationImport, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    await runUploadImport(job.data.uploadId, log);
+  });
   // Live conversations the decision API logged but no web process merged (it stopped first).
   startLiveIngestSweep(log);
   log('ready');
