@@ -45,7 +45,7 @@ const SYNONYMS: Record<CsvField, string[]> = {
   conversation_id: ['conversation', 'conversationid', 'externalid', 'thread', 'threadid', 'chatid', 'convid', 'conversationexternalid'],
   sender: ['from', 'author', 'speaker', 'role', 'direction', 'senderrole'],
   text: ['body', 'message', 'messagetext', 'content', 'msg'],
-  sent_at: ['sentat', 'timestamp', 'time', 'datetime', 'date', 'createdat', 'sent', 'senttime'],
+  sent_at: ['sentat', 'timestamp', 'time', 'datetime', 'date', 'createdat', 'sent', 'senttime', 'when', 'senton'],
   candidate_name: ['candidate', 'candidatename', 'name', 'applicant', 'applicantname'],
   job_title: ['job', 'jobtitle', 'position', 'title', 'role_title', 'jobname'],
   label: ['label', 'decision', 'exitlabel', 'advisorlabel'],

@@ -17,6 +17,9 @@ export const MAX_CHUNK_BYTES = 8 * MIB;
 /** Uploads not imported within this long are deleted with their bytes. */
 export const UPLOAD_TTL_HOURS = 24;
 
+/** "10 bytes", "12.3 KB", "4.5 MB". */
 export function formatMegabytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < MIB) return `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} KB`;
   return `${(bytes / MIB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 }
