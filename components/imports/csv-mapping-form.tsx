@@ -96,9 +96,7 @@ export function CsvMappingForm({ uploadId, columns, initial, retry }: { uploadId
           })}
         </tbody>
       </table>
-      {missing.length > 0 && (
-        <p className="text-sm text-red-700">Choose a column for {missing.map((f) => FIELD_NAMES[f].toLowerCase()).join(', ')}.</p>
-      )}
+      {missing.length > 0 && <p className="text-sm text-red-700">Choose a column for {missing.map((f) => FIELD_NAMES[f].toLowerCase()).join(', ')}.</p>}
       {twice.length > 0 && <p className="text-sm text-red-700">Column &quot;{twice[0]}&quot; is chosen for two fields; each column holds one field.</p>}
       {error && (
         <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">

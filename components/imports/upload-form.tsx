@@ -29,7 +29,9 @@ export function UploadForm({ maxBytes, chunkBytes }: { maxBytes: number; chunkBy
     if (!/\.(json|jsonl|ndjson|csv)$/i.test(file.name)) return setError(`${file.name}: choose a .json, .jsonl or .csv file.`);
     if (file.size === 0) return setError(`${file.name} is empty (0 bytes): there is nothing to import.`);
     if (file.size > maxBytes)
-      return setError(`${file.name} is ${formatMegabytes(file.size)}; the browser import takes files up to ${formatMegabytes(maxBytes)}. Split it, or import it with npm run import.`);
+      return setError(
+        `${file.name} is ${formatMegabytes(file.size)}; the browser import takes files up to ${formatMegabytes(maxBytes)}. Split it, or import it with npm run import.`,
+      );
     setSent({ done: 0, total: file.size });
     try {
       const created = await fetch('/api/imports', {

@@ -172,7 +172,11 @@ export async function* readCsvConversations(source: ImportSource, mapping: CsvMa
       const seen = c[key];
       if (!seen) c[key] = { value: v, line };
       else if (seen.value !== v)
-        c.issues.push({ line, path: label(field), message: `${field} "${v}" differs from "${seen.value}" on line ${seen.line}: one conversation has one ${field}` });
+        c.issues.push({
+          line,
+          path: label(field),
+          message: `${field} "${v}" differs from "${seen.value}" on line ${seen.line}: one conversation has one ${field}`,
+        });
     }
     c.messages.push(message);
     c.lines.push(line);

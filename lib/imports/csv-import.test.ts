@@ -72,7 +72,11 @@ describe('CSV import: one row per message, through the same validator and import
     const c1 = await stored('c-1');
     expect(c1.candidateName).toBe('Dana R.');
     expect(c1.jobTitle).toBe('Forklift Operator');
-    expect(c1.messages.map((m) => m.text)).toEqual(['Hi Dana, forklift role at $21/hr. Interested?', 'yes! can I interview "friday"?\nor monday', 'Booked you Friday 10am.']);
+    expect(c1.messages.map((m) => m.text)).toEqual([
+      'Hi Dana, forklift role at $21/hr. Interested?',
+      'yes! can I interview "friday"?\nor monday',
+      'Booked you Friday 10am.',
+    ]);
     expect(c1.messages.map((m) => m.labels.map((l) => l.value))).toEqual([['CONTINUE'], [], ['SCHEDULE']]);
     const c2 = await stored('c-2');
     expect(c2.messages.map((m) => m.sender)).toEqual(['recruiter', 'candidate', 'recruiter']);
@@ -97,7 +101,11 @@ describe('CSV import: one row per message, through the same validator and import
   });
 
   it('a column mapping names the file’s own columns, in any order, extra columns ignored', async () => {
-    const csv = ['notes,body,from,thread,when,who,position,decision', 'x,Hello there,recruiter,t-9,2026-10-03T10:00:00Z,Ana,Driver,CONTINUE', 'y,hi!,candidate,t-9,,,,'].join('\n');
+    const csv = [
+      'notes,body,from,thread,when,who,position,decision',
+      'x,Hello there,recruiter,t-9,2026-10-03T10:00:00Z,Ana,Driver,CONTINUE',
+      'y,hi!,candidate,t-9,,,,',
+    ].join('\n');
     const mapping = parseCsvMapText('conversation_id=thread,text=body,sender=from,sent_at=when,candidate_name=who,job_title=position,label=decision');
     const summary = await importConversationsFile(file('mapped.csv', csv), { csvMapping: mapping });
     expect(summary).toMatchObject({ conversations: 1, messages: 2, labels: 1, created: 1 });
@@ -129,7 +137,9 @@ describe('CSV import: one row per message, through the same validator and import
 describe('CSV import: each bad file is reported precisely and nothing is written', () => {
   it('wrong encoding (Windows-1252 bytes) names the line, the column and the bytes', async () => {
     const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nc-9,recruiter,Caf`), Buffer.from([0xe9]), Buffer.from(' job?,,,,\n')]);
-    await expectRejected(file('latin1.csv', latin1), [/^latin1\.csv:2: text: text is not valid UTF-8: bytes 0xE9 at line 2, byte 4 of the cell; the file may be in another encoding/]);
+    await expectRejected(file('latin1.csv', latin1), [
+      /^latin1\.csv:2: text: text is not valid UTF-8: bytes 0xE9 at line 2, byte 4 of the cell; the file may be in another encoding/,
+    ]);
   });
 
   it('UTF-16 (a spreadsheet’s "Unicode text") is one message for the file', async () => {
@@ -139,9 +149,13 @@ describe('CSV import: each bad file is reported precisely and nothing is written
   });
 
   it('a missing mapped column, and a required column that is not there', async () => {
-    await expectRejected(file('missing-mapped.csv', `${HEADER}\nc-9,recruiter,hi,,,,\n`), [/^missing-mapped\.csv:1: header: no column "body" \(mapped to text\); the header's columns are "conversation_id", "sender"/], {
-      csvMapping: { text: 'body' },
-    });
+    await expectRejected(
+      file('missing-mapped.csv', `${HEADER}\nc-9,recruiter,hi,,,,\n`),
+      [/^missing-mapped\.csv:1: header: no column "body" \(mapped to text\); the header's columns are "conversation_id", "sender"/],
+      {
+        csvMapping: { text: 'body' },
+      },
+    );
     await expectRejected(file('missing.csv', 'conversation_id,sender,message\nc-9,recruiter,hi\n'), [
       /^missing\.csv:1: header: no column for text: name a column "text" or map one to it/,
     ]);
@@ -149,11 +163,15 @@ describe('CSV import: each bad file is reported precisely and nothing is written
 
   it('an unknown sender and a label on a candidate row name the line and column', async () => {
     const csv = ['thread,from,text,label', 'c-9,recruiter,hi,CONTINUE', 'c-9,bot,beep,', 'c-9,candidate,sure,SCHEDULE', 'c-9,recruiter,ok,MAYBE'].join('\n');
-    await expectRejected(file('senders.csv', csv), [
-      /^senders\.csv:3: from \(sender\): sender must be "recruiter" or "candidate"/,
-      /^senders\.csv:4: label: a label is only allowed on recruiter messages/,
-      /^senders\.csv:5: label: label must be END, CONTINUE or SCHEDULE/,
-    ], { csvMapping: { conversation_id: 'thread', sender: 'from' } });
+    await expectRejected(
+      file('senders.csv', csv),
+      [
+        /^senders\.csv:3: from \(sender\): sender must be "recruiter" or "candidate"/,
+        /^senders\.csv:4: label: a label is only allowed on recruiter messages/,
+        /^senders\.csv:5: label: label must be END, CONTINUE or SCHEDULE/,
+      ],
+      { csvMapping: { conversation_id: 'thread', sender: 'from' } },
+    );
   });
 
   it('an empty file, and a header with no rows', async () => {
@@ -200,7 +218,9 @@ describe('npm run import -- file.csv', () => {
     const r = await runCli('lib/cli/import.ts', [file('cli.csv', csv), '--map', 'conversation_id=thread,text=body']);
     expect(r.code, r.stderr).toBe(0);
     expect(lastJson(r.stdout)).toEqual({ conversations: 1, messages: 2, labels: 0, created: 1, updated: 0 });
-    const j = await runCli('lib/cli/import.ts', [file('cli.jsonl', JSON.stringify({ external_id: 'k-2', messages: [{ sender: 'recruiter', text: 'Hello' }] }))]);
+    const j = await runCli('lib/cli/import.ts', [
+      file('cli.jsonl', JSON.stringify({ external_id: 'k-2', messages: [{ sender: 'recruiter', text: 'Hello' }] })),
+    ]);
     expect(Object.keys(lastJson(j.stdout))).toEqual(Object.keys(lastJson(r.stdout)));
   });
 

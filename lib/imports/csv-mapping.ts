@@ -38,7 +38,11 @@ export function parseCsvMapText(text: string): CsvMapping {
   return out;
 }
 
-const normal = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '');
+const normal = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
 
 // Other names for the same field in the exports we have seen, tried after the exact name.
 const SYNONYMS: Record<CsvField, string[]> = {
@@ -95,7 +99,8 @@ export function resolveCsvColumns(header: readonly string[], mapping: CsvMapping
     } else {
       index = names.findIndex((n) => n.toLowerCase() === field);
       if (index < 0) {
-        if (REQUIRED_CSV_FIELDS.includes(field)) problems.push(`no column for ${field}: name a column "${field}" or map one to it; the header's columns are ${list}`);
+        if (REQUIRED_CSV_FIELDS.includes(field))
+          problems.push(`no column for ${field}: name a column "${field}" or map one to it; the header's columns are ${list}`);
         continue;
       }
     }

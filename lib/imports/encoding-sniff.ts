@@ -17,7 +17,11 @@ export function encodingProblem(head: Buffer): string | null {
   if (sample.length >= 8) {
     let evenNul = 0;
     let oddNul = 0;
-    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+    for (let i = 0; i < sample.length; i++) {
+      if (sample[i] !== 0) continue;
+      if (i % 2 === 0) evenNul += 1;
+      else oddNul += 1;
+    }
     const half = sample.length / 2;
     if (oddNul > half * 0.6) return `the file looks like UTF-16 (little-endian) text, not UTF-8: ${SAVE_AS}`;
     if (evenNul > half * 0.6) return `the file looks like UTF-16 (big-endian) text, not UTF-8: ${SAVE_AS}`;

@@ -49,13 +49,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
     } else cell += ch;
   }
   return rows;
@@ -78,7 +86,10 @@ describe('raw labels export', () => {
   });
 
   it('JSONL: the same rows as objects with the same columns', async () => {
-    const lines = (await exported(lead, { format: 'jsonl' })).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await exported(lead, { format: 'jsonl' }))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(Object.keys(lines[0])).toEqual([...LABEL_COLUMNS]);
     expect(lines[2]).toMatchObject({ conversation_id: 'e-1', message_position: 2, reviewer_email: 'rev@test', reviewer_name: 'Rev', label: 'SCHEDULE' });
@@ -87,7 +98,10 @@ describe('raw labels export', () => {
   });
 
   it('with history: every change, who, from → to and source, in order', async () => {
-    const lines = (await exported(lead, { format: 'jsonl', history: true })).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await exported(lead, { format: 'jsonl', history: true }))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(Object.keys(lines[0])).toEqual([...HISTORY_COLUMNS]);
     expect(lines.map((l) => [l.message_position, l.reviewer_email, l.from_label, l.to_label, l.source])).toEqual([
       [0, 'import@team.csv', null, 'CONTINUE', 'import'],

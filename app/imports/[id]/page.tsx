@@ -14,7 +14,13 @@ import { formatMegabytes } from '@/lib/imports/uploads/limits';
 
 export const metadata: Metadata = { title: 'Import' };
 
-export default async function ImportPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ImportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id: rawId } = await params;
   const id = idText('the upload id').safeParse(rawId);
   if (!id.success) notFound();

@@ -19,8 +19,8 @@ export default async function NewImportPage() {
       <div>
         <h1 className="text-2xl font-semibold">Import conversations</h1>
         <p className="text-sm text-slate-600">
-          Upload a JSON, JSON Lines or CSV file. The whole file is checked first: if anything is wrong you see every problem with its line, and nothing is imported.
-          Importing a conversation id that already exists updates that conversation.
+          Upload a JSON, JSON Lines or CSV file. The whole file is checked first: if anything is wrong you see every problem with its line, and nothing is
+          imported. Importing a conversation id that already exists updates that conversation.
         </p>
       </div>
       <UploadForm maxBytes={maxUploadBytes()} chunkBytes={UPLOAD_CHUNK_BYTES} />
@@ -38,10 +38,12 @@ c-1,candidate,yes! can I interview friday?,2026-10-01T15:20:00Z,,,
 c-1,recruiter,Booked you Friday 10am.,2026-10-01T15:30:00Z,,,SCHEDULE`}
           </pre>
           <p>
-            <strong>JSON / JSON Lines:</strong> the Studio&apos;s interchange format (<code>conversations.schema.json</code>): <code>{'{"conversations": [...]}'}</code>{' '}
-            or one conversation object per line.
+            <strong>JSON / JSON Lines:</strong> the Studio&apos;s interchange format (<code>conversations.schema.json</code>):{' '}
+            <code>{'{"conversations": [...]}'}</code> or one conversation object per line.
           </p>
-          <p>Labels in the file are stored as the reviewer &quot;Import: &lt;file name&gt;&quot;. Larger files: <code>npm run import -- file</code>.</p>
+          <p>
+            Labels in the file are stored as the reviewer &quot;Import: &lt;file name&gt;&quot;. Larger files: <code>npm run import -- file</code>.
+          </p>
         </div>
       </details>
     </div>

@@ -23,7 +23,11 @@ export async function runUploadImport(uploadId: number, log: (line: string) => v
     if (!force && now - last < 500) return;
     last = now;
     const data = { stage, processedBytes: bytes };
-    saving = saving.then(() => db().importUpload.update({ where: { id: uploadId }, data }).catch(() => {}));
+    saving = saving.then(() =>
+      db()
+        .importUpload.update({ where: { id: uploadId }, data })
+        .catch(() => {}),
+    );
   };
   try {
     const summary = await importConversationsFile(uploadSource(upload), {
@@ -66,5 +70,8 @@ export async function runUploadImport(uploadId: number, log: (line: string) => v
 }
 
 async function finish(uploadId: number, data: { issueCount?: number; issues?: object[]; error: string }) {
-  await db().importUpload.update({ where: { id: uploadId }, data: { status: 'failed', stage: null, finishedAt: new Date(), issueCount: 0, issues: [], ...data } });
+  await db().importUpload.update({
+    where: { id: uploadId },
+    data: { status: 'failed', stage: null, finishedAt: new Date(), issueCount: 0, issues: [], ...data },
+  });
 }

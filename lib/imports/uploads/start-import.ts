@@ -29,7 +29,16 @@ export async function startUploadImport(actor: Actor, input: z.input<typeof star
   // Only the uploaded or failed state moves on, once: a double click queues one job.
   const moved = await db().importUpload.updateMany({
     where: { id: upload.id, status: { in: ['uploaded', 'failed'] } },
-    data: { status: 'queued', mapping: mapping ?? undefined, stage: 'waiting for the worker', processedBytes: 0, issueCount: 0, issues: [], error: null, finishedAt: null },
+    data: {
+      status: 'queued',
+      mapping: mapping ?? undefined,
+      stage: 'waiting for the worker',
+      processedBytes: 0,
+      issueCount: 0,
+      issues: [],
+      error: null,
+      finishedAt: null,
+    },
   });
   if (moved.count === 0) throw new ConflictError(`${upload.fileName} is already being imported.`);
   await enqueue(QUEUES.conversationImport, { uploadId: upload.id } satisfies UploadImportJob, { singletonKey: `import-upload-${upload.id}` });

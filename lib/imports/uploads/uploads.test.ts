@@ -58,7 +58,9 @@ describe('browser import: chunked upload to the database, then the worker’s im
     expect(done).toMatchObject({ status: 'succeeded', issueCount: 0, processedBytes: Buffer.byteLength(csv) });
     expect(done.summary).toEqual({ conversations: 1, messages: 2, labels: 0, created: 1, updated: 0 });
     expect(await db().importUploadChunk.count()).toBe(0);
-    expect(await db().conversation.findUnique({ where: { externalId: 'w-1' }, select: { _count: { select: { messages: true } } } })).toEqual({ _count: { messages: 2 } });
+    expect(await db().conversation.findUnique({ where: { externalId: 'w-1' }, select: { _count: { select: { messages: true } } } })).toEqual({
+      _count: { messages: 2 },
+    });
   });
 
   it('a bad CSV lists every problem with its line and column and writes nothing; a new mapping can fix it', async () => {
