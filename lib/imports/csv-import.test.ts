@@ -222,7 +222,7 @@ describe('npm run import -- file.csv', () => {
       file('cli.jsonl', JSON.stringify({ external_id: 'k-2', messages: [{ sender: 'recruiter', text: 'Hello' }] })),
     ]);
     expect(Object.keys(lastJson(j.stdout))).toEqual(Object.keys(lastJson(r.stdout)));
-  });
+  }, 90_000);
 
   it('a bad --map and a missing column exit non-zero with the place', async () => {
     const bad = await runCli('lib/cli/import.ts', [file('cli2.csv', 'a,b\n1,2\n'), '--map', 'thread=a']);
@@ -232,5 +232,5 @@ describe('npm run import -- file.csv', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cli3\.csv:1: header: no column for sender/);
     expect(missing.stderr).toMatch(/nothing was imported/);
-  });
+  }, 90_000);
 });
