@@ -45,8 +45,9 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>): AsyncGener
   let pendingCr = false; // a \r ended a record; a \n right after it belongs to it
   let head: Buffer[] = []; // bytes before the first line break, to choose the separator
 
+  const EMPTY = Buffer.alloc(0);
   const endField = () => {
-    fields.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    fields.push(parts.length === 1 ? parts[0] : parts.length === 0 ? EMPTY : Buffer.concat(parts));
     parts = [];
     fieldFresh = true;
   };
@@ -132,7 +133,7 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>): AsyncGener
           // Fall through: handled as a separator or line break below.
         } else {
           if (b === QUOTE) {
-            parts.push(buf.subarray(start, i));
+            if (i > start) parts.push(buf.subarray(start, i));
             start = i + 1;
             afterQuote = true;
           } else if (b === CR || (b === LF && !crBefore)) line += 1;
@@ -141,12 +142,12 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>): AsyncGener
         }
       }
       if (b === sep) {
-        parts.push(buf.subarray(start, i));
+        if (i > start) parts.push(buf.subarray(start, i));
         endField();
         fieldStarted = true;
         start = i + 1;
       } else if (b === LF || b === CR) {
-        parts.push(buf.subarray(start, i));
+        if (i > start) parts.push(buf.subarray(start, i));
         line += 1;
         yield* endRecord();
         if (b === CR) pendingCr = true;
