@@ -41,12 +41,16 @@ export function UploadForm({ maxBytes, chunkBytes }: { maxBytes: number; chunkBy
       });
       if (!created.ok) throw new Error(await problemMessage(created));
       const { id, format } = (await created.json()) as { id: number; format: string };
+      let columns: string[] | null = null;
       for (let seq = 0, offset = 0; offset < file.size; seq++, offset += chunkBytes) {
         const res = await fetch(`/api/imports/${id}/chunks/${seq}`, { method: 'PUT', body: file.slice(offset, offset + chunkBytes) });
         if (!res.ok) throw new Error(await problemMessage(res));
+        columns = ((await res.json()) as { csvColumns: string[] | null }).csvColumns;
         setSent({ done: Math.min(file.size, offset + chunkBytes), total: file.size });
       }
-      if (format !== 'csv') {
+      // A CSV without a readable header (another encoding, broken first row) has nothing to
+      // map: the import itself says what is wrong.
+      if (format !== 'csv' || !columns?.length) {
         const started = await startImportAction({ uploadId: id });
         if (!started.ok) throw new Error(started.message ?? 'The import could not start.');
       }

@@ -33,7 +33,7 @@ export default async function ImportPage({
     throw e;
   });
   const busy = upload.status === 'queued' || upload.status === 'running';
-  const canMap = upload.format === 'csv' && (upload.status === 'uploaded' || upload.status === 'failed') && upload.csvColumns !== null;
+  const canMap = upload.format === 'csv' && (upload.status === 'uploaded' || upload.status === 'failed') && (upload.csvColumns?.length ?? 0) > 0;
 
   return (
     <div className="max-w-4xl space-y-4">
@@ -90,7 +90,7 @@ export default async function ImportPage({
           retry={upload.status === 'failed'}
         />
       )}
-      {upload.status === 'uploaded' && upload.format !== 'csv' && <p className="text-sm">Uploaded; the import did not start. Upload the file again.</p>}
+      {upload.status === 'uploaded' && !canMap && <p className="text-sm">Uploaded; the import did not start. Upload the file again.</p>}
       {upload.status === 'uploading' && (
         <p className="text-sm">
           This upload did not finish ({formatMegabytes(upload.receivedBytes)} of {formatMegabytes(upload.declaredBytes)}).{' '}

@@ -17,7 +17,7 @@ export interface UploadProgress {
   receivedBytes: number;
   declaredBytes: number;
   complete: boolean;
-  /** CSV, once complete: the header's columns and the mapping guessed from their names. */
+  /** CSV, once complete: the header's columns (none: no readable header) and the mapping guessed from their names. */
   csvColumns: string[] | null;
   suggestedMapping: CsvMapping | null;
 }
@@ -63,8 +63,8 @@ export async function storeImportChunk(actor: Actor, id: number, seq: number, bo
   if (complete) {
     const source = uploadSource({ id, fileName: upload.fileName, receivedBytes: stored.received_bytes, chunkCount: stored.chunk_count });
     // The header of a CSV (unless the file is in another encoding: the import then says so).
-    if (upload.format === 'csv' && !encodingProblem(await firstBytes(source.open()))) {
-      csvColumns = (await readCsvHeader(source)) ?? [];
+    if (upload.format === 'csv') {
+      csvColumns = encodingProblem(await firstBytes(source.open())) ? [] : ((await readCsvHeader(source)) ?? []);
       await db().importUpload.update({ where: { id }, data: { csvColumns } });
     }
   }

@@ -94,6 +94,24 @@ describe('browser import: chunked upload to the database, then the worker’s im
     expect((await getImportUpload(admin, id)).summary).toMatchObject({ conversations: 1, created: 1 });
   });
 
+  it('a UTF-16 CSV has no columns to map; its import names the encoding and writes nothing', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('conversation_id,sender,text\nu-1,recruiter,hi\n', 'utf16le')]);
+    const { id } = await createImportUpload(admin, { fileName: 'unicode.csv', size: bytes.length });
+    const last = await storeImportChunk(admin, id, 0, body(bytes));
+    expect(last).toMatchObject({ complete: true, csvColumns: [] });
+    const before = await snapshotDatabase();
+    await startUploadImport(admin, { uploadId: id });
+    await runUploadImport(id);
+    expect((await getImportUpload(admin, id)).issues).toEqual([
+      {
+        line: null,
+        path: '$',
+        message: 'the file is UTF-16 (little-endian) text, not UTF-8: save it as UTF-8 (in a spreadsheet: "CSV UTF-8") and upload it again',
+      },
+    ]);
+    expect(await snapshotDatabase()).toEqual(before);
+  });
+
   it('a 200 MB file is refused before a byte is sent, and nothing is stored', async () => {
     const before = await counts();
     const err = await createImportUpload(admin, { fileName: 'huge.csv', size: 200 * 1024 * 1024 }).catch((e) => e);
