@@ -6,8 +6,10 @@ const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
 test('upload a CSV with a column mapping and see its conversations in the list', async ({ page }) => {
   await signIn(page, 'lead');
   await page.goto('/conversations');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/conversations-import-links.png` });
   await page.getByRole('link', { name: 'Import conversations' }).click();
   await expect(page).toHaveURL(/\/imports\/new$/);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/import-new.png`, fullPage: true });
 
   const csv = [
     'thread,who_sent,body,when,candidate,position,notes',

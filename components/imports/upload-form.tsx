@@ -77,7 +77,7 @@ export function UploadForm({ maxBytes, chunkBytes }: { maxBytes: number; chunkBy
           const f = e.currentTarget.files?.[0];
           if (f) void upload(f);
         }}
-        className="block text-sm"
+        className="block text-sm file:mr-3 file:cursor-pointer file:rounded file:border-0 file:bg-indigo-600 file:px-3 file:py-1.5 file:font-medium file:text-white hover:file:bg-indigo-700"
       />
       {sent && (
         <div aria-live="polite" className="space-y-1 text-sm">
