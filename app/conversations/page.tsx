@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ImportExportLinks } from '@/components/imports/import-export-links';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { refuseNul } from '@/lib/boundary/page-params';
 import { listConversations } from '@/lib/conversations/list-conversations';
@@ -70,6 +71,8 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           <ProgressBar value={progress.mine} max={progress.total} label="My labeling progress overall" />
         </div>
       </div>
+
+      {(actor.role === 'admin' || actor.role === 'ml_lead') && <ImportExportLinks />}
 
       <form role="search" action="/conversations" className="flex gap-2">
         <input type="hidden" name="filter" value={page.filter} />

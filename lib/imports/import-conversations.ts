@@ -8,7 +8,9 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pgRunner, refreshConversationContent, refreshConversationStats } from '../conversations/stats';
-import { detectFormat, readConversations, type RawItem } from './read-conversations';
+import { detectFormat, readConversations, type FileFormat, type RawItem } from './read-conversations';
+import { asImportSource, countingBytes, type ImportSource } from './import-source';
+import type { CsvMapping } from './csv-mapping';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
@@ -106,7 +108,15 @@ interface MergeOptions {
   reviewerEmail?: string;
 }
 
-export type ImportOptions = MergeOptions & { databaseUrl?: string };
+export type ImportOptions = MergeOptions & {
+  databaseUrl?: string;
+  /** Known already (an upload's); otherwise read from the file's name and first bytes. */
+  format?: FileFormat;
+  /** CSV: which column holds each field (./csv-mapping.ts). */
+  csvMapping?: CsvMapping;
+  /** Bytes of the file read so far, while reading and validating (the browser's progress bar). */
+  onBytes?: (read: number, total: number) => void;
+};
 
 // 40P01 deadlock_detected, 40001 serialization_failure. The lock order
 // (lib/labeling/lock-order.ts) is what keeps imports out of deadlocks; this only makes sure
@@ -115,10 +125,12 @@ export type ImportOptions = MergeOptions & { databaseUrl?: string };
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
 
-export async function importConversationsFile(file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+/** Imports a file (a path, or an upload's bytes): all of it, or nothing and every problem. */
+export async function importConversationsFile(file: string | ImportSource, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const source = asImportSource(file);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await importFileOnce(file, opts);
+      return await importFileOnce(source, opts);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw e;
@@ -128,14 +140,16 @@ export async function importConversationsFile(file: string, opts: ImportOptions 
   }
 }
 
-async function importFileOnce(file: string, opts: ImportOptions): Promise<ImportSummary> {
-  const format = await detectFormat(file);
+async function importFileOnce(source: ImportSource, opts: ImportOptions): Promise<ImportSummary> {
+  const format = opts.format ?? (await detectFormat(source));
+  const onBytes = opts.onBytes;
+  const read: ImportSource = onBytes ? { ...source, open: () => countingBytes(source.open(), (n) => onBytes(n, source.size)) } : source;
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
   client.on('error', () => {}); // a dropped idle connection must not crash the process; the query fails instead
   await client.connect();
   try {
     await client.query('BEGIN');
-    const summary = await mergeInTransaction(client, readConversations(file, format), format, file, opts);
+    const summary = await mergeInTransaction(client, readConversations(read, { format, csvMapping: opts.csvMapping }), format, source.name, opts);
     await client.query('COMMIT');
     return summary;
   } catch (e) {
@@ -166,7 +180,7 @@ export async function importConversationsInTransaction(
 async function mergeInTransaction(
   client: pg.ClientBase,
   items: AsyncIterable<RawItem>,
-  format: 'json' | 'jsonl',
+  format: FileFormat,
   file: string,
   opts: MergeOptions,
 ): Promise<ImportSummary> {

@@ -1,61 +1,64 @@
 // Streams the conversation objects of an import file, one at a time, with where each came
-// from (JSONL line, or index in the JSON document's "conversations" array). Files of any
-// size pass through in constant memory. Bytes are decoded by ./utf8-decoder.ts, which
+// from (JSONL line, index in the JSON document's "conversations" array, or CSV rows — see
+// ./csv-conversations.ts). Files of any size pass through in constant memory. Bytes are decoded by ./utf8-decoder.ts, which
 // keeps invalid UTF-8 visible (and located) for the validator instead of replacing it.
-import fs from 'node:fs';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import chain from 'stream-chain';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { formatBytes, Utf8Decoder, type InvalidBytes } from './utf8-decoder';
 import { jsonTextIsClean } from './text-checks';
+import { readHead, type ImportSource } from './import-source';
+import { encodingProblem } from './encoding-sniff';
+import { readCsvConversations } from './csv-conversations';
+import type { CsvMapping } from './csv-mapping';
+import type { ImportIssue } from './validate-file';
 
-export type FileFormat = 'json' | 'jsonl';
+export type FileFormat = 'json' | 'jsonl' | 'csv';
 
 export type RawItem =
   // `invalid`: the invalid UTF-8 runs not yet accounted for, in file order — for JSONL the
   // ones on this line, for a JSON document one queue shared by every item.
   // `clean`: the reader knows the text holds nothing ./text-checks.ts looks for.
-  | { kind: 'value'; value: unknown; line: number | null; index: number; invalid: InvalidBytes[]; clean?: boolean }
+  // `locate` (CSV): where a path of the conversation is in the file (its row's line, its column);
+  // `issues`: problems the reader already found in this conversation (a cell's bytes, row order).
+  | {
+      kind: 'value';
+      value: unknown;
+      line: number | null;
+      index: number;
+      invalid: InvalidBytes[];
+      clean?: boolean;
+      locate?: (path: PropertyKey[]) => { line: number | null; path: string };
+      issues?: ImportIssue[];
+    }
   // A problem with the file itself (not one conversation): bad JSON, wrong top-level shape.
   | { kind: 'error'; line: number | null; path: string; message: string };
 
-export async function detectFormat(file: string): Promise<FileFormat> {
-  if (/\.(jsonl|ndjson)$/i.test(file)) return 'jsonl';
-  const fd = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    const head = buf
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart();
-    // A JSON document is one object whose first key is "conversations"; anything else that
-    // starts with "{" is taken as one conversation per line.
-    return /^\{\s*"conversations"\s*:/.test(head) || !head.startsWith('{') ? 'json' : 'jsonl';
-  } finally {
-    await fd.close();
-  }
+export async function detectFormat(source: ImportSource): Promise<FileFormat> {
+  if (/\.(jsonl|ndjson)$/i.test(source.name)) return 'jsonl';
+  if (/\.csv$/i.test(source.name)) return 'csv';
+  const head = (await readHead(source, 4096))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  // A JSON document is one object whose first key is "conversations"; anything else that
+  // starts with "{" is taken as one conversation per line.
+  return /^\{\s*"conversations"\s*:/.test(head) || !head.startsWith('{') ? 'json' : 'jsonl';
 }
-
-// 64 KiB reads: measured faster than 1 MiB here (each chunk's text is concatenated with the
-// unfinished line before it and scanned for line breaks).
-const READ_CHUNK = 1 << 16;
 
 /**
  * Lines of a file split on \n only (a trailing \r is trimmed later). readline would also
  * split on U+2028 / U+2029, which JSON.stringify leaves unescaped inside strings. A 0x0A
  * byte never occurs inside a multi-byte UTF-8 sequence, so splitting decoded text is safe.
  */
-async function* fileLines(file: string): AsyncGenerator<{ text: string; invalid: InvalidBytes[] }> {
+async function* fileLines(source: ImportSource): AsyncGenerator<{ text: string; invalid: InvalidBytes[] }> {
   const decoder = new Utf8Decoder();
   const none: InvalidBytes[] = [];
   let rest = '';
   let line = 0;
-  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
-  for await (const chunk of stream) {
+  for await (const chunk of source.open()) {
     const text = rest + decoder.write(chunk);
     let start = 0;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
@@ -77,10 +80,10 @@ function takeLine(decoder: Utf8Decoder, line: number): InvalidBytes[] {
   return mine;
 }
 
-export async function* readJsonl(file: string): AsyncGenerator<RawItem> {
+export async function* readJsonl(source: ImportSource): AsyncGenerator<RawItem> {
   let line = 0;
   let index = 0;
-  for await (const { text, invalid } of fileLines(file)) {
+  for await (const { text, invalid } of fileLines(source)) {
     line += 1;
     const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
     if (!trimmed) {
@@ -135,7 +138,7 @@ function decodingStage(decoder: Utf8Decoder, escapes: { seen: boolean }): Transf
   });
 }
 
-export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
+export async function* readJsonDocument(source: ImportSource): AsyncGenerator<RawItem> {
   const decoder = new Utf8Decoder();
   const escapes = { seen: false };
   // Guards the document's outer shape while the elements of "conversations" stream past.
@@ -162,7 +165,7 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
     return token;
   };
   const stages = [
-    fs.createReadStream(file, { highWaterMark: READ_CHUNK }),
+    Readable.from(source.open(), { objectMode: false }),
     decodingStage(decoder, escapes),
     parser({ packKeys: true, packStrings: true, packNumbers: true }),
     guard,
@@ -187,7 +190,7 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
           ? `malformed JSON (${invalidBytesMessage(invalid)})`
           : /array/i.test(msg) && !/JSON/i.test(msg)
             ? `"conversations" must be an array`
-            : `malformed JSON (${await preciseJsonError(file, msg)})`,
+            : `malformed JSON (${await preciseJsonError(source, msg)})`,
     };
     return;
   }
@@ -202,18 +205,30 @@ export async function* readJsonDocument(file: string): AsyncGenerator<RawItem> {
 
 // The streaming parser does not say where it stopped; for files small enough to hold,
 // JSON.parse does (line and column), which is what a person fixing the file needs.
-async function preciseJsonError(file: string, fallback: string): Promise<string> {
-  const { size } = await fs.promises.stat(file);
-  if (size > 64 * 1024 * 1024) return fallback;
+async function preciseJsonError(source: ImportSource, fallback: string): Promise<string> {
+  if (source.size > 64 * 1024 * 1024) return fallback;
   try {
-    JSON.parse((await fs.promises.readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
+    JSON.parse((await readHead(source, source.size)).toString('utf8').replace(/^\uFEFF/, ''));
     return fallback;
   } catch (e) {
     return (e as Error).message;
   }
 }
 
-export async function* readConversations(file: string, format?: FileFormat): AsyncGenerator<RawItem> {
-  const fmt = format ?? (await detectFormat(file));
-  yield* fmt === 'jsonl' ? readJsonl(file) : readJsonDocument(file);
+export interface ReadOptions {
+  format?: FileFormat;
+  /** CSV: which of the file's columns holds each field (default: the columns named like the fields). */
+  csvMapping?: CsvMapping;
+}
+
+export async function* readConversations(source: ImportSource, opts: ReadOptions = {}): AsyncGenerator<RawItem> {
+  // A file in another encoding (UTF-16 from a spreadsheet, say) is one problem, not one per line.
+  const problem = encodingProblem(await readHead(source, 4096));
+  if (problem) {
+    yield { kind: 'error', line: null, path: '$', message: problem };
+    return;
+  }
+  const fmt = opts.format ?? (await detectFormat(source));
+  if (fmt === 'csv') yield* readCsvConversations(source, opts.csvMapping);
+  else yield* fmt === 'jsonl' ? readJsonl(source) : readJsonDocument(source);
 }

@@ -17,10 +17,12 @@ export const importMessageSchema = z
     label: z.enum(LABEL_VALUES, { error: 'label must be END, CONTINUE or SCHEDULE' }).optional(),
   })
   .strict()
-  .superRefine((m, ctx) => {
-    if (m.label && m.sender !== 'recruiter') {
-      ctx.addIssue({ code: 'custom', path: ['label'], message: 'a label is only allowed on recruiter messages' });
-    }
+  // Checked even when another field of the message is wrong (`when`), so one run reports a bad
+  // time and a label on a candidate row of the same message together.
+  .refine((m) => !(m.label !== undefined && m.sender === 'candidate'), {
+    path: ['label'],
+    message: 'a label is only allowed on recruiter messages',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
 
 export const importConversationSchema = z

@@ -20,7 +20,7 @@ export function sentAtProblem(s: string): string | null {
     // A date-time in every way but a year that does not have four digits.
     return /^[+-]?\d{5,}-\d\d-\d\dT/.test(s)
       ? `sent_at ${JSON.stringify(s)} is out of range: it must fall between ${EARLIEST_SENT_AT} and ${LATEST_SENT_AT}`
-      : FORMAT;
+      : `${FORMAT} (got ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)})`;
   }
   // The regex guarantees four leading digits; only the boundary years need the instant.
   const year = Number(s.slice(0, 4));

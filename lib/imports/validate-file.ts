@@ -1,13 +1,14 @@
 // Checks every conversation of an import file and reports every problem with its place
-// (JSONL line, or JSON path), so one run tells the whole story.
+// (JSONL line, JSON path, or CSV line and column), so one run tells the whole story.
 import path from 'node:path';
 import type { z } from 'zod';
 import { importConversationSchema, type ImportConversation } from './schema';
-import { invalidBytesMessage, type RawItem } from './read-conversations';
+import { invalidBytesMessage, type FileFormat, type RawItem } from './read-conversations';
 import { findTextIssues, printable, type TextIssue } from './text-checks';
 
 export interface ImportIssue {
   line: number | null;
+  /** A JSON path ($.conversations[3].messages[0].sender), or a CSV column ("from (sender)", "header", "row"). */
   path: string;
   message: string;
 }
@@ -36,7 +37,7 @@ export class FileValidator {
   readonly counts: FileCounts = { conversations: 0, messages: 0, labels: 0 };
   private readonly seen = new Map<string, string>();
 
-  constructor(readonly format: 'json' | 'jsonl') {}
+  constructor(readonly format: FileFormat) {}
 
   private add(i: ImportIssue) {
     this.issueCount += 1;
@@ -49,7 +50,10 @@ export class FileValidator {
       this.add({ line: item.line, path: item.path, message: item.message });
       return null;
     }
-    const base = this.format === 'jsonl' ? '$' : `$.conversations[${item.index}]`;
+    const base = this.format === 'json' ? `$.conversations[${item.index}]` : '$';
+    // Where a path of the conversation is: the CSV reader knows its rows and columns.
+    const at = (p: PropertyKey[]): { line: number | null; path: string } => item.locate?.(p) ?? { line: item.line, path: jsonPath(base, p) };
+    for (const i of item.issues ?? []) this.add(i);
     // Duplicates are checked even on otherwise broken conversations, so one run reports all.
     const rawId = (item.value as { external_id?: unknown } | null)?.external_id;
     let duplicate = false;
@@ -57,13 +61,13 @@ export class FileValidator {
       const first = this.seen.get(rawId);
       if (first) {
         duplicate = true;
-        this.add({ line: item.line, path: `${base}.external_id`, message: `duplicate external_id "${rawId}" (first seen at ${first})` });
+        this.add({ ...at(['external_id']), message: `duplicate external_id "${rawId}" (first seen at ${first})` });
       } else this.seen.set(rawId, item.line != null ? `line ${item.line}` : base);
     }
     // Bytes and characters PostgreSQL cannot store, in any string of the conversation.
     const textIssues: TextIssue[] = [];
     if (!item.clean) findTextIssues(item.value, item.invalid, textIssues);
-    for (const t of textIssues) this.add({ line: item.line, path: jsonPath(base, t.path), message: t.message });
+    for (const t of textIssues) this.add({ ...at(t.path), message: t.message });
     if (this.format === 'jsonl' && item.invalid.length > 0) {
       // Invalid bytes on this line that no string held (outside the strings we walk).
       this.add({ line: item.line, path: '$', message: invalidBytesMessage(item.invalid.splice(0)) });
@@ -72,12 +76,12 @@ export class FileValidator {
     if (!parsed.success) {
       for (const iss of (parsed.error as z.ZodError).issues) {
         if (iss.code === 'unrecognized_keys') {
-          for (const key of iss.keys) this.add({ line: item.line, path: jsonPath(base, [...iss.path, key]), message: 'unknown property' });
-        } else this.add({ line: item.line, path: jsonPath(base, iss.path), message: iss.message });
+          for (const key of iss.keys) this.add({ ...at([...iss.path, key]), message: 'unknown property' });
+        } else this.add({ ...at(iss.path), message: iss.message });
       }
       return null;
     }
-    if (duplicate || textIssues.length > 0) return null;
+    if (duplicate || textIssues.length > 0 || (item.issues?.length ?? 0) > 0) return null;
     const c = parsed.data;
     this.counts.conversations += 1;
     this.counts.messages += c.messages.length;

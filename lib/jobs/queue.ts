@@ -8,6 +8,7 @@ export const QUEUES = {
   fineTunePoll: 'finetune-poll',
   evalRun: 'eval-run',
   suggestions: 'suggestions',
+  conversationImport: 'conversation-import',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -63,6 +64,9 @@ export const QUEUE_OPTIONS: Record<
   // Suggestions (lib/suggestions): the work lives in suggestion_requests, a job only works through
   // it for a while, so one waiting copy is enough ("stately" with one singleton key).
   [QUEUES.suggestions]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, heartbeatSeconds: 30, expireInSeconds: 900, policy: 'stately' },
+  // Browser imports (lib/imports/uploads): one job per upload; a crashed attempt rolled back,
+  // so the retry starts the same import over.
+  [QUEUES.conversationImport]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
 };
 
 export const WORKER_INSTANCE_NAME = 'worker';

@@ -6,6 +6,7 @@ import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../fi
 import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
 import { handleSuggestionsJob, startSuggestionSweep } from '../suggestions/worker-job';
+import { runUploadImport } from '../imports/uploads/run-upload-import';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -42,6 +43,10 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   });
   const evalsResumed = await resumeEvalRuns();
   if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
+  // Browser imports: the same import as the CLI, reading the upload from the database.
+  await boss.work<{ uploadId: number }>(QUEUES.conversationImport, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    await runUploadImport(job.data.uploadId, log);
+  });
   // Live conversations the decision API logged but no web process merged (it stopped first).
   startLiveIngestSweep(log);
   // Suggestions: one batch loop per worker at a time; the sweep notices advisor changes and waiting requests.
