@@ -77,12 +77,15 @@ export function azureDeployer(m: AzureManagementConfig, opts: { name: string; fe
 
     async ensureDeployed(ctx: RequestRunner, deploymentName: string, model: string) {
       const headers = async () => ({ authorization: `Bearer ${await managementToken(m, fetchImpl)}` });
-      let existing: unknown = null;
-      try {
-        existing = await ctx.request(async () => requestJson(fetchImpl, { url: url(deploymentName), headers: await headers(), timeoutMs: requestTimeoutMs() }));
-      } catch (e) {
-        if (!(e instanceof OpenAI.NotFoundError)) throw e;
-      }
+      // Not found (404) is an answer here, not a failure: the deployment is created below.
+      const existing = await ctx.request(async () => {
+        try {
+          return await requestJson(fetchImpl, { url: url(deploymentName), headers: await headers(), timeoutMs: requestTimeoutMs() });
+        } catch (e) {
+          if (e instanceof OpenAI.NotFoundError) return null;
+          throw e;
+        }
+      });
       if (existing) return stateOf(parseProviderResponse(armDeploymentSchema, existing, who, 'deployment'));
       // PUT is idempotent in ARM: a repeat (after a timeout) updates the same deployment.
       const created = await ctx.request(async () =>
