@@ -13,13 +13,19 @@ describe('finetune flags', () => {
 
     expect(parseFineTuneFlags([...base, '--provider', 'together', '--lr-multiplier', '2', '--epochs', '21'])).toEqual({
       ok: false,
-      errors: ['--lr-multiplier: Together AI takes a learning rate, not a multiplier: leave this "auto" and set the learning rate', '--epochs: Together AI trains at most 20 epochs'],
+      errors: [
+        '--lr-multiplier: Together AI takes a learning rate, not a multiplier: leave this "auto" and set the learning rate',
+        '--epochs: Together AI trains at most 20 epochs',
+      ],
     });
     expect(parseFineTuneFlags([...base, '--provider', 'openai', '--learning-rate', '0.0001'])).toEqual({
       ok: false,
       errors: ['--learning-rate: this is a Together AI setting; OpenAI does not take it'],
     });
-    expect(parseFineTuneFlags([...base, '--provider', 'together', '--lora-dropout', '2'])).toEqual({ ok: false, errors: ['--lora-dropout: LoRA dropout must be at most 1'] });
+    expect(parseFineTuneFlags([...base, '--provider', 'together', '--lora-dropout', '2'])).toEqual({
+      ok: false,
+      errors: ['--lora-dropout: LoRA dropout must be at most 1'],
+    });
     expect(parseFineTuneFlags([...base, '--provider', 'anyscale'])).toEqual({
       ok: false,
       errors: ['--provider: provider must be one of local, openai, azure, together'],

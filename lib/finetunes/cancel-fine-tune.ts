@@ -31,7 +31,9 @@ export async function cancelFineTune(actor: Actor, jobId: number): Promise<Cance
   if (isTerminal(run.status))
     throw new FineTuneInputError([{ field: 'jobId', message: `fine-tune ${run.id} has already ${run.status}; there is nothing to cancel` }]);
   if (run.status === 'deploying')
-    throw new FineTuneInputError([{ field: 'jobId', message: `fine-tune ${run.id} has finished training and is being deployed; remove the deployment on the provider instead` }]);
+    throw new FineTuneInputError([
+      { field: 'jobId', message: `fine-tune ${run.id} has finished training and is being deployed; remove the deployment on the provider instead` },
+    ]);
 
   await db().fineTuneJob.update({ where: { id: run.id }, data: { cancelRequested: true } });
 

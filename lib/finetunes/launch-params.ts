@@ -14,7 +14,10 @@ const int = (field: string, min: number, max: number) =>
     .min(min, `${field} must be at least ${min}`)
     .max(max, `${field} must be at most ${max}`);
 const fraction = (field: string) =>
-  z.number({ error: `${field} must be a number from 0 to 1` }).min(0, `${field} must be at least 0`).max(1, `${field} must be at most 1`);
+  z
+    .number({ error: `${field} must be a number from 0 to 1` })
+    .min(0, `${field} must be at least 0`)
+    .max(1, `${field} must be at most 1`);
 
 export const SUFFIX_MAX_LENGTH = 18;
 /** Together AI: "Number of epochs … Min: 1, Max: 20" (docs.together.ai/reference/finetune). */
@@ -51,9 +54,18 @@ export const launchInputSchema = z
       .default('auto'),
     // Together AI only (see the refinement below).
     learningRate: z
-      .union([auto, z.number({ error: 'learning rate must be "auto" or a number above 0 and at most 0.01' }).gt(0, 'learning rate must be above 0').max(0.01, 'learning rate must be at most 0.01')], {
-        error: 'learning rate must be "auto" or a number above 0 and at most 0.01',
-      })
+      .union(
+        [
+          auto,
+          z
+            .number({ error: 'learning rate must be "auto" or a number above 0 and at most 0.01' })
+            .gt(0, 'learning rate must be above 0')
+            .max(0.01, 'learning rate must be at most 0.01'),
+        ],
+        {
+          error: 'learning rate must be "auto" or a number above 0 and at most 0.01',
+        },
+      )
       .optional(),
     lora: z.boolean({ error: 'LoRA must be on or off' }).optional(),
     loraR: int('LoRA rank', 1, 64).optional(),
@@ -78,7 +90,11 @@ export const launchInputSchema = z
   .superRefine((p, ctx) => {
     if (p.provider === 'together') {
       if (p.learningRateMultiplier !== 'auto') {
-        ctx.addIssue({ code: 'custom', path: ['learningRateMultiplier'], message: 'Together AI takes a learning rate, not a multiplier: leave this "auto" and set the learning rate' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['learningRateMultiplier'],
+          message: 'Together AI takes a learning rate, not a multiplier: leave this "auto" and set the learning rate',
+        });
       }
       if (typeof p.nEpochs === 'number' && p.nEpochs > TOGETHER_MAX_EPOCHS) {
         ctx.addIssue({ code: 'custom', path: ['nEpochs'], message: `Together AI trains at most ${TOGETHER_MAX_EPOCHS} epochs` });
@@ -92,7 +108,8 @@ export const launchInputSchema = z
       return;
     }
     for (const f of TOGETHER_ONLY_FIELDS) {
-      if (p[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: `this is a Together AI setting; ${PROVIDER_NAMES[p.provider]} does not take it` });
+      if (p[f] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [f], message: `this is a Together AI setting; ${PROVIDER_NAMES[p.provider]} does not take it` });
     }
   });
 

@@ -108,7 +108,10 @@ function runUpdate(run: FineTuneJob, pj: ProviderJobState, adapter: FineTuneAdap
     trainedTokens: pj.trainedTokens,
     fineTunedModel: deploy ? null : pj.fineTunedModel,
     resultFileId: pj.resultFile,
-    error: pj.status === 'failed' ? `${adapter.handle.name}: ${pj.error?.message || 'the fine-tuning job failed'}${pj.error?.code ? ` (${pj.error.code})` : ''}` : null,
+    error:
+      pj.status === 'failed'
+        ? `${adapter.handle.name}: ${pj.error?.message || 'the fine-tuning job failed'}${pj.error?.code ? ` (${pj.error.code})` : ''}`
+        : null,
     // Training time runs from the first time we see it running (or from creation, for a job
     // that finished between two polls) to the provider's finish time.
     ...(run.startedAt ? {} : pj.status === 'running' ? { startedAt: now } : done ? { startedAt: pj.createdAt } : {}),
@@ -116,7 +119,12 @@ function runUpdate(run: FineTuneJob, pj: ProviderJobState, adapter: FineTuneAdap
   };
   if (deploy) {
     if (!pj.fineTunedModel) base.error = `${adapter.handle.name} reported the job succeeded without naming the fine-tuned model; it cannot be deployed.`;
-    Object.assign(base, pj.fineTunedModel ? { providerModel: pj.fineTunedModel, deploymentName: adapter.deployer!.deploymentNameFor(run) } : { status: 'failed', finishedAt: now });
+    Object.assign(
+      base,
+      pj.fineTunedModel
+        ? { providerModel: pj.fineTunedModel, deploymentName: adapter.deployer!.deploymentNameFor(run) }
+        : { status: 'failed', finishedAt: now },
+    );
   }
   return base;
 }

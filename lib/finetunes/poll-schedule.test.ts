@@ -57,7 +57,11 @@ const emptyList = { object: 'list', data: [], has_more: false };
 
 /** A run already on the provider (as after its launch) with provider job `providerJobId`. */
 async function runOnProvider(providerJobId: string): Promise<number> {
-  const { id } = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'openai', baseModel: 'gpt-4.1-mini-2025-04-14' }, { enqueue: false });
+  const { id } = await launchFineTune(
+    mlLead,
+    { datasetVersionId: world.versionId, provider: 'openai', baseModel: 'gpt-4.1-mini-2025-04-14' },
+    { enqueue: false },
+  );
   await db().fineTuneJob.update({ where: { id }, data: { providerJobId, status: 'queued', trainingFileId: 'file-abc123' } });
   return id;
 }

@@ -105,7 +105,15 @@ describe('Together AI', () => {
       },
       { enqueue: false },
     );
-    expect((await runOf(id)).hyperparameters).toEqual({ n_epochs: 3, batch_size: 'max', learning_rate: 0.00001, lora: true, lora_r: 16, lora_alpha: 32, warmup_ratio: 0.05 });
+    expect((await runOf(id)).hyperparameters).toEqual({
+      n_epochs: 3,
+      batch_size: 'max',
+      learning_rate: 0.00001,
+      lora: true,
+      lora_r: 16,
+      lora_alpha: 32,
+      warmup_ratio: 0.05,
+    });
 
     expect(await runFineTuneLaunch(id, FAST)).toMatchObject({ status: 'queued', providerJobId: 'ft-01234567890123456789', needsPoll: true });
     expect(server.unexpected).toEqual([]);
@@ -128,7 +136,9 @@ describe('Together AI', () => {
     server.route('GET', '/v1/fine-tunes/ft-01234567890123456789', { body: tg.job({ status: 'compressing', token_count: 1000 }) });
     expect(await runFineTunePoll(id, FAST)).toMatchObject({ status: 'running', needsPoll: true });
     expect((await runOf(id)).providerStatus).toBe('compressing');
-    server.route('GET', '/v1/fine-tunes/ft-01234567890123456789', { body: tg.job({ status: 'completed', token_count: 850000, updated_at: '2023-05-17T18:46:23.456Z' }) });
+    server.route('GET', '/v1/fine-tunes/ft-01234567890123456789', {
+      body: tg.job({ status: 'completed', token_count: 850000, updated_at: '2023-05-17T18:46:23.456Z' }),
+    });
     expect(await runFineTunePoll(id, FAST)).toMatchObject({ status: 'succeeded', needsPoll: false });
     const run = await runOf(id);
     expect(run).toMatchObject({
@@ -187,7 +197,11 @@ describe('Together AI', () => {
     // A 400 on create: final, with Together's own message.
     routeUploads();
     server.route('POST', '/v1/fine-tunes', { status: 400, body: tg.badRequest });
-    const bad = await launchFineTune(mlLead, { datasetVersionId: world.versionId, provider: 'together', baseModel: 'meta-llama/Not-A-Model' }, { enqueue: false });
+    const bad = await launchFineTune(
+      mlLead,
+      { datasetVersionId: world.versionId, provider: 'together', baseModel: 'meta-llama/Not-A-Model' },
+      { enqueue: false },
+    );
     expect(await runFineTuneLaunch(bad.id, FAST)).toMatchObject({ status: 'failed', providerJobId: null });
     expect((await runOf(bad.id)).error).toBe('Together AI: 400 Model meta-llama/Not-A-Model is not supported for fine-tuning');
     // The key never shows in what the Studio stores.
@@ -268,7 +282,14 @@ describe('Azure OpenAI', () => {
     const id = await launchAzure((b) => (created = b));
     // Azure's "pending" is the Studio's queued.
     expect(await runFineTuneLaunch(id, FAST)).toMatchObject({ status: 'queued', providerJobId: 'ftjob-bfaadc862e2c4e66834925fbb645ba80' });
-    expect(created).toEqual({ model: az.AZURE_MODEL, training_file: 'file-1', validation_file: 'file-2', suffix: 'exit', seed: 105, hyperparameters: { n_epochs: 2 } });
+    expect(created).toEqual({
+      model: az.AZURE_MODEL,
+      training_file: 'file-1',
+      validation_file: 'file-2',
+      suffix: 'exit',
+      seed: 105,
+      hyperparameters: { n_epochs: 2 },
+    });
 
     server.route('GET', '/openai/fine_tuning/jobs/ftjob-bfaadc862e2c4e66834925fbb645ba80', { body: az.job({ status: 'running' }) });
     expect(await runFineTunePoll(id, FAST)).toMatchObject({ status: 'running' });
@@ -293,7 +314,13 @@ describe('Azure OpenAI', () => {
     const deploying = await runFineTunePoll(id, FAST);
     expect(deploying, (await runOf(id)).error ?? '').toMatchObject({ status: 'deploying', needsPoll: true });
     expect(put).toEqual({ sku: { name: 'standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: az.FINE_TUNED, version: '1' } } });
-    expect(await runOf(id)).toMatchObject({ status: 'deploying', providerModel: az.FINE_TUNED, deploymentName: name, fineTunedModel: null, trainedTokens: 12345 });
+    expect(await runOf(id)).toMatchObject({
+      status: 'deploying',
+      providerModel: az.FINE_TUNED,
+      deploymentName: name,
+      fineTunedModel: null,
+      trainedTokens: 12345,
+    });
 
     server.route('GET', armPath(name), { body: az.deployment(name, 'Succeeded') });
     expect(await runFineTunePoll(id, FAST)).toMatchObject({ status: 'succeeded', needsPoll: false });
@@ -318,7 +345,9 @@ describe('Azure OpenAI', () => {
   });
 
   it('ends the run with the provider message on a failed deployment, an ARM 403 and an unknown job status', async () => {
-    const succeeded = () => ({ body: az.job({ id: currentJob.split('/').at(-1), status: 'succeeded', fine_tuned_model: az.FINE_TUNED, finished_at: 1715030000 }) });
+    const succeeded = () => ({
+      body: az.job({ id: currentJob.split('/').at(-1), status: 'succeeded', fine_tuned_model: az.FINE_TUNED, finished_at: 1715030000 }),
+    });
     let id = await launchAzure();
     await runFineTuneLaunch(id, FAST);
     server.route('GET', currentJob, succeeded());

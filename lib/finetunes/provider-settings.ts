@@ -118,7 +118,14 @@ const httpUrl = (example: string) =>
 // A string sets a value, null (or "") removes it, absent keeps it.
 const optionalText = (what: string, pattern: RegExp, hint: string) =>
   z
-    .union([z.literal('').transform(() => null), z.string({ error: `the ${what} must be text` }).trim().max(200, `the ${what} is too long`).regex(pattern, `the ${what} ${hint}`)])
+    .union([
+      z.literal('').transform(() => null),
+      z
+        .string({ error: `the ${what} must be text` })
+        .trim()
+        .max(200, `the ${what} is too long`)
+        .regex(pattern, `the ${what} ${hint}`),
+    ])
     .nullable()
     .optional();
 

@@ -82,8 +82,8 @@ export function AzureForm({
         <fieldset className="grid gap-3 sm:grid-cols-2">
           <legend className="mb-1 text-sm font-medium">Deployment (Azure Resource Manager, management.azure.com)</legend>
           <p className="text-xs text-slate-600 sm:col-span-2">
-            A fine-tuned model serves only once deployed, and deployments are created through ARM with a Microsoft Entra token: give a service principal
-            with the Cognitive Services OpenAI Contributor role on the resource.
+            A fine-tuned model serves only once deployed, and deployments are created through ARM with a Microsoft Entra token: give a service principal with
+            the Cognitive Services OpenAI Contributor role on the resource.
           </p>
           {FIELDS.filter((f) => f.group === 'arm').map(field)}
           <div className="text-sm">

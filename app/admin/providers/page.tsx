@@ -59,8 +59,12 @@ export default async function ProvidersPage({ searchParams }: { searchParams: Pr
                 {v.configured ? <span className="text-emerald-700">Ready</span> : <span className="text-amber-800">Not configured</span>}
                 {v.baseUrl && <div className="break-all text-xs text-slate-500">{v.baseUrl}</div>}
                 {!v.configured && v.problem && <div className="text-xs text-slate-600">{v.problem}</div>}
-                {v.storedOverriddenByEnv && <div className="text-xs text-amber-800">{ENV[v.provider]} in the environment overrides the settings stored here.</div>}
-                {v.storedUnreadable && <div className="text-xs text-red-700">A stored secret cannot be decrypted (the Studio secret changed); store it again.</div>}
+                {v.storedOverriddenByEnv && (
+                  <div className="text-xs text-amber-800">{ENV[v.provider]} in the environment overrides the settings stored here.</div>
+                )}
+                {v.storedUnreadable && (
+                  <div className="text-xs text-red-700">A stored secret cannot be decrypted (the Studio secret changed); store it again.</div>
+                )}
               </td>
               <td className="px-3 py-2 text-xs">
                 {v.source ? `from the ${SOURCE[v.source]}` : '—'}

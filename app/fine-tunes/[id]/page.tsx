@@ -78,8 +78,8 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
         </p>
         {!run.terminal && run.nextPollAt && (
           <p className="text-xs text-slate-500" data-testid="poll-schedule">
-            Provider status {run.providerStatus ? <code>{run.providerStatus}</code> : 'unknown'}; next check {formatDateTime(run.nextPollAt)} (polls back off from 2 s
-            while nothing changes, up to {run.provider === 'local' ? '5 s' : '1 min'}).
+            Provider status {run.providerStatus ? <code>{run.providerStatus}</code> : 'unknown'}; next check {formatDateTime(run.nextPollAt)} (polls back off
+            from 2 s while nothing changes, up to {run.provider === 'local' ? '5 s' : '1 min'}).
           </p>
         )}
       </header>
@@ -99,8 +99,8 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
             </p>
           ) : run.status === 'succeeded' ? (
             <p>
-              Serves as deployment <code className="text-xs">{run.deploymentName}</code> (the provider&apos;s model <code className="text-xs">{run.providerModel}</code>).
-              Inference calls name the deployment.
+              Serves as deployment <code className="text-xs">{run.deploymentName}</code> (the provider&apos;s model{' '}
+              <code className="text-xs">{run.providerModel}</code>). Inference calls name the deployment.
             </p>
           ) : (
             <p>

@@ -97,9 +97,7 @@ export function LaunchForm(props: {
                 {p.name}
               </option>
             ))}
-            {current && !current.configured && (
-              <option value={current.id}>{current.name} (not configured)</option>
-            )}
+            {current && !current.configured && <option value={current.id}>{current.name} (not configured)</option>}
             {unconfigured.length > 0 && (
               <optgroup label="Not configured (an admin sets them up under Providers)">
                 {unconfigured

@@ -25,7 +25,11 @@ function envInt(name: string, min: number, max: number): number | null {
 
 /** FINETUNE_PROVIDER_CONCURRENCY_<PROVIDER> (e.g. _OPENAI), else FINETUNE_PROVIDER_CONCURRENCY, else 4. */
 export function providerConcurrency(provider: ProviderId): number {
-  return envInt(`FINETUNE_PROVIDER_CONCURRENCY_${provider.toUpperCase()}`, 1, 1000) ?? envInt('FINETUNE_PROVIDER_CONCURRENCY', 1, 1000) ?? DEFAULT_PROVIDER_CONCURRENCY;
+  return (
+    envInt(`FINETUNE_PROVIDER_CONCURRENCY_${provider.toUpperCase()}`, 1, 1000) ??
+    envInt('FINETUNE_PROVIDER_CONCURRENCY', 1, 1000) ??
+    DEFAULT_PROVIDER_CONCURRENCY
+  );
 }
 
 export interface SlotOptions {

@@ -151,7 +151,9 @@ async function resolveOpenAi(): Promise<BasicProviderConfig> {
   const stored = await storedProviderSetting('openai');
   if (stored?.unreadable) unreadableKey(name);
   if (!stored?.apiKey) {
-    unconfigured('OpenAI is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible server), or have an admin save a key in the settings.');
+    unconfigured(
+      'OpenAI is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible server), or have an admin save a key in the settings.',
+    );
   }
   return { id: 'openai', name, baseURL: stored.baseUrl || OPENAI_DEFAULT_BASE_URL, apiKey: stored.apiKey, keySource: 'stored' };
 }
@@ -159,7 +161,13 @@ async function resolveOpenAi(): Promise<BasicProviderConfig> {
 async function resolveTogether(): Promise<BasicProviderConfig> {
   const name = PROVIDER_NAMES.together;
   if (process.env.TOGETHER_API_KEY) {
-    return { id: 'together', name, baseURL: trimSlash(process.env.TOGETHER_BASE_URL || TOGETHER_DEFAULT_BASE_URL), apiKey: process.env.TOGETHER_API_KEY, keySource: 'env' };
+    return {
+      id: 'together',
+      name,
+      baseURL: trimSlash(process.env.TOGETHER_BASE_URL || TOGETHER_DEFAULT_BASE_URL),
+      apiKey: process.env.TOGETHER_API_KEY,
+      keySource: 'env',
+    };
   }
   const stored = await storedProviderSetting('together');
   if (stored?.unreadable) unreadableKey(name);

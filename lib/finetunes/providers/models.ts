@@ -27,7 +27,14 @@ export async function listProviders(): Promise<ProviderSummary[]> {
       out.push({ id, name: c.name, configured: true, baseUrl: c.baseURL, keySource: c.keySource, problem: null });
     } catch (e) {
       if (!(e instanceof FineTuneProviderError)) throw e;
-      out.push({ id, name: PROVIDER_NAMES[id], configured: false, baseUrl: id === 'local' ? localTrainerBaseUrl() : null, keySource: null, problem: e.message });
+      out.push({
+        id,
+        name: PROVIDER_NAMES[id],
+        configured: false,
+        baseUrl: id === 'local' ? localTrainerBaseUrl() : null,
+        keySource: null,
+        problem: e.message,
+      });
     }
   }
   return out;

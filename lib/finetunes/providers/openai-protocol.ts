@@ -145,7 +145,14 @@ export function openAiProtocolAdapter(handle: ProviderHandle, flavor: Flavor, de
         fresh.push(
           ...events
             .filter((e) => !have.has(e.id))
-            .map((e) => ({ id: e.id, createdAt: new Date(e.created_at * 1000), level: e.level, type: e.type ?? null, message: e.message, data: e.data ?? null })),
+            .map((e) => ({
+              id: e.id,
+              createdAt: new Date(e.created_at * 1000),
+              level: e.level,
+              type: e.type ?? null,
+              message: e.message,
+              data: e.data ?? null,
+            })),
         );
         if (have.size > 0 || !page.hasNextPage()) break;
         const current = page;

@@ -5,7 +5,17 @@
 import { z } from 'zod';
 
 /** FinetuneJobStatus, in full. */
-export const TOGETHER_JOB_STATUSES = ['pending', 'queued', 'running', 'compressing', 'uploading', 'cancel_requested', 'cancelled', 'error', 'completed'] as const;
+export const TOGETHER_JOB_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'compressing',
+  'uploading',
+  'cancel_requested',
+  'cancelled',
+  'error',
+  'completed',
+] as const;
 export type TogetherJobStatus = (typeof TOGETHER_JOB_STATUSES)[number];
 
 const isoDate = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'not a date');
@@ -22,7 +32,10 @@ export const togetherJobSchema = z.looseObject({
   suffix: z.string().nullable().optional(),
   token_count: z.number().nullable().optional(),
   n_epochs: z.number().nullable().optional(),
-  batch_size: z.union([z.number(), z.literal('max')]).nullable().optional(),
+  batch_size: z
+    .union([z.number(), z.literal('max')])
+    .nullable()
+    .optional(),
   learning_rate: z.number().nullable().optional(),
   warmup_ratio: z.number().nullable().optional(),
   training_type: z

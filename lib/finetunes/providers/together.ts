@@ -147,7 +147,13 @@ export function togetherAdapter(config: BasicProviderConfig, handle: ProviderHan
         form.set('file_name', file.name);
         form.set('file_type', 'jsonl');
         form.set('file', blob, file.name);
-        return requestJson(fetchImpl, { method: 'POST', url: `${base}/files/upload`, headers: auth, body: form, timeoutMs: Math.max(UPLOAD_TIMEOUT_MS, requestTimeoutMs()) });
+        return requestJson(fetchImpl, {
+          method: 'POST',
+          url: `${base}/files/upload`,
+          headers: auth,
+          body: form,
+          timeoutMs: Math.max(UPLOAD_TIMEOUT_MS, requestTimeoutMs()),
+        });
       });
       return parseProviderResponse(togetherFileSchema, raw, handle, 'file').id;
     },
