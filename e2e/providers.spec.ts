@@ -50,7 +50,7 @@ test('an admin stores Together AI and Azure OpenAI settings, sealed and shown ma
   await expect(page.getByRole('status')).toContainText('can train but not deploy');
   await page.getByLabel('Tenant id').fill('11111111-1111-1111-1111-111111111111');
   await page.getByLabel('Client id').fill('22222222-2222-2222-2222-222222222222');
-  await page.getByLabel('Client secret').fill('client-secret-e2e-0123');
+  await page.getByLabel('Client secret', { exact: true }).fill('client-secret-e2e-0123');
   await page.getByRole('button', { name: 'Save Azure settings' }).click();
   await expect(page.getByRole('status')).toContainText('Azure OpenAI can train and deploy');
   await expect(table.getByRole('row', { name: /Azure OpenAI/ })).toContainText('Ready');
@@ -80,7 +80,7 @@ test('the launch form offers Together AI with its own hyperparameters and names 
 test('a run trained on Azure shows "deploying" until its deployment serves', async ({ page }) => {
   await signIn(page, 'lead');
   const versionId = await readyVersion(page);
-  const [user] = await query<{ id: string }>(`SELECT id FROM "user" WHERE email = 'lead@e2e.test'`);
+  const [user] = await query<{ id: string }>(`SELECT id FROM users WHERE email = 'lead@e2e.test'`);
   const [run] = await query<{ id: number }>(
     `INSERT INTO fine_tune_jobs (dataset_version_id, provider, base_model, hyperparameters, idempotency_key, provider_job_id, status,
        provider_model, deployment_name, provider_status, next_poll_at, poll_interval_ms, trained_tokens, created_by_id, started_at, updated_at)

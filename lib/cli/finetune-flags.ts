@@ -30,7 +30,7 @@ export const FINETUNE_CLI = defineCli({
       value: 'X|auto',
       default: 'auto',
       schema: autoOr(DECIMAL, 'a number'),
-      help: 'learning-rate multiplier (OpenAI, Azure, local)',
+      help: 'learning-rate multiplier',
     },
     'learning-rate': { type: 'string', value: 'X|auto', schema: autoOr(SCIENTIFIC, 'a number'), help: 'learning rate (Together AI), e.g. 0.00001' },
     'no-lora': { type: 'boolean', help: 'full fine-tune instead of LoRA (Together AI)' },
