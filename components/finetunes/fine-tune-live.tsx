@@ -100,7 +100,7 @@ export function FineTuneLive({
             {data.fineTunedModel ?? '—'}
           </div>
         </div>
-        {canCancel && !data.terminal && (
+        {canCancel && !data.terminal && data.status !== 'deploying' && (
           <div className="ml-auto">
             <button
               type="button"
