@@ -18,13 +18,31 @@ const autoOrNumber = z
     return /^-?\d*\.?\d+$/.test(t) ? Number(t) : t;
   });
 
-const launchForm = z.object({
+/** Empty: not given (the provider's default); else a number, or the text for lib/ to name what is wrong. */
+const optionalNumber = z
+  .string()
+  .optional()
+  .transform((raw): number | string | undefined => {
+    const t = (raw ?? '').trim();
+    if (t === '') return undefined;
+    return /^-?\d*\.?\d+(e-?\d+)?$/i.test(t) ? Number(t) : t;
+  });
+
+const launchFields = z.object({
   datasetVersionId: z.string().default('').transform(Number),
   provider: z.string().optional(),
   baseModel: z.string().default(''),
   nEpochs: autoOrNumber,
   batchSize: autoOrNumber,
-  learningRateMultiplier: autoOrNumber,
+  learningRateMultiplier: autoOrNumber.optional(),
+  // Together AI's own (sent only for it).
+  learningRate: z.string().optional(),
+  lora: z.string().optional(),
+  loraSent: z.string().optional(),
+  loraR: optionalNumber,
+  loraAlpha: optionalNumber,
+  loraDropout: optionalNumber,
+  warmupRatio: optionalNumber,
   suffix: z
     .string()
     .trim()
@@ -35,6 +53,21 @@ const launchForm = z.object({
     .trim()
     .optional()
     .transform((s) => (s ? (/^-?\d+$/.test(s) ? Number(s) : s) : undefined)),
+});
+
+// The form shows Together AI's fields only for it; a checkbox sends nothing when off, hence loraSent.
+const launchForm = launchFields.transform(({ learningRate, lora, loraSent, loraR, loraAlpha, loraDropout, warmupRatio, learningRateMultiplier, ...rest }) => {
+  if (rest.provider !== 'together') return { ...rest, learningRateMultiplier: learningRateMultiplier ?? 'auto' };
+  const lr = (learningRate ?? '').trim();
+  return {
+    ...rest,
+    learningRate: lr === '' || lr === 'auto' ? 'auto' : /^\d*\.?\d+(e-?\d+)?$/i.test(lr) ? Number(lr) : lr,
+    ...(loraSent ? { lora: lora === 'on' } : {}),
+    ...(loraR !== undefined ? { loraR } : {}),
+    ...(loraAlpha !== undefined ? { loraAlpha } : {}),
+    ...(loraDropout !== undefined ? { loraDropout } : {}),
+    ...(warmupRatio !== undefined ? { warmupRatio } : {}),
+  };
 });
 
 export const launchFineTuneAction = authedFormAction(

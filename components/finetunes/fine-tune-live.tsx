@@ -89,7 +89,9 @@ export function FineTuneLive({
         <div>
           <div className="text-xs uppercase text-slate-500">Resolved hyperparameters</div>
           <div className="text-sm">
-            epochs {String(hp.n_epochs ?? '—')} · batch {String(hp.batch_size ?? '—')} · lr × {String(hp.learning_rate_multiplier ?? '—')}
+            epochs {String(hp.n_epochs ?? '—')} · batch {String(hp.batch_size ?? '—')} ·{' '}
+            {hp.learning_rate !== undefined ? `lr ${String(hp.learning_rate)}` : `lr × ${String(hp.learning_rate_multiplier ?? '—')}`}
+            {hp.lora !== undefined ? ` · ${hp.lora ? `LoRA${hp.lora_r !== undefined ? ` r ${String(hp.lora_r)}` : ''}` : 'full'}` : ''}
           </div>
         </div>
         <div className="min-w-0">
@@ -98,7 +100,7 @@ export function FineTuneLive({
             {data.fineTunedModel ?? '—'}
           </div>
         </div>
-        {canCancel && !data.terminal && (
+        {canCancel && !data.terminal && data.status !== 'deploying' && (
           <div className="ml-auto">
             <button
               type="button"

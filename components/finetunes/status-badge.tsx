@@ -3,6 +3,7 @@ const STYLES: Record<string, string> = {
   validating_files: 'bg-sky-100 text-sky-800',
   queued: 'bg-sky-100 text-sky-800',
   running: 'bg-indigo-100 text-indigo-800',
+  deploying: 'bg-violet-100 text-violet-800',
   succeeded: 'bg-emerald-100 text-emerald-800',
   failed: 'bg-red-100 text-red-800',
   cancelled: 'bg-amber-100 text-amber-800',

@@ -5,6 +5,7 @@ import { defineCli, parseFlags, textParsedBy, usage, type FlagValues } from './f
 
 const WHOLE = /^\d+$/;
 const DECIMAL = /^(\d+\.?\d*|\.\d+)$/;
+const SCIENTIFIC = /^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i;
 const autoOr = (pattern: RegExp, what: string) =>
   textParsedBy((t) => (t === 'auto' ? ('auto' as const) : pattern.test(t) ? Number(t) : undefined), `${what} or auto`);
 
@@ -21,10 +22,42 @@ export const FINETUNE_CLI = defineCli({
       help: 'its version (default: the latest ready one)',
     },
     model: { type: 'string', value: 'base', required: 'the base model, e.g. local-base or gpt-4.1-mini-2025-04-14', help: 'the base model' },
-    provider: { type: 'string', value: 'local|openai', default: 'local', help: 'where to train' },
+    provider: { type: 'string', value: 'local|openai|azure|together', default: 'local', help: 'where to train (--list-providers says which are configured)' },
     epochs: { type: 'string', value: 'N|auto', default: 'auto', schema: autoOr(WHOLE, 'a whole number'), help: 'training epochs' },
     'batch-size': { type: 'string', value: 'N|auto', default: 'auto', schema: autoOr(WHOLE, 'a whole number'), help: 'batch size' },
-    'lr-multiplier': { type: 'string', value: 'X|auto', default: 'auto', schema: autoOr(DECIMAL, 'a number'), help: 'learning-rate multiplier' },
+    'lr-multiplier': {
+      type: 'string',
+      value: 'X|auto',
+      default: 'auto',
+      schema: autoOr(DECIMAL, 'a number'),
+      help: 'learning-rate multiplier',
+    },
+    'learning-rate': { type: 'string', value: 'X|auto', schema: autoOr(SCIENTIFIC, 'a number'), help: 'learning rate (Together AI), e.g. 0.00001' },
+    'no-lora': { type: 'boolean', help: 'full fine-tune instead of LoRA (Together AI)' },
+    'lora-r': {
+      type: 'string',
+      value: 'N',
+      schema: textParsedBy((t) => (WHOLE.test(t) ? Number(t) : undefined), 'a whole number'),
+      help: 'LoRA rank (Together AI)',
+    },
+    'lora-alpha': {
+      type: 'string',
+      value: 'N',
+      schema: textParsedBy((t) => (WHOLE.test(t) ? Number(t) : undefined), 'a whole number'),
+      help: 'LoRA alpha (Together AI)',
+    },
+    'lora-dropout': {
+      type: 'string',
+      value: 'X',
+      schema: textParsedBy((t) => (SCIENTIFIC.test(t) ? Number(t) : undefined), 'a number'),
+      help: 'LoRA dropout, 0–1 (Together AI)',
+    },
+    'warmup-ratio': {
+      type: 'string',
+      value: 'X',
+      schema: textParsedBy((t) => (SCIENTIFIC.test(t) ? Number(t) : undefined), 'a number'),
+      help: 'warm-up ratio, 0–1 (Together AI)',
+    },
     suffix: { type: 'string', value: 'S', help: "a suffix for the fine-tuned model's name" },
     seed: { type: 'string', value: 'N', schema: textParsedBy((t) => (WHOLE.test(t) ? Number(t) : undefined), 'a whole number'), help: 'training seed' },
     wait: { type: 'boolean', help: 'follow the run here until it ends' },
@@ -42,6 +75,12 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   nEpochs: '--epochs',
   batchSize: '--batch-size',
   learningRateMultiplier: '--lr-multiplier',
+  learningRate: '--learning-rate',
+  lora: '--no-lora',
+  loraR: '--lora-r',
+  loraAlpha: '--lora-alpha',
+  loraDropout: '--lora-dropout',
+  warmupRatio: '--warmup-ratio',
   suffix: '--suffix',
   seed: '--seed',
 };
@@ -58,6 +97,12 @@ export interface FineTuneFlags {
     nEpochs: 'auto' | number;
     batchSize: 'auto' | number;
     learningRateMultiplier: 'auto' | number;
+    learningRate?: 'auto' | number;
+    lora?: boolean;
+    loraR?: number;
+    loraAlpha?: number;
+    loraDropout?: number;
+    warmupRatio?: number;
     suffix?: string;
     seed?: number;
   };
@@ -75,6 +120,12 @@ export function parseFineTuneFlags(argv: string[]): ParsedFlags {
     nEpochs: v.epochs,
     batchSize: v['batch-size'],
     learningRateMultiplier: v['lr-multiplier'],
+    ...(v['learning-rate'] !== undefined ? { learningRate: v['learning-rate'] } : {}),
+    ...(v['no-lora'] ? { lora: false } : {}),
+    ...(v['lora-r'] !== undefined ? { loraR: v['lora-r'] } : {}),
+    ...(v['lora-alpha'] !== undefined ? { loraAlpha: v['lora-alpha'] } : {}),
+    ...(v['lora-dropout'] !== undefined ? { loraDropout: v['lora-dropout'] } : {}),
+    ...(v['warmup-ratio'] !== undefined ? { warmupRatio: v['warmup-ratio'] } : {}),
     ...(v.suffix !== undefined ? { suffix: v.suffix } : {}),
     ...(v.seed !== undefined ? { seed: v.seed } : {}),
   };

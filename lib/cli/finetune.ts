@@ -1,6 +1,8 @@
-// npm run finetune -- --dataset <name> [--version V] --model <base> [--provider local|openai]
+// npm run finetune -- --dataset <name> [--version V] --model <base> [--provider local|openai|azure|together]
 //   [--epochs N|auto] [--batch-size N|auto] [--lr-multiplier X|auto] [--suffix S] [--seed N]
+//   [--learning-rate X] [--no-lora] [--lora-r N] [--lora-alpha N] [--lora-dropout X] [--warmup-ratio X]  (Together AI)
 //   [--wait] [--as EMAIL]
+// npm run finetune -- --list-providers   (which providers are configured, and why not)
 // Launches a fine-tune of a dataset version (default: its latest ready version) through the
 // same lib/ function as the page. With --wait it also runs the launch and the polling itself,
 // in this process and with the queue's retry policy, printing progress to stderr until the run
@@ -17,9 +19,24 @@ import { FINETUNE_CLI, FINETUNE_USAGE, FLAG_OF_FIELD, parseFineTuneFlags } from 
 import { helpText } from './flags';
 import { FineTuneInputError, FineTuneProviderError } from '../finetunes/errors';
 import { launchFineTune } from '../finetunes/launch-fine-tune';
+import { listProviders } from '../finetunes/providers';
 import { getFineTune, getFineTuneLive } from '../finetunes/queries';
 import { resolveDatasetVersion } from '../finetunes/resolve-version';
 import { processFineTuneInProcess } from '../finetunes/worker-jobs';
+
+if (process.argv.includes('--list-providers')) {
+  const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
+  try {
+    await applyPendingMigrations(url);
+    for (const p of await listProviders()) {
+      console.log(`${p.id.padEnd(9)} ${p.configured ? `configured (${p.baseUrl}, key from the ${p.keySource})` : `not configured: ${p.problem}`}`);
+    }
+  } finally {
+    await disconnectDb();
+    await embedded?.stop();
+  }
+  process.exit(0);
+}
 
 const parsed = parseFineTuneFlags(process.argv.slice(2));
 if (parsed.ok && parsed.help) {

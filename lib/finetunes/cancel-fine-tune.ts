@@ -8,9 +8,8 @@ import { db } from '../db';
 import { FineTuneInputError, FineTuneNotFoundError } from './errors';
 import { tryLaunchLock } from './job-lock';
 import { runFineTunePoll } from './poll-job';
-import { providerJobSchema } from './provider-schemas';
-import { describeProviderError, parseProviderResponse, providerClient, type ProviderHandle } from './providers';
-import { isTerminal, mapProviderStatus, TERMINAL_STATUSES, type FineTuneStatus } from './status';
+import { describeProviderError, fineTuneAdapter, type FineTuneAdapter } from './providers';
+import { isTerminal, TERMINAL_STATUSES, type FineTuneStatus } from './status';
 
 export interface CancelResult {
   id: number;
@@ -31,6 +30,10 @@ export async function cancelFineTune(actor: Actor, jobId: number): Promise<Cance
   if (run.status === 'cancelled') return { id: run.id, status: run.status, cancelRequested: run.cancelRequested, note: null };
   if (isTerminal(run.status))
     throw new FineTuneInputError([{ field: 'jobId', message: `fine-tune ${run.id} has already ${run.status}; there is nothing to cancel` }]);
+  if (run.status === 'deploying')
+    throw new FineTuneInputError([
+      { field: 'jobId', message: `fine-tune ${run.id} has finished training and is being deployed; remove the deployment on the provider instead` },
+    ]);
 
   await db().fineTuneJob.update({ where: { id: run.id }, data: { cancelRequested: true } });
 
@@ -58,23 +61,23 @@ export async function cancelFineTune(actor: Actor, jobId: number): Promise<Cance
 }
 
 async function cancelOnProvider(jobId: number, provider: string, providerJobId: string): Promise<CancelResult> {
-  let handle: ProviderHandle | undefined;
+  let adapter: FineTuneAdapter | undefined;
   let note: string | null = null;
   try {
-    handle = await providerClient(provider as ProviderHandle['id']);
-    const pj = parseProviderResponse(providerJobSchema, await handle.client.fineTuning.jobs.cancel(providerJobId), handle, 'fine-tuning job');
-    const status = mapProviderStatus(pj.status);
+    adapter = await fineTuneAdapter(provider);
+    const pj = await adapter.cancelJob(providerJobId);
+    const status = pj.status;
     // One poll records the end together with the provider's last events; if it cannot, the status alone.
     await runFineTunePoll(jobId).catch(() => null);
     if (isTerminal(status)) {
       await db().fineTuneJob.updateMany({
         where: { id: jobId, status: { notIn: [...TERMINAL_STATUSES] } },
-        data: { status, finishedAt: pj.finished_at ? new Date(pj.finished_at * 1000) : new Date(), error: null },
+        data: { status, finishedAt: pj.finishedAt ?? new Date(), error: null },
       });
     }
   } catch (e) {
-    const pe = handle ? describeProviderError(e, handle) : null;
-    if (!pe && handle) throw e;
+    const pe = adapter ? describeProviderError(e, adapter.handle) : null;
+    if (!pe && adapter) throw e;
     // Transient: the poller asks again. Final (e.g. it finished meanwhile): the poller records how it ended.
     note = `${pe?.message ?? (e as Error).message} — the cancel is recorded and will be retried.`;
   }

@@ -6,7 +6,7 @@ export interface FineTuneJobPayload {
   jobId: number;
 }
 
-/** Seconds between two polls of a provider job that is still going. */
+/** Seconds before the first poll of a run whose schedule is unknown (the poll backoff then sets it: retry-settings.ts). */
 export const POLL_INTERVAL_SECONDS = 2;
 
 export function enqueueFineTuneLaunch(jobId: number, delaySeconds = 0): Promise<string | null> {
@@ -18,5 +18,8 @@ export function enqueueFineTuneLaunch(jobId: number, delaySeconds = 0): Promise<
 }
 
 export function enqueueFineTunePoll(jobId: number, delaySeconds = POLL_INTERVAL_SECONDS): Promise<string | null> {
-  return enqueue(QUEUES.fineTunePoll, { jobId } satisfies FineTuneJobPayload, { singletonKey: `finetune-${jobId}`, startAfter: delaySeconds });
+  return enqueue(QUEUES.fineTunePoll, { jobId } satisfies FineTuneJobPayload, {
+    singletonKey: `finetune-${jobId}`,
+    ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
+  });
 }

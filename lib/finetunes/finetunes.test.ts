@@ -356,9 +356,18 @@ describe('bad input changes nothing', () => {
       [{ suffix: 'Exit_Advisor' }, 'suffix', /lowercase letters, digits and "-"/],
       [{ seed: -1 }, 'seed', /at least 0/],
       [{ baseModel: '' }, 'baseModel', /choose a base model/],
-      [{ provider: 'azure' }, 'provider', /one of local, openai/],
+      [{ provider: 'anyscale' }, 'provider', /one of local, openai, azure, together/],
       [{ provider: 'openai', baseModel: 'gpt-4.1-mini-2025-04-14' }, 'provider', /OpenAI is not configured/],
       [{ extra: 1 }, 'input', /extra/],
+      // Together AI's own hyperparameters, refused for the others and checked for it.
+      [{ learningRate: 0.0001 }, 'learningRate', /a Together AI setting; Local trainer does not take it/],
+      [{ provider: 'together', learningRateMultiplier: 2 }, 'learningRateMultiplier', /Together AI takes a learning rate, not a multiplier/],
+      [{ provider: 'together', nEpochs: 21 }, 'nEpochs', /Together AI trains at most 20 epochs/],
+      [{ provider: 'together', learningRate: 0.5 }, 'learningRate', /at most 0.01/],
+      [{ provider: 'together', loraR: 65 }, 'loraR', /at most 64/],
+      [{ provider: 'together', lora: false, loraAlpha: 16 }, 'loraAlpha', /need LoRA on/],
+      [{ provider: 'together', baseModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference' }, 'provider', /Together AI is not configured/],
+      [{ provider: 'azure', baseModel: 'gpt-4o-mini-2024-07-18' }, 'provider', /Azure OpenAI is not configured/],
     ];
     for (const [overrides, field, message] of cases) {
       const e = await launchFineTune(mlLead, input(overrides)).catch((x: unknown) => x);

@@ -1,39 +1,25 @@
 // The `finetune-poll` step: read the provider job, copy its new events and metrics, record its
-// state, and pass on a cancel the user asked for. Safe to run twice at once or again after a
-// crash: events are keyed by the provider's id, metrics by step, and a finished run stays
-// finished.
-import { z } from 'zod';
+// state, pass on a cancel the user asked for, and — for a provider whose models serve only
+// once deployed (Azure OpenAI) — take a trained model through `deploying` to `succeeded`.
+// Safe to run twice at once or again after a crash: events are keyed by the provider's id,
+// metrics by step, a deployment by a name fixed per run, and a finished run stays finished.
+//
+// Polls back off while nothing changes: each poll stores the provider's status word, the wait
+// (2 s, doubling while the status stays the same, capped at FINETUNE_POLL_MAX_MS: 60 s for a
+// hosted provider) and the resulting next poll time on the run, so a restarted worker keeps
+// the schedule; any change of status starts again from 2 s.
 import { db } from '../db';
 import { startAutoEvalsForFineTune } from '../evals/auto-evals';
 import { Prisma, type FineTuneJob } from '../generated/prisma/client';
-import { providerCheckpointSchema, providerEventSchema, providerJobSchema, stepMetricsSchema, type ProviderEvent, type ProviderJob } from './provider-schemas';
-import { describeProviderError, parseProviderResponse, providerClient, type ProviderHandle } from './providers';
-import { isTerminal, mapProviderStatus, TERMINAL_STATUSES } from './status';
+import { describeProviderError, fineTuneAdapter, type FineTuneAdapter, type ProviderJobState } from './providers';
+import type { MetricRow } from './providers/adapter';
+import { metricRow } from './providers/openai-protocol';
+import { nextPollInterval, pollBackoff } from './retry-settings';
+import { isTerminal, TERMINAL_STATUSES } from './status';
 import { loadRun, outcomeOf, runStep, type StepContext, type StepOptions, type StepOutcome } from './step';
 
-/** Event pages (of 100) read per poll; a run rarely adds more than one between polls. */
-const MAX_EVENT_PAGES = 50;
-
-interface MetricRow {
-  step: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  validLoss: number | null;
-  validAccuracy: number | null;
-}
-
-function metricRow(data: unknown): MetricRow | null {
-  const m = stepMetricsSchema.safeParse(data);
-  if (!m.success) return null;
-  const d = m.data;
-  return {
-    step: d.step,
-    trainLoss: d.train_loss ?? null,
-    trainAccuracy: d.train_mean_token_accuracy ?? d.train_accuracy ?? null,
-    validLoss: d.full_valid_loss ?? d.valid_loss ?? null,
-    validAccuracy: d.full_valid_mean_token_accuracy ?? d.valid_mean_token_accuracy ?? null,
-  };
-}
+/** A poll that arrives at most this early still runs (queue start times are whole seconds). */
+const SCHEDULE_SLACK_MS = 1_000;
 
 /** Upserts by (job, step); a value a row already has is kept when the new one is missing. */
 async function upsertMetrics(jobId: number, rows: MetricRow[]): Promise<void> {
@@ -69,35 +55,23 @@ async function upsertMetrics(jobId: number, rows: MetricRow[]): Promise<void> {
   }
 }
 
-/**
- * Copies the events we do not have yet. The provider lists newest first and pages towards
- * older ones, so we read until a page holds an event we already stored, then insert the new
- * ones oldest first (our ids then follow the provider's order).
- */
-async function syncEvents(ctx: StepContext, handle: ProviderHandle, run: FineTuneJob): Promise<number> {
-  const fresh: ProviderEvent[] = [];
-  let page = await ctx.request(() => handle.client.fineTuning.jobs.listEvents(run.providerJobId!, { limit: 100 }));
-  for (let n = 0; n < MAX_EVENT_PAGES; n++) {
-    const events = page.data.map((e) => providerEventSchema.safeParse(e)).flatMap((r) => (r.success ? [r.data] : []));
-    const known = new Set(
-      (
-        await db().fineTuneEvent.findMany({ where: { jobId: run.id, providerEventId: { in: events.map((e) => e.id) } }, select: { providerEventId: true } })
-      ).map((e) => e.providerEventId),
+/** Copies the events we do not have yet (oldest first, so our ids follow the provider's order) and their metrics. */
+async function syncEvents(ctx: StepContext, adapter: FineTuneAdapter, run: FineTuneJob): Promise<number> {
+  const known = async (ids: string[]) =>
+    new Set(
+      (await db().fineTuneEvent.findMany({ where: { jobId: run.id, providerEventId: { in: ids } }, select: { providerEventId: true } })).map(
+        (e) => e.providerEventId,
+      ),
     );
-    fresh.push(...events.filter((e) => !known.has(e.id)));
-    if (known.size > 0 || !page.hasNextPage()) break;
-    const current = page;
-    page = await ctx.request(() => current.getNextPage());
-  }
+  const fresh = await adapter.newEvents(ctx, run.providerJobId!, known);
   if (!fresh.length) return 0;
-  fresh.reverse();
   await db().fineTuneEvent.createMany({
     data: fresh.map((e) => ({
       jobId: run.id,
       providerEventId: e.id,
-      createdAt: new Date(e.created_at * 1000),
+      createdAt: e.createdAt,
       level: e.level,
-      type: e.type ?? null,
+      type: e.type,
       message: e.message,
       data: e.data ? (e.data as Prisma.InputJsonValue) : Prisma.DbNull,
     })),
@@ -110,78 +84,115 @@ async function syncEvents(ctx: StepContext, handle: ProviderHandle, run: FineTun
   return fresh.length;
 }
 
-async function syncCheckpoints(ctx: StepContext, handle: ProviderHandle, run: FineTuneJob): Promise<void> {
-  const rows: MetricRow[] = [];
-  let page = await ctx.request(() => handle.client.fineTuning.jobs.checkpoints.list(run.providerJobId!, { limit: 10 }));
-  for (;;) {
-    for (const raw of page.data) {
-      const c = providerCheckpointSchema.safeParse(raw);
-      if (!c.success) continue;
-      const row = metricRow({ ...c.data.metrics, step: c.data.step_number });
-      if (row) rows.push(row);
-    }
-    if (!page.hasNextPage()) break;
-    const current = page;
-    page = await ctx.request(() => current.getNextPage());
-  }
-  if (rows.length) await upsertMetrics(run.id, rows);
+/** An event of the Studio's own (the deployment step), idempotent by its id. */
+async function studioEvent(jobId: number, id: string, level: string, message: string): Promise<void> {
+  await db().fineTuneEvent.createMany({
+    data: [{ jobId, providerEventId: `studio-${id}`, createdAt: new Date(), level, type: 'studio', message }],
+    skipDuplicates: true,
+  });
 }
 
-const resolvedSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+function schedule(run: FineTuneJob, observed: string, nowMs: number) {
+  const interval = nextPollInterval(pollBackoff(run.provider), run.pollIntervalMs, observed !== run.providerStatus);
+  return { providerStatus: observed, pollIntervalMs: interval, nextPollAt: new Date(nowMs + interval), lastPolledAt: new Date(nowMs) };
+}
 
-function runUpdate(run: FineTuneJob, pj: ProviderJob, handle: ProviderHandle): Prisma.FineTuneJobUpdateManyMutationInput {
-  const status = mapProviderStatus(pj.status);
-  const done = isTerminal(status);
-  const resolved = resolvedSchema.safeParse(pj.method?.supervised?.hyperparameters ?? pj.hyperparameters);
-  const now = new Date();
-  return {
-    status,
-    lastPolledAt: now,
-    ...(resolved.success ? { resolvedHyperparameters: resolved.data } : {}),
-    trainedTokens: pj.trained_tokens ?? null,
-    fineTunedModel: pj.fine_tuned_model ?? null,
-    resultFileId: pj.result_files?.[0] ?? null,
-    error: status === 'failed' ? `${handle.name}: ${pj.error?.message || 'the fine-tuning job failed'}${pj.error?.code ? ` (${pj.error.code})` : ''}` : null,
+function runUpdate(run: FineTuneJob, pj: ProviderJobState, adapter: FineTuneAdapter, nowMs: number): Prisma.FineTuneJobUpdateManyMutationInput {
+  const now = new Date(nowMs);
+  const done = isTerminal(pj.status);
+  const deploy = pj.status === 'succeeded' && adapter.deployer;
+  const base: Prisma.FineTuneJobUpdateManyMutationInput = {
+    status: deploy ? 'deploying' : pj.status,
+    ...schedule(run, pj.rawStatus, nowMs),
+    ...(pj.resolvedHyperparameters ? { resolvedHyperparameters: pj.resolvedHyperparameters } : {}),
+    trainedTokens: pj.trainedTokens,
+    fineTunedModel: deploy ? null : pj.fineTunedModel,
+    resultFileId: pj.resultFile,
+    error:
+      pj.status === 'failed'
+        ? `${adapter.handle.name}: ${pj.error?.message || 'the fine-tuning job failed'}${pj.error?.code ? ` (${pj.error.code})` : ''}`
+        : null,
     // Training time runs from the first time we see it running (or from creation, for a job
     // that finished between two polls) to the provider's finish time.
-    ...(run.startedAt ? {} : status === 'running' ? { startedAt: now } : done ? { startedAt: new Date(pj.created_at * 1000) } : {}),
-    ...(done ? { finishedAt: pj.finished_at ? new Date(pj.finished_at * 1000) : now } : {}),
+    ...(run.startedAt ? {} : pj.status === 'running' ? { startedAt: now } : done ? { startedAt: pj.createdAt } : {}),
+    ...(done && !deploy ? { finishedAt: pj.finishedAt ?? now } : {}),
   };
+  if (deploy) {
+    if (!pj.fineTunedModel) base.error = `${adapter.handle.name} reported the job succeeded without naming the fine-tuned model; it cannot be deployed.`;
+    Object.assign(
+      base,
+      pj.fineTunedModel
+        ? { providerModel: pj.fineTunedModel, deploymentName: adapter.deployer!.deploymentNameFor(run) }
+        : { status: 'failed', finishedAt: now },
+    );
+  }
+  return base;
 }
 
-async function pollOnce(jobId: number, ctx: StepContext): Promise<StepOutcome> {
+/** A trained model on its way to serving: start (or follow) its deployment. */
+async function followDeployment(jobId: number, run: FineTuneJob, adapter: FineTuneAdapter, ctx: StepContext, nowMs: number): Promise<StepOutcome> {
+  const name = run.deploymentName ?? adapter.deployer!.deploymentNameFor(run);
+  await studioEvent(jobId, 'deploy-start', 'info', `Deploying ${run.providerModel} as ${name}: it serves once the deployment succeeds.`);
+  const d = await adapter.deployer!.ensureDeployed(ctx, name, run.providerModel!);
+  const data: Prisma.FineTuneJobUpdateManyMutationInput = { ...schedule(run, `deployment:${d.raw}`, nowMs), deploymentName: name };
+  if (d.state === 'succeeded') {
+    Object.assign(data, { status: 'succeeded', fineTunedModel: name, finishedAt: new Date(nowMs), error: null });
+    await studioEvent(jobId, 'deploy-done', 'info', `Deployment ${name} succeeded: inference calls use the model name ${name}.`);
+  } else if (d.state === 'failed') {
+    Object.assign(data, { status: 'failed', finishedAt: new Date(nowMs), error: `${adapter.handle.name}: ${d.message ?? `the deployment ended ${d.raw}`}` });
+  }
+  await db().fineTuneJob.updateMany({ where: { id: jobId, status: 'deploying' }, data });
+  const after = await loadRun(jobId);
+  if (after?.status === 'succeeded') await startAutoEvalsForFineTune(jobId);
+  return outcomeOf(after, jobId, nowMs);
+}
+
+async function pollOnce(jobId: number, ctx: StepContext, opts: StepOptions): Promise<StepOutcome> {
+  const nowMs = (opts.now ?? Date.now)();
   const run = await loadRun(jobId);
   if (!run || !run.providerJobId || isTerminal(run.status)) {
     // A retried poll of a run that already succeeded still makes sure its evals exist.
     if (run?.status === 'succeeded') await startAutoEvalsForFineTune(jobId);
-    return outcomeOf(run, jobId);
+    return outcomeOf(run, jobId, nowMs);
   }
-  const handle = await providerClient(run.provider as ProviderHandle['id']);
-  ctx.handle = handle;
-  const retrieve = async () =>
-    parseProviderResponse(providerJobSchema, await ctx.request(() => handle.client.fineTuning.jobs.retrieve(run.providerJobId!)), handle, 'fine-tuning job');
+  // Early (a duplicate job, a restart's sweep): keep the persisted schedule. A cancel waits for no one.
+  if (opts.respectSchedule && run.nextPollAt && run.nextPollAt.getTime() - nowMs > SCHEDULE_SLACK_MS && !run.cancelRequested) {
+    return outcomeOf(run, jobId, nowMs);
+  }
+  const adapter = await fineTuneAdapter(run.provider);
+  ctx.handle = adapter.handle;
+  if (run.status === 'deploying' && adapter.deployer && run.providerModel) return followDeployment(jobId, run, adapter, ctx, nowMs);
 
-  let pj = await retrieve();
-  if (run.cancelRequested && !isTerminal(mapProviderStatus(pj.status))) {
+  const id = run.providerJobId;
+  let pj = await adapter.retrieveJob(ctx, id);
+  if (run.cancelRequested && !isTerminal(pj.status)) {
     try {
-      pj = parseProviderResponse(providerJobSchema, await handle.client.fineTuning.jobs.cancel(pj.id), handle, 'fine-tuning job');
+      pj = await adapter.cancelJob(id);
     } catch (e) {
       // "Already finished" (a 4xx) means it ended on its own meanwhile: record how it ended.
-      if (describeProviderError(e, handle)?.transient !== false) throw e;
-      pj = await retrieve();
+      if (describeProviderError(e, adapter.handle)?.transient !== false) throw e;
+      pj = await adapter.retrieveJob(ctx, id);
     }
   }
-  await syncEvents(ctx, handle, run);
-  if (pj.status !== 'validating_files') await syncCheckpoints(ctx, handle, run);
-  await db().fineTuneJob.updateMany({ where: { id: jobId, status: { notIn: [...TERMINAL_STATUSES] } }, data: runUpdate(run, pj, handle) });
-  const after = await loadRun(jobId);
+  await syncEvents(ctx, adapter, run);
+  if (pj.status !== 'validating_files' && adapter.checkpointMetrics) {
+    const rows = await adapter.checkpointMetrics(ctx, id);
+    if (rows.length) await upsertMetrics(run.id, rows);
+  }
+  await db().fineTuneJob.updateMany({ where: { id: jobId, status: { notIn: [...TERMINAL_STATUSES] } }, data: runUpdate(run, pj, adapter, nowMs) });
+  let after = await loadRun(jobId);
+  // Trained on a provider that deploys: go straight on to the deployment (no need to wait a poll).
+  if (after?.status === 'deploying' && adapter.deployer && after.providerModel && !run.cancelRequested) {
+    return followDeployment(jobId, after, adapter, ctx, nowMs);
+  }
   // Every successful fine-tune is evaluated against its base on the test split (idempotent;
   // AUTO_EVAL_AFTER_FINETUNE=off turns it off). A failure here throws, so the poll is retried.
   if (after?.status === 'succeeded') await startAutoEvalsForFineTune(jobId);
-  return outcomeOf(after, jobId);
+  after = after ?? null;
+  return outcomeOf(after, jobId, nowMs);
 }
 
 /** One attempt of `finetune-poll` for run `jobId` (see runStep for failures). */
 export function runFineTunePoll(jobId: number, opts: StepOptions = {}): Promise<StepOutcome> {
-  return runStep(jobId, opts, (ctx) => pollOnce(jobId, ctx));
+  return runStep(jobId, opts, (ctx) => pollOnce(jobId, ctx, opts));
 }

@@ -14,10 +14,11 @@ export const providerHyperparametersSchema = z.looseObject({
 export type ProviderHyperparameters = z.infer<typeof providerHyperparametersSchema>;
 
 export const PROVIDER_JOB_STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'paused'] as const;
+/** Azure OpenAI also reports a job waiting for capacity as "pending" (its REST reference and SDK samples). */
+export const AZURE_JOB_STATUSES = [...PROVIDER_JOB_STATUSES, 'pending'] as const;
 
-export const providerJobSchema = z.looseObject({
+const jobFields = {
   id: z.string().min(1),
-  status: z.enum(PROVIDER_JOB_STATUSES),
   model: z.string(),
   created_at: z.number(),
   finished_at: z.number().nullable().optional(),
@@ -39,8 +40,13 @@ export const providerJobSchema = z.looseObject({
     .optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   user_provided_suffix: z.string().nullable().optional(),
-});
+  suffix: z.string().nullable().optional(),
+};
+
+export const providerJobSchema = z.looseObject({ ...jobFields, status: z.enum(PROVIDER_JOB_STATUSES) });
 export type ProviderJob = z.infer<typeof providerJobSchema>;
+export const azureJobSchema = z.looseObject({ ...jobFields, status: z.enum(AZURE_JOB_STATUSES) });
+export type AzureJob = z.infer<typeof azureJobSchema>;
 
 export const providerEventSchema = z.looseObject({
   id: z.string().min(1),
@@ -74,6 +80,8 @@ export const providerModelSchema = z.looseObject({
   id: z.string().min(1),
   owned_by: z.string().nullable().optional(),
   created: z.number().nullable().optional(),
+  // Azure: what the resource can do with the model.
+  capabilities: z.looseObject({ fine_tune: z.boolean().optional() }).nullable().optional(),
 });
 
 export const providerFileSchema = z.looseObject({ id: z.string().min(1) });

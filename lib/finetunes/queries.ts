@@ -156,6 +156,12 @@ export async function getFineTune(actor: Actor | null, id: number) {
     finishedAt: r.finishedAt,
     durationSeconds: durationSeconds(r.startedAt, r.finishedAt),
     lastPolledAt: r.lastPolledAt,
+    nextPollAt: r.nextPollAt,
+    pollIntervalMs: r.pollIntervalMs,
+    providerStatus: r.providerStatus,
+    /** Azure OpenAI: the provider's model id and the deployment that serves it (then fineTunedModel). */
+    providerModel: r.providerModel,
+    deploymentName: r.deploymentName,
     /** The latest events, oldest of them first. */
     events: latest.reverse().map(eventView),
     eventCount,

@@ -25,3 +25,28 @@ export function retryBudgetMs(): number {
 export function requestTimeoutMs(): number {
   return envMs('FINETUNE_REQUEST_TIMEOUT_MS', 100, 3_600_000, DEFAULT_REQUEST_TIMEOUT_MS);
 }
+
+/** The wait between two polls of a provider job: `baseMs`, doubling while the status stays the same, up to `maxMs`. */
+export interface PollBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** FINETUNE_POLL_BASE_MS: the first wait, and the wait after any change of status (2 s). */
+export const DEFAULT_POLL_BASE_MS = 2_000;
+/** FINETUNE_POLL_MAX_MS: the longest wait for a hosted provider (60 s: an hour unchanged costs ~60 polls, not 1,800). */
+export const DEFAULT_POLL_MAX_MS = 60_000;
+/** The bundled trainer answers from this machine for free; its runs take seconds, so it is polled at most 5 s apart. */
+export const DEFAULT_LOCAL_POLL_MAX_MS = 5_000;
+
+export function pollBackoff(provider: string): PollBackoff {
+  const baseMs = envMs('FINETUNE_POLL_BASE_MS', 100, 3_600_000, DEFAULT_POLL_BASE_MS);
+  const maxMs = envMs('FINETUNE_POLL_MAX_MS', 100, 24 * 3_600_000, provider === 'local' ? DEFAULT_LOCAL_POLL_MAX_MS : DEFAULT_POLL_MAX_MS);
+  return { baseMs, maxMs: Math.max(baseMs, maxMs) };
+}
+
+/** The next wait: back to the base on a change of status (or the first poll), else double the last one, capped. */
+export function nextPollInterval(policy: PollBackoff, lastIntervalMs: number | null, changed: boolean): number {
+  if (changed || !lastIntervalMs) return policy.baseMs;
+  return Math.min(policy.maxMs, Math.max(policy.baseMs, lastIntervalMs * 2));
+}

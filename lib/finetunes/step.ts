@@ -13,7 +13,7 @@ import { db } from '../db';
 import type { FineTuneJob } from '../generated/prisma/client';
 import { decideRetry, formatDuration, retryAfterOfError, type BackoffPolicy } from '../retry';
 import { FineTuneProviderError } from './errors';
-import { describeProviderError, type ProviderHandle } from './providers';
+import { describeProviderError, type ProviderRef } from './providers/errors';
 import { FINETUNE_BACKOFF, retryBudgetMs } from './retry-settings';
 import { isTerminal, TERMINAL_STATUSES, type FineTuneStatus } from './status';
 
@@ -21,8 +21,10 @@ export interface StepOutcome {
   jobId: number;
   status: FineTuneStatus | 'missing';
   providerJobId: string | null;
-  /** On the provider and not finished: poll it again. */
+  /** On the provider and not finished: poll it again … */
   needsPoll: boolean;
+  /** … this much later (the run's persisted next poll time; 0 = now). */
+  nextPollInMs: number;
 }
 
 export interface StepOptions {
@@ -34,6 +36,12 @@ export interface StepOptions {
   now?: () => number;
   /** Called before each wait of a request retried in place, with the failure, the wait and the streak's failed attempts. */
   onRetry?: (e: Error, waitMs: number, attempt: number) => unknown;
+  /**
+   * A poll that arrives before the run's next poll time (a duplicate job, a restart's sweep)
+   * does not call the provider, and says how long to wait instead. The queue handler sets it;
+   * direct callers (the CLI's --wait, a cancel, tests) poll now.
+   */
+  respectSchedule?: boolean;
 }
 
 /** A transient failure still inside the budget: try the step again in `retryInMs`. */
@@ -56,7 +64,7 @@ const IN_PLACE_MAX_WAIT_MS = 10_000;
 
 export interface StepContext {
   /** The provider the step talks to, so a failure can be described in its terms. */
-  handle?: ProviderHandle;
+  handle?: ProviderRef;
   /**
    * One provider request that is safe to repeat (a read, an upload), retried in place on
    * transient trouble. Not for creating a job: a create that timed out may have happened, and
@@ -65,9 +73,16 @@ export interface StepContext {
   request<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export function outcomeOf(job: Pick<FineTuneJob, 'id' | 'status' | 'providerJobId'> | null, jobId: number): StepOutcome {
-  if (!job) return { jobId, status: 'missing', providerJobId: null, needsPoll: false };
-  return { jobId: job.id, status: job.status, providerJobId: job.providerJobId, needsPoll: Boolean(job.providerJobId) && !isTerminal(job.status) };
+export function outcomeOf(job: Pick<FineTuneJob, 'id' | 'status' | 'providerJobId' | 'nextPollAt'> | null, jobId: number, nowMs = Date.now()): StepOutcome {
+  if (!job) return { jobId, status: 'missing', providerJobId: null, needsPoll: false, nextPollInMs: 0 };
+  const needsPoll = Boolean(job.providerJobId) && !isTerminal(job.status);
+  return {
+    jobId: job.id,
+    status: job.status,
+    providerJobId: job.providerJobId,
+    needsPoll,
+    nextPollInMs: needsPoll && job.nextPollAt ? Math.max(0, job.nextPollAt.getTime() - nowMs) : 0,
+  };
 }
 
 export async function loadRun(jobId: number) {

@@ -9,6 +9,9 @@ export const requestedHyperparametersSchema = z.looseObject({
   n_epochs: autoOr.optional(),
   batch_size: autoOr.optional(),
   learning_rate_multiplier: autoOr.optional(),
+  // Together AI's.
+  learning_rate: autoOr.optional(),
+  lora: z.boolean().optional(),
 });
 
 /** The cost estimate made at launch (see launch-fine-tune.ts). */

@@ -6,7 +6,7 @@
 import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import { db } from '../db';
-import { enqueueFineTuneLaunch, enqueueFineTunePoll, POLL_INTERVAL_SECONDS } from './enqueue';
+import { enqueueFineTuneLaunch, enqueueFineTunePoll } from './enqueue';
 import { runFineTuneLaunch } from './launch-job';
 import { runFineTunePoll } from './poll-job';
 import { TERMINAL_STATUSES } from './status';
@@ -62,30 +62,33 @@ export async function handleFineTunePoll(job: Job<unknown>, log: Log = () => {},
   if (jobId === null) return null;
   let out: StepOutcome;
   try {
-    out = await runFineTunePoll(jobId, opts);
+    out = await runFineTunePoll(jobId, { respectSchedule: true, ...opts });
   } catch (e) {
     return retryLater(e, jobId, (delay) => enqueueFineTunePoll(jobId, delay), log);
   }
-  if (out.needsPoll) await enqueueFineTunePoll(jobId);
+  // The next poll at the run's persisted time (the poll's backoff: 2 s doubling while nothing changes).
+  if (out.needsPoll) await enqueueFineTunePoll(jobId, Math.ceil(out.nextPollInMs / 1000));
   else log(describeOutcome(out));
   return out;
 }
 
 /**
  * On worker start: queue a launch for every run still pending and a poll for every unfinished
- * run on a provider. Copies already waiting collapse into one (singleton keys).
+ * run on a provider, at the run's next poll time (so a restart keeps the backoff). Copies
+ * already waiting collapse into one (singleton keys).
  */
 export async function resumeFineTunes(): Promise<{ launches: number; polls: number }> {
   const open = await db().fineTuneJob.findMany({
     where: { status: { notIn: [...TERMINAL_STATUSES] } },
-    select: { id: true, providerJobId: true },
+    select: { id: true, providerJobId: true, nextPollAt: true },
     orderBy: { id: 'asc' },
   });
   let launches = 0;
   let polls = 0;
+  const now = Date.now();
   for (const r of open) {
     if (r.providerJobId) {
-      await enqueueFineTunePoll(r.id, 0);
+      await enqueueFineTunePoll(r.id, r.nextPollAt ? Math.max(0, Math.ceil((r.nextPollAt.getTime() - now) / 1000)) : 0);
       polls++;
     } else {
       await enqueueFineTuneLaunch(r.id);
@@ -100,7 +103,7 @@ export interface InProcessOptions extends StepOptions {
   onStep?: (o: StepOutcome, step: 'launch' | 'poll') => void | Promise<void>;
   /** Stops waiting (the run itself goes on wherever it is). */
   signal?: AbortSignal;
-  /** Default: the queue's poll interval. */
+  /** A fixed wait between polls (tests); default: the run's persisted next poll time (the poll backoff). */
   pollIntervalMs?: number;
 }
 
@@ -136,7 +139,7 @@ export async function processFineTuneInProcess(jobId: number, opts: InProcessOpt
   let out = await withRetries((o) => runFineTuneLaunch(jobId, o));
   await onStep?.(out, 'launch');
   while (out.needsPoll) {
-    await sleep(pollIntervalMs ?? POLL_INTERVAL_SECONDS * 1000, signal);
+    await sleep(pollIntervalMs ?? out.nextPollInMs, signal);
     out = await withRetries((o) => runFineTunePoll(jobId, o));
     await onStep?.(out, 'poll');
   }

@@ -67,14 +67,48 @@ export default async function FineTunePage({ params }: { params: Promise<{ id: s
           )}
         </p>
         <p className="text-xs text-slate-500">
-          Requested: epochs {String(requested.n_epochs)} · batch {String(requested.batch_size)} · lr × {String(requested.learning_rate_multiplier)}
+          Requested: epochs {String(requested.n_epochs)} · batch {String(requested.batch_size)} ·{' '}
+          {requested.learning_rate !== undefined ? `learning rate ${String(requested.learning_rate)}` : `lr × ${String(requested.learning_rate_multiplier)}`}
+          {requested.lora !== undefined ? ` · ${requested.lora ? 'LoRA' : 'full fine-tune'}` : ''}
           {run.suffix ? ` · suffix ${run.suffix}` : ''}
           {run.seed !== null ? ` · seed ${run.seed}` : ''}
           {cost
             ? ` · estimate ${cost.nEpochs} epochs, ~${cost.chargedTokens.toLocaleString('en-US')} charged tokens${cost.usd !== null ? `, $${cost.usd.toFixed(2)}` : ''}`
             : ''}
         </p>
+        {!run.terminal && run.nextPollAt && (
+          <p className="text-xs text-slate-500" data-testid="poll-schedule">
+            Provider status {run.providerStatus ? <code>{run.providerStatus}</code> : 'unknown'}; next check {formatDateTime(run.nextPollAt)} (polls back off
+            from 2 s while nothing changes, up to {run.provider === 'local' ? '5 s' : '1 min'}).
+          </p>
+        )}
       </header>
+      {run.deploymentName && (
+        <section
+          aria-labelledby="deployment"
+          data-testid="deployment"
+          className={`rounded-lg border p-4 text-sm ${run.status === 'deploying' ? 'border-violet-200 bg-violet-50' : 'border-slate-200 bg-white'}`}
+        >
+          <h2 id="deployment" className="font-medium">
+            Deployment
+          </h2>
+          {run.status === 'deploying' ? (
+            <p>
+              Training finished. {run.provider === 'azure' ? 'Azure OpenAI' : run.provider} is deploying <code className="text-xs">{run.providerModel}</code> as{' '}
+              <code className="text-xs">{run.deploymentName}</code>; the model serves (and its evaluations start) once the deployment succeeds.
+            </p>
+          ) : run.status === 'succeeded' ? (
+            <p>
+              Serves as deployment <code className="text-xs">{run.deploymentName}</code> (the provider&apos;s model{' '}
+              <code className="text-xs">{run.providerModel}</code>). Inference calls name the deployment.
+            </p>
+          ) : (
+            <p>
+              Deployment <code className="text-xs">{run.deploymentName}</code> of <code className="text-xs">{run.providerModel}</code> did not complete.
+            </p>
+          )}
+        </section>
+      )}
       {comparison && (comparison.fineTunedRunId || comparison.baseRunId) && (
         <section aria-labelledby="evaluation" className="space-y-2 rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">
           <h2 id="evaluation" className="font-medium">

@@ -46,6 +46,17 @@ export function LaunchForm(props: {
     : 'Choose a dataset version to see the estimate.';
 
   const go = (provider: string, version: number | null) => router.push(`/fine-tunes/new?provider=${provider}${version ? `&version=${version}` : ''}`);
+  const together = props.provider === 'together';
+  const configured = props.providers.filter((p) => p.configured);
+  const unconfigured = props.providers.filter((p) => !p.configured);
+  const current = props.providers.find((p) => p.id === props.provider);
+  const numberField = (name: string, label: string, fallback: string, hint?: string) => (
+    <div className="text-sm">
+      <label htmlFor={`ft-${name}`}>{label}</label>
+      <input id={`ft-${name}`} name={name} defaultValue={v[name] ?? fallback} placeholder={hint} className={inputClass} {...described(name)} />
+      <FieldError field={name} errors={e} />
+    </div>
+  );
 
   return (
     <form key={state.attempt} action={action} className="space-y-5" noValidate>
@@ -81,14 +92,30 @@ export function LaunchForm(props: {
             className={inputClass}
             {...described('provider')}
           >
-            {props.providers.map((p) => (
+            {configured.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
-                {p.configured ? '' : ' (not configured)'}
               </option>
             ))}
+            {current && !current.configured && <option value={current.id}>{current.name} (not configured)</option>}
+            {unconfigured.length > 0 && (
+              <optgroup label="Not configured (an admin sets them up under Providers)">
+                {unconfigured
+                  .filter((p) => p.id !== current?.id)
+                  .map((p) => (
+                    <option key={p.id} value={p.id} disabled>
+                      {p.name}
+                    </option>
+                  ))}
+              </optgroup>
+            )}
           </select>
           <FieldError field="provider" errors={e} />
+          {current && !current.configured && current.problem && (
+            <p role="alert" className="mt-1 rounded bg-amber-50 p-2 text-amber-900">
+              {current.problem}
+            </p>
+          )}
         </div>
         <div className="text-sm sm:col-span-2">
           <label htmlFor="ft-model">Base model</label>
@@ -116,28 +143,46 @@ export function LaunchForm(props: {
         </div>
       </div>
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3">
-        <legend className="px-1 text-sm font-medium">Hyperparameters (&quot;auto&quot; lets the provider choose)</legend>
+        <legend className="px-1 text-sm font-medium">
+          Hyperparameters (&quot;auto&quot; lets the provider choose{together ? '; Together AI’s own: a learning rate, LoRA settings' : ''})
+        </legend>
         <div className="text-sm">
-          <label htmlFor="ft-epochs">Epochs</label>
+          <label htmlFor="ft-epochs">Epochs{together ? ' (1–20)' : ''}</label>
           <input id="ft-epochs" name="nEpochs" value={epochs} onChange={(ev) => setEpochs(ev.target.value)} className={inputClass} {...described('nEpochs')} />
           <FieldError field="nEpochs" errors={e} />
         </div>
         <div className="text-sm">
-          <label htmlFor="ft-batch">Batch size</label>
+          <label htmlFor="ft-batch">Batch size{together ? ' (auto = max)' : ''}</label>
           <input id="ft-batch" name="batchSize" defaultValue={v.batchSize ?? 'auto'} className={inputClass} {...described('batchSize')} />
           <FieldError field="batchSize" errors={e} />
         </div>
-        <div className="text-sm">
-          <label htmlFor="ft-lr">Learning rate multiplier</label>
-          <input
-            id="ft-lr"
-            name="learningRateMultiplier"
-            defaultValue={v.learningRateMultiplier ?? 'auto'}
-            className={inputClass}
-            {...described('learningRateMultiplier')}
-          />
-          <FieldError field="learningRateMultiplier" errors={e} />
-        </div>
+        {together ? (
+          <>
+            {numberField('learningRate', 'Learning rate', 'auto', 'e.g. 0.00001')}
+            <div className="flex items-center gap-2 text-sm">
+              <input type="hidden" name="loraSent" value="1" />
+              <input id="ft-lora" name="lora" type="checkbox" defaultChecked={v.loraSent ? v.lora === 'on' : true} {...described('lora')} />
+              <label htmlFor="ft-lora">LoRA (off: full fine-tune)</label>
+              <FieldError field="lora" errors={e} />
+            </div>
+            {numberField('loraR', 'LoRA rank', '', 'Together’s default')}
+            {numberField('loraAlpha', 'LoRA alpha', '', 'Together’s default')}
+            {numberField('loraDropout', 'LoRA dropout (0–1)', '', '0')}
+            {numberField('warmupRatio', 'Warm-up ratio (0–1)', '', '0')}
+          </>
+        ) : (
+          <div className="text-sm">
+            <label htmlFor="ft-lr">Learning rate multiplier</label>
+            <input
+              id="ft-lr"
+              name="learningRateMultiplier"
+              defaultValue={v.learningRateMultiplier ?? 'auto'}
+              className={inputClass}
+              {...described('learningRateMultiplier')}
+            />
+            <FieldError field="learningRateMultiplier" errors={e} />
+          </div>
+        )}
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="text-sm">
@@ -145,11 +190,13 @@ export function LaunchForm(props: {
           <input id="ft-suffix" name="suffix" defaultValue={v.suffix ?? ''} placeholder="e.g. exit-advisor" className={inputClass} {...described('suffix')} />
           <FieldError field="suffix" errors={e} />
         </div>
-        <div className="text-sm">
-          <label htmlFor="ft-seed">Seed (optional)</label>
-          <input id="ft-seed" name="seed" defaultValue={v.seed ?? ''} inputMode="numeric" className={inputClass} {...described('seed')} />
-          <FieldError field="seed" errors={e} />
-        </div>
+        {!together && (
+          <div className="text-sm">
+            <label htmlFor="ft-seed">Seed (optional)</label>
+            <input id="ft-seed" name="seed" defaultValue={v.seed ?? ''} inputMode="numeric" className={inputClass} {...described('seed')} />
+            <FieldError field="seed" errors={e} />
+          </div>
+        )}
       </div>
       <section aria-labelledby="cost-title" className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
         <h2 id="cost-title" className="font-medium">
@@ -163,7 +210,7 @@ export function LaunchForm(props: {
         <button
           type="button"
           onClick={() => setConfirming(true)}
-          disabled={!version || !!props.modelsError}
+          disabled={!version || !!props.modelsError || !current?.configured}
           className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
         >
           Review launch

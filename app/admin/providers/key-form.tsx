@@ -4,11 +4,27 @@ import { useActionState } from 'react';
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
 import { ConfirmAction } from '@/components/ui/confirm-action';
 import { describedBy, FieldError, inputClass } from '@/components/ui/form-errors';
-import { removeOpenAiKeyAction, saveOpenAiSettingsAction } from './actions';
+import { removeProviderKeyAction, saveProviderKeyAction } from './actions';
 
-/** Store, replace (a new key over the old) or remove the OpenAI key; the key is never shown back. */
-export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | null; storedKeyMasked: string | null }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(saveOpenAiSettingsAction, initialFormState());
+/** Store, replace (a new key over the old) or remove a provider's key (OpenAI, Together AI); the key is never shown back. */
+export function KeyForm({
+  provider,
+  name,
+  baseUrl,
+  defaultBaseUrl,
+  baseUrlHint,
+  storedKeyMasked,
+  envVar,
+}: {
+  provider: 'openai' | 'together';
+  name: string;
+  baseUrl: string | null;
+  defaultBaseUrl: string;
+  baseUrlHint: string;
+  storedKeyMasked: string | null;
+  envVar: string;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(saveProviderKeyAction, initialFormState());
   const e = state.fieldErrors;
   return (
     <div className="space-y-4">
@@ -22,26 +38,27 @@ export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | nul
         )}
       </p>
       <form key={state.attempt} action={action} className="space-y-3" noValidate>
+        <input type="hidden" name="provider" value={provider} />
         <div className="text-sm">
-          <label htmlFor="openai-key">{storedKeyMasked ? 'New API key (replaces the stored one)' : 'API key'}</label>
+          <label htmlFor={`${provider}-key`}>{storedKeyMasked ? 'New API key (replaces the stored one)' : 'API key'}</label>
           <input
-            id="openai-key"
+            id={`${provider}-key`}
             name="apiKey"
             type="password"
             autoComplete="off"
-            placeholder={storedKeyMasked ? 'leave empty to keep the stored key' : 'sk-…'}
+            placeholder={storedKeyMasked ? 'leave empty to keep the stored key' : provider === 'openai' ? 'sk-…' : ''}
             className={inputClass}
             {...describedBy(e, 'apiKey')}
           />
           <FieldError field="apiKey" errors={e} />
         </div>
         <div className="text-sm">
-          <label htmlFor="openai-base">Base URL (optional: Azure OpenAI or any compatible server)</label>
+          <label htmlFor={`${provider}-base`}>Base URL ({baseUrlHint})</label>
           <input
-            id="openai-base"
+            id={`${provider}-base`}
             name="baseUrl"
             defaultValue={state.values?.baseUrl ?? baseUrl ?? ''}
-            placeholder="https://api.openai.com/v1"
+            placeholder={defaultBaseUrl}
             className={inputClass}
             {...describedBy(e, 'baseUrl')}
           />
@@ -68,14 +85,16 @@ export function OpenAiForm({ baseUrl, storedKeyMasked }: { baseUrl: string | nul
       {storedKeyMasked && (
         <div className="flex items-center gap-2 border-t border-slate-100 pt-3">
           <ConfirmAction
-            action={removeOpenAiKeyAction}
+            action={removeProviderKeyAction}
             trigger="Remove the stored key…"
-            title="Remove the stored OpenAI key?"
+            title={`Remove the stored ${name} key?`}
             confirm="Remove key"
-            hidden={{}}
+            hidden={{ provider }}
             danger
           >
-            <p>Fine-tunes and evaluations on OpenAI stop working until a key is stored again (or OPENAI_API_KEY is set).</p>
+            <p>
+              Fine-tunes and evaluations on {name} stop working until a key is stored again (or {envVar} is set).
+            </p>
           </ConfirmAction>
         </div>
       )}
