@@ -21,6 +21,13 @@ export const adjudicateInputSchema = z.object({
 });
 export type AdjudicateInput = z.input<typeof adjudicateInputSchema>;
 
+/** The adjudication form's fields, as FormData gives them. */
+export interface AdjudicateFormValues {
+  messageId: string;
+  value: string;
+  note: string;
+}
+
 export interface AdjudicateResult {
   messageId: number;
   conversationId: number;

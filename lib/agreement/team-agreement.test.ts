@@ -26,10 +26,10 @@ beforeAll(async () => {
       if (rng.chance(0.6)) rows.push({ messageId, reviewerId: cat.id, value: rng.chance(0.3) ? 'CONTINUE' : say(0.6) });
       if (rng.chance(0.3)) rows.push({ messageId, reviewerId: IMPORT_ID, value: say(0.9) });
     }
-    // Labels on the opening message are not decisions: they must not count.
-    rows.push({ messageId: conv.opening, reviewerId: ann.id, value: 'END' }, { messageId: conv.opening, reviewerId: ben.id, value: 'CONTINUE' });
+    // A labeled opening message is a judgement too and counts (lib/agreement/scope.ts).
+    if (c % 3 === 0) rows.push({ messageId: conv.opening, reviewerId: ann.id, value: 'END' }, { messageId: conv.opening, reviewerId: ben.id, value: 'CONTINUE' });
     await putLabels(conv.id, rows);
-    written.push(...rows.filter((r) => r.messageId !== conv.opening));
+    written.push(...rows);
   }
   // A golden conversation where everyone disagrees: must not count either.
   const golden = await makeConversation('agr-golden', 3, { golden: true });
@@ -76,9 +76,9 @@ describe('teamAgreement', () => {
       expect(p.kappa.observed).toBeCloseTo(js.observed!, 12);
       expect(p.enough).toBe(js.n >= MIN_SHARED_TURNS);
     }
-    // Ann and Ben share all 120 decision turns; the golden and opening labels are not among them.
+    // Ann and Ben share all 120 decision turns and 10 openings; the golden conversation's labels are not among them.
     const annBen = t.pairs.find((p) => new Set([p.a.id, p.b.id]).has(ann.id) && new Set([p.a.id, p.b.id]).has(ben.id))!;
-    expect(annBen.kappa.n).toBe(120);
+    expect(annBen.kappa.n).toBe(130);
     expect(annBen.kappa.kappa).toBeGreaterThan(0.2);
     expect(annBen.kappa.kappa).toBeLessThan(0.9);
   });
@@ -90,7 +90,7 @@ describe('teamAgreement', () => {
     expect(humans.fleiss.ratings).toBe(js.ratings);
     expect(humans.fleiss.kappa).toBeCloseTo(js.kappa!, 12);
     for (const l of LABELS) expect(humans.perLabel.find((p) => p.label === l)!.kappa).toBeCloseTo(js.perLabel[l].kappa!, 12);
-    expect(humans.labeledTurns).toBe(120);
+    expect(humans.labeledTurns).toBe(130);
     expect(humans.pairs.some((p) => p.a.isImport || p.b.isImport)).toBe(false);
 
     const withImports = await teamAgreement(lead, { includeImports: true });

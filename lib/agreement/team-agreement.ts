@@ -9,7 +9,7 @@ import { isImportSource } from '../auth/account-kind';
 import { cohenKappa, emptyPairMatrix, fleissKappa, type CohenKappa, type FleissKappa, type ItemCounts, type PairMatrix } from '../evals/metrics/agreement';
 import { isLabel, LABELS, type Label } from '../evals/metrics/labels';
 import { assertCanSeeTeamAgreement } from './access';
-import { scopedLabelsSql, type AgreementScope } from './scope';
+import { AGREEMENT_WORK_MEM_SQL, labelScopeSql, type AgreementScope } from './scope';
 
 /** A pair's κ is shown only over at least this many turns both reviewers labeled. */
 export const MIN_SHARED_TURNS = 20;
@@ -34,17 +34,20 @@ export interface AgreementCountRow {
  * so the same rows also count the turns and labels in scope).
  */
 export function agreementCountsSql(scope: AgreementScope): string {
-  return `WITH h AS MATERIALIZED (${scopedLabelsSql(scope)}),
-    items AS (
-      SELECT count(*) FILTER (WHERE value = 'END')::int AS e,
-             count(*) FILTER (WHERE value = 'CONTINUE')::int AS c,
-             count(*) FILTER (WHERE value = 'SCHEDULE')::int AS s
-      FROM h GROUP BY message_id
+  // The conversation condition is needed on one side only: both labels are on the same message.
+  return `WITH pairs AS (
+      SELECT a.reviewer_id AS ra, b.reviewer_id AS rb, a.value AS va, b.value AS vb, count(*)::int AS n
+      FROM labels a JOIN labels b ON b.message_id = a.message_id AND a.reviewer_id < b.reviewer_id
+      WHERE ${labelScopeSql('a', scope)} AND ${labelScopeSql('b', scope, { conversation: false })}
+      GROUP BY a.reviewer_id, b.reviewer_id, a.value, b.value
+    ), items AS (
+      SELECT count(*) FILTER (WHERE l.value = 'END')::int AS e,
+             count(*) FILTER (WHERE l.value = 'CONTINUE')::int AS c,
+             count(*) FILTER (WHERE l.value = 'SCHEDULE')::int AS s
+      FROM labels l WHERE ${labelScopeSql('l', scope)}
+      GROUP BY l.message_id
     )
-    SELECT 'pair' AS kind, a.reviewer_id AS ra, b.reviewer_id AS rb, a.value::text AS va, b.value::text AS vb,
-           NULL::int AS e, NULL::int AS c, NULL::int AS s, count(*)::int AS n
-    FROM h a JOIN h b ON b.message_id = a.message_id AND a.reviewer_id < b.reviewer_id
-    GROUP BY a.reviewer_id, b.reviewer_id, a.value, b.value
+    SELECT 'pair' AS kind, ra, rb, va::text AS va, vb::text AS vb, NULL::int AS e, NULL::int AS c, NULL::int AS s, n FROM pairs
     UNION ALL
     SELECT 'item', NULL, NULL, NULL, NULL, e, c, s, count(*)::int FROM items GROUP BY e, c, s`;
 }
@@ -157,7 +160,10 @@ export interface TeamAgreement extends TeamAgreementSummary {
 /** ML lead / admin: the whole team's agreement over the labels in `scope`. */
 export async function teamAgreement(actor: Actor, scope: AgreementScope): Promise<TeamAgreement> {
   assertCanSeeTeamAgreement(actor);
-  const rows = await db().$queryRawUnsafe<AgreementCountRow[]>(agreementCountsSql(scope));
+  const rows = await db().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(AGREEMENT_WORK_MEM_SQL);
+    return tx.$queryRawUnsafe<AgreementCountRow[]>(agreementCountsSql(scope));
+  });
   const ids = new Set<string>();
   for (const r of rows) if (r.kind === 'pair') ids.add(r.ra!).add(r.rb!);
   const users = await db().user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, email: true, name: true } });
