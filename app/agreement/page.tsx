@@ -105,8 +105,16 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
       </nav>
 
       <section aria-label="Overall agreement" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Card title="Fleiss' κ (all reviewers)" value={kappaText(t.fleiss.kappa)} detail={`${kappaBand(t.fleiss.kappa)} · observed ${pctText(t.fleiss.observed)}`} />
-        <Card title="Turns with 2+ labels" value={countText(t.fleiss.items)} detail={`of ${countText(t.labeledTurns)} labeled turns, ${countText(t.labels)} labels`} />
+        <Card
+          title="Fleiss' κ (all reviewers)"
+          value={kappaText(t.fleiss.kappa)}
+          detail={`${kappaBand(t.fleiss.kappa)} · observed ${pctText(t.fleiss.observed)}`}
+        />
+        <Card
+          title="Turns with 2+ labels"
+          value={countText(t.fleiss.items)}
+          detail={`of ${countText(t.labeledTurns)} labeled turns, ${countText(t.labels)} labels`}
+        />
         <Card title="Pairs measured" value={`${measured.length} of ${t.pairs.length}`} detail={`a pair needs ≥ ${t.minSharedTurns} shared turns`} />
         <Card title="Open disagreements" value={countText(open)} detail="turns waiting for a final label" />
       </section>

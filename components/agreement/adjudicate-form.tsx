@@ -6,7 +6,6 @@ import { LABEL_VALUES, type LabelValueName } from '@/lib/labeling/label-values';
 import type { AdjudicateFormValues as Values } from '@/lib/agreement/adjudicate';
 import { FieldError } from '@/components/ui/form-errors';
 
-
 const TONE: Record<LabelValueName, string> = {
   END: 'peer-checked:bg-rose-600 peer-checked:text-white border-rose-300',
   CONTINUE: 'peer-checked:bg-sky-600 peer-checked:text-white border-sky-300',
@@ -65,7 +64,11 @@ export function AdjudicateForm({
         </p>
       )}
       <div className="flex items-center gap-2">
-        <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-3 py-1 text-xs font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-indigo-600 px-3 py-1 text-xs font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
           {pending ? 'Saving…' : current ? 'Change final label' : 'Set final label'}
         </button>
         {state.ok && state.message && (

@@ -46,7 +46,9 @@ export function ReviewerConfusion({
                   key={y}
                   data-cell={`${x}-${y}`}
                   className="min-w-16 rounded px-3 py-2 text-center tabular-nums"
-                  style={{ backgroundColor: n === 0 ? '#f8fafc' : x === y ? `rgba(16,185,129,${0.15 + 0.7 * alpha})` : `rgba(244,63,94,${0.15 + 0.7 * alpha})` }}
+                  style={{
+                    backgroundColor: n === 0 ? '#f8fafc' : x === y ? `rgba(16,185,129,${0.15 + 0.7 * alpha})` : `rgba(244,63,94,${0.15 + 0.7 * alpha})`,
+                  }}
                 >
                   {n.toLocaleString('en-US')}
                 </td>

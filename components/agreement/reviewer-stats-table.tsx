@@ -38,10 +38,10 @@ export function ReviewerStatsTable({ rows, caption }: { rows: ReviewerStatsRow[]
         ))}
       </DataTable>
       <p className="mt-2 text-xs text-slate-500">
-        Today and this week: distinct turns given a label since midnight and since Monday (database time), from the label history. Median seconds per turn:
-        the median gap between one reviewer&apos;s consecutive label changes over the last {PACE_WINDOW_DAYS} days; a gap over {PAUSE_CAP_SECONDS / 60}{' '}
-        minutes counts as a break, not labeling time. Agreement with the adjudicated label: of the reviewer&apos;s labels on turns an ML lead adjudicated, the
-        share equal to the final label.
+        Today and this week: distinct turns given a label since midnight and since Monday (database time), from the label history. Median seconds per turn: the
+        median gap between one reviewer&apos;s consecutive label changes over the last {PACE_WINDOW_DAYS} days; a gap over {PAUSE_CAP_SECONDS / 60} minutes
+        counts as a break, not labeling time. Agreement with the adjudicated label: of the reviewer&apos;s labels on turns an ML lead adjudicated, the share
+        equal to the final label.
       </p>
     </>
   );

@@ -46,7 +46,11 @@ describe('adjudicateTurn', () => {
     expect(second).toMatchObject({ previous: 'CONTINUE', changed: true });
     const third = await adjudicateTurn(admin, { messageId: conv.turns[0], value: 'END', note: 'confirmed' });
     expect(third.changed).toBe(false);
-    expect(await db().adjudication.findUniqueOrThrow({ where: { messageId: conv.turns[0] } })).toMatchObject({ value: 'END', note: 'confirmed', adjudicatedById: admin.id });
+    expect(await db().adjudication.findUniqueOrThrow({ where: { messageId: conv.turns[0] } })).toMatchObject({
+      value: 'END',
+      note: 'confirmed',
+      adjudicatedById: admin.id,
+    });
     const events = await db().labelEvent.findMany({ where: { source: 'adjudication' }, orderBy: { id: 'asc' } });
     expect(events.map((e) => [e.reviewerId, e.fromValue, e.toValue])).toEqual([
       [lead.id, null, 'CONTINUE'],

@@ -89,22 +89,20 @@ type Raw = {
 export async function listAdjudicationQueue(actor: Actor, filter: QueueFilter): Promise<{ items: QueueItem[]; nextAfter: number | null }> {
   assertCanSeeTeamAgreement(actor);
   const raw = await db().$queryRawUnsafe<Raw[]>(queueSql(filter), filter.after ?? 0, filter.conversation ?? null, QUEUE_PAGE_SIZE + 1);
-  const items = raw.slice(0, QUEUE_PAGE_SIZE).map(
-    (r): QueueItem => ({
-      messageId: r.message_id,
-      conversationId: r.conversation_id,
-      externalId: r.external_id,
-      candidateName: r.candidate_name,
-      position: r.position,
-      text: r.text,
-      reasons: r.reasons,
-      labels: (r.labels ?? []).map((l) => ({ ...l, isImport: isImportSource(l.email) })),
-      adjudication:
-        r.adjudicated_value && r.adjudicated_at
-          ? { value: r.adjudicated_value, note: r.adjudicated_note ?? '', by: r.adjudicated_by ?? '', at: r.adjudicated_at }
-          : null,
-    }),
-  );
+  const items = raw.slice(0, QUEUE_PAGE_SIZE).map((r): QueueItem => ({
+    messageId: r.message_id,
+    conversationId: r.conversation_id,
+    externalId: r.external_id,
+    candidateName: r.candidate_name,
+    position: r.position,
+    text: r.text,
+    reasons: r.reasons,
+    labels: (r.labels ?? []).map((l) => ({ ...l, isImport: isImportSource(l.email) })),
+    adjudication:
+      r.adjudicated_value && r.adjudicated_at
+        ? { value: r.adjudicated_value, note: r.adjudicated_note ?? '', by: r.adjudicated_by ?? '', at: r.adjudicated_at }
+        : null,
+  }));
   return { items, nextAfter: raw.length > QUEUE_PAGE_SIZE ? items[items.length - 1].messageId : null };
 }
 

@@ -69,7 +69,17 @@ const STATS_SQL = `
 export async function reviewerStats(actor: Actor, opts: { after?: string } = {}): Promise<{ rows: ReviewerStatsRow[]; nextAfter: string | null }> {
   const onlyMe = canSeeTeamAgreement(actor) ? null : actor.id;
   const raw = await db().$queryRawUnsafe<
-    { id: string; email: string; name: string; today: number; week: number; median_seconds: number | null; pace_samples: number; adjudicated_turns: number; agree: number }[]
+    {
+      id: string;
+      email: string;
+      name: string;
+      today: number;
+      week: number;
+      median_seconds: number | null;
+      pace_samples: number;
+      adjudicated_turns: number;
+      agree: number;
+    }[]
   >(STATS_SQL, onlyMe, onlyMe ? null : (opts.after ?? null), REVIEWER_STATS_PAGE_SIZE + 1, PACE_WINDOW_DAYS, PAUSE_CAP_SECONDS);
   const rows = raw.slice(0, REVIEWER_STATS_PAGE_SIZE).map((r) => ({
     id: r.id,

@@ -27,7 +27,8 @@ beforeAll(async () => {
       if (rng.chance(0.3)) rows.push({ messageId, reviewerId: IMPORT_ID, value: say(0.9) });
     }
     // A labeled opening message is a judgement too and counts (lib/agreement/scope.ts).
-    if (c % 3 === 0) rows.push({ messageId: conv.opening, reviewerId: ann.id, value: 'END' }, { messageId: conv.opening, reviewerId: ben.id, value: 'CONTINUE' });
+    if (c % 3 === 0)
+      rows.push({ messageId: conv.opening, reviewerId: ann.id, value: 'END' }, { messageId: conv.opening, reviewerId: ben.id, value: 'CONTINUE' });
     await putLabels(conv.id, rows);
     written.push(...rows);
   }

@@ -117,7 +117,9 @@ export function summariseAgreement(rows: readonly AgreementCountRow[], who: (id:
     return { a: who(a), b: who(b), matrix, kappa, enough: kappa.n >= MIN_SHARED_TURNS };
   });
   // Pairs with a κ first, best-measured first; then the rest by shared turns.
-  pairs.sort((x, y) => Number(y.enough) - Number(x.enough) || y.kappa.n - x.kappa.n || x.a.email.localeCompare(y.a.email) || x.b.email.localeCompare(y.b.email));
+  pairs.sort(
+    (x, y) => Number(y.enough) - Number(x.enough) || y.kappa.n - x.kappa.n || x.a.email.localeCompare(y.a.email) || x.b.email.localeCompare(y.b.email),
+  );
   const fleiss = fleissKappa(expandItems(rows));
   const perLabel = LABELS.map((label) => {
     const both = pooled[label][label];

@@ -146,8 +146,10 @@ export async function benchAgreement(opts: AgreementBenchOptions): Promise<Agree
   try {
     await applyPendingMigrations(url);
     await client.connect();
-    log(`loading ${(turns * REVIEWERS.length).toLocaleString('en-US')} labels (${turns.toLocaleString('en-US')} turns × ${REVIEWERS.length} reviewers) by COPY…`);
-    let t = performance.now();
+    log(
+      `loading ${(turns * REVIEWERS.length).toLocaleString('en-US')} labels (${turns.toLocaleString('en-US')} turns × ${REVIEWERS.length} reviewers) by COPY…`,
+    );
+    const t = performance.now();
     await loadAgreementBenchData(client, turns);
     const loadSeconds = (performance.now() - t) / 1000;
     log(`loaded in ${loadSeconds.toFixed(1)} s; timing ${runs} runs each…`);

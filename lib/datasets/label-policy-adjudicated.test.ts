@@ -6,7 +6,18 @@ import type { Actor } from '../auth/session';
 import { adjudicateTurn } from '../agreement/adjudicate';
 import { labelTurn } from '../labeling/label-turn';
 import { parsePolicyText } from './params';
-import { cand, conversation, createAndBuild, examplesOf, importConversations, mlLead, rec, resetWithUsers, reviewer, type VersionExclusions } from './test-fixtures';
+import {
+  cand,
+  conversation,
+  createAndBuild,
+  examplesOf,
+  importConversations,
+  mlLead,
+  rec,
+  resetWithUsers,
+  reviewer,
+  type VersionExclusions,
+} from './test-fixtures';
 
 const second: Actor = { id: 'u-rev2', email: 'rev2@test', name: 'Rob Reviewer', role: 'reviewer' };
 const third: Actor = { id: 'u-rev3', email: 'rev3@test', name: 'Rae Reviewer', role: 'reviewer' };

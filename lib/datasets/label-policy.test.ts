@@ -28,7 +28,10 @@ describe('resolveTurnLabel', () => {
 describe('resolveTurnLabel, adjudicated', () => {
   const policy = { kind: 'adjudicated' } as const;
   it('takes the adjudicated label over any majority, and says so', () => {
-    expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b'), l('CONTINUE', 3, 'c')], policy, 'CONTINUE')).toEqual({ label: 'CONTINUE', by: 'adjudication' });
+    expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b'), l('CONTINUE', 3, 'c')], policy, 'CONTINUE')).toEqual({
+      label: 'CONTINUE',
+      by: 'adjudication',
+    });
   });
   it('falls back to the majority without one, leaving ties out', () => {
     expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b'), l('CONTINUE', 3, 'c')], policy)).toEqual({ label: 'END', by: 'majority' });

@@ -73,8 +73,8 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
         </label>
         {policy === 'adjudicated' && (
           <p className="text-xs text-slate-500 sm:col-span-2">
-            Where an ML lead set a final label in the adjudication queue (Agreement → Adjudication) that label counts; every other turn takes its
-            majority, and ties are left out. The version page shows how many turns each source decided.
+            Where an ML lead set a final label in the adjudication queue (Agreement → Adjudication) that label counts; every other turn takes its majority, and
+            ties are left out. The version page shows how many turns each source decided.
           </p>
         )}
         <div className="sm:col-span-2">
