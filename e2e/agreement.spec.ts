@@ -2,6 +2,11 @@ import { expect, test, type Browser } from '@playwright/test';
 import { query, signIn } from './helpers';
 import type { AccountName } from './accounts';
 
+// E2E_SCREENSHOT_DIR=/some/dir keeps full-page screenshots of each page this spec visits.
+async function shot(page: import('@playwright/test').Page, name: string) {
+  if (process.env.E2E_SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.E2E_SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
+
 // A conversation nobody labeled yet, with at least two decision turns, that no other spec uses:
 // the newest such sample conversation.
 async function freshTurn(): Promise<{ conversationId: number; messageId: number }> {
@@ -40,6 +45,7 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   await expect(reviewerPage.getByRole('heading', { name: 'Your labeling' })).toBeVisible();
   await expect(reviewerPage.locator('[data-reviewer="reviewer@e2e.test"] [data-stat="today"]')).not.toHaveText('0');
   await expect(reviewerPage.locator('[data-reviewer="reviewer2@e2e.test"]')).toHaveCount(0);
+  await shot(reviewerPage, 'agreement-reviewer');
   await reviewerPage.goto('/agreement/adjudication');
   await expect(reviewerPage.getByRole('alert')).toContainText('needs the ML lead or admin role');
   await reviewerContext.close();
@@ -51,6 +57,7 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   await expect(page.locator('[data-pair="reviewer2@e2e.test|reviewer@e2e.test"], [data-pair="reviewer@e2e.test|reviewer2@e2e.test"]')).toHaveCount(1);
   await expect(page.getByRole('table', { name: 'Agreement per label' })).toBeVisible();
   await expect(page.getByTestId('reviewer-confusion')).toBeVisible();
+  await shot(page, 'agreement-lead');
 
   await page.getByTestId('adjudication-link').click();
   await expect(page.getByRole('heading', { name: 'Adjudication queue' })).toBeVisible();
@@ -58,6 +65,7 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   const row = page.locator(`tr[data-message-id="${messageId}"]`);
   await expect(row.locator('[data-reviewer="reviewer@e2e.test"]')).toContainText('END');
   await expect(row.locator('[data-reviewer="reviewer2@e2e.test"]')).toContainText('CONTINUE');
+  await shot(page, 'adjudication-queue');
 
   // Opening the conversation from the row focuses (highlights) that turn.
   await row.getByRole('link').first().click();
@@ -69,12 +77,14 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   await row.getByText('CONTINUE', { exact: true }).last().click();
   await row.getByRole('button', { name: 'Set final label' }).click();
   await expect(row.getByRole('alert')).toContainText('write a note');
+  await shot(page, 'adjudication-error');
   expect(await query('SELECT 1 FROM adjudications WHERE message_id = $1', [messageId])).toHaveLength(0);
 
   await row.getByText('CONTINUE', { exact: true }).last().click();
   await row.getByLabel('Note (why)').fill('The candidate asked about hours: keep the conversation going.');
   await row.getByRole('button', { name: 'Set final label' }).click();
   await expect(row.getByRole('status')).toHaveText('✓ Final label CONTINUE saved.');
+  await shot(page, 'adjudication-saved');
   const [stored] = await query<{ value: string; note: string }>('SELECT value::text, note FROM adjudications WHERE message_id = $1', [messageId]);
   expect(stored).toEqual({ value: 'CONTINUE', note: 'The candidate asked about hours: keep the conversation going.' });
   const events = await query<{ source: string; to_value: string }>(
@@ -90,6 +100,7 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   await page.goto('/datasets/new');
   await page.getByLabel('Name', { exact: true }).fill('e2e-adjudicated');
   await page.getByLabel('Policy').selectOption('adjudicated');
+  await shot(page, 'dataset-form-adjudicated');
   await page.getByRole('button', { name: 'Create dataset version' }).click();
   await expect(page).toHaveURL(/\/datasets\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('ready', { timeout: 60_000 });
@@ -102,4 +113,10 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   expect(n).toBeGreaterThanOrEqual(1);
   await expect(decidedBy.locator('[data-source="adjudication"] td').first()).toHaveText(String(n));
   await expect(page.getByText('Adjudicated label where an ML lead set one, else majority')).toBeVisible();
+  await shot(page, 'dataset-version-adjudicated');
+  await page.goto('/agreement');
+  await page.locator('select[name="pair"]').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByTestId('reviewer-confusion')).toBeVisible();
+  await shot(page, 'agreement-pair-confusion');
 });
