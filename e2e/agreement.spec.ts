@@ -47,7 +47,7 @@ test('two reviewers disagree; the ML lead adjudicates the turn and builds an adj
   await expect(reviewerPage.locator('[data-reviewer="reviewer2@e2e.test"]')).toHaveCount(0);
   await shot(reviewerPage, 'agreement-reviewer');
   await reviewerPage.goto('/agreement/adjudication');
-  await expect(reviewerPage.getByRole('alert')).toContainText('needs the ML lead or admin role');
+  await expect(reviewerPage.getByText('The adjudication queue needs the ML lead or admin role')).toBeVisible();
   await reviewerContext.close();
 
   await signIn(page, 'lead');

@@ -47,7 +47,7 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
     return (
       <div className="space-y-6">
         <div>
-          <h1 className="text-2xl font-semibold">Agreement</h1>
+          <h1 className="text-2xl font-semibold">My stats</h1>
           <p className="text-sm text-slate-600">Your own labeling. How the team agrees, pair by pair, is visible to ML leads and admins.</p>
         </div>
         <section aria-labelledby="mine">

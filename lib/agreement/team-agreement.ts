@@ -32,24 +32,24 @@ export interface AgreementCountRow {
  * Item patterns: per (#END, #CONTINUE, #SCHEDULE) among a turn's labels, the number of turns
  * (Fleiss needs nothing more, so 1M labels become a dozen rows; turns with one label are kept
  * so the same rows also count the turns and labels in scope).
+ * Two statements, run side by side on two connections: each is one pass over labels, and the
+ * page waits for the slower one instead of both in turn.
  */
-export function agreementCountsSql(scope: AgreementScope): string {
+export function agreementCountsSql(scope: AgreementScope): [pairs: string, items: string] {
   // The conversation condition is needed on one side only: both labels are on the same message.
-  return `WITH pairs AS (
-      SELECT a.reviewer_id AS ra, b.reviewer_id AS rb, a.value AS va, b.value AS vb, count(*)::int AS n
-      FROM labels a JOIN labels b ON b.message_id = a.message_id AND a.reviewer_id < b.reviewer_id
-      WHERE ${labelScopeSql('a', scope)} AND ${labelScopeSql('b', scope, { conversation: false })}
-      GROUP BY a.reviewer_id, b.reviewer_id, a.value, b.value
-    ), items AS (
-      SELECT count(*) FILTER (WHERE l.value = 'END')::int AS e,
-             count(*) FILTER (WHERE l.value = 'CONTINUE')::int AS c,
-             count(*) FILTER (WHERE l.value = 'SCHEDULE')::int AS s
-      FROM labels l WHERE ${labelScopeSql('l', scope)}
-      GROUP BY l.message_id
-    )
-    SELECT 'pair' AS kind, ra, rb, va::text AS va, vb::text AS vb, NULL::int AS e, NULL::int AS c, NULL::int AS s, n FROM pairs
-    UNION ALL
-    SELECT 'item', NULL, NULL, NULL, NULL, e, c, s, count(*)::int FROM items GROUP BY e, c, s`;
+  const pairs = `SELECT 'pair' AS kind, a.reviewer_id AS ra, b.reviewer_id AS rb, a.value::text AS va, b.value::text AS vb,
+           NULL::int AS e, NULL::int AS c, NULL::int AS s, count(*)::int AS n
+    FROM labels a JOIN labels b ON b.message_id = a.message_id AND a.reviewer_id < b.reviewer_id
+    WHERE ${labelScopeSql('a', scope)} AND ${labelScopeSql('b', scope, { conversation: false })}
+    GROUP BY a.reviewer_id, b.reviewer_id, a.value, b.value`;
+  const items = `SELECT 'item' AS kind, NULL AS ra, NULL AS rb, NULL AS va, NULL AS vb, e, c, s, count(*)::int AS n
+    FROM (SELECT count(*) FILTER (WHERE l.value = 'END')::int AS e,
+                 count(*) FILTER (WHERE l.value = 'CONTINUE')::int AS c,
+                 count(*) FILTER (WHERE l.value = 'SCHEDULE')::int AS s
+          FROM labels l WHERE ${labelScopeSql('l', scope)}
+          GROUP BY l.message_id) i
+    GROUP BY e, c, s`;
+  return [pairs, items];
 }
 
 export interface ReviewerRef {
@@ -162,10 +162,15 @@ export interface TeamAgreement extends TeamAgreementSummary {
 /** ML lead / admin: the whole team's agreement over the labels in `scope`. */
 export async function teamAgreement(actor: Actor, scope: AgreementScope): Promise<TeamAgreement> {
   assertCanSeeTeamAgreement(actor);
-  const rows = await db().$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(AGREEMENT_WORK_MEM_SQL);
-    return tx.$queryRawUnsafe<AgreementCountRow[]>(agreementCountsSql(scope));
-  });
+  const parts = await Promise.all(
+    agreementCountsSql(scope).map((sql) =>
+      db().$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(AGREEMENT_WORK_MEM_SQL);
+        return tx.$queryRawUnsafe<AgreementCountRow[]>(sql);
+      }),
+    ),
+  );
+  const rows = parts.flat();
   const ids = new Set<string>();
   for (const r of rows) if (r.kind === 'pair') ids.add(r.ra!).add(r.rb!);
   const users = await db().user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, email: true, name: true } });

@@ -143,9 +143,11 @@ export async function benchAgreement(opts: AgreementBenchOptions): Promise<Agree
   await admin.query('CREATE DATABASE bench_agreement');
   const url = opts.serverUrl.replace(/\/[^/?]+(\?|$)/, '/bench_agreement$1');
   const client = new pg.Client({ connectionString: url });
+  const second = new pg.Client({ connectionString: url });
   try {
     await applyPendingMigrations(url);
     await client.connect();
+    await second.connect();
     log(
       `loading ${(turns * REVIEWERS.length).toLocaleString('en-US')} labels (${turns.toLocaleString('en-US')} turns × ${REVIEWERS.length} reviewers) by COPY…`,
     );
@@ -156,11 +158,19 @@ export async function benchAgreement(opts: AgreementBenchOptions): Promise<Agree
 
     let summary: ReturnType<typeof summariseAgreement> | null = null;
     const ours = await timeRuns(runs, async () => {
-      // Exactly what teamAgreement runs (it adds one small users lookup for the names).
-      await client.query('BEGIN');
-      await client.query(AGREEMENT_WORK_MEM_SQL);
-      const rows = (await client.query<AgreementCountRow>(agreementCountsSql({ includeImports: false }))).rows;
-      await client.query('COMMIT');
+      // Exactly what teamAgreement runs (it adds one small users lookup for the names): the pair
+      // and item statements side by side on two connections.
+      const parts = await Promise.all(
+        agreementCountsSql({ includeImports: false }).map(async (sql, i) => {
+          const c = i === 0 ? client : second;
+          await c.query('BEGIN');
+          await c.query(AGREEMENT_WORK_MEM_SQL);
+          const rows = (await c.query<AgreementCountRow>(sql)).rows;
+          await c.query('COMMIT');
+          return rows;
+        }),
+      );
+      const rows = parts.flat();
       summary = summariseAgreement(rows, (id) => ({ id, email: id, name: id, isImport: false }));
     });
     const baseline = await timeRuns(runs, async () => {
@@ -185,6 +195,7 @@ export async function benchAgreement(opts: AgreementBenchOptions): Promise<Agree
     };
   } finally {
     await client.end().catch(() => {});
+    await second.end().catch(() => {});
     await admin.query('DROP DATABASE IF EXISTS bench_agreement WITH (FORCE)').catch(() => {});
     await admin.end();
   }
