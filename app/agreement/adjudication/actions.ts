@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adjudicateTurn, type AdjudicateFormValues } from '@/lib/agreement/adjudicate';
 import { authedFormAction } from '@/lib/boundary/server-action';
@@ -18,8 +17,8 @@ export const adjudicateAction = authedFormAction<z.ZodType<AdjudicateFormValues>
   },
   async (values, { actor }) => {
     const r = await adjudicateTurn(actor, values);
-    // The queue row keeps its form (and this message); the agreement page's counts change.
-    revalidatePath('/agreement');
+    // No revalidatePath: both pages render per request anyway, and refreshing this one would
+    // drop the row (no longer open) before its confirmation could be read.
     return r.previous && r.previous !== r.value ? `Final label changed from ${r.previous} to ${r.value}.` : `Final label ${r.value} saved.`;
   },
 );
