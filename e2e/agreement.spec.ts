@@ -33,6 +33,8 @@ async function labelAs(browser: Browser, who: AccountName, conversationId: numbe
 }
 
 test('two reviewers disagree; the ML lead adjudicates the turn and builds an adjudicated dataset that counts it', async ({ browser, page }) => {
+  // Three sign-ins, two pages of aggregates and a dataset build by the worker.
+  test.setTimeout(240_000);
   const { conversationId, messageId } = await freshTurn();
   await labelAs(browser, 'reviewer', conversationId, messageId, 'END');
   await labelAs(browser, 'reviewer2', conversationId, messageId, 'CONTINUE');
