@@ -108,7 +108,11 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         <Card
           title="Fleiss' κ (all reviewers)"
           value={kappaText(t.fleiss.kappa)}
-          detail={`${kappaBand(t.fleiss.kappa)} · observed ${pctText(t.fleiss.observed)}`}
+          detail={
+            t.fleiss.items < t.minSharedTurns
+              ? `over only ${countText(t.fleiss.items)} turns: too few to read`
+              : `${kappaBand(t.fleiss.kappa)} · observed ${pctText(t.fleiss.observed)}`
+          }
         />
         <Card
           title="Turns with 2+ labels"

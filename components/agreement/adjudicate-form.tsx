@@ -22,8 +22,13 @@ export function AdjudicateForm({
   current: { value: LabelValueName; note: string } | null;
   action: (prev: FormState<Values>, form: FormData) => Promise<FormState<Values>>;
 }) {
-  const [state, submit, pending] = useActionState(action, initialFormState<Values>());
+  // After a success the form keeps showing what was sent (the action echoes values only on failure).
+  const [state, submit, pending] = useActionState(async (prev: FormState<Values>, form: FormData) => {
+    const r = await action(prev, form);
+    return r.ok ? { ...r, values: { messageId: String(messageId), value: String(form.get('value') ?? ''), note: String(form.get('note') ?? '') } } : r;
+  }, initialFormState<Values>());
   const v = state.values ?? { messageId: String(messageId), value: current?.value ?? '', note: current?.note ?? '' };
+  const saved = state.ok === true || current !== null;
   const e = Object.fromEntries(Object.entries(state.fieldErrors).map(([k, m]) => [`${k}-${messageId}`, m]));
   const failed = formError(state);
   return (
@@ -69,7 +74,7 @@ export function AdjudicateForm({
           disabled={pending}
           className="rounded bg-indigo-600 px-3 py-1 text-xs font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
         >
-          {pending ? 'Saving…' : current ? 'Change final label' : 'Set final label'}
+          {pending ? 'Saving…' : saved ? 'Change final label' : 'Set final label'}
         </button>
         {state.ok && state.message && (
           <span role="status" className="text-xs text-emerald-700">
