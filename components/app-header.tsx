@@ -31,6 +31,9 @@ export async function AppHeader({ signOut }: { signOut: () => Promise<void> }) {
             <Link href="/advisor" className="hover:text-indigo-700">
               Advisor
             </Link>
+            <Link href="/agreement" className="hover:text-indigo-700">
+              {actor.role === 'reviewer' ? 'My stats' : 'Agreement'}
+            </Link>
             {actor.role === 'admin' && (
               <>
                 <Link href="/admin/users" className="hover:text-indigo-700">

@@ -1,4 +1,4 @@
-import { EXCLUSION_REASONS, type ExclusionReason, type PolicyTally } from '@/lib/datasets/label-policy';
+import { EXCLUSION_REASONS, type DecidedByTally, type ExclusionReason, type PolicyTally } from '@/lib/datasets/label-policy';
 
 export interface Exclusions {
   labeledTurns: number;
@@ -12,9 +12,11 @@ export interface Exclusions {
   newlyAssigned: number;
   inheritedAssignments: number;
   sameContentAs: number | null;
+  /** Versions built with the adjudicated policy: which source decided each turn. */
+  decidedBy?: DecidedByTally;
 }
 
-const POLICY_NAMES: Record<string, string> = { latest: 'Latest', majority: 'Majority' };
+const POLICY_NAMES: Record<string, string> = { latest: 'Latest', majority: 'Majority', adjudicated: 'Adjudicated, else majority' };
 const policyName = (p: string) => POLICY_NAMES[p] ?? p.replace(/^agree:(\d+)/, 'Agreement ≥ $1');
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -64,9 +66,50 @@ export function ExclusionsTable({ exclusions: x }: { exclusions: Exclusions }) {
           ))}
         </tbody>
       </table>
+      {x.decidedBy && <DecidedByTable decidedBy={x.decidedBy} />}
       <p className="mt-3 text-xs text-slate-500">
         {fmt(x.conversations)} conversations: {fmt(x.inheritedAssignments)} kept the split an earlier version gave them, {fmt(x.newlyAssigned)} placed now.
       </p>
     </section>
+  );
+}
+
+/** Under the adjudicated policy: how many of the turns each source decided. */
+function DecidedByTable({ decidedBy: d }: { decidedBy: DecidedByTally }) {
+  const rows = [
+    { id: 'adjudication', name: 'Adjudicated label (set by an ML lead or admin)', n: d.adjudication },
+    { id: 'majority', name: 'Majority of reviewers (no adjudication)', n: d.majority },
+    { id: 'excluded', name: 'Left out (no adjudication, majority tied)', n: d.excluded },
+  ];
+  const total = d.adjudication + d.majority + d.excluded;
+  return (
+    <div className="mt-4">
+      <h3 className="mb-1 text-sm font-medium">Who decided each turn</h3>
+      <table className="w-full max-w-xl text-sm" data-testid="decided-by">
+        <caption className="sr-only">Turns decided by each source under the adjudicated policy</caption>
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr>
+            <th scope="col">Source</th>
+            <th scope="col" className="text-right">
+              Turns
+            </th>
+            <th scope="col" className="text-right">
+              Share
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} data-source={r.id} className="border-t border-slate-100">
+              <th scope="row" className="py-1 text-left font-normal">
+                {r.name}
+              </th>
+              <td className="py-1 text-right tabular-nums">{fmt(r.n)}</td>
+              <td className="py-1 text-right tabular-nums">{total ? `${((100 * r.n) / total).toFixed(1)}%` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 // npm run export -- --name <name> --out <dir> [--seed N] [--split 0.8/0.1/0.1]
-//   [--policy latest|majority|agree:K] [--context all|N] [--search Q] [--exclude-turns-without-candidate]
+//   [--policy latest|majority|adjudicated|agree:K] [--context all|N] [--search Q] [--exclude-turns-without-candidate]
 //   [--instructions-file F] [--as EMAIL]
 // Builds a new version of the dataset from the current labels (in this process, no worker
 // needed), prints the pre-flight checks, writes train/validation/test.jsonl + manifest.json,
@@ -30,7 +30,7 @@ const { values: v } = parseOrExit(
       out: { type: 'string', value: 'dir', required: true, help: 'where to write the files' },
       seed: { type: 'string', value: 'N', schema: textParsedBy(parseSeedText), help: `split seed (default ${DEFAULT_PARAMS.seed})` },
       split: { type: 'string', value: '0.8/0.1/0.1', schema: textParsedBy(parseSplitText), help: 'train/validation/test ratios' },
-      policy: { type: 'string', value: 'latest|majority|agree:K', schema: textParsedBy(parsePolicyText), help: "which reviewer's label counts" },
+      policy: { type: 'string', value: 'latest|majority|adjudicated|agree:K', schema: textParsedBy(parsePolicyText), help: "which reviewer's label counts" },
       context: { type: 'string', value: 'all|N', schema: textParsedBy(parseContextText), help: 'messages of history per example' },
       search: { type: 'string', value: 'Q', help: 'only conversations matching this text' },
       'exclude-turns-without-candidate': { type: 'boolean', help: 'leave out turns with no candidate message before them (nudges, closes after silence)' },

@@ -15,7 +15,18 @@ import { copyRow } from '../imports/copy-text';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SplitHasher } from './content-hash';
 import { exampleLineWriter } from './example-line';
-import { emptyTally, EXCLUSION_REASONS, resolveTurnLabel, tallyOutcome, type ExclusionReason, type PolicyTally, type TurnLabel } from './label-policy';
+import {
+  emptyDecidedBy,
+  emptyTally,
+  EXCLUSION_REASONS,
+  resolveTurnLabel,
+  tallyDecidedBy,
+  tallyOutcome,
+  type DecidedByTally,
+  type ExclusionReason,
+  type PolicyTally,
+  type TurnLabel,
+} from './label-policy';
 import { datasetParamsSchema, formatPolicy, SPLITS, type DatasetParams, type LabelPolicy, type SplitName } from './params';
 import { checkJsonlLine, emptyFormatErrors, missingRoleWarnings } from './cookbook-checks';
 import { runPreflight, type ExampleStats } from './preflight';
@@ -84,6 +95,8 @@ interface PassOneResult {
   opening: number;
   withoutCandidate: number;
   tallies: PolicyTally[];
+  /** Under the adjudicated policy: turns decided by an adjudication, by majority, or left out. */
+  decidedBy: DecidedByTally | null;
   conversations: Map<number, ConversationInfo>;
   turnIds: number[];
   turnLabels: LabelValueName[];
@@ -91,7 +104,8 @@ interface PassOneResult {
 
 function comparisonPolicies(chosen: LabelPolicy): LabelPolicy[] {
   const k = chosen.kind === 'agree' ? chosen.k : 2;
-  return [{ kind: 'latest' }, { kind: 'majority' }, { kind: 'agree', k }];
+  // Versions built with the other policies keep exactly the comparison (and manifest) they had.
+  return [{ kind: 'latest' }, { kind: 'majority' }, { kind: 'agree', k }, ...(chosen.kind === 'adjudicated' ? [chosen] : [])];
 }
 
 /** Pass 1: every labeled turn in the selection, its labels resolved under each policy. */
@@ -102,11 +116,13 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'lab
   );
   const policies = comparisonPolicies(params.policy);
   const chosenIndex = policies.findIndex((p) => formatPolicy(p) === formatPolicy(params.policy));
+  const adjudicated = params.policy.kind === 'adjudicated';
   const result: PassOneResult = {
     labeledTurns: 0,
     opening: 0,
     withoutCandidate: 0,
     tallies: policies.map((p) => emptyTally(formatPolicy(p))),
+    decidedBy: adjudicated ? emptyDecidedBy() : null,
     conversations: new Map(),
     turnIds: [],
     turnLabels: [],
@@ -120,6 +136,7 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'lab
     vals: LabelValueName[];
     ats: number[];
     revs: string[];
+    adjudicated: LabelValueName | null;
   }>(
     reader,
     `SELECT l.conversation_id, c.external_id, l.message_id, m.position,
@@ -127,12 +144,14 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'lab
                     AND p.position < m.position AND p.sender = 'candidate') AS after_candidate,
             array_agg(l.value::text) AS vals,
             array_agg((extract(epoch FROM l.updated_at) * 1000)::float8) AS ats,
-            array_agg(l.reviewer_id) AS revs
+            array_agg(l.reviewer_id) AS revs,
+            ${adjudicated ? 'a.value::text' : 'NULL::text'} AS adjudicated
      FROM conversations c
      JOIN labels l ON l.conversation_id = c.id
      JOIN messages m ON m.id = l.message_id
+     ${adjudicated ? 'LEFT JOIN adjudications a ON a.message_id = l.message_id' : ''}
      WHERE ${where.sql}
-     GROUP BY l.conversation_id, c.external_id, l.message_id, m.position`,
+     GROUP BY l.conversation_id, c.external_id, l.message_id, m.position${adjudicated ? ', a.value' : ''}`,
     where.values,
   );
   for await (const r of rows) {
@@ -150,8 +169,9 @@ async function resolveTurns(reader: pg.Client, params: DatasetParams, kind: 'lab
     }
     const labels: TurnLabel[] = r.vals.map((value, i) => ({ value, at: Number(r.ats[i]), reviewerId: r.revs[i] }));
     policies.forEach((p, i) => {
-      const outcome = resolveTurnLabel(labels, p);
+      const outcome = resolveTurnLabel(labels, p, r.adjudicated);
       tallyOutcome(result.tallies[i], outcome);
+      if (i === chosenIndex && result.decidedBy) tallyDecidedBy(result.decidedBy, outcome);
       if (i === chosenIndex && 'label' in outcome) {
         result.turnIds.push(r.message_id);
         result.turnLabels.push(outcome.label);
@@ -402,6 +422,7 @@ export async function buildDatasetVersion(versionId: number, opts: { databaseUrl
       newlyAssigned: fresh.size,
       inheritedAssignments: existing.size,
       sameContentAs: sameAs ?? null,
+      ...(pass.decidedBy ? { decidedBy: pass.decidedBy } : {}),
     };
     await writer.query(
       `UPDATE dataset_versions SET status = 'ready', finished_at = now(), example_count = $2, content_hash = $3, files = $4,

@@ -24,3 +24,20 @@ describe('resolveTurnLabel', () => {
     expect(resolveTurnLabel([l('END', 1, 'a'), l('CONTINUE', 2, 'b')], { kind: 'agree', k: 3 })).toEqual({ excluded: 'disagreement' });
   });
 });
+
+describe('resolveTurnLabel, adjudicated', () => {
+  const policy = { kind: 'adjudicated' } as const;
+  it('takes the adjudicated label over any majority, and says so', () => {
+    expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b'), l('CONTINUE', 3, 'c')], policy, 'CONTINUE')).toEqual({
+      label: 'CONTINUE',
+      by: 'adjudication',
+    });
+  });
+  it('falls back to the majority without one, leaving ties out', () => {
+    expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b'), l('CONTINUE', 3, 'c')], policy)).toEqual({ label: 'END', by: 'majority' });
+    expect(resolveTurnLabel([l('END', 1, 'a'), l('CONTINUE', 2, 'b')], policy, null)).toEqual({ excluded: 'tie' });
+  });
+  it('other policies ignore the adjudicated label', () => {
+    expect(resolveTurnLabel([l('END', 1, 'a'), l('END', 2, 'b')], { kind: 'majority' }, 'SCHEDULE')).toEqual({ label: 'END' });
+  });
+});

@@ -7,11 +7,13 @@ import { DEFAULT_INSTRUCTIONS } from './default-instructions';
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];
 
-export const POLICY_KINDS = ['latest', 'majority', 'agree'] as const;
+export const POLICY_KINDS = ['latest', 'majority', 'agree', 'adjudicated'] as const;
 
 export const labelPolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latest') }),
   z.object({ kind: z.literal('majority') }),
+  // The final label an ML lead set (lib/agreement/adjudicate.ts) where there is one, else majority.
+  z.object({ kind: z.literal('adjudicated') }),
   z.object({
     kind: z.literal('agree'),
     k: z
@@ -97,15 +99,15 @@ export function formatSplit(r: SplitRatios): string {
   return `${r.train}/${r.validation}/${r.test}`;
 }
 
-/** "latest" | "majority" | "agree:K" → policy. */
+/** "latest" | "majority" | "adjudicated" | "agree:K" → policy. */
 export function parsePolicyText(text: string): LabelPolicy {
-  if (text === 'latest' || text === 'majority') return { kind: text };
+  if (text === 'latest' || text === 'majority' || text === 'adjudicated') return { kind: text };
   const m = /^agree:(.*)$/.exec(text);
   if (m) {
     if (!/^\d+$/.test(m[1])) throw new Error(`policy "${text}": K must be a whole number, e.g. agree:2`);
     return { kind: 'agree', k: Number(m[1]) };
   }
-  throw new Error(`policy "${text}" must be latest, majority or agree:K`);
+  throw new Error(`policy "${text}" must be latest, majority, adjudicated or agree:K`);
 }
 
 export function formatPolicy(p: LabelPolicy): string {
@@ -115,6 +117,7 @@ export function formatPolicy(p: LabelPolicy): string {
 export function describePolicy(p: LabelPolicy): string {
   if (p.kind === 'latest') return 'Latest label by anyone';
   if (p.kind === 'majority') return 'Majority of reviewers (ties left out)';
+  if (p.kind === 'adjudicated') return 'Adjudicated label where an ML lead set one, else majority (ties left out)';
   return `At least ${p.k} reviewer${p.k === 1 ? '' : 's'} agree, nobody disagrees`;
 }
 

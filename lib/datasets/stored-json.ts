@@ -61,4 +61,6 @@ export const exclusionsSchema = z.looseObject({
   newlyAssigned: count,
   inheritedAssignments: count,
   sameContentAs: z.number().int().nullable(),
+  // Only versions built with the adjudicated policy: which source decided each turn.
+  decidedBy: z.looseObject({ adjudication: count, majority: count, excluded: count }).optional(),
 });

@@ -126,6 +126,7 @@ export const APPLY_STALE_MESSAGES = `
     SELECT l.message_id, l.conversation_id, l.reviewer_id, l.value, NULL, 'import'
     FROM labels l JOIN stale s ON s.id = l.message_id ORDER BY l.message_id, l.reviewer_id;
   DELETE FROM labels WHERE message_id IN (SELECT id FROM stale);
+  DELETE FROM adjudications WHERE message_id IN (SELECT id FROM stale);
   DELETE FROM messages WHERE id IN (SELECT id FROM stale WHERE removed);
   UPDATE messages m SET sender = im.sender, text = im.text, sent_at = im.sent_at
     FROM stale s, im WHERE m.id = s.id AND NOT s.removed AND im.conversation_id = m.conversation_id AND im.position = m.position;

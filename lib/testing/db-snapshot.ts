@@ -11,6 +11,7 @@ const TABLES = [
   'labels',
   'label_events',
   'conversation_reviewers',
+  'adjudications',
   'datasets',
   'dataset_versions',
   'dataset_examples',

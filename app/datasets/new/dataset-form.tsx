@@ -64,12 +64,19 @@ export function DatasetForm({ initial, nameLocked }: { initial: DatasetFormValue
             <option value="latest">Latest label by anyone</option>
             <option value="majority">Majority (ties left out)</option>
             <option value="agree">At least k reviewers agree, nobody disagrees</option>
+            <option value="adjudicated">Adjudicated label, else majority</option>
           </select>
         </label>
         <label className={`text-sm ${policy === 'agree' ? '' : 'opacity-50'}`}>
           k (reviewers)
           <input name="k" defaultValue={v.k} inputMode="numeric" disabled={policy !== 'agree'} className={inputClass} />
         </label>
+        {policy === 'adjudicated' && (
+          <p className="text-xs text-slate-500 sm:col-span-2">
+            Where an ML lead set a final label in the adjudication queue (Agreement → Adjudication) that label counts; every other turn takes its majority, and
+            ties are left out. The version page shows how many turns each source decided.
+          </p>
+        )}
         <div className="sm:col-span-2">
           <FieldError field="policy" errors={e} />
         </div>
