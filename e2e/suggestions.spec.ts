@@ -50,9 +50,11 @@ test('a promotion makes the worker suggest every unlabeled decision turn, in the
   // A sample conversation nobody has labeled, with several decisions.
   const [c] = await query<{ id: number }>(
     `SELECT c.id FROM conversations c WHERE NOT c.is_golden AND c.labeled_turns = 0 AND c.recruiter_turns >= 3
-       AND (SELECT count(*) FROM turn_suggestions ts WHERE ts.conversation_id = c.id AND ts.promotion_id = $1) = c.recruiter_turns
+       AND (SELECT count(*) FROM turn_suggestions ts WHERE ts.conversation_id = c.id AND ts.model = $1) = c.recruiter_turns
      ORDER BY c.id LIMIT 1`,
-    [promotion],
+    // By model, not promotion: suggestions are kept per model, so an earlier spec's promotion of
+    // the same model already made them (a re-promotion reuses them, as a rollback does).
+    [model],
   );
   expect(c).toBeTruthy();
   conversationId = c.id;
