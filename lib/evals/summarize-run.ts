@@ -2,7 +2,8 @@
 // cells × confidence bucket × calibration bin, latency percentiles, one (size, hits) pair per
 // conversation) and Node assembles the figures from those few hundred numbers with the same
 // pure functions summarizePredictions uses. A 1M-prediction run never crosses the wire, and the
-// one CPU-heavy step left, the clustered bootstrap, yields to the event loop as it goes.
+// one CPU-heavy step left, the clustered bootstrap, yields to the event loop as it goes (and runs
+// while PostgreSQL is still aggregating the rest).
 //
 // Equal to summarizePredictions on the same predictions (sql-metrics.test.ts checks it), except
 // that a calibration bin's mean confidence is a SQL sum, so it may differ from the JS sum in the
@@ -22,6 +23,7 @@ import {
   type Label,
   type PredictedLabel,
 } from './metrics';
+import { aggregating } from './sql-aggregate';
 import { BOOTSTRAP_CONFIDENCE, BOOTSTRAP_RESAMPLES, DEFAULT_CONFIDENCE_THRESHOLD } from './settings';
 import type { EvalMetrics } from './summarize';
 
@@ -59,33 +61,50 @@ const USABLE = `p.confidence > '-Infinity'::float8 AND p.confidence < 'Infinity'
  * 'invalid', as isPredictedLabel does on the JS side.
  */
 async function cells(runId: number, grid: number[]): Promise<CellRow[]> {
-  return db().$queryRawUnsafe<CellRow[]>(
-    `SELECT p.truth::text AS truth,
-            CASE WHEN p.predicted IN ('END', 'CONTINUE', 'SCHEDULE') THEN p.predicted ELSE 'invalid' END AS predicted,
-            CASE WHEN ${USABLE} THEN width_bucket(p.confidence, $2::float8[]) END AS tbucket,
-            CASE WHEN ${USABLE} THEN least($3 - 1, floor(greatest(0, least(1, p.confidence)) * $3))::int END AS cbin,
-            count(*)::int AS n,
-            sum(greatest(0, least(1, p.confidence))) FILTER (WHERE ${USABLE}) AS "confSum",
-            count(p.error)::int AS errors,
-            count(p.latency_ms)::int AS "latencyN",
-            coalesce(sum(p.latency_ms), 0)::float8 AS "latencySum",
-            coalesce(sum(p.prompt_tokens), 0)::float8 AS "promptTokens",
-            coalesce(sum(p.completion_tokens), 0)::float8 AS "completionTokens"
-     FROM eval_predictions p
-     WHERE p.run_id = $1
-     GROUP BY 1, 2, 3, 4`,
-    runId,
-    grid,
-    CALIBRATION_BINS,
+  return aggregating((tx) =>
+    tx.$queryRawUnsafe<CellRow[]>(
+      `SELECT p.truth::text AS truth,
+              CASE WHEN p.predicted IN ('END', 'CONTINUE', 'SCHEDULE') THEN p.predicted ELSE 'invalid' END AS predicted,
+              CASE WHEN ${USABLE} THEN width_bucket(p.confidence, $2::float8[]) END AS tbucket,
+              CASE WHEN ${USABLE} THEN least($3 - 1, floor(greatest(0, least(1, p.confidence)) * $3))::int END AS cbin,
+              count(*)::int AS n,
+              sum(greatest(0, least(1, p.confidence))) FILTER (WHERE ${USABLE}) AS "confSum",
+              count(p.error)::int AS errors,
+              count(p.latency_ms)::int AS "latencyN",
+              coalesce(sum(p.latency_ms), 0)::float8 AS "latencySum",
+              coalesce(sum(p.prompt_tokens), 0)::float8 AS "promptTokens",
+              coalesce(sum(p.completion_tokens), 0)::float8 AS "completionTokens"
+       FROM eval_predictions p
+       WHERE p.run_id = $1
+       GROUP BY 1, 2, 3, 4`,
+      runId,
+      grid,
+      CALIBRATION_BINS,
+    ),
   );
 }
 
-/** p50 and p95 latency with the nearest-rank rule summarizePredictions uses (percentile_disc is it). */
+/**
+ * p50 and p95 latency by the nearest-rank rule summarizePredictions uses, from a histogram
+ * (latencies are whole milliseconds, so a few thousand distinct values at most): a hash
+ * aggregate instead of sorting every latency.
+ */
 async function latencyPercentiles(runId: number): Promise<[number, number] | null> {
-  const [row] = await db().$queryRaw<{ p: number[] | null }[]>`
-    SELECT percentile_disc(ARRAY[0.5, 0.95]::float8[]) WITHIN GROUP (ORDER BY latency_ms) AS p
-    FROM eval_predictions WHERE run_id = ${runId} AND latency_ms IS NOT NULL`;
-  return row?.p ? [Number(row.p[0]), Number(row.p[1])] : null;
+  const rows = await db().$queryRaw<{ ms: number; n: number }[]>`
+    SELECT latency_ms AS ms, count(*)::int AS n FROM eval_predictions WHERE run_id = ${runId} AND latency_ms IS NOT NULL GROUP BY latency_ms`;
+  if (rows.length === 0) return null;
+  rows.sort((a, b) => a.ms - b.ms);
+  const total = rows.reduce((s, r) => s + r.n, 0);
+  const at = (p: number) => {
+    const rank = Math.min(total - 1, Math.max(0, Math.ceil((p / 100) * total) - 1));
+    let seen = 0;
+    for (const r of rows) {
+      seen += r.n;
+      if (rank < seen) return r.ms;
+    }
+    return rows[rows.length - 1].ms;
+  };
+  return [at(50), at(95)];
 }
 
 /**
@@ -94,10 +113,12 @@ async function latencyPercentiles(runId: number): Promise<[number, number] | nul
  * each for 100k conversations, parsed without a JS object per row.
  */
 async function perConversation(runId: number): Promise<{ sizes: Int32Array; hits: Int32Array }> {
-  const [row] = await db().$queryRaw<{ sizes: Uint8Array | null; hits: Uint8Array | null }[]>`
-    SELECT string_agg(int4send(n), ''::bytea ORDER BY first) AS sizes, string_agg(int4send(hits), ''::bytea ORDER BY first) AS hits
-    FROM (SELECT min(ordinal) AS first, count(*)::int AS n, count(*) FILTER (WHERE predicted = truth::text)::int AS hits
-          FROM eval_predictions WHERE run_id = ${runId} GROUP BY conversation_id) c`;
+  const [row] = await aggregating(
+    (tx) => tx.$queryRaw<{ sizes: Uint8Array | null; hits: Uint8Array | null }[]>`
+      SELECT string_agg(int4send(n), ''::bytea ORDER BY first) AS sizes, string_agg(int4send(hits), ''::bytea ORDER BY first) AS hits
+      FROM (SELECT min(ordinal) AS first, count(*)::int AS n, count(*) FILTER (WHERE predicted = truth::text)::int AS hits
+            FROM eval_predictions WHERE run_id = ${runId} GROUP BY conversation_id) c`,
+  );
   return { sizes: int32s(row?.sizes ?? null), hits: int32s(row?.hits ?? null) };
 }
 
@@ -120,7 +141,12 @@ export async function summarizeRun(runId: number, opts: SummarizeRunOptions = {}
   const curve = thresholdGrid();
   // The stored threshold joins the grid so one bucket boundary sits exactly on it.
   const grid = [...new Set([...curve, threshold])].sort((a, b) => a - b);
-  const [rows, latency, conv] = await Promise.all([cells(runId, grid), latencyPercentiles(runId), perConversation(runId)]);
+  // The bootstrap starts as soon as its input is in, while PostgreSQL still aggregates the rest.
+  const conversations = perConversation(runId);
+  const interval = conversations.then((c) =>
+    clusteredAccuracyInterval(c.hits, c.sizes, { resamples, confidence: BOOTSTRAP_CONFIDENCE, sliceMs: opts.sliceMs }),
+  );
+  const [rows, latency, conv, ci] = await Promise.all([cells(runId, grid), latencyPercentiles(runId), conversations, interval]);
 
   const confusion = emptyConfusionMatrix();
   // covered[j]: predictions with confidence ≥ grid[j] (bucket ≥ j + 1), and how many were right.
@@ -160,7 +186,6 @@ export async function summarizeRun(runId: number, opts: SummarizeRunOptions = {}
   }
 
   const base = classificationMetricsFromConfusion(confusion);
-  const ci = await clusteredAccuracyInterval(conv.hits, conv.sizes, { resamples, confidence: BOOTSTRAP_CONFIDENCE, sliceMs: opts.sliceMs });
   const withConf = withConfidence > 0;
   const point = (t: number) => {
     const j = grid.indexOf(t);
