@@ -182,7 +182,16 @@ try {
       const preds = await db().evalPrediction.findMany({
         where: { runId: runA },
         orderBy: { ordinal: 'asc' },
-        select: { conversationId: true, truth: true, predicted: true, confidence: true, error: true, latencyMs: true, promptTokens: true, completionTokens: true },
+        select: {
+          conversationId: true,
+          truth: true,
+          predicted: true,
+          confidence: true,
+          error: true,
+          latencyMs: true,
+          promptTokens: true,
+          completionTokens: true,
+        },
       });
       return summarizePredictions(preds.map((p) => ({ ...p, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })));
     });
@@ -209,7 +218,9 @@ try {
   console.log(
     `Run A: accuracy ${m.accuracy?.toFixed(4)}, CI [${m.accuracyCi?.low.toFixed(4)}, ${m.accuracyCi?.high.toFixed(4)}]; A vs B: b01 ${mc.b01}, b10 ${mc.b10}, ${mc.discordantClusters} discordant conversations, ${mc.method} p = ${mc.pValue.toPrecision(3)}`,
   );
-  console.log(`Target: metrics of a ${n}-prediction run in ≤ ${TARGET_SECONDS} s: ${finishA.seconds <= TARGET_SECONDS ? 'PASS' : 'FAIL'} (${fmt(finishA.seconds)})`);
+  console.log(
+    `Target: metrics of a ${n}-prediction run in ≤ ${TARGET_SECONDS} s: ${finishA.seconds <= TARGET_SECONDS ? 'PASS' : 'FAIL'} (${fmt(finishA.seconds)})`,
+  );
 } catch (e) {
   console.error(e);
   process.exitCode = 1;

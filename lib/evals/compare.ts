@@ -1,5 +1,6 @@
 // Comparing runs of different models on the same examples: per-run metrics, deltas against the
 // first run, and McNemar's test between the first and each other run on paired predictions.
+// Read from stored aggregates and SQL counts (paired-discordance.ts): no prediction is loaded.
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { EvalInputError } from './errors';

@@ -2,7 +2,6 @@
 // the baseline joined to each other run's on the example (ordinal, unique per run on one dataset
 // version and split), grouped per conversation. Only one row per run comes back: the totals and
 // the per-conversation differences |d_k| (those ≠ 0), as big-endian int32s.
-import { db } from '../db';
 import type { DiscordanceCounts } from './metrics';
 import { aggregating } from './sql-aggregate';
 

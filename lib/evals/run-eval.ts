@@ -423,10 +423,7 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
  * no prediction is loaded, and the bootstrap yields to the event loop, so a worker finishing a
  * 1M-prediction run keeps its pg-boss heartbeats and other jobs' timers going.
  */
-export async function finishEvalRun(
-  runId: number,
-  opts: { total?: number; stats?: RunEvalStats; log?: (line: string) => void } = {},
-): Promise<RunEvalResult> {
+export async function finishEvalRun(runId: number, opts: { total?: number; stats?: RunEvalStats; log?: (line: string) => void } = {}): Promise<RunEvalResult> {
   const stats = opts.stats ?? emptyStats();
   const log = opts.log ?? (() => {});
   const metrics = await summarizeRun(runId);
