@@ -1,22 +1,40 @@
 // Comparing runs of different models on the same examples: per-run metrics, deltas against the
 // first run, and McNemar's test between the first and each other run on paired predictions.
+// Read from stored aggregates and SQL counts (paired-discordance.ts): no prediction is loaded.
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { EvalInputError } from './errors';
 import {
-  classificationMetrics,
+  classificationMetricsFromConfusion,
   compareMetrics,
+  emptyConfusionMatrix,
+  isLabel,
   isPredictedLabel,
-  mcnemarTest,
-  pairPredictions,
+  mcnemarFromCounts,
   type ClassificationMetrics,
-  type KeyedPrediction,
+  type ConfusionMatrix,
   type McNemarResult,
   type MetricsDelta,
 } from './metrics';
+import { pairedDiscordance } from './paired-discordance';
+import { storedConfusionSchema } from './stored-json';
 import { assertSignedIn } from './queries';
 
 export const MAX_COMPARED_RUNS = 10;
+
+/**
+ * The run's confusion matrix as stored with its metrics; counted with one GROUP BY over its
+ * predictions (index-only on (run_id, truth, predicted)) if the stored one is missing or unreadable.
+ */
+async function storedConfusion(runId: number, metrics: unknown): Promise<ConfusionMatrix> {
+  const stored = storedConfusionSchema.safeParse((metrics as { confusion?: unknown } | null)?.confusion);
+  if (stored.success) return stored.data;
+  const m = emptyConfusionMatrix();
+  const rows = await db().$queryRaw<{ truth: string; predicted: string; n: number }[]>`
+    SELECT truth::text AS truth, predicted, count(*)::int AS n FROM eval_predictions WHERE run_id = ${runId} GROUP BY truth, predicted`;
+  for (const r of rows) if (isLabel(r.truth)) m[r.truth][isPredictedLabel(r.predicted) ? r.predicted : 'invalid'] += r.n;
+  return m;
+}
 
 export interface ComparedRun {
   id: number;
@@ -57,6 +75,7 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
       fineTuneJobId: true,
       modelCreatedAt: true,
       createdAt: true,
+      metrics: true,
       datasetVersion: { select: { id: true, version: true, dataset: { select: { id: true, name: true } } } },
     },
   });
@@ -76,30 +95,24 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
       { field: 'runIds', message: `only finished runs can be compared: ${unfinished.map((r) => `run ${r.id} is ${r.status}`).join(', ')}` },
     ]);
 
-  const predictions = new Map<number, KeyedPrediction[]>();
-  for (const r of ordered) {
-    const preds = await db().evalPrediction.findMany({
-      where: { runId: r.id },
-      orderBy: { ordinal: 'asc' },
-      select: { ordinal: true, conversationId: true, truth: true, predicted: true },
-    });
-    predictions.set(
-      r.id,
-      preds.map((p) => ({
-        key: String(p.ordinal),
-        cluster: p.conversationId,
-        truth: p.truth,
-        predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid',
-      })),
-    );
-  }
-
-  const runs: ComparedRun[] = ordered.map(({ split: _s, datasetVersion: _v, ...r }) => ({ ...r, metrics: classificationMetrics(predictions.get(r.id)!) }));
+  // Each run's figures from its stored confusion matrix (every one of them is a function of its
+  // cells); McNemar from counts joined in SQL. No prediction is loaded.
+  const confusions = await Promise.all(ordered.map((r) => storedConfusion(r.id, r.metrics)));
+  const runs: ComparedRun[] = ordered.map(({ split: _s, datasetVersion: _v, metrics: _m, ...r }, i) => ({
+    ...r,
+    metrics: classificationMetricsFromConfusion(confusions[i]),
+  }));
   const base = runs[0];
   const deltas = runs.slice(1).map((r) => ({ runId: r.id, baselineRunId: base.id, delta: compareMetrics(base.metrics, r.metrics) }));
+  const paired = await pairedDiscordance(
+    base.id,
+    runs.slice(1).map((r) => r.id),
+  );
   const mcnemar = runs.slice(1).map((r) => {
-    const paired = pairPredictions(predictions.get(base.id)!, predictions.get(r.id)!);
-    return { runId: r.id, baselineRunId: base.id, unmatched: paired.unmatched, ...mcnemarTest(paired.pairs) };
+    const { runId: _r, ...counts } = paired.get(r.id)!;
+    // Examples present in only one of the two runs are left out of the test (as pairPredictions does).
+    const unmatched = base.metrics.n - counts.n + (r.metrics.n - counts.n);
+    return { runId: r.id, baselineRunId: base.id, unmatched, ...mcnemarFromCounts(counts) };
   });
   return {
     datasetVersion: {

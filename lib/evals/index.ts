@@ -1,6 +1,6 @@
 // The evaluations domain: start runs, run them (worker, CLI, bench), read and compare them.
 export { startEvalRun, cancelEvalRun, startEvalRunSchema, createEvalRunRecord, type StartEvalRunInput, type StartedEvalRun } from './start-eval-run';
-export { runEval, markEvalRunFailed, type RunEvalOptions, type RunEvalResult, type RunEvalStats } from './run-eval';
+export { runEval, finishEvalRun, markEvalRunFailed, type RunEvalOptions, type RunEvalResult, type RunEvalStats } from './run-eval';
 export { startAutoEvalsForFineTune, type AutoEvalResult } from './auto-evals';
 export {
   listEvalRuns,

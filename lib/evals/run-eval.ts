@@ -10,12 +10,12 @@ import { providerClient, type ProviderHandle } from '../finetunes/providers';
 import type { ProviderId } from '../finetunes/provider-ids';
 import type { EvalRunStatus, Prisma } from '../generated/prisma/client';
 import type { LabelValueName } from '../labeling/label-values';
-import { isPredictedLabel } from './metrics';
 import { backoffDelay } from '../retry';
 import { askForLabel } from './ask-label';
 import { classifyRequestError } from './request-errors';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
-import { summarizePredictions, type EvalMetrics } from './summarize';
+import type { EvalMetrics } from './summarize';
+import { summarizeRun } from './summarize-run';
 import { parseStoredOrNull, storedJson } from '../stored-json';
 import { evalMetricsSchema } from './stored-json';
 
@@ -414,16 +414,20 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
     // Stopped by the caller before the end: the run stays `running`; calling runEval resumes it.
     return { runId, status: 'interrupted', done, total, metrics: null, error: null, stats };
   }
-  return finish(runId, total, stats, log);
+  return finishEvalRun(runId, { total, stats, log });
 }
 
-async function finish(runId: number, total: number, stats: RunEvalStats, log: (line: string) => void): Promise<RunEvalResult> {
-  const preds = await db().evalPrediction.findMany({
-    where: { runId },
-    orderBy: { ordinal: 'asc' },
-    select: { conversationId: true, truth: true, predicted: true, confidence: true, error: true, latencyMs: true, promptTokens: true, completionTokens: true },
-  });
-  const metrics = summarizePredictions(preds.map((p) => ({ ...p, predicted: isPredictedLabel(p.predicted) ? p.predicted : 'invalid' })));
+/**
+ * Scores a run whose predictions are all stored and ends it (succeeded, or failed when the
+ * provider refused most examples). The metrics are aggregated in PostgreSQL (summarize-run.ts):
+ * no prediction is loaded, and the bootstrap yields to the event loop, so a worker finishing a
+ * 1M-prediction run keeps its pg-boss heartbeats and other jobs' timers going.
+ */
+export async function finishEvalRun(runId: number, opts: { total?: number; stats?: RunEvalStats; log?: (line: string) => void } = {}): Promise<RunEvalResult> {
+  const stats = opts.stats ?? emptyStats();
+  const log = opts.log ?? (() => {});
+  const metrics = await summarizeRun(runId);
+  const total = opts.total ?? metrics.n;
   let status: EvalRunStatus = 'succeeded';
   let error: string | null = null;
   if (metrics.n > 0 && metrics.errors / metrics.n > MAX_ERROR_RATE) {
@@ -439,12 +443,12 @@ async function finish(runId: number, total: number, stats: RunEvalStats, log: (l
       metrics: storedJson(metrics),
       accuracy: metrics.accuracy,
       macroF1: metrics.macroF1,
-      progressDone: preds.length,
+      progressDone: metrics.n,
       progressTotal: total,
       finishedAt: new Date(),
     },
   });
   if (r.count === 0) return currentResult(runId, stats);
   log(`run ${runId} ${status}: ${metrics.n} examples, accuracy ${metrics.accuracy?.toFixed(4) ?? '—'}`);
-  return { runId, status, done: preds.length, total, metrics, error, stats };
+  return { runId, status, done: metrics.n, total, metrics, error, stats };
 }

@@ -2,6 +2,7 @@
 // lib/stored-json.ts. Metrics are checked for the fields pages and the CLI read, and kept
 // whole (newer fields pass through untouched).
 import { z } from 'zod';
+import { LABELS, PREDICTED, type ConfusionMatrix } from './metrics';
 import type { EvalRunSettings } from './settings';
 import type { EvalMetrics } from './summarize';
 
@@ -31,3 +32,11 @@ const metricsShape = z.looseObject({
 });
 
 export const evalMetricsSchema = z.custom<EvalMetrics>((v) => metricsShape.safeParse(v).success, 'not evaluation metrics');
+
+const count = z.number().int().nonnegative();
+const confusionRow = z.object(Object.fromEntries(PREDICTED.map((p) => [p, count])) as Record<(typeof PREDICTED)[number], typeof count>);
+
+/** A stored confusion matrix: every truth row with every predicted column, whole counts. */
+export const storedConfusionSchema: z.ZodType<ConfusionMatrix> = z.object(
+  Object.fromEntries(LABELS.map((l) => [l, confusionRow])) as Record<(typeof LABELS)[number], typeof confusionRow>,
+);

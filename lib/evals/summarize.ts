@@ -1,4 +1,5 @@
-// A finished run's stored metrics, computed from its predictions with lib/evals/metrics.
+// A run's metrics from its predictions in memory, with lib/evals/metrics: the reference the SQL
+// path (summarize-run.ts, what a finishing run uses) is tested against, and the shape both return.
 import {
   bootstrapAccuracyInterval,
   calibration,

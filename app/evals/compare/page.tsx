@@ -64,6 +64,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     const y = a && b ? pick(b) : null;
     return x === null || y === null ? null : y - x;
   };
+  // A golden companion still being scored says so, rather than a bare dash.
+  const goldenValue = (id: number, show: (g: NonNullable<ReturnType<typeof golden.get>>) => string) => {
+    const g = golden.get(id);
+    if (!g) return '—';
+    if (g.status === 'queued' || g.status === 'running') return 'scoring…';
+    return g.status === 'succeeded' ? show(g) : g.status;
+  };
   const deltaOf = (runId: number) => cmp.deltas.find((d) => d.runId === runId)?.delta;
   const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
     { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
@@ -76,11 +83,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     { name: 'Premature END rate', value: (r) => pct(r.metrics.prematureEndRate), delta: (id) => signedPct(deltaOf(id)?.prematureEndRate) },
     { name: 'Missed SCHEDULE rate', value: (r) => pct(r.metrics.missedScheduleRate), delta: (id) => signedPct(deltaOf(id)?.missedScheduleRate) },
     { name: 'Invalid answers', value: (r) => `${r.metrics.invalid}`, delta: (id) => signedPct(deltaOf(id)?.invalidRate) },
-    { name: 'Golden accuracy', value: (r) => pct(golden.get(r.id)?.accuracy), delta: (id) => signedPct(goldenDelta(id, (g) => g.accuracy)) },
-    { name: 'Golden macro-F1', value: (r) => num(golden.get(r.id)?.macroF1), delta: (id) => signed(goldenDelta(id, (g) => g.macroF1)) },
+    { name: 'Golden accuracy', value: (r) => goldenValue(r.id, (g) => pct(g.accuracy)), delta: (id) => signedPct(goldenDelta(id, (g) => g.accuracy)) },
+    { name: 'Golden macro-F1', value: (r) => goldenValue(r.id, (g) => num(g.macroF1)), delta: (id) => signed(goldenDelta(id, (g) => g.macroF1)) },
     {
       name: 'Golden premature END',
-      value: (r) => pct(golden.get(r.id)?.prematureEndRate),
+      value: (r) => goldenValue(r.id, (g) => pct(g.prematureEndRate)),
       delta: (id) => signedPct(goldenDelta(id, (g) => g.prematureEndRate)),
     },
   ];

@@ -51,9 +51,17 @@ export interface ClassificationOptions {
 }
 
 export function classificationMetrics(preds: readonly Pick<Prediction, 'truth' | 'predicted'>[], opts: ClassificationOptions = {}): ClassificationMetrics {
+  return classificationMetricsFromConfusion(confusionMatrix(preds), opts);
+}
+
+/**
+ * The same metrics from the confusion matrix alone (every figure here is a function of its
+ * cells): what SQL's GROUP BY truth, predicted or a stored matrix gives, without the predictions.
+ */
+export function classificationMetricsFromConfusion(confusion: ConfusionMatrix, opts: ClassificationOptions = {}): ClassificationMetrics {
   const macroOver = opts.macroF1Classes ?? 'present';
-  const confusion = confusionMatrix(preds);
-  const n = preds.length;
+  let n = 0;
+  for (const t of LABELS) for (const p of PREDICTED) n += confusion[t][p];
 
   let correct = 0;
   let invalid = 0;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapAccuracyInterval } from './bootstrap';
+import { bootstrapAccuracyInterval, clusteredAccuracyInterval } from './bootstrap';
+import { mcnemarFromCounts } from './mcnemar';
+import { createRng } from '../../prng';
 import { calibration } from './calibration';
 import { mcnemarTest, type McNemarPair } from './mcnemar';
 import type { Label, Prediction } from './labels';
@@ -31,6 +33,36 @@ describe('cluster bootstrap', () => {
     expect(Math.abs(turns.high - convs.high)).toBeLessThan(0.02);
   });
 
+  it('from per-conversation (hits, sizes) it is bit-for-bit the in-memory cluster bootstrap, packed or not, sliced or not', async () => {
+    const rng = createRng(5);
+    const preds: Prediction[] = [];
+    const clusters: number[] = [];
+    const hits: number[] = [];
+    const sizes: number[] = [];
+    for (let c = 0; c < 300; c++) {
+      const n = rng.int(1, 15);
+      const p = rng();
+      let h = 0;
+      for (let t = 0; t < n; t++) {
+        const ok = rng() < p;
+        h += ok ? 1 : 0;
+        preds.push(pred(ok));
+        clusters.push(1000 - c);
+      }
+      hits.push(h);
+      sizes.push(n);
+    }
+    for (const seed of [1, 77]) {
+      const expected = bootstrapAccuracyInterval(preds, { seed, clusters, resamples: 500 });
+      const [h, z] = [Int32Array.from(hits), Int32Array.from(sizes)];
+      expect(await clusteredAccuracyInterval(h, z, { seed, resamples: 500 })).toEqual(expected);
+      expect(await clusteredAccuracyInterval(h, z, { seed, resamples: 500, pack: false })).toEqual(expected);
+      expect(await clusteredAccuracyInterval(h, z, { seed, resamples: 500, sliceMs: 0 })).toEqual(expected);
+    }
+    expect(await clusteredAccuracyInterval(new Int32Array(0), new Int32Array(0))).toBeNull();
+    await expect(clusteredAccuracyInterval(new Int32Array(1), new Int32Array(2))).rejects.toThrow(RangeError);
+  });
+
   it('refuses clusters that do not line up with the predictions', () => {
     expect(() => bootstrapAccuracyInterval([pred(true), pred(false)], { clusters: [1] })).toThrow(/clusters has 1 entries for 2/);
   });
@@ -39,6 +71,22 @@ describe('cluster bootstrap', () => {
 describe('clustered McNemar', () => {
   const pairs = (spec: [cluster: number, aCorrect: boolean, bCorrect: boolean][]): McNemarPair[] =>
     spec.map(([cluster, aCorrect, bCorrect]) => ({ cluster, aCorrect, bCorrect }));
+
+  it('from counts (b01, b10, n, per-conversation |d|) it equals the test on the pairs, clustered or not', () => {
+    const rng = createRng(21);
+    for (const conversations of [30, 4000]) {
+      const spec: [number, boolean, boolean][] = [];
+      for (let c = 0; c < conversations; c++) for (let t = rng.int(1, 6); t > 0; t--) spec.push([c, rng.chance(0.7), rng.chance(0.6)]);
+      const ps = pairs(spec);
+      const diffs = new Map<number, number>();
+      for (const [c, a, b] of spec) diffs.set(c, (diffs.get(c) ?? 0) + (a === b ? 0 : a ? 1 : -1));
+      const counts = { b01: spec.filter(([, a, b]) => !a && b).length, b10: spec.filter(([, a, b]) => a && !b).length, n: spec.length };
+      const clusterDiffs = [...diffs.values()].filter((d) => d !== 0).map(Math.abs);
+      expect(mcnemarFromCounts({ ...counts, clusterDiffs })).toEqual(mcnemarTest(ps));
+      expect(mcnemarFromCounts(counts)).toEqual(mcnemarTest(ps.map(({ aCorrect, bCorrect }) => ({ aCorrect, bCorrect }))));
+    }
+    expect(mcnemarFromCounts({ b01: 0, b10: 0, n: 0, clusterDiffs: [] })).toEqual(mcnemarTest([]));
+  });
 
   it('equals the exact binomial test when every conversation holds one pair', () => {
     const spec: [number, boolean, boolean][] = [];

@@ -91,8 +91,34 @@ export function mcnemarTest(pairs: readonly McNemarPair[], { alpha = 0.05 }: McN
     if (p.aCorrect && !p.bCorrect) b10 += 1;
     else if (!p.aCorrect && p.bCorrect) b01 += 1;
   }
+  return unclusteredFromCounts(b01, b10, pairs.length, alpha);
+}
+
+/** What McNemar needs of a paired comparison, as SQL can count it without loading the pairs. */
+export interface DiscordanceCounts {
+  /** A wrong, B right. */
+  b01: number;
+  /** A right, B wrong. */
+  b10: number;
+  /** All pairs. */
+  n: number;
+  /**
+   * |d_k| = |(A right, B wrong) − (A wrong, B right)| of every conversation k with d_k ≠ 0, in the
+   * order of each conversation's first pair. Given: the clustered test (as mcnemarTest with a
+   * cluster on every pair); omitted: turns treated as independent.
+   */
+  clusterDiffs?: readonly number[];
+}
+
+/** McNemar from counts: the same result mcnemarTest gives for the pairs the counts came from. */
+export function mcnemarFromCounts(c: DiscordanceCounts, { alpha = 0.05 }: McNemarOptions = {}): McNemarResult {
+  if (c.clusterDiffs && c.n > 0) return clusteredFromDiffs({ b01: c.b01, b10: c.b10, n: c.n }, c.clusterDiffs, alpha);
+  return unclusteredFromCounts(c.b01, c.b10, c.n, alpha);
+}
+
+function unclusteredFromCounts(b01: number, b10: number, n: number, alpha: number): McNemarResult {
   const discordant = b01 + b10;
-  const base = { b01, b10, n: pairs.length };
+  const base = { b01, b10, n };
   // No discordant pairs: the models never disagree on correctness, so there is no evidence
   // of a difference (the binomial branch gives p = 1 here too; stated explicitly for clarity).
   if (discordant === 0) return { ...base, statistic: null, pValue: 1, method: 'exact', significant: false };
@@ -126,7 +152,12 @@ function clusteredMcNemar(pairs: readonly McNemarPair[], alpha: number): McNemar
     diff.set(p.cluster!, (diff.get(p.cluster!) ?? 0) + d);
   }
   const ds = [...diff.values()].filter((d) => d !== 0).map(Math.abs);
-  const base = { b01, b10, n: pairs.length, discordantClusters: ds.length };
+  return clusteredFromDiffs({ b01, b10, n: pairs.length }, ds, alpha);
+}
+
+function clusteredFromDiffs(counts: { b01: number; b10: number; n: number }, ds: readonly number[], alpha: number): McNemarResult {
+  const { b01, b10 } = counts;
+  const base = { ...counts, discordantClusters: ds.length };
   if (ds.length === 0) return { ...base, statistic: null, pValue: 1, method: 'cluster-exact', significant: false };
   const observed = Math.abs(b10 - b01);
   const range = ds.reduce((a, b) => a + b, 0);

@@ -31,7 +31,18 @@ export function thresholdMetrics(preds: readonly Prediction[], threshold: number
     covered += 1;
     if (isCorrect(p)) correct += 1;
   }
-  return { threshold, coverage: ratio(covered, preds.length), accuracy: ratio(correct, covered), covered, correct };
+  return thresholdPoint(threshold, preds.length, covered, correct);
+}
+
+/** A point from counts: `n` predictions, `covered` of them at or above the threshold, `correct` of those right. */
+export function thresholdPoint(threshold: number, n: number, covered: number, correct: number): ThresholdPoint {
+  return { threshold, coverage: ratio(covered, n), accuracy: ratio(correct, covered), covered, correct };
+}
+
+/** The curve's thresholds: i / steps for i = 0..steps (see thresholdCurve). */
+export function thresholdGrid(steps = 20): number[] {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+  return Array.from({ length: steps + 1 }, (_, i) => i / steps);
 }
 
 /**
@@ -41,8 +52,5 @@ export function thresholdMetrics(preds: readonly Prediction[], threshold: number
  * O(steps × n), which is fine for 21 steps.
  */
 export function thresholdCurve(preds: readonly Prediction[], steps = 20): ThresholdPoint[] {
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
-  const points: ThresholdPoint[] = [];
-  for (let i = 0; i <= steps; i++) points.push(thresholdMetrics(preds, i / steps));
-  return points;
+  return thresholdGrid(steps).map((t) => thresholdMetrics(preds, t));
 }
