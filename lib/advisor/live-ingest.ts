@@ -22,7 +22,8 @@ import { refreshConversationContent, refreshConversationStats, pgRunner } from '
 import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import { advisorPool } from './pool';
 
-const LOCK_KEY = 7_340_011; // pg_advisory_xact_lock key of the live merge
+/** pg_advisory_xact_lock key of the live merge (the benchmark holds it to measure without a merge). */
+export const LIVE_MERGE_LOCK_KEY = 7_340_011;
 const BATCH = 2_000;
 /** The import account that owns nothing (labels in live traffic are ignored). */
 export const LIVE_SOURCE = 'advisor-api';
@@ -84,7 +85,7 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
   const client = await advisorPool().connect();
   try {
     await client.query('BEGIN');
-    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK_KEY]);
+    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LIVE_MERGE_LOCK_KEY]);
     if (!lock[0].ok) {
       await client.query('ROLLBACK');
       return { merged: 0, busy: true };
