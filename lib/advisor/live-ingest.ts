@@ -11,14 +11,14 @@
 // statement against what is stored:
 // - unchanged (a chatbot asking twice about one turn): nothing to write;
 // - grown (the stored messages are a prefix and nothing else differs: the usual live update):
-//   the new messages are appended set-based and the conversation's search document and
-//   counters recomputed (lib/conversations/stats.ts), under the import lock and the rows'
-//   locks in the lock order — the writes the importer would make, without its staging tables;
+//   the new messages are appended set-based and the conversation's search document and turn
+//   count recomputed, under the import lock and the rows' locks in the lock order — the rows
+//   the importer would leave, without its staging tables;
 // - new, or changed in any other way (an edited message, a renamed candidate): the importer's
 //   own merge (importConversationsInTransaction), as before.
 // live-ingest.test.ts checks that the result is the importer's to the row.
 import { importConversationsInTransaction, importReviewerEmail } from '../imports/import-conversations';
-import { refreshConversationContent, refreshConversationStats, pgRunner } from '../conversations/stats';
+import { searchDocumentSql } from '../conversations/search-query';
 import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import { advisorPool } from './pool';
 
@@ -80,6 +80,25 @@ const APPEND_SQL = `
   WHERE e.ord - 1 >= (SELECT count(*) FROM messages m WHERE m.conversation_id = l.conversation_id)
   ORDER BY l.conversation_id, e.ord`;
 
+// $1: the grown conversations. Their search document, last activity and recruiter-turn count as
+// lib/conversations/stats.ts computes them (REFRESH_CONTENT, REFRESH_COUNTERS), and the live mark,
+// in one row version instead of three (each is a non-HOT update that touches every index of
+// conversations). Appending messages adds and removes no label, so the label counters and the
+// reviewers' progress stay as they are.
+const GROWN_SQL = `
+  UPDATE conversations c SET
+    search = ${searchDocumentSql('c.candidate_name', 'c.job_title', 'agg.body')},
+    last_activity_at = coalesce(agg.last_sent, c.last_activity_at),
+    recruiter_turns = agg.recruiter_turns,
+    is_live = true
+  FROM (
+    SELECT m.conversation_id AS id, string_agg(m.text, ' ' ORDER BY m.position) AS body, max(m.sent_at) AS last_sent,
+           count(*) FILTER (WHERE m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns
+    FROM messages m WHERE m.conversation_id = ANY($1::int[])
+    GROUP BY m.conversation_id
+  ) agg
+  WHERE c.id = agg.id`;
+
 /** Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. */
 export async function ingestLiveBatch(): Promise<IngestResult> {
   const client = await advisorPool().connect();
@@ -116,10 +135,7 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
       // Step 1: the rows of every conversation written, in id order, before the first write.
       await client.query(LOCK_CONVERSATIONS_SQL, [grown]);
       await client.query(APPEND_SQL, [grown, ids]);
-      const run = pgRunner(client);
-      await refreshConversationContent(run, grown);
-      await refreshConversationStats(run, grown);
-      await client.query('UPDATE conversations SET is_live = true WHERE id = ANY($1::int[]) AND NOT is_live', [grown]);
+      await client.query(GROWN_SQL, [grown]);
     }
     // Golden ones are never touched (the API refuses them; this keeps a race with a golden
     // import from blocking the inbox). Everything else that is not a plain append: the importer.
