@@ -90,8 +90,8 @@ beforeEach(async () => {
 afterAll(closeAdvisorPool);
 
 describe('live merge', () => {
-  it('grown and unchanged conversations take the fast path and end exactly as the importer leaves them', async () => {
-    const kinds = { same: 0, append: 0, import: 0, golden: 0 };
+  it('new, grown and unchanged conversations take the fast paths and end exactly as the importer leaves them', async () => {
+    const kinds = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
     for (const [i, step] of steps.entries()) {
       await logAll(step);
       const r = await ingestLiveBatch();
@@ -100,7 +100,7 @@ describe('live merge', () => {
       if (i === 1) await labelSecondTurn('a'); // a reviewer labels between merges: counters must follow
     }
     // a: new, grown, grown · b: new, unchanged, grown · c: new, renamed, shrunk.
-    expect(kinds).toEqual({ same: 1, append: 3, import: 5, golden: 0 });
+    expect(kinds).toEqual({ new: 3, same: 1, append: 3, import: 2, golden: 0 });
     const fast = await stored();
     const decisions = await db().advisorDecision.findMany({ select: { externalId: true, conversationId: true } });
     expect(decisions.every((d) => d.conversationId !== null)).toBe(true);
@@ -131,7 +131,7 @@ describe('live merge', () => {
     edited.messages = edited.messages.map((m, i) => (i === 2 ? { ...m, text: 'Mon-Fri 6 to 2:30 now. Any questions on pay?' } : m));
     await logAll([edited]);
     const r = await ingestLiveBatch();
-    expect(r.kinds).toEqual({ same: 0, append: 0, import: 1, golden: 0 });
+    expect(r.kinds).toEqual({ new: 0, same: 0, append: 0, import: 1, golden: 0 });
     const c = await db().conversation.findUniqueOrThrow({ where: { externalId: 'd' }, include: { messages: { orderBy: { position: 'asc' } } } });
     expect(c.messages.map((m) => m.text)).toEqual(edited.messages.map((m) => m.text));
     expect(c.labeledTurns).toBe(0);

@@ -14,8 +14,10 @@
 //   the new messages are appended set-based and the conversation's search document and turn
 //   count recomputed, under the import lock and the rows' locks in the lock order — the rows
 //   the importer would leave, without its staging tables;
-// - new, or changed in any other way (an edited message, a renamed candidate): the importer's
-//   own merge (importConversationsInTransaction), as before.
+// - new: inserted with its messages, search document and counters in one statement, as the
+//   importer inserts a conversation without labels;
+// - changed in any other way (an edited message, a renamed candidate, fewer messages): the
+//   importer's own merge (importConversationsInTransaction), as before.
 // live-ingest.test.ts checks that the result is the importer's to the row.
 import { importConversationsInTransaction, importReviewerEmail } from '../imports/import-conversations';
 import { searchDocumentSql } from '../conversations/search-query';
@@ -35,7 +37,7 @@ export interface IngestResult {
   kinds?: Record<MergeKind, number>;
 }
 
-type MergeKind = 'same' | 'append' | 'import' | 'golden';
+type MergeKind = 'new' | 'same' | 'append' | 'import' | 'golden';
 
 // The sent_at of a stored message exactly as decision-log.ts stores a payload's (toISOString).
 const STORED_SENT_AT = `to_char(m.sent_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -48,7 +50,7 @@ const CLASSIFY_SQL = `
   )
   SELECT l.external_id, c.id AS conversation_id,
     CASE
-      WHEN c.id IS NULL THEN 'import'
+      WHEN c.id IS NULL THEN 'new'
       WHEN c.is_golden THEN 'golden'
       WHEN c.candidate_name IS DISTINCT FROM l.payload->>'candidate_name' OR c.job_title IS DISTINCT FROM l.payload->>'job_title' THEN 'import'
       WHEN EXISTS (SELECT 1 FROM labels x WHERE x.conversation_id = c.id AND x.reviewer_id = $2) THEN 'import'
@@ -99,6 +101,35 @@ const GROWN_SQL = `
   ) agg
   WHERE c.id = agg.id`;
 
+// $1: the new conversations' external_ids, $2: the batch's inbox ids. Inserts them with their
+// messages, search document and counters as the importer's INSERT_NEW_CONVERSATIONS does for a
+// conversation without labels (live traffic carries none), marked live.
+const NEW_SQL = `
+  WITH latest AS (
+    SELECT DISTINCT ON (external_id) id, external_id, payload FROM live_conversation_inbox
+    WHERE id = ANY($2::bigint[]) AND external_id = ANY($1::text[]) ORDER BY external_id, id DESC
+  ), msgs AS (
+    SELECT l.external_id, (e.ord - 1)::int AS position, (e.msg->>'sender')::"Sender" AS sender, e.msg->>'text' AS text,
+           date_trunc('milliseconds', (e.msg->>'sent_at')::timestamptz AT TIME ZONE 'UTC') AS sent_at
+    FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.payload->'messages') WITH ORDINALITY AS e(msg, ord)
+  ), agg AS (
+    SELECT external_id, max(sent_at) AS last_sent, string_agg(text, ' ' ORDER BY position) AS body,
+           count(*) FILTER (WHERE sender = 'recruiter' AND position > 0) AS recruiter_turns
+    FROM msgs GROUP BY external_id
+  ), ins AS (
+    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, is_live)
+    SELECT l.external_id, l.payload->>'candidate_name', l.payload->>'job_title', coalesce(a.last_sent, now()), now(),
+           ${searchDocumentSql("l.payload->>'candidate_name'", "l.payload->>'job_title'", 'a.body')},
+           a.recruiter_turns, 0, 0, 0, 0, true
+    FROM latest l JOIN agg a ON a.external_id = l.external_id
+    ORDER BY l.id
+    RETURNING id, external_id
+  )
+  INSERT INTO messages (conversation_id, position, sender, text, sent_at)
+  SELECT ins.id, m.position, m.sender, m.text, m.sent_at FROM msgs m JOIN ins ON ins.external_id = m.external_id
+  ORDER BY ins.id, m.position`;
+
 /** Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. */
 export async function ingestLiveBatch(): Promise<IngestResult> {
   const client = await advisorPool().connect();
@@ -127,7 +158,7 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
       ids,
       reviewer.rows[0]?.id ?? null,
     ]);
-    const kinds: Record<MergeKind, number> = { same: 0, append: 0, import: 0, golden: 0 };
+    const kinds: Record<MergeKind, number> = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
     for (const c of classified) kinds[c.kind] += 1;
 
     const grown = classified.filter((c) => c.kind === 'append').map((c) => c.conversation_id!);
@@ -137,6 +168,8 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
       await client.query(APPEND_SQL, [grown, ids]);
       await client.query(GROWN_SQL, [grown]);
     }
+    const fresh = classified.filter((c) => c.kind === 'new').map((c) => c.external_id);
+    if (fresh.length) await client.query(NEW_SQL, [fresh, ids]);
     // Golden ones are never touched (the API refuses them; this keeps a race with a golden
     // import from blocking the inbox). Everything else that is not a plain append: the importer.
     const toImport = classified.filter((c) => c.kind === 'import').map((c) => c.external_id);
