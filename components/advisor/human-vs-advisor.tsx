@@ -124,7 +124,7 @@ function ViewTable({
                       ) : (
                         <Link
                           href={cellHref(params, `${name}.${h}.${c}`)}
-                          className="hover:underline"
+                          className="underline decoration-slate-400 decoration-dotted underline-offset-2 hover:decoration-slate-900 hover:decoration-solid"
                           title={`${n} turn${n === 1 ? '' : 's'}: humans said ${h}, advisor ${COLUMN_NAMES[c]}`}
                         >
                           {n}
@@ -142,7 +142,10 @@ function ViewTable({
       <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-600">Agreement</dt>
         <dd data-testid={`hva-${name}-agreement`}>
-          {pct(view.kappa.observed)} <span className="text-xs text-slate-500">(of {view.kappa.n} turns with a label)</span>
+          {pct(view.kappa.observed)}{' '}
+          <span className="text-xs text-slate-500">
+            (of {view.kappa.n} turn{view.kappa.n === 1 ? '' : 's'} where the advisor {name === 'acted' ? 'acted' : 'gave a label'})
+          </span>
         </dd>
         <dt className="text-slate-600">Cohen&apos;s κ</dt>
         <dd data-testid={`hva-${name}-kappa`}>{num(view.kappa.kappa)}</dd>
