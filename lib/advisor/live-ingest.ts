@@ -131,7 +131,7 @@ const NEW_SQL = `
   ORDER BY ins.id, m.position`;
 
 /** Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. */
-export async function ingestLiveBatch(): Promise<IngestResult> {
+export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Promise<IngestResult> {
   const client = await advisorPool().connect();
   try {
     await client.query('BEGIN');
@@ -159,6 +159,9 @@ export async function ingestLiveBatch(): Promise<IngestResult> {
       reviewer.rows[0]?.id ?? null,
     ]);
     const kinds: Record<MergeKind, number> = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
+    // importerOnly: everything but golden through the importer, as before the fast paths (the
+    // baseline of lib/bench/live-merge.ts).
+    if (opts.importerOnly) for (const c of classified) if (c.kind !== 'golden') c.kind = 'import';
     for (const c of classified) kinds[c.kind] += 1;
 
     const grown = classified.filter((c) => c.kind === 'append').map((c) => c.conversation_id!);
