@@ -18,6 +18,7 @@ import { ConfirmAction } from '@/components/ui/confirm-action';
 import { formatDateTime } from '@/components/ui/format-time';
 import { CopyBlock } from '@/components/advisor/copy-block';
 import { ConfidenceChart, DecisionsOverTimeChart } from '@/components/advisor/decision-charts';
+import { HumanVsAdvisorSection } from '@/components/advisor/human-vs-advisor';
 import { modelLabel } from '@/lib/evals/baselines';
 import { rollbackAction } from './actions';
 
@@ -240,6 +241,8 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           </DataTable>
         </section>
       </div>
+
+      <HumanVsAdvisorSection actor={actor} params={raw} />
 
       <section aria-labelledby="decisions-heading" className="space-y-2">
         <h2 id="decisions-heading" className="text-lg font-semibold">

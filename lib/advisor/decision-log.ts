@@ -36,6 +36,13 @@ const LOG_SQL = `
   )
   SELECT id FROM d`;
 
+// Times as the importer stores them (new Date(s).toISOString(): UTC, milliseconds), so the live
+// merge can tell an unchanged or merely grown conversation from the stored one by plain text
+// comparison (live-ingest.ts). The importer gives the same rows for either form.
+function storedPayload(c: ImportConversation): ImportConversation {
+  return { ...c, messages: c.messages.map((m) => (m.sent_at ? { ...m, sent_at: new Date(m.sent_at).toISOString() } : m)) };
+}
+
 export async function logDecision(r: DecisionRecord): Promise<number> {
   const { rows } = await advisorPool().query<{ id: string }>(LOG_SQL, [
     r.apiKeyId,
@@ -51,7 +58,7 @@ export async function logDecision(r: DecisionRecord): Promise<number> {
     r.modelLatencyMs,
     r.fallbackReason,
     r.fallbackDetail,
-    JSON.stringify(r.conversation),
+    JSON.stringify(storedPayload(r.conversation)),
   ]);
   return Number(rows[0].id);
 }

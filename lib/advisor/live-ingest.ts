@@ -1,14 +1,31 @@
-// Live conversations into the Studio: drains live_conversation_inbox through the importer's
-// merge (the same validation and merge code as `npm run import`), marking them live. One
-// merger at a time across every process (an advisory lock), oldest first, so a conversation
-// never goes back to an older state; a batch and its inbox rows commit together, so a crash
-// merges it again later and loses nothing. The worker sweeps every second; web processes leave
-// it to the worker (a merge of a few hundred conversations would hold up the answers queued
-// behind it in the same event loop) unless ADVISOR_MERGE=web, for a Studio run without one.
-import { importConversationsInTransaction } from '../imports/import-conversations';
+// Live conversations into the Studio: drains live_conversation_inbox into conversations, marking
+// them live. One merger at a time across every process (an advisory lock), oldest first, so a
+// conversation never goes back to an older state; a batch and its inbox rows commit together,
+// so a crash merges it again later and loses nothing. The worker sweeps every second; web
+// processes leave it to the worker (a merge would hold up the answers queued behind it in the
+// same event loop) unless ADVISOR_MERGE=web, for a Studio run without one.
+//
+// Why it is cheap: it runs beside the decision API on the same cores, and every millisecond it
+// burns shows in the answers' p95. So only the newest payload per conversation is looked at
+// (coalesced in SQL: older ones never leave the database), and each is classified in one
+// statement against what is stored:
+// - unchanged (a chatbot asking twice about one turn): nothing to write;
+// - grown (the stored messages are a prefix and nothing else differs: the usual live update):
+//   the new messages are appended set-based and the conversation's search document and turn
+//   count recomputed, under the import lock and the rows' locks in the lock order — the rows
+//   the importer would leave, without its staging tables;
+// - new: inserted with its messages, search document and counters in one statement, as the
+//   importer inserts a conversation without labels;
+// - changed in any other way (an edited message, a renamed candidate, fewer messages): the
+//   importer's own merge (importConversationsInTransaction), as before.
+// live-ingest.test.ts checks that the result is the importer's to the row.
+import { importConversationsInTransaction, importReviewerEmail } from '../imports/import-conversations';
+import { searchDocumentSql } from '../conversations/search-query';
+import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import { advisorPool } from './pool';
 
-const LOCK_KEY = 7_340_011; // pg_advisory_xact_lock key of the live merge
+/** pg_advisory_xact_lock key of the live merge (the benchmark holds it to measure without a merge). */
+export const LIVE_MERGE_LOCK_KEY = 7_340_011;
 const BATCH = 2_000;
 /** The import account that owns nothing (labels in live traffic are ignored). */
 export const LIVE_SOURCE = 'advisor-api';
@@ -16,44 +33,171 @@ export const LIVE_SOURCE = 'advisor-api';
 export interface IngestResult {
   merged: number;
   busy: boolean;
+  /** Conversations by how they were merged (after coalescing). */
+  kinds?: Record<MergeKind, number>;
 }
 
+type MergeKind = 'new' | 'same' | 'append' | 'import' | 'golden';
+
+// The sent_at of a stored message exactly as decision-log.ts stores a payload's (toISOString).
+const STORED_SENT_AT = `to_char(m.sent_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+// $1: the batch's inbox ids; $2: the live import account's user id (null before its first import).
+// The newest payload per external_id, and how it differs from the stored conversation.
+const CLASSIFY_SQL = `
+  WITH latest AS (
+    SELECT DISTINCT ON (external_id) external_id, payload FROM live_conversation_inbox WHERE id = ANY($1::bigint[]) ORDER BY external_id, id DESC
+  )
+  SELECT l.external_id, c.id AS conversation_id,
+    CASE
+      WHEN c.id IS NULL THEN 'new'
+      WHEN c.is_golden THEN 'golden'
+      WHEN c.candidate_name IS DISTINCT FROM l.payload->>'candidate_name' OR c.job_title IS DISTINCT FROM l.payload->>'job_title' THEN 'import'
+      WHEN EXISTS (SELECT 1 FROM labels x WHERE x.conversation_id = c.id AND x.reviewer_id = $2) THEN 'import'
+      WHEN EXISTS (
+        SELECT 1 FROM messages m
+        WHERE m.conversation_id = c.id
+          AND (m.position >= jsonb_array_length(l.payload->'messages')
+               OR (m.sender::text, m.text, ${STORED_SENT_AT}) IS DISTINCT FROM
+                  (l.payload->'messages'->m.position->>'sender', l.payload->'messages'->m.position->>'text', l.payload->'messages'->m.position->>'sent_at'))
+      ) THEN 'import'
+      WHEN (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) = jsonb_array_length(l.payload->'messages') THEN 'same'
+      ELSE 'append'
+    END AS kind
+  FROM latest l LEFT JOIN conversations c ON c.external_id = l.external_id`;
+
+// $1: the conversations to grow, $2: the batch's inbox ids. Appends the payload's messages past
+// the stored ones (the classification proved the stored ones are its prefix).
+const APPEND_SQL = `
+  WITH latest AS (
+    SELECT DISTINCT ON (i.external_id) c.id AS conversation_id, i.payload
+    FROM live_conversation_inbox i JOIN conversations c ON c.external_id = i.external_id
+    WHERE i.id = ANY($2::bigint[]) AND c.id = ANY($1::int[])
+    ORDER BY i.external_id, i.id DESC
+  )
+  INSERT INTO messages (conversation_id, position, sender, text, sent_at)
+  SELECT l.conversation_id, (e.ord - 1)::int, (e.msg->>'sender')::"Sender", e.msg->>'text',
+         date_trunc('milliseconds', (e.msg->>'sent_at')::timestamptz AT TIME ZONE 'UTC')
+  FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.payload->'messages') WITH ORDINALITY AS e(msg, ord)
+  WHERE e.ord - 1 >= (SELECT count(*) FROM messages m WHERE m.conversation_id = l.conversation_id)
+  ORDER BY l.conversation_id, e.ord`;
+
+// $1: the grown conversations. Their search document, last activity and recruiter-turn count as
+// lib/conversations/stats.ts computes them (REFRESH_CONTENT, REFRESH_COUNTERS), and the live mark,
+// in one row version instead of three (each is a non-HOT update that touches every index of
+// conversations). Appending messages adds and removes no label, so the label counters and the
+// reviewers' progress stay as they are.
+const GROWN_SQL = `
+  UPDATE conversations c SET
+    search = ${searchDocumentSql('c.candidate_name', 'c.job_title', 'agg.body')},
+    last_activity_at = coalesce(agg.last_sent, c.last_activity_at),
+    recruiter_turns = agg.recruiter_turns,
+    is_live = true
+  FROM (
+    SELECT m.conversation_id AS id, string_agg(m.text, ' ' ORDER BY m.position) AS body, max(m.sent_at) AS last_sent,
+           count(*) FILTER (WHERE m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns
+    FROM messages m WHERE m.conversation_id = ANY($1::int[])
+    GROUP BY m.conversation_id
+  ) agg
+  WHERE c.id = agg.id`;
+
+// $1: the new conversations' external_ids, $2: the batch's inbox ids. Inserts them with their
+// messages, search document and counters as the importer's INSERT_NEW_CONVERSATIONS does for a
+// conversation without labels (live traffic carries none), marked live.
+const NEW_SQL = `
+  WITH latest AS (
+    SELECT DISTINCT ON (external_id) id, external_id, payload FROM live_conversation_inbox
+    WHERE id = ANY($2::bigint[]) AND external_id = ANY($1::text[]) ORDER BY external_id, id DESC
+  ), msgs AS (
+    SELECT l.external_id, (e.ord - 1)::int AS position, (e.msg->>'sender')::"Sender" AS sender, e.msg->>'text' AS text,
+           date_trunc('milliseconds', (e.msg->>'sent_at')::timestamptz AT TIME ZONE 'UTC') AS sent_at
+    FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.payload->'messages') WITH ORDINALITY AS e(msg, ord)
+  ), agg AS (
+    SELECT external_id, max(sent_at) AS last_sent, string_agg(text, ' ' ORDER BY position) AS body,
+           count(*) FILTER (WHERE sender = 'recruiter' AND position > 0) AS recruiter_turns
+    FROM msgs GROUP BY external_id
+  ), ins AS (
+    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, is_live)
+    SELECT l.external_id, l.payload->>'candidate_name', l.payload->>'job_title', coalesce(a.last_sent, now()), now(),
+           ${searchDocumentSql("l.payload->>'candidate_name'", "l.payload->>'job_title'", 'a.body')},
+           a.recruiter_turns, 0, 0, 0, 0, true
+    FROM latest l JOIN agg a ON a.external_id = l.external_id
+    ORDER BY l.id
+    RETURNING id, external_id
+  )
+  INSERT INTO messages (conversation_id, position, sender, text, sent_at)
+  SELECT ins.id, m.position, m.sender, m.text, m.sent_at FROM msgs m JOIN ins ON ins.external_id = m.external_id
+  ORDER BY ins.id, m.position`;
+
 /** Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. */
-export async function ingestLiveBatch(): Promise<IngestResult> {
+export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Promise<IngestResult> {
   const client = await advisorPool().connect();
   try {
     await client.query('BEGIN');
-    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK_KEY]);
+    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LIVE_MERGE_LOCK_KEY]);
     if (!lock[0].ok) {
       await client.query('ROLLBACK');
       return { merged: 0, busy: true };
     }
-    const { rows } = await client.query<{ id: string; decision_id: string; external_id: string; payload: unknown }>(
-      'SELECT id, decision_id, external_id, payload FROM live_conversation_inbox ORDER BY id LIMIT $1',
-      [BATCH],
-    );
-    if (rows.length === 0) {
+    // The merge can always be redone: if a crash loses this commit, it loses the inbox rows'
+    // deletion with it, and the next sweep merges them again. So it need not wait for the
+    // disk, and the decisions' own commits do not queue behind its WAL flush.
+    await client.query('SET LOCAL synchronous_commit = off');
+    const { rows: batch } = await client.query<{ id: string }>('SELECT id FROM live_conversation_inbox ORDER BY id LIMIT $1', [BATCH]);
+    if (batch.length === 0) {
       await client.query('ROLLBACK');
       return { merged: 0, busy: false };
     }
-    // The newest state of each conversation in the batch; golden ones are never touched (the
-    // API refuses them, this keeps a race with a golden import from blocking the inbox).
-    const latest = new Map<string, unknown>();
-    for (const r of rows) latest.set(r.external_id, r.payload);
-    const { rows: golden } = await client.query<{ external_id: string }>('SELECT external_id FROM conversations WHERE is_golden AND external_id = ANY($1)', [
-      [...latest.keys()],
+    const ids = batch.map((r) => r.id);
+    // Lock order, step 0 (lib/labeling/lock-order.ts): only imports write messages and
+    // conversation fields, so under this lock what the classification reads stays true.
+    await client.query(IMPORT_LOCK_SQL);
+    const reviewer = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [importReviewerEmail(LIVE_SOURCE)]);
+    const { rows: classified } = await client.query<{ external_id: string; conversation_id: number | null; kind: MergeKind }>(CLASSIFY_SQL, [
+      ids,
+      reviewer.rows[0]?.id ?? null,
     ]);
-    for (const g of golden) latest.delete(g.external_id);
-    if (latest.size) await importConversationsInTransaction(client, [...latest.values()], LIVE_SOURCE, { live: true });
-    const decisionIds = rows.map((r) => r.decision_id);
+    const kinds: Record<MergeKind, number> = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
+    // importerOnly: everything but golden through the importer, as before the fast paths (the
+    // baseline of lib/bench/live-merge.ts).
+    if (opts.importerOnly) for (const c of classified) if (c.kind !== 'golden') c.kind = 'import';
+    for (const c of classified) kinds[c.kind] += 1;
+
+    const grown = classified.filter((c) => c.kind === 'append').map((c) => c.conversation_id!);
+    if (grown.length) {
+      // Step 1: the rows of every conversation written, in id order, before the first write.
+      await client.query(LOCK_CONVERSATIONS_SQL, [grown]);
+      await client.query(APPEND_SQL, [grown, ids]);
+      await client.query(GROWN_SQL, [grown]);
+    }
+    const fresh = classified.filter((c) => c.kind === 'new').map((c) => c.external_id);
+    if (fresh.length) await client.query(NEW_SQL, [fresh, ids]);
+    // Golden ones are never touched (the API refuses them; this keeps a race with a golden
+    // import from blocking the inbox). Everything else that is not a plain append: the importer.
+    const toImport = classified.filter((c) => c.kind === 'import').map((c) => c.external_id);
+    if (toImport.length) {
+      const { rows: payloads } = await client.query<{ payload: unknown }>(
+        `SELECT DISTINCT ON (external_id) payload FROM live_conversation_inbox WHERE id = ANY($1::bigint[]) AND external_id = ANY($2::text[])
+         ORDER BY external_id, id DESC`,
+        [ids, toImport],
+      );
+      await importConversationsInTransaction(
+        client,
+        payloads.map((p) => p.payload),
+        LIVE_SOURCE,
+        { live: true },
+      );
+    }
     await client.query(
-      `UPDATE advisor_decisions d SET conversation_id = c.id FROM conversations c
-       WHERE d.id = ANY($1::bigint[]) AND c.external_id = d.external_id AND d.conversation_id IS DISTINCT FROM c.id`,
-      [decisionIds],
+      `UPDATE advisor_decisions d SET conversation_id = c.id
+       FROM live_conversation_inbox i JOIN conversations c ON c.external_id = i.external_id
+       WHERE i.id = ANY($1::bigint[]) AND d.id = i.decision_id AND d.conversation_id IS DISTINCT FROM c.id`,
+      [ids],
     );
-    await client.query('DELETE FROM live_conversation_inbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    await client.query('DELETE FROM live_conversation_inbox WHERE id = ANY($1::bigint[])', [ids]);
     await client.query('COMMIT');
-    return { merged: rows.length, busy: false };
+    return { merged: ids.length, busy: false, kinds };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;

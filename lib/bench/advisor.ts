@@ -9,7 +9,9 @@
 // straight to the trainer's chat completions the same two ways: the model call alone. It prints
 // decisions/s, p50/p95 of the end-to-end latency beside the model call alone, the Studio
 // overhead, and lost log rows (answered decisions without a stored row), against the targets:
-// ≥ 200 decisions/s, overhead p95 ≤ 25 ms, 0 lost rows.
+// ≥ 200 decisions/s, overhead p95 ≤ 25 ms, 0 lost rows. The worker merges live conversations
+// during every measured run, as in production; one extra paced run with the merge held off is
+// printed as a diagnostic of what the merge costs the answers.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +111,7 @@ try {
   const { decisionPrompt } = await import('../advisor/render');
   const { decisionResponseSchema } = await import('../advisor/api-schema');
   const { askForLabel } = await import('../evals/ask-label');
+  const { drainLiveInbox, LIVE_MERGE_LOCK_KEY } = await import('../advisor/live-ingest');
   const { disconnectDb } = await import('../db');
   const promotion = await promoteModel(admin, { model: 'local-base', provider: 'local', threshold: 0.7, timeoutMs: 10_000, note: 'bench' });
   const { key } = await createApiKey(admin, { name: 'bench', ratePerMinute: 1_000_000 });
@@ -198,13 +201,25 @@ try {
   );
   const model = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, direct);
   const api = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call);
+  // A diagnostic, not a figure: the same paced run once more with the merge held off (the bench
+  // holds the merge's lock, so the worker's sweeps find it busy and the inbox simply fills). The
+  // gap to the run above is what the merge running beside the answers costs them, measured in
+  // this run on this machine, whatever else the machine is doing. The backlog is merged after.
+  log('the same paced run with the live merge held off (diagnostic: what the merge costs the answers)');
+  const hold = new pg.Client({ connectionString: url });
+  await hold.connect();
+  await hold.query('BEGIN');
+  await hold.query('SELECT pg_advisory_xact_lock($1)', [LIVE_MERGE_LOCK_KEY]);
+  const apiHeld = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call);
+  await hold.query('COMMIT');
+  await hold.end();
   // The framework's floor: the same server answering a route that does nothing per request
   // (the OpenAPI document, built once), at the same concurrency.
   const floor = await pool(REQUESTS, CLIENTS, async () => (await fetch(`${studio}/api/v1/openapi.json`)).text());
   const load1 = os.loadavg()[0];
 
-  // Lost rows: answered decisions whose row is not in the log (both runs).
-  const ids = [...burst.results, ...api.results].map((r) => r.decision_id);
+  // Lost rows: answered decisions whose row is not in the log (every run).
+  const ids = [...burst.results, ...api.results, ...apiHeld.results].map((r) => r.decision_id);
   const { rows: stored } = await db.query<{ n: string }>('SELECT count(*) AS n FROM advisor_decisions WHERE id = ANY($1::bigint[])', [ids]);
   const lost = ids.length - Number(stored[0].n);
   const { rows: total } = await db.query<{ n: string }>('SELECT count(*) AS n FROM advisor_decisions');
@@ -215,7 +230,9 @@ try {
   );
   const modelMs = new Map(logged.map((r) => [Number(r.id), r.model_latency_ms]));
   const fellBack = logged.filter((r) => r.fell_back).length;
-  const overheadPerRequest = api.results.map((r, i) => api.latencies[i] - (modelMs.get(r.decision_id) ?? 0)).sort((a, b) => a - b);
+  const overheadOf = (run: typeof api) => run.results.map((r, i) => run.latencies[i] - (modelMs.get(r.decision_id) ?? 0)).sort((a, b) => a - b);
+  const overheadPerRequest = overheadOf(api);
+  const overheadHeld = overheadOf(apiHeld);
   // The live merge catches up after the burst: wait for it and report how long.
   const t0 = performance.now();
   for (;;) {
@@ -224,7 +241,6 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   // Anything the worker has not merged 15 s after the last answer is merged here (and counted).
-  const { drainLiveInbox } = await import('../advisor/live-ingest');
   const { closeAdvisorPool } = await import('../advisor/pool');
   const sweptByWorker = await drainLiveInbox();
   await closeAdvisorPool();
@@ -254,8 +270,10 @@ try {
     row('throughput, a route doing nothing (Next floor)', REQUESTS / floor.seconds, sorted(floor.latencies)),
     row(`at ${TARGET_PER_SECOND}/s, decision API (Studio)`, REQUESTS / api.seconds, sApi),
     row(`at ${TARGET_PER_SECOND}/s, model call alone`, REQUESTS / model.seconds, sModel),
+    row(`at ${TARGET_PER_SECOND}/s, decision API, merge held off (diag.)`, REQUESTS / apiHeld.seconds, sorted(apiHeld.latencies)),
     '',
     `Studio overhead at ${TARGET_PER_SECOND}/s, p95: ${overheadP95.toFixed(1)} ms per request (end-to-end minus that request's model call as the Studio timed it); p95 end-to-end − p95 model alone = ${(percentile(sApi, 95) - percentile(sModel, 95)).toFixed(1)} ms`,
+    `diagnostic, the same paced run with the live merge held off: overhead p95 ${percentile(overheadHeld, 95).toFixed(1)} ms (p50 ${percentile(overheadHeld, 50).toFixed(1)} ms; with the merge: p50 ${percentile(overheadPerRequest, 50).toFixed(1)} ms)`,
     `lost log rows: ${lost} of ${ids.length} answered decisions (the log holds ${Number(total[0].n) - warmRows} rows from the measured runs + ${warmRows} warm-up); fell back: ${fellBack}`,
     `live merge: ${Number(liveRows[0].n)} live conversations, inbox drained ${mergeSeconds.toFixed(1)} s after the last answer (${sweptByWorker} left for the bench to merge), ${Number(liveRows[0].unlinked)} decisions not linked to their conversation`,
     '',

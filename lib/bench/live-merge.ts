@@ -1,0 +1,153 @@
+// npx tsx lib/bench/live-merge.ts — a benchmark, not a test: what merging live traffic costs.
+// On a scratch PostgreSQL it logs decisions as the API does (BENCH_MERGE_PER_BATCH, 200, per
+// batch: one second at the target rate) for 1,000 sample conversations, each a little longer
+// than the last time, and merges each batch with ingestLiveBatch: first with its fast paths
+// (new / grown / unchanged), then, on emptied tables, the same batches through the importer's
+// merge alone (the baseline: how every batch was merged before). Per batch it prints the CPU the
+// merge took in PostgreSQL (its backends, from /proc) and in Node, and the wall time.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { applyPendingMigrations } from '../db/migrate';
+import { freePort } from '../testing/free-port';
+import { generateSampleConversations } from '../seed/generate';
+import { percentile } from './stats';
+
+const PER = Number(process.env.BENCH_MERGE_PER_BATCH ?? 200);
+const CONVERSATIONS = 1000;
+const ROUNDS = Number(process.env.BENCH_MERGE_ROUNDS ?? 15);
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-merge-'));
+fs.chmodSync(tmp, 0o755);
+const server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+process.env.DATABASE_URL = server.url;
+
+try {
+  await applyPendingMigrations(server.url);
+  const db = new pg.Client({ connectionString: server.url });
+  await db.connect();
+  await db.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-admin', 'Bench Admin', 'admin@bench', 'admin', now())`);
+  const { promoteModel } = await import('../advisor/promotions');
+  const { logDecision } = await import('../advisor/decision-log');
+  const { ingestLiveBatch } = await import('../advisor/live-ingest');
+  const { closeAdvisorPool } = await import('../advisor/pool');
+  const { disconnectDb } = await import('../db');
+  const admin = { id: 'bench-admin', email: 'admin@bench', name: 'Bench Admin', role: 'admin' as const };
+  const promotion = await promoteModel(admin, { model: 'local-base', provider: 'local', threshold: 0.7, timeoutMs: 1000, note: 'bench' });
+  await disconnectDb();
+
+  // Request i: conversation i mod 1,000 cut before its (i div 1,000)-th recruiter turn, as bench:advisor sends them.
+  const convs = generateSampleConversations(CONVERSATIONS, 20_261_201);
+  const body = (i: number) => {
+    const c = convs[i % convs.length];
+    const turns = c.messages.map((m, p) => (m.sender === 'recruiter' && p > 0 ? p : -1)).filter((p) => p > 0);
+    const cut = turns.length ? turns[Math.floor(i / convs.length) % turns.length] : c.messages.length;
+    return {
+      external_id: `live-${c.external_id}`,
+      candidate_name: c.candidate_name,
+      job_title: c.job_title,
+      messages: c.messages.slice(0, cut).map(({ label: _l, ...m }) => m),
+    };
+  };
+
+  // CPU of every PostgreSQL process of the scratch server (clock ticks of 10 ms), when /proc shows them.
+  const ticks = async () => {
+    const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity');
+    let sum = 0;
+    for (const { pid } of rows) {
+      try {
+        const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        sum += Number(f[11]) + Number(f[12]);
+      } catch {
+        // gone, or not readable
+      }
+    }
+    return sum;
+  };
+
+  type Batch = { phase: string; pgMs: number; nodeMs: number; wallMs: number };
+  async function run(importerOnly: boolean): Promise<Batch[]> {
+    const out: Batch[] = [];
+    for (let round = 0, i = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < PER; k++, i++) {
+        const conversation = body(i);
+        await logDecision({
+          apiKeyId: null,
+          externalId: conversation.external_id,
+          position: conversation.messages.length,
+          decision: 'CONTINUE',
+          confidence: 0.9,
+          acted: true,
+          threshold: 0.7,
+          model: 'local-base',
+          promotionId: promotion.id,
+          latencyMs: 1,
+          modelLatencyMs: 1,
+          fallbackReason: null,
+          fallbackDetail: null,
+          conversation,
+        });
+      }
+      const pg0 = await ticks();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const r = await ingestLiveBatch({ importerOnly });
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const pgMs = ((await ticks()) - pg0) * 10;
+      if (r.merged !== PER) throw new Error(`batch ${round}: merged ${r.merged} of ${PER}`);
+      // The phases of this traffic: first sight of every conversation, then updates (most grown by a turn; a few unchanged, or shorter where the cuts wrap around).
+      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
+    }
+    return out;
+  }
+
+  const fast = await run(false);
+  await db.query('TRUNCATE conversations, messages, labels, label_events, conversation_reviewers, advisor_decisions, live_conversation_inbox CASCADE');
+  const importer = await run(true);
+  await db.end();
+  await closeAdvisorPool();
+
+  const med = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
+  const line = (name: string, bs: Batch[]) =>
+    `${name.padEnd(34)}${String(bs.length).padStart(8)}${med(bs.map((b) => b.pgMs))
+      .toFixed(0)
+      .padStart(12)}${med(bs.map((b) => b.nodeMs))
+      .toFixed(0)
+      .padStart(12)}${med(bs.map((b) => b.wallMs))
+      .toFixed(0)
+      .padStart(12)}`;
+  console.log(
+    [
+      `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms)`,
+      `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)} (shared with other work; CPU times are the merge's own)`,
+      '',
+      `${''.padEnd(34)} batches  PG CPU ms  Node CPU ms    wall ms`,
+      line(
+        'new conversations, fast path',
+        fast.filter((b) => b.phase === 'new'),
+      ),
+      line(
+        'new conversations, importer',
+        importer.filter((b) => b.phase === 'new'),
+      ),
+      line(
+        'updated conversations, fast paths',
+        fast.filter((b) => b.phase === 'updated'),
+      ),
+      line(
+        'updated conversations, importer',
+        importer.filter((b) => b.phase === 'updated'),
+      ),
+    ].join('\n'),
+  );
+} finally {
+  await server.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
