@@ -7,6 +7,7 @@ export const QUEUES = {
   fineTuneLaunch: 'finetune-launch',
   fineTunePoll: 'finetune-poll',
   evalRun: 'eval-run',
+  advisorRetrain: 'advisor-retrain',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -57,6 +58,17 @@ export const QUEUE_OPTIONS: Record<
     retryDelayMax: 120,
     heartbeatSeconds: 30,
     expireInSeconds: 6 * 3600,
+    policy: 'exclusive',
+  },
+  // Retrain with new labels (lib/advisor/retrain.ts): build the next dataset version, then record
+  // and queue the fine-tune. One job per retrain; a retried one finds what it already did.
+  [QUEUES.advisorRetrain]: {
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 120,
+    heartbeatSeconds: 30,
+    expireInSeconds: 3600,
     policy: 'exclusive',
   },
 };

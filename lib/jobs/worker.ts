@@ -5,6 +5,7 @@ import { handleEvalRunJob, resumeEvalRuns, type EvalRunJob } from '../evals/work
 import { handleFineTuneLaunch, handleFineTunePoll, resumeFineTunes } from '../finetunes/worker-jobs';
 import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
+import { handleRetrainJob, resumeRetrains } from '../advisor/retrain';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -41,6 +42,12 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   });
   const evalsResumed = await resumeEvalRuns();
   if (evalsResumed) log(`eval runs picked up again: ${evalsResumed}`);
+  // Retrain with new labels: build, then launch the fine-tune (which then polls and evaluates as any).
+  await boss.work(QUEUES.advisorRetrain, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    await handleRetrainJob(job, log);
+  });
+  const retrains = await resumeRetrains();
+  if (retrains) log(`advisor retrains picked up again: ${retrains}`);
   // Live conversations the decision API logged but no web process merged (it stopped first).
   startLiveIngestSweep(log);
   log('ready');

@@ -25,6 +25,9 @@ const TABLES = [
   'api_keys',
   'advisor_decisions',
   'live_conversation_inbox',
+  'advisor_shadows',
+  'advisor_shadow_decisions',
+  'advisor_retrains',
 ];
 
 export async function snapshotDatabase(): Promise<Record<string, unknown[]>> {
