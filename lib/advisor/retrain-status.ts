@@ -19,7 +19,7 @@ export interface RetrainView {
   fineTune: { id: number; status: string; model: string | null; error: string | null } | null;
   /** The new model's figures and the advisor's, side by side (null until there is a model). */
   figures: { retrained: ModelFigures; advisor: ModelFigures } | null;
-  /** Evaluations of the new model still queued or running. */
+  /** Evaluations of the new model (test split, golden set) still queued or running. */
   evalsRunning: number;
 }
 
@@ -42,7 +42,7 @@ export async function retrainPanel(actor: Actor | null): Promise<RetrainPanel> {
     db().user.findUnique({ where: { id: r.createdById }, select: { email: true } }),
   ]);
   const model = job?.status === 'succeeded' ? job.fineTunedModel : null;
-  const evalsRunning = job ? await db().evalRun.count({ where: { fineTuneJobId: job.id, status: { in: ['queued', 'running'] } } }) : 0;
+  const evalsRunning = model ? await db().evalRun.count({ where: { fineTuneJobId: job!.id, model, status: { in: ['queued', 'running'] } } }) : 0;
   const figures = model
     ? await figuresOfModels(actor, [
         { model, datasetVersionId: version.id },
