@@ -18,6 +18,8 @@ import { ConfirmAction } from '@/components/ui/confirm-action';
 import { formatDateTime } from '@/components/ui/format-time';
 import { CopyBlock } from '@/components/advisor/copy-block';
 import { ConfidenceChart, DecisionsOverTimeChart } from '@/components/advisor/decision-charts';
+import { RetrainPanel } from '@/components/advisor/retrain-panel';
+import { ShadowComparison } from '@/components/advisor/shadow-comparison';
 import { modelLabel } from '@/lib/evals/baselines';
 import { rollbackAction } from './actions';
 
@@ -131,6 +133,7 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
                 <CopyBlock label="Transcript format (example)" text={decisionTranscript(SAMPLE, serving.context, new Date('2026-10-01T17:12:00Z'))} />
               </div>
             </details>
+            <RetrainPanel actor={actor} />
           </div>
         )}
       </section>
@@ -284,6 +287,8 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           nextHref={page.nextBefore ? href(filter, { before: page.nextBefore }) : null}
         />
       </section>
+
+      <ShadowComparison actor={actor} searchParams={raw} />
 
       <section aria-labelledby="history-heading" className="space-y-2">
         <h2 id="history-heading" className="text-lg font-semibold">

@@ -73,7 +73,10 @@ export interface ModelAnswer {
 }
 
 /** Asks `p`'s model for one decision within its timeout; never throws (a failure is a fallback). Shadow calls use it too. */
-export async function askAdvisor(p: Pick<ServingPromotion, 'model' | 'provider' | 'timeoutMs'>, messages: ReturnType<typeof decisionPrompt>): Promise<ModelAnswer> {
+export async function askAdvisor(
+  p: Pick<ServingPromotion, 'model' | 'provider' | 'timeoutMs'>,
+  messages: ReturnType<typeof decisionPrompt>,
+): Promise<ModelAnswer> {
   let handle: ProviderHandle | null = null;
   const t0 = performance.now();
   try {
@@ -112,7 +115,11 @@ export interface DecideOptions {
 }
 
 /** A dry run's answer: the API's fields (no decision was logged) and what the model was shown. */
-export type DryRunDecision = Omit<DecisionResponse, 'decision_id'> & { decision_id: null; prompt: ReturnType<typeof decisionPrompt>; modelLatencyMs: number | null };
+export type DryRunDecision = Omit<DecisionResponse, 'decision_id'> & {
+  decision_id: null;
+  prompt: ReturnType<typeof decisionPrompt>;
+  modelLatencyMs: number | null;
+};
 
 export async function decide(caller: ApiCaller | null, raw: unknown, opts?: DecideOptions & { dryRun?: undefined }): Promise<DecisionResponse>;
 export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions & { dryRun: { serving: ServingPromotion } }): Promise<DryRunDecision>;

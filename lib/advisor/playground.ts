@@ -27,7 +27,11 @@ export const playgroundInputSchema = z.object({
         kind: z.literal('stored'),
         conversation: z.string().trim().min(1, 'enter a conversation id or external id').max(200, 'the conversation id is too long'),
         /** Decide this recruiter message (1-based, as the conversation page numbers them); omitted: the next turn after the last message. */
-        turn: z.coerce.number({ error: 'the turn must be a message number' }).int('the turn must be a message number').min(2, 'the first message is never a decision').optional(),
+        turn: z.coerce
+          .number({ error: 'the turn must be a message number' })
+          .int('the turn must be a message number')
+          .min(2, 'the first message is never a decision')
+          .optional(),
       }),
       z.object({ kind: z.literal('pasted'), json: z.string().max(MAX_BODY_BYTES, 'the pasted conversation is larger than 1 MB') }),
     ],
@@ -78,7 +82,8 @@ async function storedConversation(ref: string, turn: number | undefined) {
   if (turn !== undefined) {
     const m = c.messages[cut];
     if (!m) throw InputError.of('source.turn', `${c.externalId} has ${c.messages.length} messages; there is no message ${turn}`);
-    if (m.sender !== 'recruiter') throw InputError.of('source.turn', `message ${turn} of ${c.externalId} is the candidate's; only recruiter turns are decisions`);
+    if (m.sender !== 'recruiter')
+      throw InputError.of('source.turn', `message ${turn} of ${c.externalId} is the candidate's; only recruiter turns are decisions`);
   }
   const before = c.messages.slice(0, cut);
   const conversation: ImportConversation = {
@@ -132,7 +137,12 @@ export async function tryDecision(actor: Actor, input: PlaygroundInput): Promise
     const answer = await decide(null, { conversation: s.conversation }, { now: s.now, dryRun: { serving } });
     return {
       ...answer,
-      conversation: { externalId: s.conversation.external_id, storedId: s.storedId, decidedMessage: s.decidedMessage, messagesBefore: s.conversation.messages.length },
+      conversation: {
+        externalId: s.conversation.external_id,
+        storedId: s.storedId,
+        decidedMessage: s.decidedMessage,
+        messagesBefore: s.conversation.messages.length,
+      },
       humanLabels: s.humanLabels,
     };
   }

@@ -31,9 +31,7 @@ export interface RetrainPanel {
 export async function retrainPanel(actor: Actor | null): Promise<RetrainPanel> {
   assertSignedIn(actor);
   const plan = await retrainPlan();
-  const r = plan.possible
-    ? await db().advisorRetrain.findFirst({ where: { sourceVersionId: plan.sourceVersionId }, orderBy: { id: 'desc' } })
-    : null;
+  const r = plan.possible ? await db().advisorRetrain.findFirst({ where: { sourceVersionId: plan.sourceVersionId }, orderBy: { id: 'desc' } }) : null;
   if (!plan.possible || !r) return { plan, latest: null };
 
   const [version, job, by] = await Promise.all([

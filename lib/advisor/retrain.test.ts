@@ -70,7 +70,13 @@ describe('who and when', () => {
     expect(unlabeled.length).toBeGreaterThan(0);
     for (const m of unlabeled) await labelTurn(reviewer, { messageId: m.id, value: 'CONTINUE' });
     const plan = await retrainPlan();
-    expect(plan).toMatchObject({ possible: true, datasetName: 'retrain-lineage', sourceVersion: 1, labelChangesSince: unlabeled.length, baseModel: 'local-base' });
+    expect(plan).toMatchObject({
+      possible: true,
+      datasetName: 'retrain-lineage',
+      sourceVersion: 1,
+      labelChangesSince: unlabeled.length,
+      baseModel: 'local-base',
+    });
 
     const again = await snapshotDatabase();
     await expect(requestRetrain(otherLead)).rejects.toThrow(/belongs to ml@test, and only a lineage's owner adds versions/);

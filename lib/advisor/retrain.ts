@@ -90,7 +90,10 @@ export async function requestRetrain(actor: Actor, opts: { enqueue?: boolean } =
     );
   const running = await db().advisorRetrain.findFirst({ where: { sourceVersionId: plan.sourceVersionId, error: null }, orderBy: { id: 'desc' } });
   if (running && !(await retrainEnded(running.id))) throw new ConflictError(`Retrain #${running.id} of ${plan.model} is still running; wait for it to finish.`);
-  const source = await db().datasetVersion.findUniqueOrThrow({ where: { id: plan.sourceVersionId }, include: { dataset: { include: { owner: { select: { email: true } } } } } });
+  const source = await db().datasetVersion.findUniqueOrThrow({
+    where: { id: plan.sourceVersionId },
+    include: { dataset: { include: { owner: { select: { email: true } } } } },
+  });
   if (source.dataset.ownerId !== actor.id)
     throw new ConflictError(
       `The dataset lineage ${source.dataset.name} belongs to ${source.dataset.owner.email}, and only a lineage's owner adds versions to it: ask them to retrain.`,

@@ -80,7 +80,9 @@ export async function compareShadow(actor: Actor | null, shadowId: number): Prom
     WHERE s.shadow_id = ${shadowId}`;
 
   // The latest decision on each labeled live turn, with every reviewer's current label on it.
-  const rows = await db().$queryRaw<{ message_id: number; conversation_id: number; a: string | null; b: string | null; value: LabelValueName; reviewer_id: string; at: Date }[]>`
+  const rows = await db().$queryRaw<
+    { message_id: number; conversation_id: number; a: string | null; b: string | null; value: LabelValueName; reviewer_id: string; at: Date }[]
+  >`
     WITH turns AS (
       SELECT DISTINCT ON (d.conversation_id, d.position) d.conversation_id, d.decision::text AS a, s.decision::text AS b, m.id AS message_id
       FROM advisor_shadow_decisions s

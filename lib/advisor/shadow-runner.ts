@@ -21,7 +21,14 @@ export interface ShadowRequest {
 /** What a shadow call needs (the id is the attachment's). */
 export type ServingShadow = Omit<ServingPromotion, 'threshold'>;
 
-export function toServingShadow(row: { id: number; model: string; provider: string; timeoutMs: number; instructions: string; context: unknown }): ServingShadow {
+export function toServingShadow(row: {
+  id: number;
+  model: string;
+  provider: string;
+  timeoutMs: number;
+  instructions: string;
+  context: unknown;
+}): ServingShadow {
   return {
     id: row.id,
     model: row.model,

@@ -2,6 +2,7 @@
 // trainer: the shadow is asked after the answer and never changes it (even when it hangs past
 // its timeout), its decisions are logged beside the advisor's, a busy process drops and counts
 // calls, the comparison's numbers match the labels, and the playground writes nothing.
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +85,11 @@ beforeAll(async () => {
   t = await startTrainerForEvals();
   await resetWithCorpus();
   const version = await readyVersion('shadow', { context: CONTEXT, instructions: INSTRUCTIONS });
-  const launched = await launchFineTune(mlLead, { datasetVersionId: version.id, provider: 'local', baseModel: 'local-base', nEpochs: 2, suffix: 'shadow' }, { enqueue: false });
+  const launched = await launchFineTune(
+    mlLead,
+    { datasetVersionId: version.id, provider: 'local', baseModel: 'local-base', nEpochs: 2, suffix: 'shadow' },
+    { enqueue: false },
+  );
   expect((await processFineTuneInProcess(launched.id, FAST)).status).toBe('succeeded');
   fineTuned = (await db().fineTuneJob.findUniqueOrThrow({ where: { id: launched.id } })).fineTunedModel!;
   key = (await createApiKey(admin, { name: 'chatbot' })).key;
@@ -231,7 +236,9 @@ describe('comparison', () => {
       advisor: { correct: truth.filter((x) => x.p.a === x.truth).length },
       shadow: { correct: truth.filter((x) => x.p.b === x.truth).length },
     });
-    expect(cmp.labeled.mcnemar).toEqual(mcnemarTest(truth.map((x) => ({ aCorrect: x.p.a === x.truth, bCorrect: x.p.b === x.truth, cluster: x.p.conversation_id }))));
+    expect(cmp.labeled.mcnemar).toEqual(
+      mcnemarTest(truth.map((x) => ({ aCorrect: x.p.a === x.truth, bCorrect: x.p.b === x.truth, cluster: x.p.conversation_id }))),
+    );
     expect(cmp.labeled.mcnemar!.method).toBe('cluster-exact');
 
     const page = await listShadowPairs(reviewer, s.id);
@@ -260,14 +267,27 @@ describe('playground', () => {
     await settleLiveIngest();
     const before = await snapshotDatabase();
 
-    const byExternal = await tryDecision(mlLead, { model: fineTuned, threshold: 0.5, source: { kind: 'stored', conversation: conv.externalId, turn: turn.position + 1 } });
-    expect(byExternal).toMatchObject({ model: fineTuned, threshold: 0.5, decision_id: null, conversation: { storedId: conv.id, decidedMessage: turn.position + 1 } });
+    const byExternal = await tryDecision(mlLead, {
+      model: fineTuned,
+      threshold: 0.5,
+      source: { kind: 'stored', conversation: conv.externalId, turn: turn.position + 1 },
+    });
+    expect(byExternal).toMatchObject({
+      model: fineTuned,
+      threshold: 0.5,
+      decision_id: null,
+      conversation: { storedId: conv.id, decidedMessage: turn.position + 1 },
+    });
     expect(byExternal.acted).toBe(byExternal.confidence! >= 0.5);
     expect(byExternal.humanLabels).not.toBeNull();
     // Rendered exactly as the dataset version rendered that turn for training.
     const example = await db().datasetExample.findFirst({ where: { messageId: turn.id } });
     if (example) expect(byExternal.prompt[1].content).toBe(example.userContent);
-    const byId = await tryDecision(admin, { model: fineTuned, threshold: 0.5, source: { kind: 'stored', conversation: String(conv.id), turn: turn.position + 1 } });
+    const byId = await tryDecision(admin, {
+      model: fineTuned,
+      threshold: 0.5,
+      source: { kind: 'stored', conversation: String(conv.id), turn: turn.position + 1 },
+    });
     expect(byId.confidence).toBe(byExternal.confidence);
     const next = await tryDecision(mlLead, { model: 'local-base', source: { kind: 'stored', conversation: conv.externalId } });
     expect(next.conversation.decidedMessage).toBe(conv.messages.length + 1);
@@ -285,13 +305,19 @@ describe('playground', () => {
     await expect(tryDecision(mlLead, { model: fineTuned, source: { kind: 'pasted', json: '{"external_id": "x", "messages": [' } })).rejects.toThrow(
       /^\$: not valid JSON: .*\(line 1, column \d+\)/,
     );
-    const broken = { external_id: 'x', messages: [{ sender: 'recruiter', text: 'hi' }, { sender: 'bot', text: 'hello' }] };
+    const broken = {
+      external_id: 'x',
+      messages: [
+        { sender: 'recruiter', text: 'hi' },
+        { sender: 'bot', text: 'hello' },
+      ],
+    };
     await expect(tryDecision(mlLead, { model: fineTuned, source: { kind: 'pasted', json: JSON.stringify(broken) } })).rejects.toThrow(
       '$.messages[1].sender: sender must be "recruiter" or "candidate"',
     );
-    await expect(
-      tryDecision(mlLead, { model: fineTuned, source: { kind: 'pasted', json: JSON.stringify({ conversation: broken }) } }),
-    ).rejects.toThrow('$.conversation.messages[1].sender');
+    await expect(tryDecision(mlLead, { model: fineTuned, source: { kind: 'pasted', json: JSON.stringify({ conversation: broken }) } })).rejects.toThrow(
+      '$.conversation.messages[1].sender',
+    );
     await expect(tryDecision(mlLead, { model: fineTuned, source: { kind: 'stored', conversation: 'no-such-conversation' } })).rejects.toThrow(
       /no conversation with id or external id "no-such-conversation"/,
     );
@@ -302,5 +328,32 @@ describe('playground', () => {
     ).rejects.toThrow(/the candidate's; only recruiter turns are decisions/);
     await expect(tryDecision(reviewer, { model: fineTuned, source: { kind: 'stored', conversation: conv.externalId } })).rejects.toBeInstanceOf(ForbiddenError);
     expect(await snapshotDatabase()).toEqual(before);
+  });
+});
+
+describe('npm run advisor -- shadow', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/advisor.ts', ...args], { encoding: 'utf8', env: process.env, timeout: 60_000 });
+
+  it('attaches and detaches, the last line JSON; bad flags and roles change nothing', async () => {
+    const before = await snapshotDatabase();
+    const bad = cli(['shadow', '--model', fineTuned, '--timeout-ms', 'soon', '--as', mlLead.email]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--timeout-ms: /);
+    expect(cli(['shadow', '--as', mlLead.email]).stderr).toMatch(/--model: is required/);
+    const refused = cli(['shadow', '--model', fineTuned, '--as', reviewer.email]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/ml_lead or admin/);
+    expect(await snapshotDatabase()).toEqual(before);
+
+    const r = cli(['shadow', '--model', fineTuned, '--as', mlLead.email]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const s = (await attachedShadow())!;
+    expect(out).toEqual({ shadow: s.id, model: fineTuned, provider: 'local', timeoutMs: 2000, attached: true });
+    const d = cli(['shadow', '--detach', '--as', mlLead.email]);
+    expect(d.status, d.stderr).toBe(0);
+    expect(JSON.parse(d.stdout.trim().split('\n').at(-1)!)).toMatchObject({ shadow: s.id, attached: false });
+    expect(await attachedShadow()).toBeNull();
   });
 });

@@ -92,7 +92,8 @@ export async function promoteShadow(actor: Actor, input: { shadowId: number; thr
   assertRole(actor, 'ml_lead', 'admin');
   const s = await db().advisorShadow.findUnique({ where: { id: input.shadowId } });
   if (!s) throw new NotFoundError(`There is no shadow #${input.shadowId}.`);
-  if (s.detachedAt) throw new ConflictError(`Shadow #${s.id} (${s.model}) was detached; attach it again to promote it from here, or promote it on the Models page.`);
+  if (s.detachedAt)
+    throw new ConflictError(`Shadow #${s.id} (${s.model}) was detached; attach it again to promote it from here, or promote it on the Models page.`);
   const promotion = await promoteModel(actor, {
     model: s.model,
     provider: providerIdSchema.parse(s.provider),
