@@ -66,7 +66,7 @@ export function Playground({
         <div className="flex flex-wrap gap-3">
           <label className="min-w-64 flex-1">
             Model
-            <select value={model} onChange={(e) => setModel(e.target.value)} className={`${field} font-mono text-xs`}>
+            <select aria-label="Model" value={model} onChange={(e) => setModel(e.target.value)} className={`${field} font-mono text-xs`}>
               {models.map((m) => (
                 <option key={m.model} value={m.model}>
                   {m.label}

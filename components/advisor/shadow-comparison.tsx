@@ -17,6 +17,7 @@ import { attachShadowAction, detachShadowAction, promoteShadowAction } from '@/a
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const conf = (c: number | null) => (c === null ? '' : ` (${c.toFixed(2)})`);
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const field = 'mt-1 w-full rounded border border-slate-300 px-2 py-1';
 
 function hrefWith(params: Record<string, string | string[] | undefined>, change: Record<string, string | undefined>): string {
@@ -65,19 +66,27 @@ async function AttachShadow({ actor, replacing }: { actor: Actor; replacing: str
       </p>
       <label className="block">
         Model
-        <input name="model" list="shadow-models" required maxLength={200} className={`${field} font-mono text-xs`} placeholder="ft:… or a base model" />
-        <datalist id="shadow-models">
-          {models.map((m) => (
-            <option key={m.jobId} value={m.model}>
-              {m.dataset.name} v{m.datasetVersion.version}
-            </option>
-          ))}
-          <option value="local-base">keyword rule</option>
-        </datalist>
+        <input
+          name="model"
+          aria-label="Model"
+          list="shadow-models"
+          required
+          maxLength={200}
+          className={`${field} font-mono text-xs`}
+          placeholder="ft:… or a base model"
+        />
       </label>
+      <datalist id="shadow-models">
+        {models.map((m) => (
+          <option key={m.jobId} value={m.model}>
+            {m.dataset.name} v{m.datasetVersion.version}
+          </option>
+        ))}
+        <option value="local-base">keyword rule</option>
+      </datalist>
       <label className="block">
         Provider
-        <select name="provider" defaultValue="" className={field}>
+        <select name="provider" aria-label="Provider" defaultValue="" className={field}>
           <option value="">the one it was fine-tuned on (local for a base model)</option>
           <option value="local">local trainer</option>
           <option value="openai">OpenAI</option>
@@ -183,7 +192,7 @@ export async function ShadowComparison({ actor, searchParams }: { actor: Actor; 
                 </p>
                 {cmp.labeled.n > 0 && (
                   <p className="text-slate-600">
-                    On {cmp.labeled.n} labeled live turns: shadow {pct(cmp.labeled.shadow.accuracy)} vs advisor {pct(cmp.labeled.advisor.accuracy)}
+                    On {plural(cmp.labeled.n, 'labeled live turn')}: shadow {pct(cmp.labeled.shadow.accuracy)} vs advisor {pct(cmp.labeled.advisor.accuracy)}
                     {cmp.labeled.mcnemar ? ` (McNemar p = ${cmp.labeled.mcnemar.pValue.toFixed(3)})` : ''}.
                   </p>
                 )}
@@ -255,9 +264,9 @@ export async function ShadowComparison({ actor, searchParams }: { actor: Actor; 
                   <>No live turn answered by both has a reviewers&apos; majority label yet{cmp.labeled.tied ? ` (${cmp.labeled.tied} tied)` : ''}.</>
                 ) : (
                   <>
-                    {cmp.labeled.n} labeled turns in {cmp.labeled.conversations} conversations (majority of reviewers
-                    {cmp.labeled.tied ? `; ${cmp.labeled.tied} tied turns left out` : ''}; no answer counts as wrong). McNemar, clustered by conversation:
-                    shadow right where the advisor was wrong {cmp.labeled.mcnemar!.b01}×, the reverse {cmp.labeled.mcnemar!.b10}×, p ={' '}
+                    {plural(cmp.labeled.n, 'labeled turn')} in {plural(cmp.labeled.conversations, 'conversation')} (majority of reviewers
+                    {cmp.labeled.tied ? `; ${plural(cmp.labeled.tied, 'tied turn')} left out` : ''}; no answer counts as wrong). McNemar, clustered by
+                    conversation: shadow right where the advisor was wrong {cmp.labeled.mcnemar!.b01}×, the reverse {cmp.labeled.mcnemar!.b10}×, p ={' '}
                     {cmp.labeled.mcnemar!.pValue.toFixed(3)} —{' '}
                     {cmp.labeled.mcnemar!.significant
                       ? `a real difference in favour of the ${cmp.labeled.mcnemar!.b01 > cmp.labeled.mcnemar!.b10 ? 'shadow' : 'advisor'}.`
