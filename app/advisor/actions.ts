@@ -72,5 +72,5 @@ export const promoteShadowAction = authedFormAction(
 export const retrainAction = authedFormAction({ name: 'retrainAdvisor', roles: ['ml_lead', 'admin'], input: z.object({}) }, async (_input, { actor }) => {
   const r = await requestRetrain(actor);
   revalidatePath('/advisor');
-  return `Retrain #${r.retrainId}: building ${r.datasetName} v${r.version}, then the fine-tune starts.`;
+  return `Retrain #${r.retrainId} started (${r.datasetName} v${r.version}).`;
 });

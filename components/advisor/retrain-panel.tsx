@@ -50,25 +50,27 @@ export async function RetrainPanel({ actor }: { actor: Actor }) {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="text-sm font-semibold">Retrain with new labels</h3>
         {canRetrain && plan.possible && (
-          <ConfirmAction
-            action={retrainAction}
-            trigger="Retrain with new labels…"
-            title={`Retrain ${plan.model}?`}
-            confirm="Start retrain"
-            hidden={{}}
-            disabled={!!running}
-            triggerClassName="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-          >
-            <p>
-              Builds {plan.datasetName} v{plan.sourceVersion + 1} with the parameters of v{plan.sourceVersion} (conversations keep their split, so nothing the
-              advisor was tested on is trained on), then fine-tunes {modelLabel(plan.baseModel)} on {plan.provider} with the same hyperparameters. Its automatic
-              evaluations score it on the test split and the golden set.
-            </p>
-            <p className="text-slate-600">
-              {plan.labelChangesSince} label change{plan.labelChangesSince === 1 ? '' : 's'} since v{plan.sourceVersion} was built. The advisor does not change:
-              you promote the new model yourself if it is better.
-            </p>
-          </ConfirmAction>
+          <div className="flex items-center gap-2">
+            <ConfirmAction
+              action={retrainAction}
+              trigger="Retrain with new labels…"
+              title={`Retrain ${plan.model}?`}
+              confirm="Start retrain"
+              hidden={{}}
+              disabled={!!running}
+              triggerClassName="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+            >
+              <p>
+                Builds {plan.datasetName} v{plan.sourceVersion + 1} with the parameters of v{plan.sourceVersion} (conversations keep their split, so nothing the
+                advisor was tested on is trained on), then fine-tunes {modelLabel(plan.baseModel)} on {plan.provider} with the same hyperparameters. Its
+                automatic evaluations score it on the test split and the golden set.
+              </p>
+              <p className="text-slate-600">
+                {plan.labelChangesSince} label change{plan.labelChangesSince === 1 ? '' : 's'} since v{plan.sourceVersion} was built. The advisor does not
+                change: you promote the new model yourself if it is better.
+              </p>
+            </ConfirmAction>
+          </div>
         )}
       </div>
       {!plan.possible ? (

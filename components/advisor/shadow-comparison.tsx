@@ -121,7 +121,11 @@ export async function ShadowComparison({ actor, searchParams }: { actor: Actor; 
             A candidate asked beside the advisor on the same live requests, after the answer is sent. Its answers are logged, never used.
           </p>
         </div>
-        {canManage && advisor && <AttachShadow actor={actor} replacing={attached?.model ?? null} />}
+        {canManage && advisor && (
+          <div className="flex max-w-md flex-wrap items-center justify-end gap-2">
+            <AttachShadow actor={actor} replacing={attached?.model ?? null} />
+          </div>
+        )}
       </div>
 
       {!shadow || !cmp || !page ? (
