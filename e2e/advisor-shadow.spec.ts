@@ -32,7 +32,9 @@ async function leadsFineTunedModel(page: Page): Promise<string> {
 const T = (min: number) => new Date(Date.parse('2026-11-30T15:00:00Z') + min * 60_000).toISOString();
 const opening = [
   { sender: 'recruiter', text: 'Hi Sky, warehouse picker role at $20/hr, nights. Interested?', sent_at: T(0) },
-  { sender: 'candidate', text: 'yes! could I interview thursday at 2pm?', sent_at: T(12) },
+  { sender: 'candidate', text: 'yes!', sent_at: T(12) },
+  // Three messages, so the decided turn is message 4 (no clash with advisor.spec's "message 3" rows).
+  { sender: 'candidate', text: 'could I interview thursday at 2pm?', sent_at: T(13) },
 ];
 const conversation = { external_id: 'e2e-shadow-1', candidate_name: 'Sky Shadow', job_title: 'Picker', messages: opening };
 
@@ -67,7 +69,7 @@ test('an ML lead attaches a shadow; a decision is answered by the advisor and th
     ...conversation,
     messages: [
       ...opening,
-      { sender: 'recruiter', text: 'Thursday 2pm works, see you then!', sent_at: T(13) },
+      { sender: 'recruiter', text: 'Thursday 2pm works, see you then!', sent_at: T(14) },
       { sender: 'candidate', text: 'great', sent_at: T(15) },
     ],
   };
@@ -172,7 +174,7 @@ test('the playground decides a stored or pasted conversation without recording a
   const form = page.getByRole('form', { name: 'Try a model' });
   await expect(form.getByLabel('Model', { exact: true })).toHaveValue(model);
   await form.getByLabel('Conversation id or external id').fill('e2e-shadow-1');
-  await form.getByLabel('Decide message no. (blank: the next turn)').fill('3');
+  await form.getByLabel('Decide message no. (blank: the next turn)').fill('4');
   await form.getByRole('button', { name: 'Decide' }).click();
   await expect(page.getByTestId('playground-decision')).toHaveText(/END|CONTINUE|SCHEDULE/);
   await expect(page.getByTestId('playground-acted')).toHaveText(/would (act|defer)/);

@@ -4,6 +4,7 @@
 import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { assertSignedIn } from '../evals/queries';
+import { autoEvalAfterFineTune } from '../evals/settings';
 import { figuresOfModels, type ModelFigures } from './promotion-preview';
 import { retrainPlan, type RetrainPlan } from './retrain';
 
@@ -40,7 +41,12 @@ export async function retrainPanel(actor: Actor | null): Promise<RetrainPanel> {
     db().user.findUnique({ where: { id: r.createdById }, select: { email: true } }),
   ]);
   const model = job?.status === 'succeeded' ? job.fineTunedModel : null;
-  const evalsRunning = model ? await db().evalRun.count({ where: { fineTuneJobId: job!.id, model, status: { in: ['queued', 'running'] } } }) : 0;
+  const [evalsRunning, evalsAny] = model
+    ? await Promise.all([
+        db().evalRun.count({ where: { fineTuneJobId: job!.id, model, status: { in: ['queued', 'running'] } } }),
+        db().evalRun.count({ where: { fineTuneJobId: job!.id, model } }),
+      ])
+    : [0, 0];
   const figures = model
     ? await figuresOfModels(actor, [
         { model, datasetVersionId: version.id },
@@ -53,7 +59,9 @@ export async function retrainPanel(actor: Actor | null): Promise<RetrainPanel> {
   if (r.error || version.status === 'failed' || (job && (job.status === 'failed' || job.status === 'cancelled'))) stage = 'failed';
   else if (!job) stage = 'building';
   else if (job.status !== 'succeeded') stage = 'training';
-  else if (evalsRunning > 0 || !retrained?.test) stage = 'evaluating';
+  // Runs queued or running; or none yet a moment after the fine-tune finished (the poller
+  // creates them right after). None later: automatic evals are off or were skipped.
+  else if (evalsRunning > 0 || (evalsAny === 0 && autoEvalAfterFineTune() && (job.finishedAt?.getTime() ?? 0) > Date.now() - 60_000)) stage = 'evaluating';
   else stage = 'done';
 
   return {

@@ -162,5 +162,5 @@ describe('the chain', () => {
     expect(panel.latest!.figures!.retrained.golden).toMatchObject({ runId: golden!.runId });
     expect(panel.latest!.figures!.retrained.golden!.accuracy).toBeGreaterThan(0);
     expect((await currentPromotion())!.id).toBe(advisorBefore.id);
-  });
+  }, 180_000);
 });
