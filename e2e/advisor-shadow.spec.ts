@@ -161,7 +161,7 @@ test('rollback restores the previous advisor, which as a base model cannot be re
   await expect(page.getByTestId('retrain-impossible')).toContainText('is a base model, not a fine-tune made in the Studio');
   const res = await request.post('/api/v1/advisor/decisions', {
     headers: { authorization: `Bearer ${apiKey}` },
-    data: { conversation: { ...conversation, external_id: 'e2e-shadow-2' } },
+    data: { conversation: { ...conversation, external_id: 'e2e-shadow-2', messages: opening.slice(0, 2) } },
   });
   expect((await res.json()).model).toBe('local-base');
 });
