@@ -294,14 +294,17 @@ export async function ShadowComparison({ actor, searchParams }: { actor: Actor; 
                 <td className="px-3 py-1 text-xs">{formatDateTime(r.createdAt)}</td>
                 <td className="px-3 py-1 font-mono text-xs">
                   {r.conversationId ? (
-                    <Link href={`/conversations/${r.conversationId}?decision=${r.decisionId}`} className="text-indigo-700 hover:underline">
+                    <Link
+                      href={`/conversations/${r.conversationId}?decision=${r.decisionId}${r.turnMessageId ? `&turn=${r.turnMessageId}` : ''}`}
+                      className="text-indigo-700 hover:underline"
+                    >
                       {r.externalId}
                     </Link>
                   ) : (
                     r.externalId
                   )}
                 </td>
-                <td className="px-3 py-1 text-xs">next after message {r.position}</td>
+                <td className="px-3 py-1 text-xs">{r.turnMessageId ? `message ${r.position + 1}` : `next after message ${r.position}`}</td>
                 <td className="px-3 py-1" data-testid="pair-advisor">
                   <span className="font-medium">{r.advisorDecision ?? 'none'}</span>
                   <span className="text-xs text-slate-500">

@@ -148,6 +148,8 @@ export interface ShadowPairRow {
   shadowConfidence: number | null;
   shadowLatencyMs: number | null;
   shadowFallbackReason: string | null;
+  /** The recruiter message decided, once a later request or import brought it. */
+  turnMessageId: number | null;
 }
 
 /** The latest requests the shadow answered beside the advisor, newest first, keyset by decision id. */
@@ -156,8 +158,10 @@ export async function listShadowPairs(actor: Actor | null, shadowId: number, bef
   const rows = await db().$queryRaw<(Omit<ShadowPairRow, 'decisionId'> & { decisionId: bigint })[]>`
     SELECT d.id AS "decisionId", d.created_at AS "createdAt", d.external_id AS "externalId", d.conversation_id AS "conversationId", d.position,
            d.model AS "advisorModel", d.decision::text AS "advisorDecision", d.confidence AS "advisorConfidence", d.acted,
-           s.decision::text AS "shadowDecision", s.confidence AS "shadowConfidence", s.latency_ms AS "shadowLatencyMs", s.fallback_reason AS "shadowFallbackReason"
+           s.decision::text AS "shadowDecision", s.confidence AS "shadowConfidence", s.latency_ms AS "shadowLatencyMs", s.fallback_reason AS "shadowFallbackReason",
+           m.id AS "turnMessageId"
     FROM advisor_shadow_decisions s JOIN advisor_decisions d ON d.id = s.decision_id
+    LEFT JOIN messages m ON m.conversation_id = d.conversation_id AND m.position = d.position AND m.sender = 'recruiter'
     WHERE s.shadow_id = ${shadowId} AND (${before ?? null}::bigint IS NULL OR d.id < ${before ?? null}::bigint)
     ORDER BY d.id DESC
     LIMIT ${SHADOW_PAIRS_PAGE_SIZE + 1}`;
