@@ -19,6 +19,8 @@ import { formatDateTime } from '@/components/ui/format-time';
 import { CopyBlock } from '@/components/advisor/copy-block';
 import { ConfidenceChart, DecisionsOverTimeChart } from '@/components/advisor/decision-charts';
 import { HumanVsAdvisorSection } from '@/components/advisor/human-vs-advisor';
+import { RetrainPanel } from '@/components/advisor/retrain-panel';
+import { ShadowComparison } from '@/components/advisor/shadow-comparison';
 import { modelLabel } from '@/lib/evals/baselines';
 import { rollbackAction } from './actions';
 
@@ -132,6 +134,7 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
                 <CopyBlock label="Transcript format (example)" text={decisionTranscript(SAMPLE, serving.context, new Date('2026-10-01T17:12:00Z'))} />
               </div>
             </details>
+            <RetrainPanel actor={actor} />
           </div>
         )}
       </section>
@@ -287,6 +290,8 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
           nextHref={page.nextBefore ? href(filter, { before: page.nextBefore }) : null}
         />
       </section>
+
+      <ShadowComparison actor={actor} searchParams={raw} />
 
       <section aria-labelledby="history-heading" className="space-y-2">
         <h2 id="history-heading" className="text-lg font-semibold">

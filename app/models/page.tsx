@@ -11,12 +11,14 @@ import { num, pct } from '@/components/evals/format';
 import { PromoteDialog } from '@/components/advisor/promote-dialog';
 import { currentPromotion } from '@/lib/advisor/promotions';
 import { figuresOfModels } from '@/lib/advisor/promotion-preview';
-import { promoteModelAction } from './actions';
+import { Playground } from '@/components/advisor/playground';
+import { promoteModelAction, tryDecisionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Models' };
 
-export default async function ModelsPage() {
+export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await actorOrSignIn('/models');
+  const tryParam = (await searchParams).try;
   const models = await listFineTunedModels(actor);
   const scores = await modelScores(
     actor,
@@ -32,6 +34,13 @@ export default async function ModelsPage() {
       ])
     : new Map();
   const none = { test: null, golden: null };
+  // The playground's models: every fine-tune, the advisor, and the keyword rule base model.
+  const tryModels = [
+    ...models.map((m) => ({ model: m.model, label: `${m.model} (${m.dataset.name} v${m.datasetVersion.version})` })),
+    ...(advisor && !models.some((m) => m.model === advisor.model) ? [{ model: advisor.model, label: `${modelLabel(advisor.model)} (the advisor)` }] : []),
+    ...(models.some((m) => m.model === 'local-base') || advisor?.model === 'local-base' ? [] : [{ model: 'local-base', label: 'keyword rule (local-base)' }]),
+  ];
+  const wanted = typeof tryParam === 'string' && tryModels.some((m) => m.model === tryParam) ? tryParam : null;
   return (
     <div className="space-y-4">
       <div>
@@ -90,6 +99,11 @@ export default async function ModelsPage() {
                     the advisor (≥ {advisor.threshold})
                   </span>
                 )}
+                {canPromote && (
+                  <Link href={`/models?try=${encodeURIComponent(m.model)}#playground`} className="mr-2 text-indigo-700 hover:underline">
+                    Try it
+                  </Link>
+                )}
                 {canPromote ? (
                   <PromoteDialog
                     model={m.model}
@@ -109,6 +123,20 @@ export default async function ModelsPage() {
             </tr>
           ))}
         </DataTable>
+      )}
+      {canPromote && (
+        <section aria-labelledby="playground" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="playground" className="text-lg font-semibold">
+            Playground: try a model on a conversation
+          </h2>
+          <Playground
+            key={wanted ?? 'default'}
+            models={tryModels}
+            initialModel={wanted ?? advisor?.model ?? tryModels[0].model}
+            threshold={advisor?.threshold ?? 0.7}
+            action={tryDecisionAction}
+          />
+        </section>
       )}
     </div>
   );

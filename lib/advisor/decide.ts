@@ -12,6 +12,7 @@ import type { ApiCaller } from './api-keys';
 import { logDecision } from './decision-log';
 import { kickLiveIngest } from './live-ingest';
 import { advisorPool } from './pool';
+import { askShadowAfterResponse } from './shadow-runner';
 import { toServing, type ServingPromotion } from './promotions';
 import { decisionPrompt } from './render';
 import { MAX_MESSAGES } from './settings';
@@ -64,14 +65,18 @@ async function clientFor(provider: ProviderId): Promise<ProviderHandle> {
   return handle;
 }
 
-interface ModelAnswer {
+export interface ModelAnswer {
   decision: 'END' | 'CONTINUE' | 'SCHEDULE' | null;
   confidence: number | null;
   modelLatencyMs: number | null;
   fallback: { reason: FallbackReason; detail: string } | null;
 }
 
-async function askAdvisor(p: ServingPromotion, messages: ReturnType<typeof decisionPrompt>): Promise<ModelAnswer> {
+/** Asks `p`'s model for one decision within its timeout; never throws (a failure is a fallback). Shadow calls use it too. */
+export async function askAdvisor(
+  p: Pick<ServingPromotion, 'model' | 'provider' | 'timeoutMs'>,
+  messages: ReturnType<typeof decisionPrompt>,
+): Promise<ModelAnswer> {
   let handle: ProviderHandle | null = null;
   const t0 = performance.now();
   try {
@@ -101,12 +106,28 @@ async function askAdvisor(p: ServingPromotion, messages: ReturnType<typeof decis
 export interface DecideOptions {
   /** When the decided turn happens (default: now); tests pin it. */
   now?: Date;
+  /**
+   * The playground (lib/advisor/playground.ts): ask this model, rendered as it was trained,
+   * instead of the advisor, and record nothing — no decision log, no live conversation, no
+   * shadow call. Golden conversations may be tried, since nothing about them changes.
+   */
+  dryRun?: { serving: ServingPromotion };
 }
 
-export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions = {}): Promise<DecisionResponse> {
+/** A dry run's answer: the API's fields (no decision was logged) and what the model was shown. */
+export type DryRunDecision = Omit<DecisionResponse, 'decision_id'> & {
+  decision_id: null;
+  prompt: ReturnType<typeof decisionPrompt>;
+  modelLatencyMs: number | null;
+};
+
+export async function decide(caller: ApiCaller | null, raw: unknown, opts?: DecideOptions & { dryRun?: undefined }): Promise<DecisionResponse>;
+export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions & { dryRun: { serving: ServingPromotion } }): Promise<DryRunDecision>;
+export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions = {}): Promise<DecisionResponse | DryRunDecision> {
   const t0 = performance.now();
   const conversation = parseDecisionBody(raw);
-  const { promotion, golden } = await servingState(conversation.external_id);
+  const state = opts.dryRun ? { promotion: opts.dryRun.serving, golden: false } : await servingState(conversation.external_id);
+  const { promotion, golden } = state;
   if (!promotion)
     throw new ConflictError('No advisor is promoted yet: an ML lead promotes a model on the Models page (or with npm run advisor -- promote --model <model>).');
   if (golden) {
@@ -114,8 +135,24 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
       `${conversation.external_id} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`,
     );
   }
-  const answer = await askAdvisor(promotion, decisionPrompt(promotion.instructions, conversation, promotion.context, opts.now ?? new Date()));
+  const now = opts.now ?? new Date();
+  const prompt = decisionPrompt(promotion.instructions, conversation, promotion.context, now);
+  const answer = await askAdvisor(promotion, prompt);
   const acted = answer.decision !== null && answer.confidence !== null && answer.confidence >= promotion.threshold;
+  if (opts.dryRun) {
+    return {
+      decision: answer.decision,
+      confidence: answer.confidence,
+      acted,
+      threshold: promotion.threshold,
+      model: promotion.model,
+      promotion: promotion.id,
+      decision_id: null,
+      ...(answer.fallback ? { reason: answer.fallback.reason } : {}),
+      prompt,
+      modelLatencyMs: answer.modelLatencyMs,
+    };
+  }
   const decisionId = await logDecision({
     apiKeyId: caller?.keyId ?? null,
     externalId: conversation.external_id,
@@ -133,6 +170,8 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
     conversation,
   });
   kickLiveIngest();
+  // The shadow model (if one is attached) is asked after this answer is sent, never before.
+  askShadowAfterResponse({ decisionId, conversation, now });
   return {
     decision: answer.decision,
     confidence: answer.confidence,

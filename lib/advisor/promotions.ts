@@ -44,7 +44,7 @@ export interface ServingPromotion {
 }
 
 /** What serving needs for `model`: from its fine-tune's dataset version, or the defaults for a base model. */
-async function servingParams(model: string, provider: ProviderId | undefined) {
+export async function servingParams(model: string, provider: ProviderId | undefined) {
   const job = await db().fineTuneJob.findFirst({
     where: { fineTunedModel: model, status: 'succeeded', ...(provider ? { provider } : {}) },
     orderBy: { id: 'desc' },

@@ -9,6 +9,7 @@ export const QUEUES = {
   evalRun: 'eval-run',
   suggestions: 'suggestions',
   conversationImport: 'conversation-import',
+  advisorRetrain: 'advisor-retrain',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -67,6 +68,17 @@ export const QUEUE_OPTIONS: Record<
   // Browser imports (lib/imports/uploads): one job per upload; a crashed attempt rolled back,
   // so the retry starts the same import over.
   [QUEUES.conversationImport]: { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60, heartbeatSeconds: 30, expireInSeconds: 3600 },
+  // Retrain with new labels (lib/advisor/retrain.ts): build the next dataset version, then record
+  // and queue the fine-tune. One job per retrain; a retried one finds what it already did.
+  [QUEUES.advisorRetrain]: {
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 120,
+    heartbeatSeconds: 30,
+    expireInSeconds: 3600,
+    policy: 'exclusive',
+  },
 };
 
 export const WORKER_INSTANCE_NAME = 'worker';

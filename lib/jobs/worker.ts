@@ -7,6 +7,7 @@ import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
 import { handleSuggestionsJob, startSuggestionSweep } from '../suggestions/worker-job';
 import { runUploadImport } from '../imports/uploads/run-upload-import';
+import { handleRetrainJob, resumeRetrains } from '../advisor/retrain';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -47,6 +48,12 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   await boss.work<{ uploadId: number }>(QUEUES.conversationImport, { pollingIntervalSeconds: 1 }, async ([job]) => {
     await runUploadImport(job.data.uploadId, log);
   });
+  // Retrain with new labels: build, then launch the fine-tune (which then polls and evaluates as any).
+  await boss.work(QUEUES.advisorRetrain, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    await handleRetrainJob(job, log);
+  });
+  const retrains = await resumeRetrains();
+  if (retrains) log(`advisor retrains picked up again: ${retrains}`);
   // Live conversations the decision API logged but no web process merged (it stopped first).
   startLiveIngestSweep(log);
   // Suggestions: one batch loop per worker at a time; the sweep notices advisor changes and waiting requests.

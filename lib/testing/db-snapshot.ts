@@ -29,6 +29,9 @@ const TABLES = [
   'turn_suggestions',
   'suggestion_requests',
   'suggestion_backfills',
+  'advisor_shadows',
+  'advisor_shadow_decisions',
+  'advisor_retrains',
 ];
 
 export async function snapshotDatabase(): Promise<Record<string, unknown[]>> {
