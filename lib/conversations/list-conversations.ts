@@ -53,6 +53,12 @@ export function filterSql(filter: ConversationFilter, reviewerId: string): Prism
       return Prisma.sql`EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
     case 'others_not_mine':
       return Prisma.sql`c.reviewer_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
+    case 'flagged':
+      return Prisma.sql`EXISTS (SELECT 1 FROM turn_flags f WHERE f.conversation_id = c.id)`;
+    case 'commented':
+      return Prisma.sql`EXISTS (SELECT 1 FROM turn_comments n WHERE n.conversation_id = c.id)`;
+    case 'sequence_problems':
+      return Prisma.sql`c.sequence_problem_turns > 0`;
     case 'all':
       return Prisma.sql`TRUE`;
   }

@@ -10,6 +10,10 @@ export const CONVERSATION_FILTERS = {
   has_schedule: 'Has SCHEDULE',
   mine: 'Labeled by me',
   others_not_mine: 'Labeled by others, not me',
+  // For the ML lead's review (lib/labeling/turn-actions.ts, comments.ts, sequence-checks.ts).
+  flagged: 'Flagged turns',
+  commented: 'Turns with comments',
+  sequence_problems: 'Sequence problems',
 } as const;
 export type ConversationFilter = keyof typeof CONVERSATION_FILTERS;
 

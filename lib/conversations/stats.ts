@@ -6,6 +6,7 @@
 // write conversations and conversation_reviewers, so running them unlocked could deadlock.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { searchDocumentSql } from './search-query';
+import { REFRESH_SEQUENCE_PROBLEMS_SQL } from '../labeling/sequence-checks-sql';
 
 /** Runs one SQL statement whose only parameter, $1, is an int[] of conversation ids. */
 export type IdsStatementRunner = (sql: string, ids: number[]) => Promise<unknown>;
@@ -67,6 +68,8 @@ export async function refreshConversationStats(run: IdsStatementRunner | PrismaC
   await exec(REFRESH_COUNTERS, conversationIds);
   await exec(CLEAR_REVIEWER_PROGRESS, conversationIds);
   await exec(INSERT_REVIEWER_PROGRESS, conversationIds);
+  // Sequence problems depend on labels only, so every label writer keeps them here too.
+  await exec(REFRESH_SEQUENCE_PROBLEMS_SQL, conversationIds);
 }
 
 /** Rebuilds the search document and last-activity time after messages changed. */
