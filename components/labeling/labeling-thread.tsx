@@ -8,11 +8,18 @@ import type { ActionResult } from '@/lib/boundary/action-state';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatDateTime, formatGap } from '@/components/ui/format-time';
 import { useLabelWriter, type LabelTurnAction } from './use-label-writer';
+import type { TurnActionsState } from '@/lib/labeling/turn-actions-queries';
+import { useTurnActions, type TurnActionsServer } from './turn-actions-state';
+import { useTurnActionKeys } from './turn-actions-keys';
+import { TurnActionsBar } from './turn-actions-bar';
+import { HistoryDrawer } from './history-drawer';
+import { TurnActionsSummary, TurnActionsToast } from './turn-actions-toast';
 
 /** The page's server actions for this thread (components do not import app/). */
 export interface LabelingActions {
   labelTurn: LabelTurnAction;
   nextConversation: (currentId: number | null) => Promise<ActionResult<number | null>>;
+  turnActions: TurnActionsServer;
 }
 import { ShortcutsHelp } from './shortcuts-help';
 import { TurnLabelBar } from './turn-label-bar';
@@ -26,7 +33,10 @@ export function LabelingThread({
   evalHighlight = null,
   decisionNote = null,
   actions,
+  turnActionsInitial,
 }: {
+  /** Skips, flags and comments as stored (lib/labeling/turn-actions-queries.ts). */
+  turnActionsInitial: TurnActionsState;
   actions: LabelingActions;
   thread: ConversationThread;
   overall: { total: number; mine: number };
@@ -44,7 +54,7 @@ export function LabelingThread({
   const decisions = useMemo(() => turns.filter((t) => t.id !== openingId), [turns, openingId]);
   const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
-  const { labels, status, errors, write, retry } = useLabelWriter(initialLabels, actions.labelTurn);
+  const { labels, status, errors, write, retry, restore } = useLabelWriter(initialLabels, actions.labelTurn);
   const [help, setHelp] = useState(false);
   const [nextState, setNextState] = useState<'idle' | 'none' | { error: string }>('idle');
   const [navigating, startNavigation] = useTransition();
@@ -52,11 +62,28 @@ export function LabelingThread({
   const [focused, setFocused] = useState(() => {
     const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
     if (byUrl >= 0) return byUrl;
-    const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel);
+    const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel && !turnActionsInitial.skipped.includes(t.id));
     if (firstOpen >= 0) return firstOpen;
     return openingId !== null && turns.length > 1 ? 1 : 0;
   });
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+  const focusTurn = useCallback(
+    (id: number) => {
+      const i = turns.findIndex((t) => t.id === id);
+      if (i >= 0) setFocused(i);
+    },
+    [turns],
+  );
+  const decisionIds = useMemo(() => decisions.map((t) => t.id), [decisions]);
+  const turnActions = useTurnActions({
+    thread,
+    initial: turnActionsInitial,
+    server: actions.turnActions,
+    myLabels: labels,
+    decisionTurnIds: decisionIds,
+    onLabelRestored: restore,
+    onFocusTurn: focusTurn,
+  });
 
   useEffect(() => {
     const el = turnRefs.current[focused];
@@ -87,14 +114,14 @@ export function LabelingThread({
       labelsRef.current = after;
       // Move on to the next turn still without my label, searching forward then wrapping.
       const order = [...turns.slice(i + 1), ...turns.slice(0, i)];
-      const next = order.find((t) => t.id !== openingId && !after[t.id]);
+      const next = order.find((t) => t.id !== openingId && !after[t.id] && !turnActions.skippedRef.current.has(t.id));
       if (next) {
         const ni = turns.indexOf(next);
         focusedRef.current = ni;
         setFocused(ni);
       }
     },
-    [turns, write, openingId],
+    [turns, write, openingId, turnActions.skippedRef],
   );
 
   const goNextConversation = useCallback(() => {
@@ -132,15 +159,6 @@ export function LabelingThread({
         if (thread.isGolden) return;
         return labelFocused(KEY_TO_LABEL[key]);
       }
-      if (key === 'u' && !thread.isGolden) {
-        e.preventDefault();
-        const turn = turns[focusedRef.current];
-        if (turn) {
-          write(turn.id, null);
-          labelsRef.current = { ...labelsRef.current, [turn.id]: null };
-        }
-        return;
-      }
       if (key === 'n') {
         e.preventDefault();
         return goNextConversation();
@@ -155,7 +173,9 @@ export function LabelingThread({
     // has hydrated have no listener to reach.
     document.documentElement.dataset.keyboardReady = 'true';
     return () => window.removeEventListener('keydown', onKey);
-  }, [help, turns, labelFocused, goNextConversation, write, thread.isGolden]);
+  }, [help, turns, labelFocused, goNextConversation, thread.isGolden]);
+  // Skip (x), flag (f), comment (m), history (h), undo (Ctrl+Z, Backspace, u): ./turn-actions-keys.ts.
+  useTurnActionKeys(turnActions, { focusedTurnId: () => turns[focusedRef.current]?.id, disabled: help || thread.isGolden });
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
@@ -242,6 +262,16 @@ export function LabelingThread({
                       onRetry={() => retry(m.id)}
                     />
                   )}
+                  {isRecruiter && !thread.isGolden && (
+                    <TurnActionsBar
+                      messageId={m.id}
+                      c={turnActions}
+                      onFocus={() => {
+                        setFocused(ti);
+                        turnRefs.current[ti]?.focus({ preventScroll: true });
+                      }}
+                    />
+                  )}
                 </div>
               </div>
             </div>
@@ -262,6 +292,7 @@ export function LabelingThread({
                 </span>
               </div>
               <ProgressBar value={myCount} max={decisions.length} label="My progress on this conversation" />
+              <TurnActionsSummary skipped={decisions.filter((t) => turnActions.skipped.has(t.id) && !labels[t.id]).length} />
             </>
           )}
           <div className="mb-1 mt-3 flex justify-between">
@@ -275,8 +306,8 @@ export function LabelingThread({
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <p className="mb-2 font-medium">Keyboard</p>
           <p className="text-slate-600">
-            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>u</kbd> clear · <kbd>n</kbd> next
-            conversation · <kbd>?</kbd> all shortcuts
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>x</kbd> skip · <kbd>f</kbd> flag ·{' '}
+            <kbd>m</kbd> comment · <kbd>h</kbd> history · <kbd>Ctrl+Z</kbd> undo · <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
           </p>
           <button
             type="button"
@@ -300,6 +331,15 @@ export function LabelingThread({
         <LabelLegend />
       </aside>
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+      {!thread.isGolden && (
+        <HistoryDrawer
+          c={turnActions}
+          messageId={turns[focused]?.id}
+          turnLabel={`Recruiter turn ${focused + 1} of ${turns.length}`}
+          savedLabel={`${labels[turns[focused]?.id] ?? ''}:${status[turns[focused]?.id] ?? ''}`}
+        />
+      )}
+      <TurnActionsToast toast={turnActions.toast} />
     </div>
   );
 }

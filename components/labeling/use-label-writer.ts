@@ -76,5 +76,13 @@ export function useLabelWriter(initial: Record<number, LabelValueName | null>, l
 
   const retry = useCallback((messageId: number) => write(messageId, labels[messageId] ?? null), [write, labels]);
 
-  return { labels, status, errors, write, retry };
+  // An undo (./turn-actions-state.ts) changed the label on the server: show the value it
+  // restored, with no "Saved ✓" of its own, and let no earlier write's status overwrite it.
+  const restore = useCallback((messageId: number, value: LabelValueName | null) => {
+    latestSeq.current[messageId] = ++seq.current;
+    setLabels((l) => ({ ...l, [messageId]: value }));
+    setStatus(({ [messageId]: _dropped, ...rest }) => rest);
+  }, []);
+
+  return { labels, status, errors, write, retry, restore };
 }

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import { ForbiddenError, InputError, NotFoundError } from '../errors';
+import { COMMENT_MAX_CHARS } from './comments-limits';
 import { assertLabelingRole, lockRecruiterTurn, TURN_WRITE_TRANSACTION } from './turn-actions-rules';
 
-export const COMMENT_MAX_CHARS = 1000;
+export { COMMENT_MAX_CHARS };
 
 export const commentBodySchema = z
   .string({ error: 'Write a comment first.' })

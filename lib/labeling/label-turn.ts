@@ -5,7 +5,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { Actor } from '../auth/session';
 import { refreshConversationStats } from '../conversations/stats';
 import { labelValueSchema, type LabelValueName } from './label-values';
-import { assertLabelingRole, assertMayWriteAs, LabelRuleError, lockRecruiterTurn, TURN_WRITE_TRANSACTION } from './turn-actions-rules';
+import { assertLabelingRole, assertMayWriteAs, lockRecruiterTurn, TURN_WRITE_TRANSACTION } from './turn-actions-rules';
 
 export { LabelRuleError } from './turn-actions-rules';
 
@@ -87,4 +87,3 @@ export async function labelTurn(actor: Actor, rawInput: unknown, opts: { source?
     return { messageId: input.messageId, conversationId, value: input.value, changed: true };
   }, TURN_WRITE_TRANSACTION);
 }
-

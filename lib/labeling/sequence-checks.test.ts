@@ -89,7 +89,14 @@ describe('schedule_then_end: SCHEDULE right before END, no candidate reply betwe
   it('does not flag a SCHEDULE, two unanswered nudges and the close, nor an END after the candidate replied', async () => {
     const nudges = await check(
       {
-        messages: [R('Hi', 0), C('yes, book me', 1), R('Tuesday 10am?', 2), R('Still interested?', 2000), R('Checking in again', 4000), R('Closing your file.', 6000)],
+        messages: [
+          R('Hi', 0),
+          C('yes, book me', 1),
+          R('Tuesday 10am?', 2),
+          R('Still interested?', 2000),
+          R('Checking in again', 4000),
+          R('Closing your file.', 6000),
+        ],
         labels: [
           [2, alice, 'SCHEDULE'],
           [3, alice, 'CONTINUE'],

@@ -60,6 +60,7 @@ export interface SequenceProblem {
   explanation: string;
 }
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const time = (d: string | Date | null) => (d === null ? null : new Date(d).getTime());
 
 function names(labels: readonly SequenceCheckLabel[], value: LabelValueName): string {
@@ -122,7 +123,7 @@ export function sequenceProblems(thread: readonly SequenceCheckMessage[]): Seque
             rule: 'self_contradiction',
             relatedMessageId: messages[j].id,
             reviewerId: mine.reviewerId,
-            explanation: `${mine.reviewerName} labeled turn ${turnNo.get(messages[j].id)} ${earlier.value} and this turn ${mine.value}, with nothing new from the candidate and no pause in between: the same situation got two different decisions.`,
+            explanation: `${capitalised(mine.reviewerName)} labeled turn ${turnNo.get(messages[j].id)} ${earlier.value} and this turn ${mine.value}, with nothing new from the candidate and no pause in between: the same situation got two different decisions.`,
           });
           break;
         }

@@ -17,7 +17,10 @@ export interface FixtureMessage {
 }
 
 /** A fresh database with the four people and one conversation; returns its id and message ids. */
-export async function freshConversation(messages: FixtureMessage[], externalId = 'turn-actions-1'): Promise<{ conversationId: number; ids: number[]; turns: number[] }> {
+export async function freshConversation(
+  messages: FixtureMessage[],
+  externalId = 'turn-actions-1',
+): Promise<{ conversationId: number; ids: number[]; turns: number[] }> {
   await resetDatabase();
   const p = db();
   for (const a of [alice, bob, lee, ada]) await p.user.create({ data: { id: a.id, email: a.email, name: a.name, role: a.role } });

@@ -1,11 +1,11 @@
 // What the conversation page shows beside the labels: the actor's skips, everyone's flags,
-// the team's comments and the sequence problems of the labels the actor can see.
+// and the team's comments. (Sequence notices are computed in the browser from the labels it
+// shows, with lib/labeling/sequence-checks.ts, so they follow every keypress.)
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import type { ConversationThread } from '../conversations/get-conversation';
 import { commentsOfConversation, type TurnComment } from './comments';
-import { sequenceProblems, type SequenceProblem } from './sequence-checks';
 import { assertLabelingRole } from './turn-actions-rules';
 import type { TurnFlagReasonName } from './turn-actions-flag-reasons';
 
@@ -21,7 +21,6 @@ export interface TurnActionsState {
   skipped: number[];
   flags: Record<number, TurnFlagView[]>;
   comments: TurnComment[];
-  sequenceProblems: SequenceProblem[];
 }
 
 export async function turnActionsState(actor: Actor, thread: ConversationThread): Promise<TurnActionsState> {
@@ -39,21 +38,7 @@ export async function turnActionsState(actor: Actor, thread: ConversationThread)
   for (const f of flags) {
     (byTurn[f.messageId] ??= []).push({ reviewerId: f.reviewerId, reviewerName: f.reviewer.name, reason: f.reason, mine: f.reviewerId === actor.id });
   }
-  // Checked over the labels this page shows the actor (their own and whichever of the others'
-  // it shows), so a notice never reveals a label the page hides.
-  const problems = sequenceProblems(
-    thread.messages.map((m) => ({
-      id: m.id,
-      position: m.position,
-      sender: m.sender,
-      sentAt: m.sentAt,
-      labels: [
-        ...(m.myLabel ? [{ reviewerId: actor.id, reviewerName: `${actor.name} (you)`, value: m.myLabel }] : []),
-        ...m.otherLabels.map((l) => ({ reviewerId: l.reviewerId, reviewerName: l.reviewerName, value: l.value })),
-      ],
-    })),
-  );
-  return { skipped: skips.map((s) => s.messageId), flags: byTurn, comments, sequenceProblems: problems };
+  return { skipped: skips.map((s) => s.messageId), flags: byTurn, comments };
 }
 
 /**

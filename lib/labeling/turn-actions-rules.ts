@@ -71,7 +71,9 @@ export async function lockRecruiterTurn(
   const { sender, label, skipped, flag } = target[0];
   if (sender !== 'recruiter') {
     throw new LabelRuleError(
-      verb === 'labeled' ? 'Only recruiter turns can be labeled; this is a candidate message.' : `Only recruiter turns can be ${verb}; this is a candidate message.`,
+      verb === 'labeled'
+        ? 'Only recruiter turns can be labeled; this is a candidate message.'
+        : `Only recruiter turns can be ${verb}; this is a candidate message.`,
     );
   }
   return { conversationId, current: { label, skipped, flag } };

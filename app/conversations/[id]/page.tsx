@@ -5,7 +5,17 @@ import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
-import { labelTurnAction, nextConversationAction } from './actions';
+import {
+  addTurnCommentAction,
+  deleteTurnCommentAction,
+  labelTurnAction,
+  nextConversationAction,
+  setTurnFlagAction,
+  setTurnSkippedAction,
+  turnHistoryAction,
+  undoLastChangeAction,
+} from './actions';
+import { turnActionsState } from '@/lib/labeling/turn-actions-queries';
 import { decisionForConversation } from '@/lib/advisor/queries';
 
 function liveDecisionNote(
@@ -23,7 +33,18 @@ function liveDecisionNote(
   };
 }
 
-const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction };
+const actions = {
+  labelTurn: labelTurnAction,
+  nextConversation: nextConversationAction,
+  turnActions: {
+    setSkipped: setTurnSkippedAction,
+    setFlag: setTurnFlagAction,
+    addComment: addTurnCommentAction,
+    deleteComment: deleteTurnCommentAction,
+    undo: undoLastChangeAction,
+    history: turnHistoryAction,
+  },
+};
 
 export const metadata: Metadata = { title: 'Conversation' };
 
@@ -40,6 +61,7 @@ export default async function ConversationPage({
   const conversationId = pageId(id);
   const [thread, progress] = await Promise.all([getConversationThread(actor, conversationId), overallProgress(actor)]);
   if (!thread) notFound();
+  const turnActions = await turnActionsState(actor, thread);
   const live = decision && /^\d{1,15}$/.test(decision) ? await decisionForConversation(actor, Number(decision), thread.id) : null;
   // A live decision is about the recruiter's next turn: that message once it is stored, else
   // (not sent yet) the last message, after which the turn was decided.
@@ -63,6 +85,7 @@ export default async function ConversationPage({
         evalHighlight={evalHighlight}
         decisionNote={decisionNote}
         actions={actions}
+        turnActionsInitial={turnActions}
       />
     </div>
   );
