@@ -7,16 +7,19 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { HistoryEntry } from '@/lib/labeling/history';
 import { TURN_FLAG_REASONS, type TurnFlagReasonName } from '@/lib/labeling/turn-actions-flag-reasons';
-import { formatDateTime } from '@/components/ui/format-time';
 import { historyKey, type TurnActionsController } from './turn-actions-state';
 
 const SOURCE: Record<string, string> = {
-  ui: 'labeling page',
+  ui: 'labeling',
   import: 'import',
   suggestion: 'accepted suggestion',
   adjudication: 'adjudication',
   undo: 'undo',
 };
+
+// Changes seconds apart are common here, so the time has seconds; date and time on two lines.
+const day = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+const clock = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });
 
 function value(kind: HistoryEntry['kind'], v: string | null): string {
   if (v === null) return kind === 'label' ? 'no label' : kind === 'skip' ? 'not skipped' : 'no flag';
@@ -62,7 +65,7 @@ export function HistoryDrawer({
       role="dialog"
       aria-modal="false"
       aria-labelledby="turn-history-title"
-      className="fixed inset-y-0 right-0 z-30 flex w-full max-w-md flex-col border-l border-slate-200 bg-white shadow-2xl"
+      className="fixed inset-y-0 right-0 z-30 flex w-full max-w-lg flex-col border-l border-slate-200 bg-white shadow-2xl"
     >
       <div className="flex items-start justify-between border-b border-slate-200 p-4">
         <div>
@@ -99,7 +102,13 @@ export function HistoryDrawer({
             <tbody>
               {entries.map((e) => (
                 <tr key={e.key} className="border-t border-slate-100 align-top" data-testid="history-row">
-                  <td className="py-1.5 pr-2 text-xs whitespace-nowrap text-slate-600">{formatDateTime(e.at)}</td>
+                  <td className="py-1.5 pr-2 text-xs whitespace-nowrap text-slate-600">
+                    <time dateTime={e.at}>
+                      {day.format(new Date(e.at))}
+                      <br />
+                      {clock.format(new Date(e.at))} UTC
+                    </time>
+                  </td>
                   <td className="py-1.5 pr-2" title={e.whoEmail}>
                     {e.who}
                   </td>
@@ -110,7 +119,7 @@ export function HistoryDrawer({
                     {e.undone && <span className="ml-1 text-xs text-slate-500">(undone)</span>}
                   </td>
                   <td className="py-1.5 text-xs">
-                    <span className="rounded bg-slate-100 px-1.5 py-0.5">{SOURCE[e.source] ?? e.source}</span>
+                    <span className="inline-block rounded bg-slate-100 px-1.5 py-0.5">{SOURCE[e.source] ?? e.source}</span>
                   </td>
                 </tr>
               ))}

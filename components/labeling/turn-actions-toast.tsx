@@ -20,9 +20,10 @@ export function TurnActionsToast({ toast }: { toast: { text: string; n: number }
 
 /** Beside the progress: how many turns the viewer skipped, and the keys. */
 export function TurnActionsSummary({ skipped }: { skipped: number }) {
+  if (skipped === 0) return null;
   return (
     <p className="mt-2 text-xs text-slate-600" data-testid="skipped-count">
-      {skipped === 0 ? 'No turns skipped.' : `${skipped} turn${skipped === 1 ? '' : 's'} skipped: left for others, not waiting for you.`}
+      {skipped} turn{skipped === 1 ? '' : 's'} skipped: left for others, not waiting for you.
     </p>
   );
 }

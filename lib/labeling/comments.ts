@@ -42,7 +42,11 @@ export function mayDeleteComment(actor: Actor, authorId: string): boolean {
 
 function parseOrInputError<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw InputError.ofZod(parsed.error, { firstPerField: true });
+  if (!parsed.success) {
+    const issues = InputError.issuesFromZod(parsed.error, { firstPerField: true });
+    // The message is shown under the comment box, which names the field already.
+    throw new InputError(issues, issues.map((i) => i.message).join(' '));
+  }
   return parsed.data;
 }
 
