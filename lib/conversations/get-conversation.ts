@@ -3,6 +3,8 @@
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import type { LabelValueName } from '../labeling/label-values';
+import { Prisma } from '../generated/prisma/client';
+import { skippedOpenTurnsSql } from '../labeling/turn-actions-queries';
 
 export interface ThreadLabel {
   reviewerId: string;
@@ -84,14 +86,14 @@ export async function getConversationThread(actor: Actor, conversationId: number
 
 /**
  * The conversation after `currentId` (in list order: most recent activity first) that still
- * has recruiter turns without the actor's label; wraps around to the top of the list.
+ * has recruiter turns without the actor's label or skip; wraps around to the top of the list.
  */
 export async function nextConversationForReviewer(actor: Actor, currentId: number | null): Promise<number | null> {
   const prisma = db();
   const needsMe = (afterClause: boolean) => prisma.$queryRaw<{ id: number }[]>`
     SELECT c.id FROM conversations c
     LEFT JOIN conversation_reviewers r ON r.conversation_id = c.id AND r.reviewer_id = ${actor.id}
-    WHERE c.recruiter_turns > coalesce(r.labeled_turns, 0)
+    WHERE c.recruiter_turns > coalesce(r.labeled_turns, 0) + ${skippedOpenTurnsSql(Prisma.sql`c.id`, actor.id)}
       AND NOT c.is_golden
       AND c.id <> ${currentId ?? -1}
       AND (${!afterClause} OR (c.last_activity_at, c.id) < (SELECT last_activity_at, id FROM conversations WHERE id = ${currentId ?? -1}))

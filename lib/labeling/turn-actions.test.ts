@@ -10,7 +10,8 @@ import { addTurnComment, COMMENT_MAX_CHARS, deleteTurnComment } from './comments
 import { undoLastChange } from './undo';
 import { turnHistory } from './history';
 import { labelHistoryBreaks } from './test-history';
-import { ada, alice, bob, FIVE_TURNS, freshConversation, lee } from './turn-actions-fixture';
+import { ada, addConversation, alice, bob, FIVE_TURNS, freshConversation, lee } from './turn-actions-fixture';
+import { nextConversationForReviewer } from '../conversations/get-conversation';
 
 let conversationId = 0;
 let turns: number[] = [];
@@ -42,6 +43,20 @@ describe('skip', () => {
       ['Alice', 'skip', null, 'skipped', 'ui', false],
       ['Alice', 'skip', 'skipped', null, 'ui', false],
     ]);
+  });
+
+  it('a conversation whose open turns I skipped no longer needs me (n passes it); it still needs others', async () => {
+    const other = await addConversation(FIVE_TURNS, 'turn-actions-2');
+    // Decision turns are turns[1..3] (turns[0] opens the conversation).
+    await labelTurn(alice, { messageId: turns[1], value: 'CONTINUE' });
+    await setTurnSkipped(alice, { messageId: turns[2], skipped: true });
+    expect(await nextConversationForReviewer(alice, other.conversationId)).toBe(conversationId);
+    await setTurnSkipped(alice, { messageId: turns[3], skipped: true });
+    expect(await nextConversationForReviewer(alice, other.conversationId)).toBeNull();
+    expect(await nextConversationForReviewer(bob, other.conversationId)).toBe(conversationId);
+    // A skipped turn I label anyway is counted once.
+    await labelTurn(alice, { messageId: turns[2], value: 'END' });
+    expect(await nextConversationForReviewer(alice, other.conversationId)).toBeNull();
   });
 
   it('refuses a candidate message, an unknown one and bad input, and changes nothing', async () => {
