@@ -19,13 +19,16 @@ export const SEQUENCE_PROBLEM_TURNS_SQL = `
                      OR m.sent_at - lag(m.sent_at) OVER w >= interval '${SILENCE_MS} milliseconds' THEN 1 ELSE 0 END AS run_break
     FROM messages m WHERE m.conversation_id = ANY($1::int[])
     WINDOW w AS (PARTITION BY m.conversation_id ORDER BY m.position)
+  ), lab AS (
+    -- By conversation (an index), never a join over the whole labels table.
+    SELECT l.message_id, l.reviewer_id, l.value FROM labels l WHERE l.conversation_id = ANY($1::int[])
   ), segs AS (
     SELECT o.*, sum(CASE WHEN o.sender = 'candidate' THEN 1 ELSE 0 END) OVER w AS cand_seg, sum(o.run_break) OVER w AS run_seg
     FROM ordered o WINDOW w AS (PARTITION BY o.conversation_id ORDER BY o.position)
   ), turns AS (
     SELECT s.id, s.conversation_id, s.position, s.cand_seg, s.prev_sender,
            count(l.value) > 0 AS labeled, coalesce(bool_or(l.value = 'END'), false) AS has_end, coalesce(bool_or(l.value = 'SCHEDULE'), false) AS has_schedule
-    FROM segs s LEFT JOIN labels l ON l.message_id = s.id
+    FROM segs s LEFT JOIN lab l ON l.message_id = s.id
     WHERE s.sender = 'recruiter'
     GROUP BY s.id, s.conversation_id, s.position, s.cand_seg, s.prev_sender
   ), turn_rules AS (
@@ -36,7 +39,7 @@ export const SEQUENCE_PROBLEM_TURNS_SQL = `
   ), own AS (
     SELECT s.conversation_id, l.message_id, l.value::text AS v,
            min(l.value::text) OVER r AS lo, max(l.value::text) OVER r AS hi
-    FROM labels l JOIN segs s ON s.id = l.message_id AND s.sender = 'recruiter'
+    FROM lab l JOIN segs s ON s.id = l.message_id AND s.sender = 'recruiter'
     WINDOW r AS (PARTITION BY s.conversation_id, s.run_seg, l.reviewer_id ORDER BY s.position ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
   )
   SELECT conversation_id, id AS message_id FROM turn_rules

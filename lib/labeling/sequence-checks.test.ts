@@ -9,6 +9,10 @@ import { sequenceProblems, turnsWithSequenceProblems, type SequenceCheckMessage 
 import { SEQUENCE_PROBLEM_TURNS_SQL } from './sequence-checks-sql';
 import { addConversation, alice, bob, freshConversation, lee, type FixtureMessage } from './turn-actions-fixture';
 import type { LabelValueName } from './label-values';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importConversationsFile } from '../imports';
 
 type Who = typeof alice;
 // A scenario: messages with (minutes, sender) and, per recruiter message, labels by reviewer.
@@ -217,5 +221,29 @@ describe('the per-conversation counter and the list filter', () => {
     await undoLastChange(alice, { conversationId: r.f.conversationId });
     expect(await filtered()).toEqual(['problem']);
     expect(clean.counter).toBe(0);
+  });
+});
+
+describe('imported labels', () => {
+  it('an import keeps the counter too: for new conversations and for a re-import that changes labels', async () => {
+    const conv = (endThenMore: boolean) => ({
+      external_id: 'imported-seq',
+      messages: [
+        { sender: 'candidate', text: 'STOP', sent_at: '2026-10-01T15:00:00Z' },
+        { sender: 'recruiter', text: 'Understood.', sent_at: '2026-10-01T15:01:00Z', label: 'END' },
+        { sender: 'recruiter', text: 'One more thing…', sent_at: '2026-10-01T15:02:00Z', ...(endThenMore ? { label: 'CONTINUE' } : {}) },
+      ],
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seq-import-'));
+    const file = path.join(dir, 'seq.jsonl');
+    const counter = async () => (await db().conversation.findUniqueOrThrow({ where: { externalId: 'imported-seq' } })).sequenceProblemTurns;
+    fs.writeFileSync(file, JSON.stringify(conv(true)) + '\n');
+    await importConversationsFile(file);
+    // One turn, two problems: after an END, and one reviewer's END then CONTINUE back to back.
+    expect(await counter()).toBe(1);
+    fs.writeFileSync(file, JSON.stringify(conv(false)) + '\n');
+    await importConversationsFile(file);
+    expect(await counter()).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
