@@ -113,6 +113,11 @@ ALTER TABLE "turn_comments" ADD CONSTRAINT "turn_comments_author_id_fkey" FOREIG
 -- walks back), taken after the conversation lock so it is the order the changes committed in
 CREATE SEQUENCE "turn_change_seq" AS BIGINT;
 
+-- The "Sequence problems" list filter: such conversations are rare, so without this index a
+-- page would walk most of the list to find 50 of them. (Written here by hand: the schema
+-- language has no partial indexes, and later migrations diff schema files, so they keep it.)
+CREATE INDEX "conversations_sequence_problems_idx" ON "conversations" ("last_activity_at" DESC, "id" DESC) WHERE "sequence_problem_turns" > 0;
+
 -- Sequence problems of the conversations already labeled (lib/labeling/sequence-checks-sql.ts keeps them from now on)
 UPDATE conversations c SET sequence_problem_turns = n.turns
   FROM (
