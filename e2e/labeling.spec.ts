@@ -3,7 +3,7 @@ import { conversationId, openConversation, query, signIn } from './helpers';
 
 const buttonsOf = (page: import('@playwright/test').Page, turnIndex: number) => page.locator('[data-turn-id]').nth(turnIndex);
 
-test('label five turns with the keyboard, reload and see them; u clears; ? lists shortcuts', async ({ page }) => {
+test('label five turns with the keyboard, reload and see them; u undoes; ? lists shortcuts', async ({ page }) => {
   await signIn(page, 'reviewer');
   const id = await conversationId('e2e-keyboard');
   await openConversation(page, id);
@@ -28,16 +28,16 @@ test('label five turns with the keyboard, reload and see them; u clears; ? lists
     }
   }
 
-  // j/k and arrows move the focus; u clears the focused turn's label.
+  // j/k and arrows move the focus; u undoes my last change (the last label, wherever the focus is).
   await page.keyboard.press('k');
   await page.keyboard.press('k');
   await page.keyboard.press('ArrowDown');
   const focused = page.locator('[data-turn-id][data-focused="true"]');
   await expect(focused).toHaveCount(1);
-  const focusedIndex = await page.locator('[data-turn-id]').evaluateAll((els) => els.findIndex((e) => e.getAttribute('data-focused') === 'true'));
   await page.keyboard.press('u');
-  await expect(buttonsOf(page, focusedIndex).getByRole('button', { pressed: true })).toHaveCount(0);
-  await expect(buttonsOf(page, focusedIndex).getByText('Saved ✓')).toBeVisible();
+  await expect(buttonsOf(page, 4).getByRole('button', { pressed: true })).toHaveCount(0);
+  await expect(buttonsOf(page, 4).getByText('Undone: label SCHEDULE → none ✓')).toBeVisible();
+  await expect(buttonsOf(page, 4)).toHaveAttribute('data-focused', 'true');
   await expect(page.getByTestId('conversation-progress')).toHaveText('4 / 5');
 
   const stored = await query<{ position: number; value: string }>(

@@ -14,6 +14,12 @@ import { useLeaseHeartbeat } from './use-lease-heartbeat';
 import { useBlindReveal, type OtherLabelsAction } from './use-blind-reveal';
 import { ConnectionNotice, signInHref, useOnline } from './connection-notice';
 import { LeaseNotice } from './lease-notice';
+import type { TurnActionsState } from '@/lib/labeling/turn-actions-queries';
+import { useTurnActions, type TurnActionsServer } from './turn-actions-state';
+import { useTurnActionKeys } from './turn-actions-keys';
+import { TurnActionsBar } from './turn-actions-bar';
+import { HistoryDrawer } from './history-drawer';
+import { TurnActionsSummary, TurnActionsToast } from './turn-actions-toast';
 
 /** The page's server actions for this thread (components do not import app/). */
 export interface LabelingActions {
@@ -21,6 +27,7 @@ export interface LabelingActions {
   nextConversation: NextConversationAction;
   /** Blind labeling: others' labels on a turn, once the reviewer's own is stored. */
   otherLabels?: OtherLabelsAction;
+  turnActions: TurnActionsServer;
 }
 import { TurnSuggestion } from './turn-suggestion';
 import type { TurnSuggestionView } from '@/lib/suggestions/queries';
@@ -36,7 +43,10 @@ export function LabelingThread({
   suggestions = {},
   view = '',
   actions,
+  turnActionsInitial,
 }: {
+  /** Skips, flags and comments as stored (lib/labeling/turn-actions-queries.ts). */
+  turnActionsInitial: TurnActionsState;
   actions: LabelingActions;
   /** The list view (its query string) this conversation was opened from: `n` stays inside it. */
   view?: string;
@@ -57,7 +67,7 @@ export function LabelingThread({
   const decisions = useMemo(() => turns.filter((t) => t.id !== openingId), [turns, openingId]);
   const turnIndexOf = useMemo(() => new Map(turns.map((t, i) => [t.id, i])), [turns]);
   const initialLabels = useMemo(() => Object.fromEntries(turns.map((t) => [t.id, t.myLabel])), [turns]);
-  const { labels, confirmed, status, errors, unsaved, signedOut, write, retry } = useLabelWriter(initialLabels, actions.labelTurn);
+  const { labels, confirmed, status, errors, unsaved, signedOut, write, retry, restore } = useLabelWriter(initialLabels, actions.labelTurn);
   const [help, setHelp] = useState(false);
   const online = useOnline();
   const othersOf = useBlindReveal(turns, confirmed, actions.otherLabels);
@@ -72,13 +82,31 @@ export function LabelingThread({
   const [focused, setFocused] = useState(() => {
     const byUrl = focusTurnId == null ? -1 : turns.findIndex((t) => t.id === focusTurnId);
     if (byUrl >= 0) return byUrl;
-    const firstNeeded = turns.findIndex((t) => needsMe(t, initialLabels));
+    const skipped = new Set(turnActionsInitial.skipped);
+    const firstNeeded = turns.findIndex((t) => needsMe(t, initialLabels) && !skipped.has(t.id));
     if (firstNeeded >= 0) return firstNeeded;
-    const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel);
+    const firstOpen = turns.findIndex((t) => t.id !== openingId && !t.myLabel && !skipped.has(t.id));
     if (firstOpen >= 0) return firstOpen;
     return openingId !== null && turns.length > 1 ? 1 : 0;
   });
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+  const focusTurn = useCallback(
+    (id: number) => {
+      const i = turns.findIndex((t) => t.id === id);
+      if (i >= 0) setFocused(i);
+    },
+    [turns],
+  );
+  const decisionIds = useMemo(() => decisions.map((t) => t.id), [decisions]);
+  const turnActions = useTurnActions({
+    thread,
+    initial: turnActionsInitial,
+    server: actions.turnActions,
+    myLabels: labels,
+    decisionTurnIds: decisionIds,
+    onLabelRestored: restore,
+    onFocusTurn: focusTurn,
+  });
 
   useEffect(() => {
     const el = turnRefs.current[focused];
@@ -121,14 +149,16 @@ export function LabelingThread({
       labelsRef.current = after;
       // Move on to the next turn that still needs me (then any without my label), forward then wrapping.
       const order = [...turns.slice(i + 1), ...turns.slice(0, i)];
-      const next = order.find((t) => needsMe(t, after)) ?? order.find((t) => t.id !== openingId && !after[t.id]);
+      // Skipped turns are left for others (x): auto-advance passes over them.
+      const open = (t: (typeof turns)[number]) => !turnActions.skippedRef.current.has(t.id);
+      const next = order.find((t) => open(t) && needsMe(t, after)) ?? order.find((t) => open(t) && t.id !== openingId && !after[t.id]);
       if (next) {
         const ni = turns.indexOf(next);
         focusedRef.current = ni;
         setFocused(ni);
       }
     },
-    [turns, write, openingId, needsMe],
+    [turns, write, openingId, needsMe, turnActions.skippedRef],
   );
 
   // One shortcut key; true when it was one of ours. Used for live keys and for the keys
@@ -160,14 +190,6 @@ export function LabelingThread({
         const turn = turns[focusedRef.current];
         const suggestion = turn && suggestions[turn.id];
         if (suggestion && !labelsRef.current[turn.id]) labelFocused(suggestion.value, 'suggestion');
-        return true;
-      }
-      if (key === 'u') {
-        const turn = turns[focusedRef.current];
-        if (turn && !thread.isGolden) {
-          write(turn.id, null);
-          labelsRef.current = { ...labelsRef.current, [turn.id]: null };
-        }
         return true;
       }
       if (key === 'n') {
@@ -205,6 +227,8 @@ export function LabelingThread({
   // After signing in again the reviewer comes back to the first turn that did not save.
   const backTo = turns.find((t) => t.id in unsaved) ?? turns[focused];
   const returnTo = `/conversations/${thread.id}?${new URLSearchParams({ ...(backTo ? { turn: String(backTo.id) } : {}), ...(view ? { view } : {}) })}`;
+  // Skip (x), flag (f), comment (m), history (h), undo (Ctrl+Z, Backspace, u): ./turn-actions-keys.ts.
+  useTurnActionKeys(turnActions, { focusedTurnId: () => turns[focusedRef.current]?.id, disabled: help || thread.isGolden });
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
@@ -307,6 +331,16 @@ export function LabelingThread({
                       }}
                     />
                   )}
+                  {isRecruiter && !thread.isGolden && (
+                    <TurnActionsBar
+                      messageId={m.id}
+                      c={turnActions}
+                      onFocus={() => {
+                        setFocused(ti);
+                        turnRefs.current[ti]?.focus({ preventScroll: true });
+                      }}
+                    />
+                  )}
                 </div>
               </div>
             </div>
@@ -327,6 +361,7 @@ export function LabelingThread({
                 </span>
               </div>
               <ProgressBar value={myCount} max={decisions.length} label="My progress on this conversation" />
+              <TurnActionsSummary skipped={decisions.filter((t) => turnActions.skipped.has(t.id) && !labels[t.id]).length} />
             </>
           )}
           <div className="mb-1 mt-3 flex justify-between">
@@ -340,8 +375,9 @@ export function LabelingThread({
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <p className="mb-2 font-medium">Keyboard</p>
           <p className="text-slate-600">
-            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>a</kbd> accept suggestion · <kbd>u</kbd>{' '}
-            clear · <kbd>n</kbd> next conversation · <kbd>?</kbd> all shortcuts
+            <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd> END · <kbd>2</kbd> CONTINUE · <kbd>3</kbd> SCHEDULE · <kbd>a</kbd> accept suggestion · <kbd>x</kbd>{' '}
+            skip · <kbd>f</kbd> flag · <kbd>m</kbd> comment · <kbd>h</kbd> history · <kbd>Ctrl+Z</kbd> undo · <kbd>n</kbd> next conversation · <kbd>?</kbd> all
+            shortcuts
           </p>
           <button
             type="button"
@@ -372,6 +408,15 @@ export function LabelingThread({
         <LabelLegend />
       </aside>
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+      {!thread.isGolden && (
+        <HistoryDrawer
+          c={turnActions}
+          messageId={turns[focused]?.id}
+          turnLabel={`Recruiter turn ${focused + 1} of ${turns.length}`}
+          savedLabel={`${labels[turns[focused]?.id] ?? ''}:${status[turns[focused]?.id] ?? ''}`}
+        />
+      )}
+      <TurnActionsToast toast={turnActions.toast} />
     </div>
   );
 }

@@ -7,7 +7,11 @@ const SHORTCUTS: [string, string][] = [
   ['2 / c', 'Label CONTINUE, go to next unlabeled turn'],
   ['3 / s', 'Label SCHEDULE, go to next unlabeled turn'],
   ['a', "Accept the model's suggestion on this turn, go to next unlabeled turn"],
-  ['u', 'Clear my label on this turn'],
+  ['Ctrl+Z / ⌫ / u', 'Undo my last change in this conversation (label, skip or flag); again to go further back'],
+  ['x', 'Skip this turn (leave it for others); again to take the skip back'],
+  ['f', 'Flag this turn: then 1 unclear · 2 needs context · 3 bad data · 0 remove · Esc cancel'],
+  ['m', 'Comment on this turn (Ctrl+Enter posts, Esc cancels)'],
+  ['h', 'Show or hide the history of the focused turn'],
   ['n', 'Next conversation that needs my labels'],
   ['?', 'Show or hide this list'],
 ];
@@ -19,7 +23,7 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         role="dialog"
         aria-modal="true"
         aria-labelledby="shortcuts-title"
-        className="w-96 rounded-lg bg-white p-5 shadow-xl"
+        className="w-[28rem] max-w-[95vw] rounded-lg bg-white p-5 shadow-xl"
         onClick={(e) => e.stopPropagation()}
       >
         <h2 id="shortcuts-title" className="mb-3 text-lg font-semibold">

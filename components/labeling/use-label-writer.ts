@@ -106,7 +106,18 @@ export function useLabelWriter(initial: Labels, labelTurnAction: LabelTurnAction
     [write, labels, unsaved],
   );
 
-  return { labels, confirmed, status, errors, unsaved, signedOut, write, retry };
+  // An undo (./turn-actions-state.ts) changed the label on the server: show the value it
+  // restored, as stored, with no "Saved ✓" of its own, and let no earlier write's status overwrite it.
+  const restore = useCallback((messageId: number, value: LabelValueName | null) => {
+    latestSeq.current[messageId] = ++seq.current;
+    confirmedRef.current = { ...confirmedRef.current, [messageId]: value };
+    setConfirmed(confirmedRef.current);
+    setLabels((l) => ({ ...l, [messageId]: value }));
+    setUnsaved((u) => withoutKey(u, messageId));
+    setStatus((s) => withoutKey(s, messageId));
+  }, []);
+
+  return { labels, confirmed, status, errors, unsaved, signedOut, write, retry, restore };
 }
 
 function withoutKey<T>(o: Record<number, T>, k: number): Record<number, T> {

@@ -71,6 +71,12 @@ export function filterSql(filter: ConversationFilter, reviewerId: string): Prism
       return Prisma.sql`c.min_suggestion_confidence < coalesce((SELECT p.threshold FROM advisor_promotions p ORDER BY p.id DESC LIMIT 1), 0.7)`;
     case 'advisor_review':
       return reviewPrioritySql('c');
+    case 'flagged':
+      return Prisma.sql`EXISTS (SELECT 1 FROM turn_flags f WHERE f.conversation_id = c.id)`;
+    case 'commented':
+      return Prisma.sql`EXISTS (SELECT 1 FROM turn_comments n WHERE n.conversation_id = c.id)`;
+    case 'sequence_problems':
+      return Prisma.sql`c.sequence_problem_turns > 0`;
     case 'all':
       return Prisma.sql`TRUE`;
   }

@@ -12,6 +12,10 @@ export const CONVERSATION_FILTERS = {
   others_not_mine: 'Labeled by others, not me',
   unsure: 'Unsure suggestions',
   advisor_review: 'Advisor: deferred or disputed',
+  // For the ML lead's review (lib/labeling/turn-actions.ts, comments.ts, sequence-checks.ts).
+  flagged: 'Flagged turns',
+  commented: 'Turns with comments',
+  sequence_problems: 'Sequence problems',
 } as const;
 export type ConversationFilter = keyof typeof CONVERSATION_FILTERS;
 

@@ -7,6 +7,7 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { searchDocumentSql } from './search-query';
 import { REFRESH_MIN_SUGGESTION_CONFIDENCE } from '../suggestions/suggester-sql';
+import { REFRESH_SEQUENCE_PROBLEMS_SQL } from '../labeling/sequence-checks-sql';
 
 /** Runs one SQL statement whose only parameter, $1, is an int[] of conversation ids. */
 export type IdsStatementRunner = (sql: string, ids: number[]) => Promise<unknown>;
@@ -74,6 +75,8 @@ export async function refreshConversationStats(run: IdsStatementRunner | PrismaC
   await exec(INSERT_REVIEWER_PROGRESS, conversationIds);
   // A labeled turn no longer counts towards the "least confident first" order (lib/suggestions).
   await exec(REFRESH_MIN_SUGGESTION_CONFIDENCE, conversationIds);
+  // Sequence problems depend on labels only, so every label writer keeps them here too.
+  await exec(REFRESH_SEQUENCE_PROBLEMS_SQL, conversationIds);
 }
 
 /** Rebuilds the search document and last-activity time after messages changed. */

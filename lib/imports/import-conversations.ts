@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pgRunner, refreshConversationContent, refreshConversationStats } from '../conversations/stats';
+import { REFRESH_SEQUENCE_PROBLEMS_SQL } from '../labeling/sequence-checks-sql';
 import { detectFormat, readConversations, type FileFormat, type RawItem } from './read-conversations';
 import { asImportSource, countingBytes, type ImportSource } from './import-source';
 import type { CsvMapping } from './csv-mapping';
@@ -229,6 +230,10 @@ async function mergeInTransaction(
   if (opts.live) await client.query(`UPDATE conversations SET is_live = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
   const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
   await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
+  // New conversations got their counters on insert, all but the sequence checks over the
+  // file's own labels (lib/labeling/sequence-checks.ts).
+  const labeledNew = (await client.query<{ id: number }>('SELECT DISTINCT conversation_id AS id FROM new_labels ORDER BY 1')).rows.map((r) => r.id);
+  for (let i = 0; i < labeledNew.length; i += 10_000) await client.query(REFRESH_SEQUENCE_PROBLEMS_SQL, [labeledNew.slice(i, i + 10_000)]);
   if (created < validator.counts.conversations) {
     // Diff first (reads only), then lock what the diff will write, then write.
     await runStatements(client, sql.STAGE_EXISTING);

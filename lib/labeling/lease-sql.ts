@@ -6,7 +6,7 @@ import { Prisma } from '../generated/prisma/client';
 
 /**
  * True while conversation `c` has a decision turn (a recruiter message after the first
- * message) that the reviewer has not labeled and that has fewer than `perTurn` labels. The
+ * message) that the reviewer has neither labeled nor skipped and that has fewer than `perTurn` labels. The
  * counters (min_turn_labels, the reviewer's labeled_turns) rule most conversations out before
  * the per-turn check looks at messages. Written as scalar subqueries, not EXISTS: PostgreSQL
  * would turn an EXISTS into a join over every message and sort the whole table, where a
@@ -22,6 +22,8 @@ export function needsReviewerSql(reviewerId: string, perTurn: number): Prisma.Sq
         WHERE m.conversation_id = c.id AND m.sender = 'recruiter' AND m.position > 0
           AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${reviewerId}) = 0
           AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id) < ${perTurn}
+          -- A turn the reviewer skipped is left for others (lib/labeling/turn-actions.ts).
+          AND (SELECT count(*) FROM turn_skips s WHERE s.message_id = m.id AND s.reviewer_id = ${reviewerId}) = 0
         LIMIT 1
       ) open_turn
     ) > 0

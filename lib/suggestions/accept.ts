@@ -14,5 +14,5 @@ export async function acceptSuggestion(actor: Actor, rawInput: unknown): Promise
   // Any model's: the advisor may have changed since the page was opened, and what the reviewer saw is what they accept.
   const made = await db().turnSuggestion.findFirst({ where: { messageId: input.messageId, value: input.value }, select: { id: true } });
   if (!made) throw new LabelRuleError(`No model suggested ${input.value} for this turn; label it yourself instead.`);
-  return labelTurn(actor, { messageId: input.messageId, value: input.value }, 'suggestion');
+  return labelTurn(actor, { messageId: input.messageId, value: input.value }, { source: 'suggestion' });
 }

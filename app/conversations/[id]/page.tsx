@@ -5,8 +5,19 @@ import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { pageId } from '@/lib/boundary/page-params';
 import { getConversationThread, overallProgress } from '@/lib/conversations/get-conversation';
 import { LabelingThread } from '@/components/labeling/labeling-thread';
-import { labelTurnAction, nextConversationAction, otherLabelsAction } from './actions';
+import {
+  addTurnCommentAction,
+  deleteTurnCommentAction,
+  labelTurnAction,
+  nextConversationAction,
+  otherLabelsAction,
+  setTurnFlagAction,
+  setTurnSkippedAction,
+  turnHistoryAction,
+  undoLastChangeAction,
+} from './actions';
 import { paramsAsText, parseView, viewQuery } from '@/lib/conversations/list-params';
+import { turnActionsState } from '@/lib/labeling/turn-actions-queries';
 import { decisionForConversation } from '@/lib/advisor/queries';
 import { suggestionsForConversation } from '@/lib/suggestions/queries';
 
@@ -25,7 +36,19 @@ function liveDecisionNote(
   };
 }
 
-const actions = { labelTurn: labelTurnAction, nextConversation: nextConversationAction, otherLabels: otherLabelsAction };
+const actions = {
+  labelTurn: labelTurnAction,
+  nextConversation: nextConversationAction,
+  otherLabels: otherLabelsAction,
+  turnActions: {
+    setSkipped: setTurnSkippedAction,
+    setFlag: setTurnFlagAction,
+    addComment: addTurnCommentAction,
+    deleteComment: deleteTurnCommentAction,
+    undo: undoLastChangeAction,
+    history: turnHistoryAction,
+  },
+};
 
 export const metadata: Metadata = { title: 'Conversation' };
 
@@ -50,6 +73,7 @@ export default async function ConversationPage({
     suggestionsForConversation(actor, conversationId),
   ]);
   if (!thread) notFound();
+  const turnActions = await turnActionsState(actor, thread);
   const live = decision && /^\d{1,15}$/.test(decision) ? await decisionForConversation(actor, Number(decision), thread.id) : null;
   // A live decision is about the recruiter's next turn: that message once it is stored, else
   // (not sent yet) the last message, after which the turn was decided.
@@ -75,6 +99,7 @@ export default async function ConversationPage({
         suggestions={suggestions}
         view={view}
         actions={actions}
+        turnActionsInitial={turnActions}
       />
     </div>
   );
