@@ -12,6 +12,7 @@ import { turnHistory } from './history';
 import { labelHistoryBreaks } from './test-history';
 import { ada, addConversation, alice, bob, FIVE_TURNS, freshConversation, lee } from './turn-actions-fixture';
 import { needsReviewerSql } from './lease-sql';
+import { updateLabelingSettings } from './settings';
 import type { Actor } from '../auth/session';
 
 let conversationId = 0;
@@ -278,5 +279,24 @@ describe('history sources and roles', () => {
     await expect(addTurnComment(alice, { messageId: turns[1], body: 'x' })).rejects.toThrow(/golden/);
     await expect(undoLastChange(alice, { conversationId })).rejects.toThrow(/golden/);
     expect(await snapshotDatabase()).toEqual(before);
+  });
+});
+
+describe('history under blind labeling', () => {
+  it("keeps others' label changes back until the reviewer labeled the turn; ML leads always see them", async () => {
+    await updateLabelingSettings(ada, { reviewersPerTurn: 2, blind: 'on' });
+    try {
+      await labelTurn(bob, { messageId: turns[1], value: 'END' });
+      const before = await turnHistory(alice, { messageId: turns[1] });
+      expect(before.othersHidden).toBe(true);
+      expect(before.entries).toEqual([]);
+      expect((await turnHistory(lee, { messageId: turns[1] })).entries.map((e) => e.who)).toEqual(['Bob']);
+      await labelTurn(alice, { messageId: turns[1], value: 'CONTINUE' });
+      const after = await turnHistory(alice, { messageId: turns[1] });
+      expect(after.othersHidden).toBe(false);
+      expect(after.entries.map((e) => e.who)).toEqual(['Alice', 'Bob']);
+    } finally {
+      await updateLabelingSettings(ada, { reviewersPerTurn: 1, blind: 'auto' });
+    }
   });
 });
