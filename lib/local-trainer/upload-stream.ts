@@ -4,7 +4,6 @@
 // the way — so memory stays at a few chunks whatever the size. Disk space is checked before
 // the first byte (when the length is known) and every 16 MB after it.
 import busboy from 'busboy';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -49,6 +48,15 @@ export async function streamToFile(
   const out = fs.createWriteStream(file);
   let failed: unknown = null;
   out.on('error', (e) => (failed ??= e));
+  // One listener set per wait, removed when it ends (Promise.race over once() would leak them).
+  const settle = (events: string[]) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        for (const ev of events) out.off(ev, done);
+        resolve();
+      };
+      for (const ev of events) out.on(ev, done);
+    });
   let bytes = 0;
   let nextCheck = CHECK_EVERY_BYTES;
   try {
@@ -64,14 +72,15 @@ export async function streamToFile(
           nextCheck += CHECK_EVERY_BYTES;
         }
         onChunk?.(chunk);
-        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+        if (!out.write(chunk)) await settle(['drain', 'error', 'close']);
       } catch (e) {
         failed ??= e;
       }
     }
     if (!failed) {
+      const finished = settle(['finish', 'error', 'close']);
       out.end();
-      await Promise.race([once(out, 'finish'), once(out, 'error')]);
+      await finished;
     }
   } catch (e) {
     failed ??= e;
