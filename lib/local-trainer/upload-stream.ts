@@ -16,7 +16,7 @@ export interface ReceivedFile {
   bytes: number;
   filename: string | undefined;
   /** Fields that arrived before the file part (e.g. `purpose` when the client sends it first). */
-  fieldsBefore: ReadonlySet<string>;
+  fieldsBefore: ReadonlyMap<string, string>;
 }
 
 export interface MultipartResult {
@@ -32,7 +32,7 @@ export interface ReceiveOptions {
   /** Larger file parts are refused with a 413 (default: no limit but the disk). */
   maxFileBytes?: number;
   /** Sees every chunk of the file part, in order (may throw an ApiError to refuse the upload). */
-  onChunk?: (chunk: Buffer, fieldsBefore: ReadonlySet<string>) => void;
+  onChunk?: (chunk: Buffer, fieldsBefore: ReadonlyMap<string, string>) => void;
 }
 
 const MAX_FIELD_BYTES = 1024 * 1024;
@@ -127,7 +127,7 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
       stream.resume();
       return;
     }
-    const fieldsBefore = new Set(fields.keys());
+    const fieldsBefore: ReadonlyMap<string, string> = new Map(fields);
     file = streamToFile(stream, opts.tmpPath, opts.disk, opts.onChunk && ((c) => opts.onChunk!(c, fieldsBefore)), opts.maxFileBytes).then((bytes) => ({
       path: opts.tmpPath,
       bytes,

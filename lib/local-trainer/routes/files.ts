@@ -67,7 +67,7 @@ async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
     onChunk: (chunk, fieldsBefore) => {
       if (!decided) {
         decided = true;
-        const wants = fieldsBefore.has('purpose') ? fields.get('purpose') === 'fine-tune' : true;
+        const wants = fieldsBefore.has('purpose') ? fieldsBefore.get('purpose') === 'fine-tune' : true;
         if (wants) validator = new FineTuneValidator();
       }
       validator?.push(chunk);
