@@ -336,10 +336,7 @@ export class MatrixBuilder {
 
   /** Every row added (call store.finish() first). */
   build(): FeatureMatrix {
-    return selectRows(
-      { rows: this.rows, store: this.store, block: this.block, start: this.start, length: this.length, scales: this.scales },
-      null,
-    );
+    return selectRows({ rows: this.rows, store: this.store, block: this.block, start: this.start, length: this.length, scales: this.scales }, null);
   }
 }
 

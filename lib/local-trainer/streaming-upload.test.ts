@@ -19,20 +19,21 @@ const BOUNDARY = 'streamtestboundary';
 
 /** POSTs a multipart body to /v1/files with node:http, chunked (no content-length) unless `length` is set. */
 function postMultipart(url: string, key: string, body: AsyncIterable<Buffer> | Iterable<Buffer>, contentType = `multipart/form-data; boundary=${BOUNDARY}`) {
-  return new Promise<{ status: number; json: { error?: { message: string; code: string | null; param: string | null; type: string } } & Record<string, unknown> }>(
-    (resolve, reject) => {
-      const req = http.request(`${url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      });
-      req.on('error', reject);
-      void (async () => {
-        for await (const c of body) if (!req.write(c)) await new Promise((r) => req.once('drain', r));
-        req.end();
-      })().catch(reject);
-    },
-  );
+  return new Promise<{
+    status: number;
+    json: { error?: { message: string; code: string | null; param: string | null; type: string } } & Record<string, unknown>;
+  }>((resolve, reject) => {
+    const req = http.request(`${url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    void (async () => {
+      for await (const c of body) if (!req.write(c)) await new Promise((r) => req.once('drain', r));
+      req.end();
+    })().catch(reject);
+  });
 }
 
 const head = (name: string, filename?: string) =>
@@ -78,7 +79,12 @@ describe('streamed upload', () => {
     expect(tmpEntries(trainer)).toEqual([]);
 
     // purpose first, not fine-tune: no JSONL rules apply.
-    const batch = await postMultipart(trainer.url, trainer.apiKey, [field('purpose', 'batch'), head('file', 'notes.jsonl'), Buffer.from('not json\r\n'), closing]);
+    const batch = await postMultipart(trainer.url, trainer.apiKey, [
+      field('purpose', 'batch'),
+      head('file', 'notes.jsonl'),
+      Buffer.from('not json\r\n'),
+      closing,
+    ]);
     expect(batch.status).toBe(200);
     expect(batch.json).toMatchObject({ purpose: 'batch', bytes: 8 });
   });
@@ -95,7 +101,13 @@ describe('streamed upload', () => {
     expect(noBoundary.json.error!.message).toBe('Expected a multipart/form-data body with a boundary');
 
     const bad = `${lines}{"messages": [{"role": "user", "content": "hi"}]}\n`;
-    const badLine = await postMultipart(trainer.url, trainer.apiKey, [head('file', 'bad.jsonl'), Buffer.from(bad), Buffer.from('\r\n'), field('purpose', 'fine-tune'), closing]);
+    const badLine = await postMultipart(trainer.url, trainer.apiKey, [
+      head('file', 'bad.jsonl'),
+      Buffer.from(bad),
+      Buffer.from('\r\n'),
+      field('purpose', 'fine-tune'),
+      closing,
+    ]);
     expect(badLine.status).toBe(400);
     expect(badLine.json.error).toMatchObject({ param: 'file', code: 'invalid_file_format' });
     expect(badLine.json.error!.message).toMatch(/1 line\(s\) failed validation\. line 201: no assistant message \(example_missing_assistant_message\)/);

@@ -152,7 +152,7 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
   });
   req.pipe(bb);
   await done;
-  const received = file ? await (file as Promise<ReceivedFile>).catch((e: unknown) => (parseError ??= e, null)) : null;
+  const received = file ? await (file as Promise<ReceivedFile>).catch((e: unknown) => ((parseError ??= e), null)) : null;
   if (parseError) {
     if (received) fs.rmSync(received.path, { force: true });
     throw parseError;

@@ -47,7 +47,15 @@ export function fileFromTemp(
   f: { filename: string; purpose: string; bytes: number; stats?: FineTuneFileStats; expiresAfter?: number },
 ): OpenAIFile {
   const created = nowSeconds();
-  const file: OpenAIFile = { id: newFileId(), object: 'file', bytes: f.bytes, created_at: created, filename: f.filename, purpose: f.purpose, status: 'processed' };
+  const file: OpenAIFile = {
+    id: newFileId(),
+    object: 'file',
+    bytes: f.bytes,
+    created_at: created,
+    filename: f.filename,
+    purpose: f.purpose,
+    status: 'processed',
+  };
   if (f.expiresAfter !== undefined) file.expires_at = created + f.expiresAfter;
   deps.store.addFileFromTemp({ file, seq: deps.store.nextSeq(), stats: f.stats }, tmp);
   return file;

@@ -27,7 +27,10 @@ const createSchema = z
     filename: z.string().min(1).max(512),
     mime_type: z.string().min(1),
     purpose: z.string(),
-    expires_after: z.object({ anchor: z.literal('created_at'), seconds: z.number().int() }).strict().optional(),
+    expires_after: z
+      .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -49,7 +52,11 @@ function uploadOr404(deps: Deps, id: string): UploadRecord {
 
 function pendingOr400(rec: UploadRecord): void {
   if (rec.upload.status !== 'pending')
-    throw invalidRequest(`Upload ${rec.upload.id} is ${rec.upload.status}; only a pending Upload accepts parts or can be completed.`, 'upload_id', 'upload_not_pending');
+    throw invalidRequest(
+      `Upload ${rec.upload.id} is ${rec.upload.status}; only a pending Upload accepts parts or can be completed.`,
+      'upload_id',
+      'upload_not_pending',
+    );
   if (completing.has(rec.upload.id)) throw new ApiError(409, `Upload ${rec.upload.id} is being completed.`, { param: 'upload_id', code: 'upload_completing' });
 }
 
@@ -129,11 +136,7 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
   }
   const total = p.part_ids.reduce((s, id) => s + byId.get(id)!.bytes, 0);
   if (total !== rec.upload.bytes)
-    throw invalidRequest(
-      `The parts listed hold ${total} bytes, but the Upload was created for ${rec.upload.bytes} bytes.`,
-      'part_ids',
-      'upload_size_mismatch',
-    );
+    throw invalidRequest(`The parts listed hold ${total} bytes, but the Upload was created for ${rec.upload.bytes} bytes.`, 'part_ids', 'upload_size_mismatch');
 
   completing.add(rec.upload.id);
   const tmp = deps.store.tmpPath();
@@ -141,15 +144,10 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
     deps.disk.ensure(total);
     const md5 = createHash('md5');
     const validator = rec.upload.purpose === 'fine-tune' ? new FineTuneValidator() : null;
-    const bytes = await streamToFile(
-      concatenated(p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id))),
-      tmp,
-      deps.disk,
-      (chunk) => {
-        md5.update(chunk);
-        validator?.push(chunk);
-      },
-    );
+    const bytes = await streamToFile(concatenated(p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id))), tmp, deps.disk, (chunk) => {
+      md5.update(chunk);
+      validator?.push(chunk);
+    });
     const digest = md5.digest('hex');
     if (p.md5 !== undefined && p.md5.toLowerCase() !== digest)
       throw invalidRequest(`The md5 of the uploaded bytes (${digest}) does not match the md5 given (${p.md5}).`, 'md5', 'md5_mismatch');
