@@ -86,7 +86,12 @@ export async function streamToFile(
     failed ??= e;
   }
   if (failed) {
-    out.destroy();
+    // Wait for the descriptor to close: a still-pending open would re-create the file after rm.
+    if (!out.closed) {
+      const closed = settle(['close']);
+      out.destroy();
+      await closed;
+    }
     fs.rmSync(file, { force: true });
     if (isDiskFull(failed)) throw insufficientStorage(bytes, disk.freeBytes(), disk.reserveBytes);
     throw failed;
