@@ -17,7 +17,8 @@ describe('features', () => {
     for (let i = 0; i < a.n; i++) expect(a.idx[i]).toBeLessThan(DIM);
     // The packed training matrix holds the same buckets.
     const m = featurizeAll([text]);
-    expect(Array.from(m.blocks[0].subarray(m.start[0], m.start[0] + m.length[0]), (p) => p & ((1 << GROUP_SHIFT) - 1))).toEqual(
+    const row = m.store.row(m.block[0], m.start[0], m.length[0]);
+    expect(Array.from(row.subarray(m.store.offset, m.store.offset + m.length[0]), (p) => p & ((1 << GROUP_SHIFT) - 1))).toEqual(
       Array.from(a.idx.subarray(0, a.n)),
     );
   });

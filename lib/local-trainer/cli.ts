@@ -1,7 +1,8 @@
 // npm run trainer — the local trainer on its own. Settings come from the environment:
 //   TRAINER_PORT (4010), TRAINER_HOST (127.0.0.1), TRAINER_DATA_DIR (.data/trainer),
 //   TRAINER_API_KEY (else generated once and kept in <dataDir>/api-key; only its last four characters
-//   are ever printed), TRAINER_FAULTS.
+//   are ever printed), TRAINER_FAULTS, TRAINER_RESERVE_FREE_MB (256: uploads that would leave less
+//   free disk are refused).
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startLocalTrainer } from './server';
 
 function port(raw: string | undefined): number {
@@ -11,6 +12,13 @@ function port(raw: string | undefined): number {
   return n;
 }
 
+function reserveMb(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`TRAINER_RESERVE_FREE_MB must be a number of megabytes, got "${raw}"`);
+  return n * 1024 * 1024;
+}
+
 try {
   const trainer = await startLocalTrainer({
     port: port(process.env.TRAINER_PORT),
@@ -18,6 +26,7 @@ try {
     dataDir: process.env.TRAINER_DATA_DIR || DEFAULT_DATA_DIR,
     apiKey: process.env.TRAINER_API_KEY || undefined,
     faults: process.env.TRAINER_FAULTS || undefined,
+    reserveFreeBytes: reserveMb(process.env.TRAINER_RESERVE_FREE_MB),
     log: (line) => console.log(`[trainer] ${line}`),
   });
   // Logs are read by more people than the key should be: only its kind and last four characters

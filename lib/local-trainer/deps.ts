@@ -1,4 +1,5 @@
 // What the route handlers share.
+import type { DiskSpace } from './disk-space';
 import type { Faults } from './faults';
 import type { JobRunner } from './job-runner';
 import type { ModelRegistry } from './model-registry';
@@ -9,4 +10,5 @@ export interface Deps {
   runner: JobRunner;
   models: ModelRegistry;
   faults: Faults;
+  disk: DiskSpace;
 }

@@ -90,30 +90,3 @@ function toExample(messages: Record<string, unknown>[]): ChatExample {
     tokens: Math.min(MAX_TOKENS_PER_EXAMPLE, approxMessageTokens(messages)),
   };
 }
-
-/**
- * Walks a JSONL buffer line by line without decoding it as one string (a 512 MB upload would
- * not fit in a V8 string). Blank lines are skipped; line numbers are 1-based file lines.
- */
-export function* jsonlLines(buf: Buffer): Generator<{ lineNo: number; text: string }> {
-  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let lineNo = 0;
-  while (start < buf.length) {
-    let end = buf.indexOf(10, start);
-    if (end === -1) end = buf.length;
-    lineNo++;
-    const text = buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end);
-    start = end + 1;
-    if (text.trim() !== '') yield { lineNo, text };
-  }
-}
-
-/** Every example of a file already validated at upload (used by the training worker). */
-export function readExamples(buf: Buffer): ChatExample[] {
-  const out: ChatExample[] = [];
-  for (const { text } of jsonlLines(buf)) {
-    const { example } = checkExample(JSON.parse(text));
-    if (example) out.push(example);
-  }
-  return out;
-}

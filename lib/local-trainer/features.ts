@@ -9,6 +9,7 @@
 // what a message says in the advisor's own terms, alone and crossed with the state.
 // Each group is L2-normalised on its own so no group drowns out another.
 import { candidateCues, recruiterCues, tokenize, type Tokens } from './cues';
+import { FeatureBlocks } from './feature-store';
 import { parseTranscript, type ParsedMessage } from './transcript-parse';
 
 export const FEATURIZER = 'conversation-v2';
@@ -275,16 +276,16 @@ export function featurize(raw: string, out: FeatureBuffer): void {
 }
 
 /**
- * Every example's features, packed: row r owns blocks[block[r]][start[r], start[r] + length[r]).
+ * Every example's features, packed: row r's entries are store.row(block[r], start[r], length[r]).
  * A feature's value is its group's normalisation factor, so it is not stored per entry: each
  * entry packs the bucket (low 24 bits) with its group (high bits), and `scales` holds the
- * per-row group factors. Rows live in fixed-size blocks instead of one array so building the
- * matrix never holds two copies of it: 100k examples take ~180 MB, allocated once.
+ * per-row group factors. Rows live in fixed-size blocks (feature-store.ts) — in memory, or for
+ * a large set in a file — so building the matrix never holds two copies of it.
  */
 export interface FeatureMatrix {
   rows: number;
-  blocks: Int32Array[];
-  block: Uint16Array;
+  store: FeatureBlocks;
+  block: Uint32Array;
   start: Int32Array;
   length: Int32Array;
   /** rows × GROUPS */
@@ -293,34 +294,77 @@ export interface FeatureMatrix {
 
 export const GROUP_SHIFT = 24;
 export const BUCKET_MASK = (1 << GROUP_SHIFT) - 1;
-const BLOCK_ENTRIES = 1 << 22;
 
-export function featurizeAll(texts: readonly string[]): FeatureMatrix {
-  const buf = new FeatureBuffer();
-  const m: FeatureMatrix = {
-    rows: texts.length,
-    blocks: [],
-    block: new Uint16Array(texts.length),
-    start: new Int32Array(texts.length),
-    length: new Int32Array(texts.length),
-    scales: new Float32Array(texts.length * GROUPS),
-  };
-  let current = new Int32Array(0);
-  let used = 0;
-  for (let r = 0; r < texts.length; r++) {
-    featurize(texts[r], buf);
-    buf.groupScales(m.scales, r * GROUPS);
-    if (used + buf.n > current.length) {
-      if (used) m.blocks.push(current.subarray(0, used));
-      current = new Int32Array(Math.max(BLOCK_ENTRIES, buf.n));
-      used = 0;
-    }
-    for (let i = 0; i < buf.n; i++) current[used + i] = buf.idx[i] | (buf.grp[i] << GROUP_SHIFT);
-    m.block[r] = m.blocks.length;
-    m.start[r] = used;
-    m.length[r] = buf.n;
-    used += buf.n;
+function grown<T extends Uint32Array | Int32Array | Float32Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const out = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  out.set(a);
+  return out;
+}
+
+/** Appends featurised rows to a store, keeping where each one went. */
+export class MatrixBuilder {
+  readonly store: FeatureBlocks;
+  rows = 0;
+  private block = new Uint32Array(1024);
+  private start = new Int32Array(1024);
+  private length = new Int32Array(1024);
+  private scales = new Float32Array(1024 * GROUPS);
+  private readonly buf = new FeatureBuffer();
+  private packed = new Int32Array(4096);
+
+  constructor(store: FeatureBlocks) {
+    this.store = store;
   }
-  if (used) m.blocks.push(current.subarray(0, used));
-  return m;
+
+  add(text: string): void {
+    const { buf } = this;
+    featurize(text, buf);
+    const r = this.rows++;
+    this.block = grown(this.block, this.rows);
+    this.start = grown(this.start, this.rows);
+    this.length = grown(this.length, this.rows);
+    this.scales = grown(this.scales, this.rows * GROUPS);
+    buf.groupScales(this.scales, r * GROUPS);
+    if (this.packed.length < buf.n) this.packed = new Int32Array(buf.n * 2);
+    for (let i = 0; i < buf.n; i++) this.packed[i] = buf.idx[i] | (buf.grp[i] << GROUP_SHIFT);
+    const at = this.store.append(this.packed, buf.n);
+    this.block[r] = at.block;
+    this.start[r] = at.start;
+    this.length[r] = buf.n;
+  }
+
+  /** Every row added (call store.finish() first). */
+  build(): FeatureMatrix {
+    return selectRows({ rows: this.rows, store: this.store, block: this.block, start: this.start, length: this.length, scales: this.scales }, null);
+  }
+}
+
+/** The rows `rows` of m, in that order (all rows when null), sharing m's store. */
+export function selectRows(m: FeatureMatrix, rows: Int32Array | null): FeatureMatrix {
+  const n = rows ? rows.length : m.rows;
+  const out: FeatureMatrix = {
+    rows: n,
+    store: m.store,
+    block: new Uint32Array(n),
+    start: new Int32Array(n),
+    length: new Int32Array(n),
+    scales: new Float32Array(n * GROUPS),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[i] : i;
+    out.block[i] = m.block[r];
+    out.start[i] = m.start[r];
+    out.length[i] = m.length[r];
+    out.scales.set(m.scales.subarray(r * GROUPS, (r + 1) * GROUPS), i * GROUPS);
+  }
+  return out;
+}
+
+/** The features of `texts`, in memory. */
+export function featurizeAll(texts: readonly string[]): FeatureMatrix {
+  const b = new MatrixBuilder(new FeatureBlocks());
+  for (const t of texts) b.add(t);
+  b.store.finish();
+  return b.build();
 }

@@ -3,8 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, invalidRequest } from './errors';
 
 export const MAX_JSON_BYTES = 32 * 1024 * 1024;
-/** OpenAI's per-file limit. */
-export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -20,4 +20,7 @@ export const newCheckpointId = () => `ftckpt_${randomBase62(24)}`;
 export const newCompletionId = () => `chatcmpl-${randomBase62(29)}`;
 export const newRequestId = () => `req_${randomBase62(32)}`;
 
+export const newUploadId = () => `upload_${randomBase62(24)}`;
+export const newPartId = () => `part_${randomBase62(24)}`;
+
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

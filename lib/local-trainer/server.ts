@@ -8,6 +8,7 @@ import path from 'node:path';
 import { checkBearer, loadOrCreateApiKey } from './auth';
 import { lockDataDir } from './data-dir-lock';
 import type { Deps } from './deps';
+import { DEFAULT_RESERVE_BYTES, DiskSpace } from './disk-space';
 import { ApiError } from './errors';
 import { Faults, parseFaultsEnv, type FaultConfig } from './faults';
 import { sendError, sendJson } from './http';
@@ -20,6 +21,7 @@ import { controlRoutes } from './routes/control';
 import { fileRoutes } from './routes/files';
 import { jobRoutes } from './routes/jobs';
 import { modelRoutes } from './routes/models';
+import { uploadRoutes } from './routes/uploads';
 import { Store } from './store';
 
 export const DEFAULT_PORT = 4010;
@@ -37,6 +39,8 @@ export interface LocalTrainerOptions {
   apiKey?: string;
   /** Injected failures: an object, or the TRAINER_FAULTS syntax ("429:0.3,500:0.2,hang:0.05"). */
   faults?: FaultConfig | string;
+  /** Uploads are refused when they would leave less free disk than this (default 256 MB). */
+  reserveFreeBytes?: number;
   /** Receives one line per job transition (the CLI prints them); silent by default. */
   log?: (line: string) => void;
 }
@@ -63,10 +67,12 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   const store = new Store(dataDir);
   const models = new ModelRegistry(store);
   const runner = new JobRunner(store, () => models.invalidate(), opts.log ?? (() => {}));
-  const deps: Deps = { store, runner, models, faults };
+  const disk = new DiskSpace(dataDir, opts.reserveFreeBytes ?? DEFAULT_RESERVE_BYTES);
+  const deps: Deps = { store, runner, models, faults, disk };
 
   const router = new Router<Deps>();
   fileRoutes(router);
+  uploadRoutes(router);
   jobRoutes(router);
   modelRoutes(router);
   chatRoutes(router);

@@ -1,9 +1,13 @@
 // The trainer's own storage: plain JSON and binary files under one data directory, loaded into
 // memory at start (a trainer holds hundreds of objects, not millions). Metadata writes go
-// through write-to-temp + rename so a crash never leaves half a JSON file behind.
+// through write-to-temp + rename so a crash never leaves half a JSON file behind, and file
+// bytes are streamed to <dataDir>/tmp first and renamed into place once complete.
 //
 //   <dataDir>/files/<file-id>.json          the file object (+ validation stats)
 //   <dataDir>/files/<file-id>.data          its bytes
+//   <dataDir>/uploads/<upload-id>/upload.json   an Upload (Uploads API) and its parts' ids and sizes
+//   <dataDir>/uploads/<upload-id>/<part-id>     a part's bytes
+//   <dataDir>/tmp/                          bytes being received (emptied at start)
 //   <dataDir>/jobs/<job-id>/job.json        the job (+ requested hyperparameters, checkpoints, metrics)
 //   <dataDir>/jobs/<job-id>/events.jsonl    its events, oldest first
 //   <dataDir>/models/<job-id>/…             weights (see classifier.ts)
@@ -11,7 +15,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { newEventId, nowSeconds } from './ids';
-import type { FileRecord, JobEvent, JobRecord } from './types';
+import { randomBase62 } from './ids';
+import type { FileRecord, JobEvent, JobRecord, UploadRecord } from './types';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -24,11 +29,15 @@ export class Store {
   private readonly files = new Map<string, FileRecord>();
   private readonly jobs = new Map<string, JobRecord>();
   private readonly events = new Map<string, JobEvent[]>();
+  private readonly uploads = new Map<string, UploadRecord>();
   private seq = 0;
 
   constructor(dataDir: string) {
     this.dataDir = dataDir;
-    for (const dir of ['files', 'jobs', 'models']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
+    for (const dir of ['files', 'jobs', 'models', 'uploads']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
+    // Whatever was being received when the trainer stopped is incomplete: no object refers to it.
+    fs.rmSync(path.join(dataDir, 'tmp'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(dataDir, 'tmp'));
     this.load();
   }
 
@@ -39,6 +48,12 @@ export class Store {
       const rec = JSON.parse(fs.readFileSync(path.join(filesDir, name), 'utf8')) as FileRecord;
       this.files.set(rec.file.id, rec);
       this.seq = Math.max(this.seq, rec.seq);
+    }
+    const uploadsDir = path.join(this.dataDir, 'uploads');
+    for (const id of fs.readdirSync(uploadsDir)) {
+      const file = path.join(uploadsDir, id, 'upload.json');
+      if (!fs.existsSync(file)) continue;
+      this.uploads.set(id, JSON.parse(fs.readFileSync(file, 'utf8')) as UploadRecord);
     }
     const jobsDir = path.join(this.dataDir, 'jobs');
     for (const id of fs.readdirSync(jobsDir)) {
@@ -78,6 +93,18 @@ export class Store {
     this.files.set(rec.file.id, rec);
   }
 
+  /** A fresh path under <dataDir>/tmp for bytes being received. */
+  tmpPath(): string {
+    return path.join(this.dataDir, 'tmp', `${Date.now()}-${randomBase62(12)}`);
+  }
+
+  /** Records a file whose bytes were streamed to `tmp` (moved into place, not copied). */
+  addFileFromTemp(rec: FileRecord, tmp: string): void {
+    fs.renameSync(tmp, this.fileDataPath(rec.file.id));
+    writeJsonAtomic(path.join(this.dataDir, 'files', `${rec.file.id}.json`), rec);
+    this.files.set(rec.file.id, rec);
+  }
+
   getFile(id: string): FileRecord | undefined {
     return this.files.get(id);
   }
@@ -92,6 +119,32 @@ export class Store {
     fs.rmSync(path.join(this.dataDir, 'files', `${id}.json`), { force: true });
     fs.rmSync(this.fileDataPath(id), { force: true });
     return true;
+  }
+
+  // ── uploads (the Uploads API) ──────────────────────────────────────────────────────────
+  uploadDir(id: string): string {
+    return path.join(this.dataDir, 'uploads', id);
+  }
+
+  partPath(uploadId: string, partId: string): string {
+    return path.join(this.uploadDir(uploadId), partId);
+  }
+
+  saveUpload(rec: UploadRecord): void {
+    fs.mkdirSync(this.uploadDir(rec.upload.id), { recursive: true });
+    writeJsonAtomic(path.join(this.uploadDir(rec.upload.id), 'upload.json'), rec);
+    this.uploads.set(rec.upload.id, rec);
+  }
+
+  getUpload(id: string): UploadRecord | undefined {
+    return this.uploads.get(id);
+  }
+
+  /** Removes the parts' bytes; the Upload object itself stays (it can still be retrieved). */
+  dropParts(rec: UploadRecord): void {
+    for (const p of rec.parts) fs.rmSync(this.partPath(rec.upload.id, p.id), { force: true });
+    rec.parts = [];
+    rec.partBytes = 0;
   }
 
   // ── jobs ───────────────────────────────────────────────────────────────────────────────

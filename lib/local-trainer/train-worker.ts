@@ -1,13 +1,13 @@
-// The training worker thread: reads the job's files, featurises, trains, writes weights and
-// reports progress to the job runner (fit.ts holds the recipe). It runs off the server's event loop, so the API keeps
+// The training worker thread: streams the job's files, featurises, trains, writes weights and
+// reports progress to the job runner (fit.ts holds the recipe). Memory does not grow with the
+// files: examples are read line by line and features past a budget live in a file. It runs off the server's event loop, so the API keeps
 // answering in milliseconds while a job trains, and cancelling is a `terminate()`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { saveWeights } from './classifier';
-import { readExamples } from './examples';
 import { FEATURIZER } from './features';
-import { fitClassifier, type TextSet } from './fit';
+import { fitClassifierFromFiles } from './fit';
 import { nowSeconds } from './ids';
 import { writeJsonAtomic } from './store';
 import { stepsPerEpoch } from './train';
@@ -17,18 +17,14 @@ const input = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 let totalSteps = 0;
 
-function load(file: string): TextSet {
-  const examples = readExamples(fs.readFileSync(file)).filter((e) => e.label !== null);
-  return { texts: examples.map((e) => e.text), labels: examples.map((e) => e.label as string) };
-}
-
 const hp = input.hyperparameters;
 fs.mkdirSync(input.modelDir, { recursive: true });
 
-const result = fitClassifier(
+const result = fitClassifierFromFiles(
   {
-    train: load(input.trainingPath),
-    valid: input.validationPath ? load(input.validationPath) : null,
+    trainingPath: input.trainingPath,
+    validationPath: input.validationPath,
+    spillPath: path.join(input.modelDir, 'features.tmp'),
     epochs: hp.n_epochs,
     batchSize: hp.batch_size,
     learningRateMultiplier: hp.learning_rate_multiplier,

@@ -61,20 +61,21 @@ export function stepsPerEpoch(rows: number, batchSize: number): number {
   return Math.ceil(rows / batchSize);
 }
 
-/** Logits of row r of a packed feature matrix into z. */
-function rowLogits(model: Classifier, x: FeatureMatrix, r: number, z: Float64Array): void {
+/** Logits of row r of a packed feature matrix into z; returns the row's entries (from x.store.offset). */
+function rowLogits(model: Classifier, x: FeatureMatrix, r: number, z: Float64Array): Int32Array {
   const K = model.labels.length;
   const w = model.weights;
-  const feats = x.blocks[x.block[r]];
+  const feats = x.store.row(x.block[r], x.start[r], x.length[r]);
   const scales = x.scales;
   const s0 = r * GROUPS;
   for (let k = 0; k < K; k++) z[k] = model.bias[k];
-  for (let j = x.start[r], end = j + x.length[r]; j < end; j++) {
+  for (let j = x.store.offset, end = j + x.length[r]; j < end; j++) {
     const p = feats[j];
     const base = (p & BUCKET_MASK) * K;
     const v = scales[s0 + (p >>> GROUP_SHIFT)];
     for (let k = 0; k < K; k++) z[k] += w[base + k] * v;
   }
+  return feats;
 }
 
 /** Mean loss and accuracy of `model` over rows `rows` (all rows when omitted). */
@@ -116,7 +117,7 @@ function copyModel(m: Classifier): Classifier {
 export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
   const { labels, epochs, batchSize, seed } = opts;
   const { x, y } = opts.train;
-  const { blocks, block, start: rowStart, length: rowLength, scales } = x;
+  const { length: rowLength, scales } = x;
   const K = labels.length;
   const model = emptyClassifier(labels);
   const W = model.weights;
@@ -167,7 +168,9 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
       let nTouched = 0;
       for (let b = start; b < end; b++) {
         const r = order[b];
-        rowLogits(model, x, r, z);
+        // The row is read once (from memory or the feature file) for both the logits and the gradient.
+        const feats = rowLogits(model, x, r, z);
+        const from = x.store.offset;
         softmaxInPlace(z, K);
         const yr = y[r];
         let best = 0;
@@ -181,8 +184,7 @@ export function train(opts: TrainOptions, cb: TrainCallbacks): TrainResult {
         for (let k = 0; k < K; k++) z[k] *= wy;
         for (let k = 0; k < K; k++) Gb[k] += z[k];
         const s0 = r * GROUPS;
-        const feats = blocks[block[r]];
-        for (let j = rowStart[r], to = j + rowLength[r]; j < to; j++) {
+        for (let j = from, to = j + rowLength[r]; j < to; j++) {
           const p = feats[j];
           const f = p & BUCKET_MASK;
           const v = scales[s0 + (p >>> GROUP_SHIFT)];

@@ -114,3 +114,32 @@ export interface JobRecord {
 
 export const ORGANIZATION_ID = 'org-local';
 export const BASE_MODEL = 'local-base';
+
+/** The Uploads API's Upload object (the SDK's `Upload`). */
+export interface OpenAIUpload {
+  id: string;
+  object: 'upload';
+  bytes: number;
+  created_at: number;
+  expires_at: number;
+  filename: string;
+  purpose: string;
+  status: 'pending' | 'completed' | 'cancelled' | 'expired';
+  file: OpenAIFile | null;
+}
+
+export interface UploadPartRecord {
+  id: string;
+  bytes: number;
+  created_at: number;
+}
+
+export interface UploadRecord {
+  upload: OpenAIUpload;
+  mimeType: string;
+  /** expires_after.seconds of the File this Upload becomes, when asked for. */
+  fileExpiresAfter?: number;
+  parts: UploadPartRecord[];
+  /** Σ parts' bytes, kept so a part over the Upload's total is refused before it is written. */
+  partBytes: number;
+}

@@ -1,17 +1,18 @@
-// /v1/files: upload (multipart), list, retrieve, delete, download. A `fine-tune` upload is
-// validated line by line before it is stored (validate-jsonl.ts).
+// /v1/files: upload (multipart, streamed to disk), list, retrieve, delete, download. A
+// `fine-tune` upload is validated line by line as it arrives (validate-jsonl.ts) and stored
+// only if every line passes.
 import fs from 'node:fs';
 import type { Deps } from '../deps';
 import { invalidRequest, notFound } from '../errors';
-import { MAX_UPLOAD_BYTES, readBody, sendJson } from '../http';
+import { sendJson } from '../http';
 import { newFileId, nowSeconds } from '../ids';
-import { boundaryOf, parseMultipart } from '../multipart';
 import { parseLimit } from '../pagination';
 import type { Router, RequestContext } from '../router';
 import type { FileRecord, OpenAIFile } from '../types';
-import { validateFineTuneJsonl, type FineTuneFileStats } from '../validate-jsonl';
+import { receiveMultipart } from '../upload-stream';
+import { FineTuneValidator, type FineTuneFileStats } from '../validate-jsonl';
 
-const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
+export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
 
 export function fileOr404(deps: Deps, id: string): FileRecord {
   const rec = deps.store.getFile(id);
@@ -19,36 +20,82 @@ export function fileOr404(deps: Deps, id: string): FileRecord {
   return rec;
 }
 
-async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
-  const boundary = boundaryOf(req.headers['content-type']);
-  const parts = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), boundary);
-  const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.data.toString('utf8');
-  const filePart = parts.find((p) => p.name === 'file');
-  if (!filePart) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
-  const purpose = field('purpose');
+export function checkPurpose(purpose: string | undefined): string {
   if (!purpose) throw invalidRequest("Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
   if (!UPLOAD_PURPOSES.includes(purpose))
     throw invalidRequest(`Invalid 'purpose': ${JSON.stringify(purpose)}. Expected one of ${UPLOAD_PURPOSES.join(', ')}.`, 'purpose', 'invalid_value');
-  const filename = filePart.filename ?? 'upload';
+  return purpose;
+}
 
-  let stats: FineTuneFileStats | undefined;
-  if (purpose === 'fine-tune') {
-    if (!filename.toLowerCase().endsWith('.jsonl'))
-      throw invalidRequest('Invalid file format for Fine-Tuning API. Must be .jsonl', 'file', 'invalid_file_format');
-    stats = await validateFineTuneJsonl(filePart.data);
-  }
+export function checkFineTuneFilename(purpose: string, filename: string): void {
+  if (purpose === 'fine-tune' && !filename.toLowerCase().endsWith('.jsonl'))
+    throw invalidRequest('Invalid file format for Fine-Tuning API. Must be .jsonl', 'file', 'invalid_file_format');
+}
 
+export function checkExpiresAfter(seconds: unknown): number | undefined {
+  if (seconds === undefined) return undefined;
+  const s = Number(seconds);
+  if (!Number.isInteger(s) || s < 3600 || s > 2_592_000)
+    throw invalidRequest("Invalid 'expires_after.seconds': expected an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
+  return s;
+}
+
+/** Stores bytes already on disk at `tmp` as a processed File. */
+export function fileFromTemp(
+  deps: Deps,
+  tmp: string,
+  f: { filename: string; purpose: string; bytes: number; stats?: FineTuneFileStats; expiresAfter?: number },
+): OpenAIFile {
   const created = nowSeconds();
-  const file: OpenAIFile = { id: newFileId(), object: 'file', bytes: filePart.data.length, created_at: created, filename, purpose, status: 'processed' };
-  const seconds = field('expires_after[seconds]');
-  if (seconds !== undefined) {
-    const s = Number(seconds);
-    if (!Number.isInteger(s) || s < 3600 || s > 2_592_000)
-      throw invalidRequest("Invalid 'expires_after.seconds': expected an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
-    file.expires_at = created + s;
+  const file: OpenAIFile = {
+    id: newFileId(),
+    object: 'file',
+    bytes: f.bytes,
+    created_at: created,
+    filename: f.filename,
+    purpose: f.purpose,
+    status: 'processed',
+  };
+  if (f.expiresAfter !== undefined) file.expires_at = created + f.expiresAfter;
+  deps.store.addFileFromTemp({ file, seq: deps.store.nextSeq(), stats: f.stats }, tmp);
+  return file;
+}
+
+async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
+  // The file is validated while it streams to disk. The SDK sends `file` before `purpose`, so
+  // a .jsonl part is validated on the chance that it is a fine-tune upload; the verdict is used
+  // only if it is.
+  let validator: FineTuneValidator | null = null;
+  let decided = false;
+  const tmp = deps.store.tmpPath();
+  const { fields, file } = await receiveMultipart(req, {
+    fileField: 'file',
+    tmpPath: tmp,
+    disk: deps.disk,
+    onChunk: (chunk, fieldsBefore) => {
+      if (!decided) {
+        decided = true;
+        const wants = fieldsBefore.has('purpose') ? fieldsBefore.get('purpose') === 'fine-tune' : true;
+        if (wants) validator = new FineTuneValidator();
+      }
+      validator?.push(chunk);
+    },
+  });
+  try {
+    if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+    const purpose = checkPurpose(fields.get('purpose'));
+    const filename = file.filename ?? 'upload';
+    const expiresAfter = checkExpiresAfter(fields.get('expires_after[seconds]'));
+    let stats: FineTuneFileStats | undefined;
+    if (purpose === 'fine-tune') {
+      checkFineTuneFilename(purpose, filename);
+      stats = (validator ?? new FineTuneValidator()).finish();
+    }
+    sendJson(res, 200, fileFromTemp(deps, file.path, { filename, purpose, bytes: file.bytes, stats, expiresAfter }));
+  } catch (e) {
+    if (file) fs.rmSync(file.path, { force: true });
+    throw e;
   }
-  await deps.store.addFile({ file, seq: deps.store.nextSeq(), stats }, filePart.data);
-  sendJson(res, 200, file);
 }
 
 async function list({ res, url }: RequestContext, deps: Deps): Promise<void> {

@@ -1,0 +1,183 @@
+// The Uploads API (/v1/uploads), OpenAI's way to send a file larger than one request: create an
+// Upload with the total size, add Parts of at most 64 MB (in parallel, in any order), then
+// complete it with the Parts' order — the trainer concatenates them into a File, checking the
+// size, the md5 when given, and (purpose fine-tune) every JSONL line, as /v1/files would. Parts
+// stream to disk; nothing is held in memory. An Upload expires an hour after it is created.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import { ApiError, invalidRequest, notFound } from '../errors';
+import { readJson, sendJson } from '../http';
+import { newPartId, newUploadId, nowSeconds } from '../ids';
+import type { RequestContext, Router } from '../router';
+import type { UploadRecord } from '../types';
+import { receiveMultipart, streamToFile } from '../upload-stream';
+import { FineTuneValidator } from '../validate-jsonl';
+import { parseWith } from '../zod-errors';
+import { checkExpiresAfter, checkFineTuneFilename, checkPurpose, fileFromTemp } from './files';
+
+export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
+const UPLOAD_TTL_SECONDS = 3600;
+
+const createSchema = z
+  .object({
+    bytes: z.number().int().positive().max(MAX_UPLOAD_BYTES),
+    filename: z.string().min(1).max(512),
+    mime_type: z.string().min(1),
+    purpose: z.string(),
+    expires_after: z
+      .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const completeSchema = z.object({ part_ids: z.array(z.string().min(1)).min(1), md5: z.string().min(1).optional() }).strict();
+
+/** Uploads being completed right now: a second complete (or a late part) must not interleave. */
+const completing = new Set<string>();
+
+function uploadOr404(deps: Deps, id: string): UploadRecord {
+  const rec = deps.store.getUpload(id);
+  if (!rec) throw notFound(`No such Upload object: ${id}`, 'upload_id');
+  if (rec.upload.status === 'pending' && nowSeconds() >= rec.upload.expires_at) {
+    rec.upload.status = 'expired';
+    deps.store.dropParts(rec);
+    deps.store.saveUpload(rec);
+  }
+  return rec;
+}
+
+function pendingOr400(rec: UploadRecord): void {
+  if (rec.upload.status !== 'pending')
+    throw invalidRequest(
+      `Upload ${rec.upload.id} is ${rec.upload.status}; only a pending Upload accepts parts or can be completed.`,
+      'upload_id',
+      'upload_not_pending',
+    );
+  if (completing.has(rec.upload.id)) throw new ApiError(409, `Upload ${rec.upload.id} is being completed.`, { param: 'upload_id', code: 'upload_completing' });
+}
+
+async function create({ req, res }: RequestContext, deps: Deps): Promise<void> {
+  const body = await readJson(req);
+  const p = parseWith(createSchema, body);
+  const purpose = checkPurpose(p.purpose);
+  checkFineTuneFilename(purpose, p.filename);
+  const expiresAfter = checkExpiresAfter(p.expires_after?.seconds);
+  // Parts and the completed File are both on disk until the parts are dropped: twice the size.
+  deps.disk.ensure(2 * p.bytes);
+  const created = nowSeconds();
+  const rec: UploadRecord = {
+    upload: {
+      id: newUploadId(),
+      object: 'upload',
+      bytes: p.bytes,
+      created_at: created,
+      expires_at: created + UPLOAD_TTL_SECONDS,
+      filename: p.filename,
+      purpose,
+      status: 'pending',
+      file: null,
+    },
+    mimeType: p.mime_type,
+    fileExpiresAfter: expiresAfter,
+    parts: [],
+    partBytes: 0,
+  };
+  deps.store.saveUpload(rec);
+  sendJson(res, 200, rec.upload);
+}
+
+async function addPart({ req, res, params }: RequestContext, deps: Deps): Promise<void> {
+  const rec = uploadOr404(deps, params.id);
+  pendingOr400(rec);
+  const id = newPartId();
+  const { file } = await receiveMultipart(req, { fileField: 'data', tmpPath: deps.store.tmpPath(), disk: deps.disk, maxFileBytes: MAX_PART_BYTES });
+  if (!file) throw invalidRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
+  try {
+    // The Upload may have been cancelled, completed or expired while the part streamed in.
+    pendingOr400(uploadOr404(deps, params.id));
+    if (rec.partBytes + file.bytes > rec.upload.bytes)
+      throw invalidRequest(
+        `Adding this part (${file.bytes} bytes) would exceed the ${rec.upload.bytes} bytes the Upload was created for (${rec.partBytes} already added).`,
+        'data',
+        'upload_size_exceeded',
+      );
+    fs.renameSync(file.path, deps.store.partPath(rec.upload.id, id));
+  } catch (e) {
+    fs.rmSync(file.path, { force: true });
+    throw e;
+  }
+  const part = { id, bytes: file.bytes, created_at: nowSeconds() };
+  rec.parts.push(part);
+  rec.partBytes += file.bytes;
+  deps.store.saveUpload(rec);
+  sendJson(res, 200, { id, object: 'upload.part', created_at: part.created_at, upload_id: rec.upload.id });
+}
+
+/** The parts' bytes in the given order, read in 4 MB chunks. */
+async function* concatenated(files: readonly string[]): AsyncGenerator<Buffer> {
+  for (const f of files) for await (const chunk of fs.createReadStream(f, { highWaterMark: 4 * 1024 * 1024 })) yield chunk as Buffer;
+}
+
+async function complete({ req, res, params }: RequestContext, deps: Deps): Promise<void> {
+  const body = await readJson(req);
+  const p = parseWith(completeSchema, body);
+  const rec = uploadOr404(deps, params.id);
+  pendingOr400(rec);
+  const byId = new Map(rec.parts.map((part) => [part.id, part]));
+  const seen = new Set<string>();
+  for (const id of p.part_ids) {
+    if (!byId.has(id)) throw invalidRequest(`Part ${id} is not a part of Upload ${rec.upload.id}.`, 'part_ids', 'invalid_part_id');
+    if (seen.has(id)) throw invalidRequest(`Part ${id} is listed more than once.`, 'part_ids', 'duplicate_part_id');
+    seen.add(id);
+  }
+  const total = p.part_ids.reduce((s, id) => s + byId.get(id)!.bytes, 0);
+  if (total !== rec.upload.bytes)
+    throw invalidRequest(`The parts listed hold ${total} bytes, but the Upload was created for ${rec.upload.bytes} bytes.`, 'part_ids', 'upload_size_mismatch');
+
+  completing.add(rec.upload.id);
+  const tmp = deps.store.tmpPath();
+  try {
+    deps.disk.ensure(total);
+    const md5 = createHash('md5');
+    const validator = rec.upload.purpose === 'fine-tune' ? new FineTuneValidator() : null;
+    const bytes = await streamToFile(concatenated(p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id))), tmp, deps.disk, (chunk) => {
+      md5.update(chunk);
+      validator?.push(chunk);
+    });
+    const digest = md5.digest('hex');
+    if (p.md5 !== undefined && p.md5.toLowerCase() !== digest)
+      throw invalidRequest(`The md5 of the uploaded bytes (${digest}) does not match the md5 given (${p.md5}).`, 'md5', 'md5_mismatch');
+    const stats = validator?.finish();
+    const file = fileFromTemp(deps, tmp, { filename: rec.upload.filename, purpose: rec.upload.purpose, bytes, stats, expiresAfter: rec.fileExpiresAfter });
+    deps.store.dropParts(rec);
+    rec.upload.status = 'completed';
+    rec.upload.file = file;
+    deps.store.saveUpload(rec);
+    sendJson(res, 200, rec.upload);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  } finally {
+    completing.delete(rec.upload.id);
+  }
+}
+
+async function cancel({ res, params }: RequestContext, deps: Deps): Promise<void> {
+  const rec = uploadOr404(deps, params.id);
+  pendingOr400(rec);
+  deps.store.dropParts(rec);
+  rec.upload.status = 'cancelled';
+  deps.store.saveUpload(rec);
+  sendJson(res, 200, rec.upload);
+}
+
+export function uploadRoutes(r: Router<Deps>): void {
+  r.add('POST', '/v1/uploads', create)
+    .add('POST', '/v1/uploads/{id}/parts', addPart)
+    .add('POST', '/v1/uploads/{id}/complete', complete)
+    .add('POST', '/v1/uploads/{id}/cancel', cancel);
+}

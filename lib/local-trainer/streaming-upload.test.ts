@@ -1,0 +1,195 @@
+// /v1/files streams: the multipart body is parsed by busboy as it arrives and the file goes to
+// disk chunk by chunk, validated line by line on the way. Bad bodies (truncated, no boundary),
+// bad lines and a disk that would fill are refused with OpenAI's error shape and leave nothing
+// stored; a 50 MB upload raises the trainer's peak RSS by a few MB, not by the file's size.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalTrainer } from './server';
+import { sampleExamples, toJsonl } from '../seed/examples';
+import { assertMatchesSchema } from './testing/spec';
+import { clientFor, startTestTrainer, tempDataDir } from './testing/trainer';
+
+const BOUNDARY = 'streamtestboundary';
+
+/** POSTs a multipart body to /v1/files with node:http, chunked (no content-length) unless `length` is set. */
+function postMultipart(url: string, key: string, body: AsyncIterable<Buffer> | Iterable<Buffer>, contentType = `multipart/form-data; boundary=${BOUNDARY}`) {
+  return new Promise<{
+    status: number;
+    json: { error?: { message: string; code: string | null; param: string | null; type: string } } & Record<string, unknown>;
+  }>((resolve, reject) => {
+    const req = http.request(`${url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    void (async () => {
+      for await (const c of body) if (!req.write(c)) await new Promise((r) => req.once('drain', r));
+      req.end();
+    })().catch(reject);
+  });
+}
+
+const head = (name: string, filename?: string) =>
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: application/jsonl` : ''}\r\n\r\n`,
+  );
+const field = (name: string, value: string) => Buffer.concat([head(name), Buffer.from(`${value}\r\n`)]);
+const closing = Buffer.from(`--${BOUNDARY}--\r\n`);
+
+/** A fine-tune JSONL upload of about `mb` megabytes, generated as it is sent. */
+async function* bigUpload(mb: number, lines: string): AsyncGenerator<Buffer> {
+  yield head('file', 'big.jsonl');
+  const block = Buffer.from(lines);
+  for (let sent = 0; sent < mb * 1024 * 1024; sent += block.length) yield block;
+  yield Buffer.from('\r\n');
+  yield field('purpose', 'fine-tune');
+  yield closing;
+}
+
+const tmpEntries = (t: LocalTrainer) => fs.readdirSync(path.join(t.dataDir, 'tmp'));
+
+let trainer: LocalTrainer;
+let client: OpenAI;
+const lines = toJsonl(sampleExamples(200, 41));
+
+beforeAll(async () => {
+  trainer = await startTestTrainer();
+  client = clientFor(trainer);
+});
+afterAll(async () => {
+  await trainer.close();
+});
+
+describe('streamed upload', () => {
+  it('stores a chunked upload, validated as it streams, with the field order either way', async () => {
+    const r = await postMultipart(trainer.url, trainer.apiKey, bigUpload(3, lines));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    assertMatchesSchema('OpenAIFile', r.json);
+    expect(r.json).toMatchObject({ filename: 'big.jsonl', purpose: 'fine-tune', status: 'processed' });
+    const bytes = r.json.bytes as number;
+    expect(bytes).toBeGreaterThan(3 * 1024 * 1024);
+    expect(fs.statSync(path.join(trainer.dataDir, 'files', `${r.json.id as string}.data`)).size).toBe(bytes);
+    expect(tmpEntries(trainer)).toEqual([]);
+
+    // purpose first, not fine-tune: no JSONL rules apply.
+    const batch = await postMultipart(trainer.url, trainer.apiKey, [
+      field('purpose', 'batch'),
+      head('file', 'notes.jsonl'),
+      Buffer.from('not json\r\n'),
+      closing,
+    ]);
+    expect(batch.status).toBe(200);
+    expect(batch.json).toMatchObject({ purpose: 'batch', bytes: 8 });
+  });
+
+  it('refuses malformed multipart and a bad JSONL line with OpenAI error bodies, storing nothing', async () => {
+    const before = (await client.files.list()).data.length;
+    const truncated = await postMultipart(trainer.url, trainer.apiKey, [head('file', 'cut.jsonl'), Buffer.from(lines.slice(0, 5000))]);
+    expect(truncated.status).toBe(400);
+    assertMatchesSchema('ErrorResponse', truncated.json);
+    expect(truncated.json.error!.message).toMatch(/^Malformed multipart body: /);
+
+    const noBoundary = await postMultipart(trainer.url, trainer.apiKey, [Buffer.from('x')], 'multipart/form-data');
+    expect(noBoundary.status).toBe(400);
+    expect(noBoundary.json.error!.message).toBe('Expected a multipart/form-data body with a boundary');
+
+    const bad = `${lines}{"messages": [{"role": "user", "content": "hi"}]}\n`;
+    const badLine = await postMultipart(trainer.url, trainer.apiKey, [
+      head('file', 'bad.jsonl'),
+      Buffer.from(bad),
+      Buffer.from('\r\n'),
+      field('purpose', 'fine-tune'),
+      closing,
+    ]);
+    expect(badLine.status).toBe(400);
+    expect(badLine.json.error).toMatchObject({ param: 'file', code: 'invalid_file_format' });
+    expect(badLine.json.error!.message).toMatch(/1 line\(s\) failed validation\. line 201: no assistant message \(example_missing_assistant_message\)/);
+
+    const noFile = await postMultipart(trainer.url, trainer.apiKey, [field('purpose', 'fine-tune'), closing]);
+    expect(noFile.json.error).toMatchObject({ param: 'file', code: 'missing_required_parameter' });
+
+    expect((await client.files.list()).data.length).toBe(before);
+    expect(tmpEntries(trainer)).toEqual([]);
+  });
+});
+
+describe('a disk that would fill', () => {
+  it('refuses before reading when the length is known, and mid-stream when it is not', async () => {
+    const s = fs.statfsSync(os.tmpdir());
+    const free = s.bavail * s.bsize;
+    // Nothing fits: the SDK's upload (with a content-length) is refused up front.
+    const none = await startTestTrainer({ reserveFreeBytes: free + 1024 ** 3 });
+    try {
+      const e = await clientFor(none)
+        .files.create({ file: await toFile(Buffer.from(lines), 'a.jsonl'), purpose: 'fine-tune' })
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(OpenAI.APIError);
+      const err = e as InstanceType<typeof OpenAI.APIError>;
+      assertMatchesSchema('ErrorResponse', { error: err.error });
+      expect([err.status, err.code]).toEqual([413, 'insufficient_storage']);
+      expect(err.message).toMatch(/Not enough free disk space on the local trainer/);
+    } finally {
+      await none.close();
+    }
+    // 20 MB fit: a chunked 64 MB upload is stopped at a check while it streams. Other work on
+    // this machine can free disk meanwhile, so a round that still fits is tried again.
+    let status = 0;
+    for (let round = 0; round < 3 && status !== 413; round++) {
+      const s2 = fs.statfsSync(os.tmpdir());
+      const some = await startTestTrainer({ reserveFreeBytes: s2.bavail * s2.bsize - 20 * 1024 * 1024 });
+      try {
+        const r = await postMultipart(some.url, some.apiKey, bigUpload(64, lines));
+        status = r.status;
+        if (status !== 413) continue;
+        expect(r.json.error).toMatchObject({ code: 'insufficient_storage', param: 'file' });
+        expect(fs.readdirSync(path.join(some.dataDir, 'files'))).toEqual([]);
+        expect(tmpEntries(some)).toEqual([]);
+      } finally {
+        await some.close();
+      }
+    }
+    expect(status).toBe(413);
+  });
+});
+
+describe('memory', () => {
+  it('a 50 MB upload raises the trainer process peak RSS by far less than 50 MB', async () => {
+    const dataDir = tempDataDir();
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+      env: { ...process.env, TRAINER_PORT: '0', TRAINER_DATA_DIR: dataDir, TRAINER_API_KEY: 'sk-mem', TRAINER_FAULTS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /ready on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`trainer exited (${code}): ${out}`)));
+      });
+      const hwm = () => Number(/^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+      // Warm up the upload path (busboy, the validator, JIT) so the figure is the upload's own.
+      expect((await postMultipart(url, 'sk-mem', bigUpload(4, lines))).status).toBe(200);
+      const before = hwm();
+      const r = await postMultipart(url, 'sk-mem', bigUpload(50, lines));
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      const grew = hwm() - before;
+      console.log(`50 MB upload: trainer peak RSS ${before.toFixed(0)} → ${(before + grew).toFixed(0)} MB`);
+      expect(grew).toBeLessThan(25);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

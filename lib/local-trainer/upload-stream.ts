@@ -1,0 +1,166 @@
+// Streaming request bodies to disk: multipart/form-data (what the SDK's `files.create` and
+// `uploads.parts.create` send) is parsed by busboy, a maintained streaming parser, and the file
+// part goes chunk by chunk to a temporary file — through `onChunk` (JSONL validation, md5) on
+// the way — so memory stays at a few chunks whatever the size. Disk space is checked before
+// the first byte (when the length is known) and every 16 MB after it.
+import busboy from 'busboy';
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { CHECK_EVERY_BYTES, insufficientStorage, isDiskFull, type DiskSpace } from './disk-space';
+import { ApiError, invalidRequest } from './errors';
+
+export interface ReceivedFile {
+  /** The temporary file holding the bytes; the caller renames or removes it. */
+  path: string;
+  bytes: number;
+  filename: string | undefined;
+  /** Fields that arrived before the file part (e.g. `purpose` when the client sends it first). */
+  fieldsBefore: ReadonlyMap<string, string>;
+}
+
+export interface MultipartResult {
+  fields: Map<string, string>;
+  file: ReceivedFile | null;
+}
+
+export interface ReceiveOptions {
+  /** Name of the file part ("file" for /v1/files, "data" for upload parts). */
+  fileField: string;
+  tmpPath: string;
+  disk: DiskSpace;
+  /** Larger file parts are refused with a 413 (default: no limit but the disk). */
+  maxFileBytes?: number;
+  /** Sees every chunk of the file part, in order (may throw an ApiError to refuse the upload). */
+  onChunk?: (chunk: Buffer, fieldsBefore: ReadonlyMap<string, string>) => void;
+}
+
+const MAX_FIELD_BYTES = 1024 * 1024;
+
+/** Writes `source` to `file` with backpressure; every chunk also goes to `onChunk`. */
+export async function streamToFile(
+  source: AsyncIterable<Buffer>,
+  file: string,
+  disk: DiskSpace,
+  onChunk?: (chunk: Buffer) => void,
+  maxBytes = Infinity,
+): Promise<number> {
+  const out = fs.createWriteStream(file);
+  let failed: unknown = null;
+  out.on('error', (e) => (failed ??= e));
+  // One listener set per wait, removed when it ends (Promise.race over once() would leak them).
+  const settle = (events: string[]) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        for (const ev of events) out.off(ev, done);
+        resolve();
+      };
+      for (const ev of events) out.on(ev, done);
+    });
+  let bytes = 0;
+  let nextCheck = CHECK_EVERY_BYTES;
+  try {
+    for await (const chunk of source) {
+      // After a failure the rest of the body is read and dropped, so the client (still
+      // sending) gets the error response instead of a reset connection.
+      if (failed) continue;
+      try {
+        bytes += chunk.length;
+        if (bytes > maxBytes) throw new ApiError(413, `The part exceeds the maximum of ${maxBytes} bytes.`, { code: 'part_too_large', param: 'data' });
+        if (bytes >= nextCheck) {
+          disk.ensure(CHECK_EVERY_BYTES);
+          nextCheck += CHECK_EVERY_BYTES;
+        }
+        onChunk?.(chunk);
+        if (!out.write(chunk)) await settle(['drain', 'error', 'close']);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+    if (!failed) {
+      const finished = settle(['finish', 'error', 'close']);
+      out.end();
+      await finished;
+    }
+  } catch (e) {
+    failed ??= e;
+  }
+  if (failed) {
+    // Wait for the descriptor to close: a still-pending open would re-create the file after rm.
+    if (!out.closed) {
+      const closed = settle(['close']);
+      out.destroy();
+      await closed;
+    }
+    fs.rmSync(file, { force: true });
+    if (isDiskFull(failed)) throw insufficientStorage(bytes, disk.freeBytes(), disk.reserveBytes);
+    throw failed;
+  }
+  return bytes;
+}
+
+export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOptions): Promise<MultipartResult> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data\s*;.*boundary=/i.test(type)) throw invalidRequest('Expected a multipart/form-data body with a boundary', null);
+  const length = Number(req.headers['content-length']);
+  if (Number.isFinite(length) && length > 0) {
+    try {
+      opts.disk.ensure(length);
+    } catch (e) {
+      // Said before reading: the body is not wanted, so the connection closes after the answer.
+      if (e instanceof ApiError) throw new ApiError(e.status, e.message, { code: e.code, param: e.param, headers: { connection: 'close' } });
+      throw e;
+    }
+  }
+
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: MAX_FIELD_BYTES, fields: 50, files: 5, parts: 60 } });
+  } catch (e) {
+    throw invalidRequest(`Malformed multipart body: ${(e as Error).message}`);
+  }
+  const fields = new Map<string, string>();
+  let file: Promise<ReceivedFile> | null = null;
+  let parseError: unknown = null;
+
+  bb.on('field', (name, value, info) => {
+    if (info.valueTruncated) parseError ??= invalidRequest(`Multipart field '${name}' exceeds ${MAX_FIELD_BYTES} bytes`, name);
+    else if (!fields.has(name)) fields.set(name, value);
+  });
+  bb.on('file', (name, stream: Readable, info) => {
+    if (name !== opts.fileField || file) {
+      stream.resume();
+      return;
+    }
+    const fieldsBefore: ReadonlyMap<string, string> = new Map(fields);
+    file = streamToFile(stream, opts.tmpPath, opts.disk, opts.onChunk && ((c) => opts.onChunk!(c, fieldsBefore)), opts.maxFileBytes).then((bytes) => ({
+      path: opts.tmpPath,
+      bytes,
+      filename: info.filename,
+      fieldsBefore,
+    }));
+    // Rejections are awaited below; this keeps an early one from counting as unhandled.
+    file.catch(() => {});
+  });
+  const done = new Promise<void>((resolve) => {
+    bb.on('close', resolve);
+    bb.on('error', (e: Error) => {
+      parseError ??= invalidRequest(`Malformed multipart body: ${e.message}`);
+      req.unpipe(bb);
+      req.resume();
+      resolve();
+    });
+    req.on('error', (e) => {
+      parseError ??= e;
+      resolve();
+    });
+  });
+  req.pipe(bb);
+  await done;
+  const received = file ? await (file as Promise<ReceivedFile>).catch((e: unknown) => ((parseError ??= e), null)) : null;
+  if (parseError) {
+    if (received) fs.rmSync(received.path, { force: true });
+    throw parseError;
+  }
+  return { fields, file: received };
+}

@@ -1,0 +1,152 @@
+// The Uploads API as the official `openai` SDK drives it (client.uploads.create, .parts.create,
+// .complete, .cancel): parts in parallel and out of order, concatenated in the order given,
+// the md5 and the size checked, a fine-tune file validated line by line at completion, and the
+// resulting File trainable like any other. Real HTTP, no mocks.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { LocalTrainer } from './server';
+import { sampleExamples, toJsonl } from '../seed/examples';
+import { assertMatchesSchema } from './testing/spec';
+import { clientFor, startTestTrainer, waitForJob } from './testing/trainer';
+
+let trainer: LocalTrainer;
+let client: OpenAI;
+
+// The SDK's Upload and UploadPart types (openai/resources/uploads); the spec copy has no Uploads paths.
+const uploadShape = z
+  .object({
+    id: z.string().regex(/^upload_/),
+    object: z.literal('upload'),
+    bytes: z.number().int(),
+    created_at: z.number().int(),
+    expires_at: z.number().int(),
+    filename: z.string(),
+    purpose: z.string(),
+    status: z.enum(['pending', 'completed', 'cancelled', 'expired']),
+    file: z.unknown().nullable().optional(),
+  })
+  .strict();
+const partShape = z.object({ id: z.string().regex(/^part_/), object: z.literal('upload.part'), created_at: z.number().int(), upload_id: z.string() }).strict();
+
+async function apiError(call: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  const e = await call.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof OpenAI.APIError)) throw new Error(`expected an APIError, got ${String(e)}`);
+  assertMatchesSchema('ErrorResponse', { error: e.error });
+  return e;
+}
+
+/** Splits `data` into parts of `size` bytes, adds them in reverse order, two at a time. */
+async function addParts(id: string, data: Buffer, size: number): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) chunks.push(data.subarray(i, i + size));
+  const ids: string[] = new Array(chunks.length);
+  for (let i = chunks.length - 1; i >= 0; i -= 2) {
+    await Promise.all(
+      [i, i - 1]
+        .filter((k) => k >= 0)
+        .map(async (k) => {
+          const part = await client.uploads.parts.create(id, { data: await toFile(chunks[k], `part-${k}`) });
+          partShape.parse(part);
+          expect(part.upload_id).toBe(id);
+          ids[k] = part.id;
+        }),
+    );
+  }
+  return ids;
+}
+
+beforeAll(async () => {
+  trainer = await startTestTrainer();
+  client = clientFor(trainer);
+});
+afterAll(async () => {
+  await trainer.close();
+});
+
+describe('uploads', () => {
+  it('concatenates parts in the order given into a File that trains', async () => {
+    const data = Buffer.from(toJsonl(sampleExamples(120, 31)));
+    const upload = await client.uploads.create({ bytes: data.length, filename: 'big.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+    uploadShape.parse(upload);
+    expect(upload).toMatchObject({ status: 'pending', bytes: data.length, filename: 'big.jsonl', purpose: 'fine-tune' });
+    expect(upload.expires_at - upload.created_at).toBe(3600);
+
+    const ids = await addParts(upload.id, data, 20_000);
+    expect(ids.length).toBeGreaterThan(3);
+    const md5 = createHash('md5').update(data).digest('hex');
+    const done = await client.uploads.complete(upload.id, { part_ids: ids, md5 });
+    uploadShape.parse(done);
+    expect(done.status).toBe('completed');
+    assertMatchesSchema('OpenAIFile', done.file);
+    expect(done.file).toMatchObject({ object: 'file', bytes: data.length, filename: 'big.jsonl', purpose: 'fine-tune', status: 'processed' });
+    expect(Buffer.from(await (await client.files.content(done.file!.id)).arrayBuffer()).equals(data)).toBe(true);
+    // The parts are gone once they are a File.
+    expect(fs.readdirSync(path.join(trainer.dataDir, 'uploads', upload.id))).toEqual(['upload.json']);
+
+    const job = await client.fineTuning.jobs.create({ model: 'local-base', training_file: done.file!.id, seed: 3 });
+    expect((await waitForJob(client, job.id)).status).toBe('succeeded');
+
+    // Completed is final: no more parts, no second completion.
+    const again = await apiError(client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from('x'), 'p') }));
+    expect(again.status).toBe(400);
+    expect(again.message).toMatch(/is completed/);
+  });
+
+  it('refuses a wrong md5, a wrong total, unknown parts and bad JSONL, and keeps the Upload pending', async () => {
+    const data = Buffer.from(toJsonl(sampleExamples(12, 32)));
+    const upload = await client.uploads.create({ bytes: data.length, filename: 'x.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+    const ids = await addParts(upload.id, data, 4096);
+
+    const md5 = await apiError(client.uploads.complete(upload.id, { part_ids: ids, md5: 'f'.repeat(32) }));
+    expect([md5.status, md5.code, md5.param]).toEqual([400, 'md5_mismatch', 'md5']);
+    const short = await apiError(client.uploads.complete(upload.id, { part_ids: ids.slice(1) }));
+    expect([short.status, short.code]).toEqual([400, 'upload_size_mismatch']);
+    const unknown = await apiError(client.uploads.complete(upload.id, { part_ids: [...ids.slice(1), 'part_nope'] }));
+    expect(unknown.code).toBe('invalid_part_id');
+    // Out of order, the bytes are no longer JSONL: validated at completion like any fine-tune file.
+    const shuffled = await apiError(client.uploads.complete(upload.id, { part_ids: [...ids].reverse() }));
+    expect([shuffled.status, shuffled.code]).toEqual([400, 'invalid_file_format']);
+    expect(shuffled.message).toMatch(/line \d+: /);
+    expect((await client.files.list()).data.filter((f) => f.filename === 'x.jsonl')).toEqual([]);
+
+    // Still pending: the right order completes.
+    expect((await client.uploads.complete(upload.id, { part_ids: ids })).status).toBe('completed');
+  });
+
+  it('cancels: the parts are dropped and nothing more is accepted', async () => {
+    const upload = await client.uploads.create({ bytes: 10, filename: 'c.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+    await client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from('0123'), 'p') });
+    const over = await apiError(client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from('0123456789'), 'p') }));
+    expect([over.status, over.code]).toEqual([400, 'upload_size_exceeded']);
+    const cancelled = await client.uploads.cancel(upload.id);
+    uploadShape.parse(cancelled);
+    expect(cancelled.status).toBe('cancelled');
+    expect(fs.readdirSync(path.join(trainer.dataDir, 'uploads', upload.id))).toEqual(['upload.json']);
+    const late = await apiError(client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from('x'), 'p') }));
+    expect(late.message).toMatch(/is cancelled/);
+    expect((await apiError(client.uploads.cancel('upload_missing'))).status).toBe(404);
+  });
+
+  it('checks the request: purpose, a .jsonl name for fine-tune, the size, and the disk', async () => {
+    const badPurpose = await apiError(client.uploads.create({ bytes: 1, filename: 'a.jsonl', mime_type: 'text/jsonl', purpose: 'nope' as 'batch' }));
+    expect(badPurpose.param).toBe('purpose');
+    const csv = await apiError(client.uploads.create({ bytes: 1, filename: 'a.csv', mime_type: 'text/csv', purpose: 'fine-tune' }));
+    expect(csv.code).toBe('invalid_file_format');
+    const huge = await apiError(client.uploads.create({ bytes: 9 * 1024 ** 3, filename: 'a.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' }));
+    expect(huge.param).toBe('bytes');
+    // More than the free disk (twice the size: parts plus the File): refused before any byte is sent.
+    const free = fs.statfsSync(trainer.dataDir);
+    const tooBig = Math.min(8 * 1024 ** 3, free.bavail * free.bsize);
+    if (tooBig * 2 > free.bavail * free.bsize) {
+      const full = await apiError(client.uploads.create({ bytes: tooBig, filename: 'a.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' }));
+      expect([full.status, full.code]).toEqual([413, 'insufficient_storage']);
+    }
+  });
+});
