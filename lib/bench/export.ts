@@ -83,6 +83,8 @@ try {
   await client.query(
     `INSERT INTO messages (conversation_id, position, sender, text, sent_at)
      SELECT c, p, CASE WHEN p % 2 = 0 THEN 'recruiter' ELSE 'candidate' END::"Sender",
+            -- The opening names the candidate, so no two conversations are the same text (as in real data).
+            CASE WHEN p = 0 THEN 'Hi Candidate ' || c || ', ' ELSE '' END ||
             (SELECT string_agg((${words})[1 + ((c * 31 + p * 17 + k * 7) % ${WORDS.length})], ' ') FROM generate_series(1, 6 + (c + p) % 12) k),
             timestamp '2026-01-01' + c * interval '1 minute' + p * interval '7 minutes'
      FROM generate_series(1, $1) c, generate_series(0, 9) p`,

@@ -115,8 +115,9 @@ export async function buildDatasetVersionSlice(versionId: number, opts: BuildOpt
     }
     const plan = state.plan!;
     const freeze = state.freeze!;
-    const at = (await writer.query<{ batches_done: number; progress_done: number }>('SELECT batches_done, progress_done FROM dataset_versions WHERE id = $1', [versionId]))
-      .rows[0];
+    const at = (
+      await writer.query<{ batches_done: number; progress_done: number }>('SELECT batches_done, progress_done FROM dataset_versions WHERE id = $1', [versionId])
+    ).rows[0];
     // Lines are hashed as they are written only when this call writes every batch in order.
     let digest: InMemoryDigest | null = at.batches_done === 0 ? { hasher: new SplitHasher(), tokens: new TokenCollector(), nextBatch: 0 } : null;
     let written = at.progress_done;

@@ -64,8 +64,7 @@ export async function freezeLabels(
     await reader.query(`SET LOCAL work_mem = '128MB'`);
     const where = selectionWhere(params, 1, kind);
     const total = Number(
-      (await reader.query<{ n: string }>(`SELECT coalesce(sum(c.labeled_turns), 0) AS n FROM conversations c WHERE ${where.sql}`, where.values)).rows[0]
-        .n,
+      (await reader.query<{ n: string }>(`SELECT coalesce(sum(c.labeled_turns), 0) AS n FROM conversations c WHERE ${where.sql}`, where.values)).rows[0].n,
     );
     const policies = comparisonPolicies(params.policy);
     const chosenIndex = policies.findIndex((p) => formatPolicy(p) === formatPolicy(params.policy));

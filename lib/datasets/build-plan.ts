@@ -89,9 +89,7 @@ export async function planVersion(
       plan += copyRow([version.id, seq, r.conversationId, r.externalId, r.split, next[r.split], r.turns]);
       next[r.split] += r.turns;
     });
-    await copyLines(writer, 'COPY dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns) FROM STDIN', [
-      plan,
-    ]);
+    await copyLines(writer, 'COPY dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns) FROM STDIN', [plan]);
     const tally: PlanTally = {
       conversations: rows.length,
       newlyAssigned: fresh.size,

@@ -93,9 +93,11 @@ describe('a chunked build', () => {
     const last2 = await createDatasetVersion(mlLead, { name: 'last-two', params: params({ context: 2 }) });
     await buildDatasetVersion(last2.versionId);
     const shas = async (versionId: number) =>
-      (await db().$queryRaw<{ sha: string }[]>`SELECT DISTINCT encode(transcript_sha, 'hex') AS sha FROM dataset_examples WHERE version_id = ${versionId} ORDER BY 1`).map(
-        (r) => r.sha,
-      );
+      (
+        await db().$queryRaw<
+          { sha: string }[]
+        >`SELECT DISTINCT encode(transcript_sha, 'hex') AS sha FROM dataset_examples WHERE version_id = ${versionId} ORDER BY 1`
+      ).map((r) => r.sha);
     const [a, b, c] = [await shas(whole.id), await shas(again.versionId), await shas(last2.versionId)];
     expect(a.length).toBe((whole.exclusions as { conversations: number }).conversations);
     expect(b).toEqual(a);
@@ -123,11 +125,13 @@ describe('transcript slices', () => {
   });
 
   it('assemble to exactly the rendered transcript, for every context, with characters outside the BMP', async () => {
-    const msgs = (
-      await db().conversation.findUniqueOrThrow({ where: { externalId: 'astral-1' }, include: { messages: { orderBy: { position: 'asc' } } } })
-    ).messages;
+    const msgs = (await db().conversation.findUniqueOrThrow({ where: { externalId: 'astral-1' }, include: { messages: { orderBy: { position: 'asc' } } } }))
+      .messages;
     for (const context of ['all', 1, 2] as const) {
-      const created = await createDatasetVersion(mlLead, { name: `astral-${context}`, params: params({ context, split: { train: 1, validation: 0, test: 0 } }) });
+      const created = await createDatasetVersion(mlLead, {
+        name: `astral-${context}`,
+        params: params({ context, split: { train: 1, validation: 0, test: 0 } }),
+      });
       await buildDatasetVersion(created.versionId);
       const examples = await examplesOf(created.versionId);
       expect(examples.map((e) => e.position)).toEqual([2, 4]);
