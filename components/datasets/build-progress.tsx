@@ -10,6 +10,8 @@ interface Status {
   progressPhase: string | null;
   progressDone: number;
   progressTotal: number;
+  batchesDone: number;
+  batchesTotal: number;
   error: string | null;
 }
 
@@ -48,7 +50,15 @@ export function BuildProgress({ versionId, initial }: { versionId: number; initi
         )}
       </div>
       <ProgressBar value={data.progressDone} max={Math.max(1, data.progressTotal)} label="Dataset build progress" />
-      <p className="mt-2 text-xs text-slate-600">You can leave this page; the build continues in the background.</p>
+      <p className="mt-2 text-xs text-slate-600">
+        {data.batchesTotal > 0 && (
+          <span className="tabular-nums">
+            Batch {Math.min(data.batchesDone, data.batchesTotal).toLocaleString('en-US')} of {data.batchesTotal.toLocaleString('en-US')} committed.{' '}
+          </span>
+        )}
+        You can leave this page; the build continues in the background
+        {data.batchesTotal > 0 ? ' and, if the worker restarts, resumes after the last committed batch' : ''}. Its examples are shown once it is ready.
+      </p>
     </section>
   );
 }

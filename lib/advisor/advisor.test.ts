@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { examplesWithContent } from '../datasets/example-content';
 
 // Merge live conversations in this process right after each decision (no worker runs here).
 process.env.ADVISOR_MERGE = 'web';
@@ -167,7 +168,7 @@ describe('promotion', () => {
 
 describe('rendering', () => {
   it('renders a live turn exactly as the dataset rendered that turn once it was in the conversation', async () => {
-    const examples = await db().datasetExample.findMany({ where: { versionId }, orderBy: [{ split: 'asc' }, { ordinal: 'asc' }], take: 40 });
+    const examples = await examplesWithContent(versionId, { limit: 40 });
     expect(examples.length).toBeGreaterThan(10);
     for (const ex of examples) {
       const messages = await db().message.findMany({ where: { conversationId: ex.conversationId }, orderBy: { position: 'asc' } });

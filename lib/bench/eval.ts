@@ -63,10 +63,14 @@ try {
       JSON.stringify({ train: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, validation: { END: 0, CONTINUE: 0, SCHEDULE: 0 }, test: counts }),
     ],
   );
+  // Each user message as a transcript of its own, sliced whole (lib/datasets/transcript-store.ts).
   await client.query(
-    `INSERT INTO dataset_examples (version_id, split, ordinal, conversation_id, external_id, message_id, position, label, tokens, user_content)
-     SELECT $1, 'test', o, 1000 + o, 'bench-' || o, 100000 + o, 2, l::"LabelValue", length(u) / 4, u
-     FROM unnest($2::int[], $3::text[], $4::text[]) AS t(o, l, u)`,
+    `WITH x AS (SELECT o, l, u, sha256(convert_to(u, 'UTF8')) AS sha FROM unnest($2::int[], $3::text[], $4::text[]) AS t(o, l, u)),
+          tr AS (INSERT INTO dataset_transcripts (sha256, text) SELECT DISTINCT sha, u FROM x ON CONFLICT DO NOTHING)
+     INSERT INTO dataset_examples (version_id, split, ordinal, conversation_id, external_id, message_id, position, label, tokens,
+                                   transcript_sha, context_from, context_chars, closing, content_md5)
+     SELECT $1, 'test', o, 1000 + o, 'bench-' || o, 100000 + o, 2, l::"LabelValue", length(u) / 4, sha, 1, length(u), '', md5(u)::uuid
+     FROM x`,
     [versionId, lines.map((_, i) => i + 1), lines.map((l) => l.messages[2].content), lines.map((l) => l.messages[1].content)],
   );
   await client.query('ANALYZE dataset_examples');

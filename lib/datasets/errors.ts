@@ -1,7 +1,7 @@
 // Bad dataset input: each issue names the field it is about (full path, e.g. "policy.k"), so
 // the form can show it beside that field and the CLI can print "--seed: seed "x" is not an integer".
 import type { ZodError } from 'zod';
-import { InputError } from '../errors';
+import { ConflictError, InputError } from '../errors';
 
 export type { InputIssue } from '../errors';
 
@@ -13,5 +13,13 @@ export class DatasetInputError extends InputError {
 
   static fromZod(e: ZodError, prefix = ''): DatasetInputError {
     return new DatasetInputError(InputError.issuesFromZod(e, { prefix }));
+  }
+}
+
+/** The version cannot be built as it stands (gone, already built, no examples): final, not retried. */
+export class DatasetBuildError extends ConflictError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetBuildError';
   }
 }

@@ -299,7 +299,7 @@ describe('end-to-end export of a seeded corpus', () => {
 
   it('a tampered snapshot fails the export and leaves nothing under the final file names', async () => {
     const v = await createAndBuild('tamper', { seed: 5 });
-    await db().$executeRaw`UPDATE dataset_examples SET user_content = user_content || ' ' WHERE version_id = ${v.id} AND split = 'train' AND ordinal = 1`;
+    await db().$executeRaw`UPDATE dataset_examples SET closing = closing || ' ' WHERE version_id = ${v.id} AND split = 'train' AND ordinal = 1`;
     const out = tempDir('tamper');
     await expect(writeExportFiles(v.id, out)).rejects.toThrow(/exported files hash to [0-9a-f]{64}, but tamper v1 was built as/);
     for (const f of EXPORT_FILES) expect(fs.existsSync(path.join(out, f)), f).toBe(false);

@@ -12,6 +12,7 @@ import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SPLIT_FILES, SplitHasher } from './content-hash';
 import { jsonExampleLineWriter } from './example-line';
 import { datasetParamsSchema, SPLITS, type SplitName } from './params';
+import { USER_CONTENT_SQL } from './transcript-store';
 
 export const EXPORT_FILES = ['train.jsonl', 'validation.jsonl', 'test.jsonl', 'manifest.json'] as const;
 export type ExportFileName = (typeof EXPORT_FILES)[number];
@@ -58,10 +59,11 @@ async function* exampleBatches(
   if (!Number.isInteger(versionId) || !SPLITS.includes(split)) throw new Error('bad export request');
   const stream = client.query(
     copyTo(
-      `COPY (SELECT label,
-                    '{"line":' || ordinal || ',"conversation":' || to_json(external_id)::text || ',"message_id":' || message_id || ',"label":"' || label || '"}'
-                    ${frame ? ', to_json(user_content)::text' : ''}
-             FROM dataset_examples WHERE version_id = ${versionId} AND split = '${split}' ORDER BY ordinal)
+      `COPY (SELECT e.label,
+                    '{"line":' || e.ordinal || ',"conversation":' || to_json(e.external_id)::text || ',"message_id":' || e.message_id || ',"label":"' || e.label || '"}'
+                    ${frame ? `, to_json(${USER_CONTENT_SQL})::text` : ''}
+             FROM dataset_examples e ${frame ? 'JOIN dataset_transcripts t ON t.sha256 = e.transcript_sha' : ''}
+             WHERE e.version_id = ${versionId} AND e.split = '${split}' ORDER BY e.ordinal)
        TO STDOUT WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01')`,
     ),
   );
@@ -144,6 +146,19 @@ export async function* manifestChunks(client: pg.Client, version: ReadyVersion):
     yield Buffer.from(manifestSplitClose(empty));
   }
   yield Buffer.from(MANIFEST_TAIL);
+}
+
+/**
+ * The digests of a version's JSONL files as stored, by reading them back exactly as an export
+ * does (the build's final step uses it when it could not hash the lines as it wrote them).
+ */
+export async function digestStoredFiles(client: pg.Client, versionId: number, instructions: string) {
+  const frame = lineFrame(instructions);
+  const hasher = new SplitHasher();
+  for (const split of SPLITS) {
+    for await (const batch of exampleBatches(client, versionId, split, frame)) hasher.addBytes(split, batch.lines, batch.count);
+  }
+  return hasher.digest();
 }
 
 export async function openExportClient(databaseUrl?: string): Promise<pg.Client> {

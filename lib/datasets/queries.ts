@@ -5,6 +5,7 @@ import type { Actor } from '../auth/session';
 import { UnauthenticatedError } from '../errors';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { SPLITS, type SplitName } from './params';
+import { examplesWithContent } from './example-content';
 
 export const VERSIONS_PAGE_SIZE = 25;
 export const EXAMPLES_PAGE_SIZE = 20;
@@ -76,19 +77,17 @@ export async function getDatasetVersionStatus(actor: Actor | null, versionId: nu
   assertSignedIn(actor);
   return db().datasetVersion.findUnique({
     where: { id: versionId },
-    select: { id: true, status: true, progressPhase: true, progressDone: true, progressTotal: true, error: true },
+    select: { id: true, status: true, progressPhase: true, progressDone: true, progressTotal: true, batchesDone: true, batchesTotal: true, error: true },
   });
 }
 
-/** A page of a split's examples in file order, optionally of one label. */
+/** A page of a split's examples in file order, optionally of one label; none until the version is ready. */
 export async function listVersionExamples(actor: Actor | null, versionId: number, opts: { split: SplitName; label?: LabelValueName; after?: number }) {
   assertSignedIn(actor);
-  const rows = await db().datasetExample.findMany({
-    where: { versionId, split: opts.split, ...(opts.label ? { label: opts.label } : {}), ...(opts.after ? { ordinal: { gt: opts.after } } : {}) },
-    orderBy: { ordinal: 'asc' },
-    take: EXAMPLES_PAGE_SIZE + 1,
-    select: { ordinal: true, conversationId: true, externalId: true, messageId: true, label: true, tokens: true, userContent: true },
-  });
+  const v = await db().datasetVersion.findUnique({ where: { id: versionId }, select: { status: true } });
+  // A building version's batches are on disk already, but it is not a version until it is ready.
+  if (v?.status !== 'ready') return { examples: [], nextAfter: null };
+  const rows = await examplesWithContent(versionId, { split: opts.split, label: opts.label, after: opts.after, limit: EXAMPLES_PAGE_SIZE + 1 });
   const more = rows.length > EXAMPLES_PAGE_SIZE;
   const examples = rows.slice(0, EXAMPLES_PAGE_SIZE);
   return { examples, nextAfter: more ? examples[examples.length - 1].ordinal : null };

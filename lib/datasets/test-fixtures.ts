@@ -11,6 +11,7 @@ import type { LabelValueName } from '../labeling/label-values';
 import { sampleConversationsJsonl } from '../seed/generate';
 import { resetDatabase } from '../testing/db-snapshot';
 import { buildDatasetVersion } from './build-dataset-version';
+import { examplesWithContent } from './example-content';
 import { createDatasetVersion } from './create-dataset-version';
 import { DEFAULT_PARAMS, type DatasetParams, type SplitName } from './params';
 
@@ -94,7 +95,7 @@ export interface VersionExclusions {
 }
 
 export async function examplesOf(versionId: number) {
-  return db().datasetExample.findMany({ where: { versionId }, orderBy: [{ split: 'asc' }, { ordinal: 'asc' }] });
+  return examplesWithContent(versionId);
 }
 
 /** conversation external id → split, from a version's examples (throws if one is in two splits). */

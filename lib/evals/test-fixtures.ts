@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { db } from '../db';
 import { buildDatasetVersion } from '../datasets/build-dataset-version';
+import { examplesWithContent } from '../datasets/example-content';
 import { createDatasetVersion } from '../datasets/create-dataset-version';
 import { DEFAULT_PARAMS, type DatasetParams } from '../datasets/params';
 import { mlLead, resetWithUsers } from '../datasets/test-fixtures';
@@ -61,7 +62,7 @@ export async function readyVersion(name: string, overrides: Partial<DatasetParam
 }
 
 export async function examplesOfSplit(versionId: number, split: 'train' | 'validation' | 'test' = 'test') {
-  return db().datasetExample.findMany({ where: { versionId, split }, orderBy: { ordinal: 'asc' } });
+  return examplesWithContent(versionId, { split });
 }
 
 export async function predictionsOf(runId: number) {

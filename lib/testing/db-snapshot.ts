@@ -19,6 +19,7 @@ const TABLES = [
   'datasets',
   'dataset_versions',
   'dataset_examples',
+  'dataset_transcripts',
   'dataset_split_assignments',
   'fine_tune_jobs',
   'fine_tune_events',

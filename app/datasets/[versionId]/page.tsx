@@ -87,7 +87,15 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
       {(v.status === 'queued' || v.status === 'building') && (
         <BuildProgress
           versionId={v.id}
-          initial={{ status: v.status, progressPhase: v.progressPhase, progressDone: v.progressDone, progressTotal: v.progressTotal, error: v.error }}
+          initial={{
+            status: v.status,
+            progressPhase: v.progressPhase,
+            progressDone: v.progressDone,
+            progressTotal: v.progressTotal,
+            batchesDone: v.batchesDone,
+            batchesTotal: v.batchesTotal,
+            error: v.error,
+          }}
         />
       )}
       {v.status === 'failed' && (
