@@ -2,6 +2,7 @@
 // trainer: the shadow is asked after the answer and never changes it (even when it hangs past
 // its timeout), its decisions are logged beside the advisor's, a busy process drops and counts
 // calls, the comparison's numbers match the labels, and the playground writes nothing.
+import { examplesWithContent } from '../datasets/example-content';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -281,8 +282,11 @@ describe('playground', () => {
     expect(byExternal.acted).toBe(byExternal.confidence! >= 0.5);
     expect(byExternal.humanLabels).not.toBeNull();
     // Rendered exactly as the dataset version rendered that turn for training.
-    const example = await db().datasetExample.findFirst({ where: { messageId: turn.id } });
-    if (example) expect(byExternal.prompt[1].content).toBe(example.userContent);
+    const row = await db().datasetExample.findFirst({ where: { messageId: turn.id } });
+    if (row) {
+      const [example] = await examplesWithContent(row.versionId, { split: row.split, after: row.ordinal - 1, limit: 1 });
+      expect(byExternal.prompt[1].content).toBe(example.userContent);
+    }
     const byId = await tryDecision(admin, {
       model: fineTuned,
       threshold: 0.5,
