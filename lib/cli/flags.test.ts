@@ -129,8 +129,8 @@ describe('npm run finetune flags', () => {
       '--epochs: "x" is not a whole number or auto',
       '--seed: "1.5" is not a whole number',
     ]);
-    expect(errors(['--dataset', 'd', '--model', 'm', '--suffix', 'Way_Too_Long_Suffix!', '--batch-size', '999', '--provider', 'azure'])).toEqual([
-      '--provider: provider must be one of local, openai',
+    expect(errors(['--dataset', 'd', '--model', 'm', '--suffix', 'Way_Too_Long_Suffix!', '--batch-size', '999', '--provider', 'anyscale'])).toEqual([
+      '--provider: provider must be one of local, openai, azure, together',
       '--batch-size: batch size must be at most 256',
       '--suffix: suffix must be at most 18 characters',
       '--suffix: suffix may contain only lowercase letters, digits and "-"',
