@@ -35,6 +35,8 @@ import { assignNewConversations, conversationStratum, shuffleKey } from './split
 import { chatFramingTokens, countTokens } from './tokens';
 import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
 import { ConflictError } from '../errors';
+import { withDatasetBuildLease } from './build-lease';
+import { splitCountsSchema } from './stored-json';
 
 export type BuildProgress = (phase: string, done: number, total: number) => void;
 
@@ -209,7 +211,29 @@ export interface BuildResult {
   counts: Record<SplitName, Record<LabelValueName, number>>;
 }
 
-export async function buildDatasetVersion(versionId: number, opts: { databaseUrl?: string; onProgress?: BuildProgress } = {}): Promise<BuildResult> {
+export interface BuildOptions {
+  databaseUrl?: string;
+  onProgress?: BuildProgress;
+}
+
+/**
+ * Builds the version, one build per dataset at a time across every worker (the dataset's build
+ * lease, ./build-lease.ts): builds of one lineage read and extend the same split assignments,
+ * so a second build waits (its progress says for which version) and then starts from the
+ * assignments the first one committed. A duplicate delivery of a build that already finished
+ * returns what it built and changes nothing.
+ */
+export async function buildDatasetVersion(versionId: number, opts: BuildOptions = {}): Promise<BuildResult> {
+  const version = await db().datasetVersion.findUnique({ where: { id: versionId }, select: { datasetId: true, version: true } });
+  if (!version) throw new DatasetBuildError(`dataset version ${versionId} does not exist`);
+  return withDatasetBuildLease(version, () => buildLocked(versionId, opts));
+}
+
+function builtResult(v: { id: number; exampleCount: number; contentHash: string | null; counts: unknown }): BuildResult {
+  return { versionId: v.id, exampleCount: v.exampleCount, contentHash: v.contentHash ?? '', counts: splitCountsSchema.parse(v.counts) as BuildResult['counts'] };
+}
+
+async function buildLocked(versionId: number, opts: BuildOptions): Promise<BuildResult> {
   const progress = progressWriter(versionId, opts.onProgress);
   const connectionString = opts.databaseUrl ?? process.env.DATABASE_URL;
   const reader = new pg.Client({ connectionString });
@@ -221,7 +245,8 @@ export async function buildDatasetVersion(versionId: number, opts: { databaseUrl
   try {
     const version = await db().datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
     if (!version) throw new DatasetBuildError(`dataset version ${versionId} does not exist`);
-    if (version.status === 'ready') throw new DatasetBuildError(`${version.dataset.name} v${version.version} is already built`);
+    // Built meanwhile (by the delivery we waited for, or an earlier one): the same job's second run.
+    if (version.status === 'ready') return builtResult(version);
     const params = datasetParamsSchema.parse(version.params);
     await db().datasetVersion.update({ where: { id: versionId }, data: { status: 'building', startedAt: new Date(), error: null } });
 
@@ -454,8 +479,9 @@ export async function buildDatasetVersion(versionId: number, opts: { databaseUrl
     }
     await progress.flush();
     const message = e instanceof DatasetBuildError ? e.message : `Build failed: ${e instanceof Error ? e.message : String(e)}`;
+    // Never over a version that is built (a ready version is immutable).
     await db()
-      .datasetVersion.update({ where: { id: versionId }, data: { status: 'failed', error: message, finishedAt: new Date() } })
+      .datasetVersion.updateMany({ where: { id: versionId, status: { not: 'ready' } }, data: { status: 'failed', error: message, finishedAt: new Date() } })
       .catch(() => {});
     throw e;
   } finally {
