@@ -7,11 +7,10 @@ import { buildDatasetVersion } from './build-dataset-version';
 import { buildLeaseName } from './build-lease';
 import { createDatasetVersion } from './create-dataset-version';
 import { examplesOf, importSampleCorpus, mlLead, params, resetWithUsers, splitByConversation, type VersionExclusions } from './test-fixtures';
-import { withWorkLease } from '../jobs/work-lease';
+import { leaseHolder, withWorkLease } from '../jobs/work-lease';
 
 const create = async (name: string) => (await createDatasetVersion(mlLead, { name, params: params() })).versionId;
 const version = (id: number) => db().datasetVersion.findUniqueOrThrow({ where: { id } });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('concurrent builds of one dataset', () => {
   beforeAll(async () => {
@@ -25,7 +24,7 @@ describe('concurrent builds of one dataset', () => {
     const [va, vb] = [await version(a), await version(b)];
     expect([va.status, vb.status]).toEqual(['ready', 'ready']);
     expect(rb.contentHash).toBe(ra.contentHash);
-    const [ea, eb] = [va.exclusions as VersionExclusions, vb.exclusions as VersionExclusions];
+    const [ea, eb] = [va.exclusions as unknown as VersionExclusions, vb.exclusions as unknown as VersionExclusions];
     // Exactly one of them assigned the conversations, the other inherited all of them.
     expect([ea.newlyAssigned, eb.newlyAssigned].sort((x, y) => x - y)).toEqual([0, ea.conversations]);
     const [sa, sb] = [await splitByConversation(a), await splitByConversation(b)];
@@ -42,7 +41,7 @@ describe('concurrent builds of one dataset', () => {
     const held = new Promise<void>((r) => (release = r));
     // Another worker building v9 of this dataset.
     const other = withWorkLease(buildLeaseName(v.datasetId), () => held, { note: 'v9' });
-    await sleep(50);
+    await expect.poll(() => leaseHolder(buildLeaseName(v.datasetId))).toMatchObject({ note: 'v9' });
     const build = buildDatasetVersion(id);
     await expect.poll(async () => (await version(id)).progressPhase, { timeout: 5_000 }).toBe('Waiting for v9 of this dataset to finish building');
     expect((await version(id)).status).toBe('queued');

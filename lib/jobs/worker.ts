@@ -7,6 +7,8 @@ import { QUEUES, workerQueue } from './queue';
 import { startLiveIngestSweep } from '../advisor/live-ingest';
 import { handleSuggestionsJob, startSuggestionSweep } from '../suggestions/worker-job';
 import { runUploadImport } from '../imports/uploads/run-upload-import';
+import { connectionBudget, describeConnectionBudget } from '../db/connection-budget';
+import { db } from '../db';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -54,6 +56,13 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
     await handleSuggestionsJob(job, log);
   });
   startSuggestionSweep(log);
+  log(describeConnectionBudget(connectionBudget('worker')));
+  // The server's limit, to size N web × budget + M workers × budget against (README "Beyond one machine").
+  const limit = await db()
+    .$queryRaw<{ max_connections: string }[]>`SELECT current_setting('max_connections') AS max_connections`
+    .then((r) => r[0]?.max_connections)
+    .catch(() => null);
+  if (limit) log(`database server: max_connections = ${limit}`);
   log('ready');
   return boss;
 }
