@@ -230,7 +230,12 @@ export async function buildDatasetVersion(versionId: number, opts: BuildOptions 
 }
 
 function builtResult(v: { id: number; exampleCount: number; contentHash: string | null; counts: unknown }): BuildResult {
-  return { versionId: v.id, exampleCount: v.exampleCount, contentHash: v.contentHash ?? '', counts: splitCountsSchema.parse(v.counts) as BuildResult['counts'] };
+  return {
+    versionId: v.id,
+    exampleCount: v.exampleCount,
+    contentHash: v.contentHash ?? '',
+    counts: splitCountsSchema.parse(v.counts) as BuildResult['counts'],
+  };
 }
 
 async function buildLocked(versionId: number, opts: BuildOptions): Promise<BuildResult> {

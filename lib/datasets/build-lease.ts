@@ -16,7 +16,10 @@ export function withDatasetBuildLease<T>(version: { datasetId: number; version: 
   return withWorkLease(buildLeaseName(version.datasetId), fn, {
     note: me,
     onWait: async (holder) => {
-      const phase = holder?.note === me ? 'Waiting: another worker is running this build' : `Waiting for ${holder?.note ?? 'another version'} of this dataset to finish building`;
+      const phase =
+        holder?.note === me
+          ? 'Waiting: another worker is running this build'
+          : `Waiting for ${holder?.note ?? 'another version'} of this dataset to finish building`;
       await db()
         .datasetVersion.updateMany({
           where: { datasetId: version.datasetId, version: version.version, status: { in: ['queued', 'building'] } },
