@@ -68,3 +68,13 @@ INSERT INTO labeling_totals (key, delta)
 SELECT 'turns', coalesce(sum(recruiter_turns), 0) FROM conversations WHERE NOT is_golden;
 INSERT INTO labeling_totals (key, delta)
 SELECT 'reviewer:' || reviewer_id, sum(labeled_turns) FROM conversation_reviewers GROUP BY reviewer_id;
+
+-- The work queue's claim walks the list order (last activity, newest first) and stops at the
+-- first conversation that still needs a reviewer. Without these, every conversation already
+-- finished ahead of it is read and rejected (50,000 rows when the newest half of 100k is done).
+-- Partial indexes hold only conversations with a decision turn below 1 (or 2) labels, the claim's
+-- own first test at 1 (or 2) reviewers per turn, so finished ones drop out as they are finished.
+CREATE INDEX conversations_claim_open_1_idx ON conversations (last_activity_at DESC, id DESC)
+  WHERE NOT is_golden AND recruiter_turns > 0 AND min_turn_labels < 1;
+CREATE INDEX conversations_claim_open_2_idx ON conversations (last_activity_at DESC, id DESC)
+  WHERE NOT is_golden AND recruiter_turns > 0 AND min_turn_labels < 2;
