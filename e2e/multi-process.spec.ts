@@ -191,6 +191,23 @@ test('two web and two worker processes on one PostgreSQL run a build, a fine-tun
   expect(worker.join('\n')).toMatch(/database connections: at most 30 = Prisma 10 \(DATABASE_POOL_MAX\) \+ queue 6 \(PGBOSS_POOL_MAX\)/);
   await signIn(page, 'lead');
   await buildTrainEvaluate(page, [webOne, web.url], 'e2e-multi-process');
+
+  // A second build of the dataset while another worker (here: a lease row standing for one)
+  // builds v9 of it waits, and its page says what for; it runs once the lease is gone.
+  const [{ id: datasetId }] = await query<{ id: number }>(`SELECT id FROM datasets WHERE name = 'e2e-multi-process'`);
+  await query(`INSERT INTO work_leases (name, holder, note, lease_until) VALUES ($1, 'e2e', 'v9', now() + interval '2 minutes')`, [
+    `dataset-build:${datasetId}`,
+  ]);
+  try {
+    await page.goto(`${web.url}/datasets/new`);
+    await page.getByLabel('Name', { exact: true }).fill('e2e-multi-process');
+    await page.getByRole('button', { name: 'Create dataset version' }).click();
+    await expect(page.getByText('Waiting for v9 of this dataset to finish building')).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: 'test-results/build-waiting.png' });
+  } finally {
+    await query(`DELETE FROM work_leases WHERE name = $1 AND holder = 'e2e'`, [`dataset-build:${datasetId}`]);
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('ready', { timeout: 60_000 });
 });
 
 test('the same behind PgBouncer in transaction mode', async ({ page }) => {
