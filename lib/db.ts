@@ -4,6 +4,7 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
+import { prismaPoolMax } from './db/connection-budget';
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -15,8 +16,11 @@ function databaseUrl(): string {
 
 const globalForPrisma = globalThis as unknown as { studioPrisma?: PrismaClient };
 
+// DATABASE_POOL_MAX connections at most (10): see lib/db/connection-budget.ts for the whole
+// process's budget. Queries go out as unnamed statements (adapter-pg names none unless asked),
+// which is what PgBouncer in transaction mode needs.
 function createClient() {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: prismaPoolMax() }) });
 }
 
 // Lazily created so that importing a module never needs a database until it is used;

@@ -38,7 +38,7 @@ export function BuildProgress({ versionId, initial }: { versionId: number; initi
       <div className="mb-2 flex justify-between text-sm">
         <span className="font-medium">
           {data.status === 'queued'
-            ? 'Waiting for the worker…'
+            ? (data.progressPhase ?? 'Waiting for the worker…')
             : data.status === 'building'
               ? `Building: ${data.progressPhase ?? 'starting'}`
               : `Build ${data.status}`}

@@ -20,6 +20,15 @@ function ensureChromium() {
   }
 }
 
+// PgBouncer is optional: e2e/multi-process.spec.ts runs its transaction-pooling variant when it
+// is there and skips it (saying so) when not. As root it is a ~1 MB Debian package, so install it.
+function ensurePgBouncer() {
+  if (['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].some((p) => fs.existsSync(p)) || process.getuid?.() !== 0) return;
+  console.log('Installing Debian PgBouncer for the multi-process test…');
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'pgbouncer'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) console.log('PgBouncer could not be installed: its variant of the multi-process test will be skipped.');
+}
+
 const steps: [string, string[]][] = [
   ['typecheck', ['run', '-s', 'typecheck']],
   ['lint', ['run', '-s', 'lint']],
@@ -29,6 +38,7 @@ const steps: [string, string[]][] = [
 ];
 
 ensureChromium();
+ensurePgBouncer();
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 for (const [name, args] of steps) {
   const started = Date.now();

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { trustedProxyHops } from '../auth/client-ip';
+import { connectionBudget, describeConnectionBudget } from '../db/connection-budget';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
 
@@ -34,6 +35,7 @@ server.listen(port, hostname, () => {
   console.log(
     `[web] ${dev ? 'development' : 'production'} server on ${hostname ?? '*'}:${port}${trustProxy ? ` (trusting ${trustedProxyHops()} proxy hop(s) for X-Forwarded-For)` : ''}`,
   );
+  console.log(`[web] ${describeConnectionBudget(connectionBudget('web'))}`);
 });
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);

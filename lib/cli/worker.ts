@@ -16,7 +16,9 @@ parseOrExit(
 );
 
 const { url, embedded } = await resolveDatabaseUrl({ quiet: true });
-await applyPendingMigrations(url);
+// Migrations take a session advisory lock: behind PgBouncer in transaction mode they need the
+// server directly (DIRECT_DATABASE_URL); every other query goes through DATABASE_URL.
+await applyPendingMigrations(process.env.DIRECT_DATABASE_URL || url);
 await startWorker();
 
 let stopping = false;

@@ -1,5 +1,6 @@
 // One conversation as the labeling page needs it: the thread, every reviewer's labels,
 // and which label the current reviewer gave each recruiter turn.
+import { readTotals, reviewerTotalKey, TOTAL_TURNS_KEY } from './progress-totals';
 import { db } from '../db';
 import type { Actor } from '../auth/session';
 import type { LabelValueName } from '../labeling/label-values';
@@ -106,10 +107,13 @@ export async function getConversationThread(actor: Actor, conversationId: number
   };
 }
 
-/** How many recruiter turns need labels and how many the actor has labeled, across the Studio (golden turns are labeled already). */
+/**
+ * How many recruiter turns need labels and how many the actor has labeled, across the Studio
+ * (golden turns are labeled already). Read from the maintained totals (./progress-totals.ts),
+ * not summed over every conversation on each page view.
+ */
 export async function overallProgress(actor: Actor): Promise<{ total: number; mine: number }> {
-  const [row] = await db().$queryRaw<{ total: bigint | null; mine: bigint | null }[]>`
-    SELECT (SELECT sum(recruiter_turns) FROM conversations WHERE NOT is_golden) AS total,
-           (SELECT sum(labeled_turns) FROM conversation_reviewers WHERE reviewer_id = ${actor.id}) AS mine`;
-  return { total: Number(row?.total ?? 0), mine: Number(row?.mine ?? 0) };
+  const mineKey = reviewerTotalKey(actor.id);
+  const totals = await readTotals([TOTAL_TURNS_KEY, mineKey]);
+  return { total: totals.get(TOTAL_TURNS_KEY) ?? 0, mine: totals.get(mineKey) ?? 0 };
 }

@@ -19,6 +19,8 @@ import { TokenCollector } from './example-stats';
 import { datasetParamsSchema, type SplitName } from './params';
 
 export { DatasetBuildError } from './errors';
+import { withDatasetBuildLease } from './build-lease';
+import { splitCountsSchema } from './stored-json';
 
 export type BuildProgress = (phase: string, done: number, total: number) => void;
 
@@ -76,8 +78,29 @@ export async function buildDatasetVersion(versionId: number, opts: Omit<BuildOpt
   return (await buildDatasetVersionSlice(versionId, opts))!;
 }
 
-/** Builds, or resumes, the version; returns null if `deadline` passed before it was done. */
+function builtResult(v: { id: number; exampleCount: number; contentHash: string | null; counts: unknown }): BuildResult {
+  return {
+    versionId: v.id,
+    exampleCount: v.exampleCount,
+    contentHash: v.contentHash ?? '',
+    counts: splitCountsSchema.parse(v.counts) as BuildResult['counts'],
+  };
+}
+
+/**
+ * Builds, or resumes, the version; returns null if `deadline` passed before it was done. One
+ * build per dataset at a time across every worker (the dataset's build lease, ./build-lease.ts):
+ * builds of one lineage read and extend the same split assignments, so a second build waits (its
+ * progress says for which version) and then starts from the assignments the first committed. A
+ * duplicate delivery of a build that already finished returns what it built and changes nothing.
+ */
 export async function buildDatasetVersionSlice(versionId: number, opts: BuildOptions = {}): Promise<BuildResult | null> {
+  const version = await db().datasetVersion.findUnique({ where: { id: versionId }, select: { datasetId: true, version: true } });
+  if (!version) throw new DatasetBuildError(`dataset version ${versionId} does not exist`);
+  return withDatasetBuildLease(version, () => buildSliceLocked(versionId, opts));
+}
+
+async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<BuildResult | null> {
   const progress = progressWriter(versionId, opts.onProgress);
   const connectionString = opts.databaseUrl ?? process.env.DATABASE_URL;
   const reader = new pg.Client({ connectionString });
@@ -89,7 +112,8 @@ export async function buildDatasetVersionSlice(versionId: number, opts: BuildOpt
   try {
     const version = await db().datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
     if (!version) throw new DatasetBuildError(`dataset version ${versionId} does not exist`);
-    if (version.status === 'ready') throw new DatasetBuildError(`${version.dataset.name} v${version.version} is already built`);
+    // Built meanwhile (by the delivery we waited for, or an earlier one): the same job's second run.
+    if (version.status === 'ready') return builtResult(version);
     claimed = { datasetId: version.datasetId, version: version.version };
     const params = datasetParamsSchema.parse(version.params);
     await writer.query(`UPDATE dataset_versions SET status = 'building', started_at = coalesce(started_at, now()), error = NULL WHERE id = $1`, [versionId]);
@@ -151,7 +175,7 @@ export async function buildDatasetVersionSlice(versionId: number, opts: BuildOpt
     }
     // Anything else keeps what was committed, so the retry resumes from there.
     await db()
-      .datasetVersion.update({ where: { id: versionId }, data: { status: 'failed', error: message, finishedAt: new Date() } })
+      .datasetVersion.updateMany({ where: { id: versionId, status: { not: 'ready' } }, data: { status: 'failed', error: message, finishedAt: new Date() } })
       .catch(() => {});
     throw e;
   } finally {

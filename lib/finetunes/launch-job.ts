@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { exportFileChunks } from '../datasets/export-files';
 import { withLaunchLock } from './job-lock';
+import type { HeldLease } from '../jobs/work-lease';
 import { fineTuneAdapter, type FineTuneAdapter } from './providers';
 import type { RequestRunner } from './providers/adapter';
 import { isTerminal } from './status';
@@ -47,7 +48,7 @@ async function cancelBeforeProvider(jobId: number): Promise<StepOutcome> {
   return outcomeOf(await loadRun(jobId), jobId);
 }
 
-async function launchLocked(jobId: number, ctx: StepContext): Promise<StepOutcome> {
+async function launchLocked(jobId: number, ctx: StepContext, lease: HeldLease): Promise<StepOutcome> {
   let run = await loadRun(jobId);
   if (!run || run.status !== 'pending' || run.providerJobId) return outcomeOf(run, jobId);
   if (run.cancelRequested) return cancelBeforeProvider(jobId);
@@ -63,8 +64,11 @@ async function launchLocked(jobId: number, ctx: StepContext): Promise<StepOutcom
     const id = await uploadSplit(ctx, adapter, run.datasetVersionId, 'validation.jsonl');
     run = await db().fineTuneJob.update({ where: { id: jobId }, data: { validationFileId: id } });
   }
+  // Still ours? (An upload long enough for this process to stall past its lease would let another launcher in.)
+  await lease.assertHeld();
   run = (await loadRun(jobId))!;
   if (run.cancelRequested) return cancelBeforeProvider(jobId);
+  if (run.providerJobId) return outcomeOf(run, jobId);
 
   const pj = (await adapter.findCreatedJob(ctx, run)) ?? (await adapter.createJob(run));
   // A terminal state (an adopted job that already finished) is left for the poll to record,
@@ -83,5 +87,5 @@ async function launchLocked(jobId: number, ctx: StepContext): Promise<StepOutcom
 
 /** One attempt of `finetune-launch` for run `jobId` (idempotent; see runStep for failures). */
 export function runFineTuneLaunch(jobId: number, opts: StepOptions = {}): Promise<StepOutcome> {
-  return runStep(jobId, opts, (ctx) => withLaunchLock(jobId, () => launchLocked(jobId, ctx)));
+  return runStep(jobId, opts, (ctx) => withLaunchLock(jobId, (lease) => launchLocked(jobId, ctx, lease)));
 }

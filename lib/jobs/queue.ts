@@ -1,6 +1,7 @@
 // The Postgres-backed job queue (pg-boss, in schema "pgboss" of the Studio's database). Long
 // work never runs in a request: pages and CLIs enqueue here and the worker runs the jobs.
 import { PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
+import { queuePoolMax } from '../db/connection-budget';
 
 export const QUEUES = {
   datasetBuild: 'dataset-build',
@@ -97,7 +98,9 @@ async function startBoss(role: 'client' | 'worker'): Promise<PgBoss> {
     // Only the worker supervises (expiry, retention) and schedules; web processes just send.
     supervise: role === 'worker',
     schedule: role === 'worker',
-    max: role === 'worker' ? 6 : 2,
+    // PGBOSS_POOL_MAX (worker 6, others 2; lib/db/connection-budget.ts). No LISTEN/NOTIFY
+    // (useListenNotify stays off): workers poll, which also works behind PgBouncer in transaction mode.
+    max: queuePoolMax(role),
     // pg-boss's instance registry (schema pgboss, table instance) is how /api/health of any web
     // process learns that a worker is alive: a worker beats every 5 s and reads as gone after 15 s.
     instanceName: role === 'worker' ? WORKER_INSTANCE_NAME : 'client',

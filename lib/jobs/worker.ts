@@ -8,6 +8,9 @@ import { startLiveIngestSweep } from '../advisor/live-ingest';
 import { handleSuggestionsJob, startSuggestionSweep } from '../suggestions/worker-job';
 import { runUploadImport } from '../imports/uploads/run-upload-import';
 import { handleRetrainJob, resumeRetrains } from '../advisor/retrain';
+import { connectionBudget, describeConnectionBudget } from '../db/connection-budget';
+import { db } from '../db';
+import { foldAllTotals } from '../conversations/progress-totals';
 
 export async function startWorker(opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -49,6 +52,14 @@ export async function startWorker(opts: { log?: (line: string) => void } = {}) {
     await handleSuggestionsJob(job, log);
   });
   startSuggestionSweep(log);
+  // The progress bar's totals gain a few rows per label write; fold them into one row per key now and then.
+  setInterval(() => void foldAllTotals().catch(() => {}), 60_000).unref();
+  log(describeConnectionBudget(connectionBudget('worker')));
+  // The server's limit, to size N web × budget + M workers × budget against (README "Beyond one machine").
+  const limit = await db().$queryRaw<{ max_connections: string }[]>`SELECT current_setting('max_connections') AS max_connections`
+    .then((r) => r[0]?.max_connections)
+    .catch(() => null);
+  if (limit) log(`database server: max_connections = ${limit}`);
   log('ready');
   return boss;
 }

@@ -68,9 +68,14 @@ async function lockCandidate(
   prioritized: boolean,
 ): Promise<number | null> {
   const order = view.sort === 'oldest' ? Prisma.sql`c.last_activity_at ASC, c.id ASC` : Prisma.sql`c.last_activity_at DESC, c.id DESC`;
+  // needsReviewerSql's own test again, with the number written into the SQL: only then can the
+  // planner see that the partial index of open conversations (conversations_claim_open_1/2_idx)
+  // holds every candidate, and walk it instead of every finished conversation ahead in the order.
+  const openAt = Prisma.raw(String(Math.max(1, Math.trunc(perTurn))));
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT c.id FROM conversations c
-    WHERE ${viewWhereSql(actor, view)}
+    WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < ${openAt}
+      AND ${viewWhereSql(actor, view)}
       AND ${prioritized ? reviewPrioritySql('c') : Prisma.sql`TRUE`}
       AND c.id <> ALL(${exclude}::int[])
       AND ${needsReviewerSql(actor.id, perTurn)}
