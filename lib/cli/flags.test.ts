@@ -136,7 +136,7 @@ describe('npm run finetune flags', () => {
       '--suffix: suffix may contain only lowercase letters, digits and "-"',
     ]);
     expect(errors(['--dataset', 'd', '--model', 'm', '--bogus'])).toEqual([
-      '--bogus: unknown flag; the flags are --dataset, --version, --model, --provider, --epochs, --batch-size, --lr-multiplier, --suffix, --seed, --wait, --as, --help',
+      '--bogus: unknown flag; the flags are --dataset, --version, --model, --provider, --epochs, --batch-size, --lr-multiplier, --learning-rate, --no-lora, --lora-r, --lora-alpha, --lora-dropout, --warmup-ratio, --suffix, --seed, --wait, --as, --help',
     ]);
     expect(FINETUNE_USAGE).toBe(
       'usage: npm run finetune -- --dataset <name> [--version V] --model <base> [--provider local|openai] [--epochs N|auto] [--batch-size N|auto] [--lr-multiplier X|auto] [--suffix S] [--seed N] [--wait] [--as EMAIL]',
