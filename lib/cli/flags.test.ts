@@ -139,7 +139,7 @@ describe('npm run finetune flags', () => {
       '--bogus: unknown flag; the flags are --dataset, --version, --model, --provider, --epochs, --batch-size, --lr-multiplier, --learning-rate, --no-lora, --lora-r, --lora-alpha, --lora-dropout, --warmup-ratio, --suffix, --seed, --wait, --as, --help',
     ]);
     expect(FINETUNE_USAGE).toBe(
-      'usage: npm run finetune -- --dataset <name> [--version V] --model <base> [--provider local|openai] [--epochs N|auto] [--batch-size N|auto] [--lr-multiplier X|auto] [--suffix S] [--seed N] [--wait] [--as EMAIL]',
+      'usage: npm run finetune -- --dataset <name> [--version V] --model <base> [--provider local|openai|azure|together] [--epochs N|auto] [--batch-size N|auto] [--lr-multiplier X|auto] [--learning-rate X|auto] [--no-lora] [--lora-r N] [--lora-alpha N] [--lora-dropout X] [--warmup-ratio X] [--suffix S] [--seed N] [--wait] [--as EMAIL]',
     );
   });
 });
