@@ -203,7 +203,7 @@ export function LabelingThread({
       }
       return false;
     },
-    [turns, labelFocused, goNext, write, thread.isGolden, suggestions],
+    [turns, labelFocused, goNext, thread.isGolden, suggestions],
   );
   const handleKeyRef = useRef(handleKey);
   useLayoutEffect(() => {
