@@ -145,9 +145,9 @@ test('the decision API answers with the key, refuses a browser session, and the 
   );
   await expect(async () => {
     await page.goto('/advisor');
-    await expect(page.getByTestId('decision-row').filter({ hasText: 'message 3' }).first()).toBeVisible({ timeout: 1000 });
+    await expect(page.getByTestId('decision-row').filter({ hasText: 'e2e-live-1' }).filter({ hasText: 'message 3' }).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  await page.getByTestId('decision-row').filter({ hasText: 'message 3' }).first().getByRole('link').click();
+  await page.getByTestId('decision-row').filter({ hasText: 'e2e-live-1' }).filter({ hasText: 'message 3' }).first().getByRole('link').click();
   await expect(page.getByTestId('decision-note')).toContainText(`Advisor decision #${d.decision_id}`);
   await expect(page.locator('[data-focused="true"]')).toContainText('booked you Friday 10am');
 });

@@ -175,9 +175,11 @@ test('the history drawer shows every change of the focused turn: who, when, from
 
   await signIn(page, 'reviewer');
   await openConversation(page, id);
+  // The page focuses the first turn that still needs me; reviewer2 already covered turn 0.
+  await page.keyboard.press('k');
   await page.keyboard.press('1');
   await page.keyboard.press('k');
-  await page.keyboard.press('2'); // END → CONTINUE on turn 1
+  await page.keyboard.press('2'); // END → CONTINUE on turn 0
   await page.keyboard.press('Control+z'); // back to END
   await expect(turn(page, 0).getByText(/Undone: label CONTINUE → END/)).toBeVisible();
   await page.keyboard.press('f');
