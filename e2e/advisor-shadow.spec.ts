@@ -168,6 +168,9 @@ test('rollback restores the previous advisor, which as a base model cannot be re
 
 test('the playground decides a stored or pasted conversation without recording anything, and names the JSON path of bad input', async ({ page }) => {
   await signIn(page, 'lead');
+  // Earlier decisions' conversations are merged by the worker in the background: let that settle,
+  // so the counts below can only move because of the playground.
+  await expect.poll(async () => (await query<{ n: string }>('SELECT count(*) AS n FROM live_conversation_inbox'))[0].n, { timeout: 30_000 }).toBe('0');
   const [before] = await query<{ n: string; c: string }>('SELECT (SELECT count(*) FROM advisor_decisions) AS n, (SELECT count(*) FROM conversations) AS c');
   await page.goto('/models');
   await page.getByRole('row').filter({ hasText: model }).first().getByRole('link', { name: 'Try it' }).click();
@@ -200,4 +203,5 @@ test('the playground decides a stored or pasted conversation without recording a
 
   const [after] = await query<{ n: string; c: string }>('SELECT (SELECT count(*) FROM advisor_decisions) AS n, (SELECT count(*) FROM conversations) AS c');
   expect(after).toEqual(before);
+  expect((await query<{ n: string }>('SELECT count(*) AS n FROM live_conversation_inbox'))[0].n).toBe('0');
 });
