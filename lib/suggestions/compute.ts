@@ -15,7 +15,15 @@ import { FineTuneProviderError } from '../finetunes/errors';
 import { providerClient } from '../finetunes/providers';
 import { LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import { backoffDelay } from '../retry';
-import { BATCH_CONVERSATIONS, CLAIM_SECONDS, suggestionConcurrency, suggestionRequestPolicy } from './settings';
+import {
+  BATCH_CONVERSATIONS,
+  CLAIM_SECONDS,
+  suggestionConcurrency,
+  suggestionRequestPolicy,
+  suggestionYieldRate,
+  YIELD_MAX_WAIT_MS,
+  YIELD_WINDOW_S,
+} from './settings';
 import { REFRESH_MIN_SUGGESTION_CONFIDENCE } from './suggester-sql';
 import { currentSuggester, type Suggester } from './suggester';
 
@@ -42,6 +50,8 @@ export interface ProcessOptions {
 export interface ProcessResult {
   suggester: string | null;
   model: string | null;
+  /** Times it waited for live decision traffic to calm down before a batch. */
+  yielded?: number;
   /** Conversations whose requests this call completed. */
   conversations: number;
   /** Suggestions stored (invalid answers included). */
@@ -135,6 +145,19 @@ async function turnsToAsk(conversationIds: number[], suggester: Suggester): Prom
     i = j;
   }
   return turns;
+}
+
+/** True while the decision API has served at least SUGGESTIONS_YIELD_DECISIONS_PER_S over the last few seconds (one index range count). */
+async function liveTrafficIsBusy(): Promise<boolean> {
+  const rate = suggestionYieldRate();
+  if (rate === 0) return false;
+  // Counting stops at the threshold: a busy minute costs the same small scan as a quiet one.
+  const [r] = await db().$queryRawUnsafe<{ busy: boolean }[]>(
+    `SELECT count(*) >= $1 AS busy FROM (SELECT 1 FROM advisor_decisions WHERE created_at > now() - make_interval(secs => $2) LIMIT $1) d`,
+    rate * YIELD_WINDOW_S,
+    YIELD_WINDOW_S,
+  );
+  return r.busy;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -288,7 +311,18 @@ export async function processSuggestionRequests(opts: ProcessOptions = {}): Prom
   } catch (e) {
     throw new SuggestionProviderError((e as Error).message, e instanceof FineTuneProviderError ? e.transient : false);
   }
-  while (!opts.signal?.aborted && (opts.budgetMs === undefined || Date.now() - started < opts.budgetMs)) {
+  const withinBudget = () => !opts.signal?.aborted && (opts.budgetMs === undefined || Date.now() - started < opts.budgetMs);
+  let lastBatchAt = Date.now();
+  while (withinBudget()) {
+    if (await liveTrafficIsBusy()) {
+      if (Date.now() - lastBatchAt < YIELD_MAX_WAIT_MS) {
+        if (!result.yielded) opts.log?.(`suggestions: waiting while the decision API is busy (≥ ${suggestionYieldRate()} decisions/s)`);
+        result.yielded = (result.yielded ?? 0) + 1;
+        await sleep(1_000);
+        continue;
+      }
+    }
+    lastBatchAt = Date.now();
     const claimed = await claimBatch();
     if (claimed.length === 0) break;
     try {

@@ -28,3 +28,18 @@ export function suggestionConcurrency(): number {
 export function suggestionRequestPolicy(): RetryPolicy & { maxTokens: number } {
   return { ...defaultRetryPolicy(), maxTokens: defaultMaxTokens() };
 }
+
+/**
+ * SUGGESTIONS_YIELD_DECISIONS_PER_S (0..100000, default 20; 0 never yields): while the decision
+ * API serves at least this many decisions a second (over the last YIELD_WINDOW_S), the
+ * suggestions job waits instead of claiming its next batch. Suggestions are background work
+ * that shares the model, the database and (on one machine) the cores with live decisions; a
+ * chatbot waiting on an answer comes first.
+ */
+export function suggestionYieldRate(): number {
+  return envInt('SUGGESTIONS_YIELD_DECISIONS_PER_S', 0, 100_000, 20);
+}
+/** The live decision rate is measured over this many seconds. */
+export const YIELD_WINDOW_S = 5;
+/** However busy the decision API stays, one batch runs at least this often, so suggestions never starve. */
+export const YIELD_MAX_WAIT_MS = 30_000;

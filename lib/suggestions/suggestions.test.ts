@@ -268,3 +268,31 @@ describe('the CLI entry', () => {
     expect((await drain()).computed).toBe(0); // everything open already has the advisor's suggestion
   });
 });
+
+describe('live decision traffic', () => {
+  it('comes first: while the decision API is busy the job waits instead of asking the model, then catches up', async () => {
+    const [turn] = await db().$queryRaw<{ id: number; conversation_id: number }[]>`
+      SELECT ts.message_id AS id, ts.conversation_id FROM turn_suggestions ts ORDER BY ts.message_id LIMIT 1`;
+    await db().$executeRaw`DELETE FROM turn_suggestions WHERE conversation_id = ${turn.conversation_id}`;
+    await db().$executeRaw`INSERT INTO suggestion_requests (conversation_id, requested_at) VALUES (${turn.conversation_id}, clock_timestamp())`;
+    const promotion = await db().advisorPromotion.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    // 200 decisions in the last second: 40/s over the five-second window, above the default 20/s.
+    await db().$executeRaw`
+      INSERT INTO advisor_decisions (external_id, position, decision, confidence, acted, threshold, model, promotion_id, latency_ms)
+      SELECT 'live-' || g, 1, 'CONTINUE', 0.9, true, 0.7, ${promotion.model}, ${promotion.id}, 5 FROM generate_series(1, 200) g`;
+    try {
+      const busy = await processSuggestionRequests({ budgetMs: 2_500 });
+      expect(busy.yielded).toBeGreaterThan(0);
+      expect(busy.computed).toBe(0);
+      expect(busy.remaining).toBe(1);
+      process.env.SUGGESTIONS_YIELD_DECISIONS_PER_S = '0'; // 0: never wait
+      const after = await processSuggestionRequests({ budgetMs: 30_000 });
+      expect(after.yielded ?? 0).toBe(0);
+      expect(after.computed).toBeGreaterThan(0);
+      expect(after.remaining).toBe(0);
+    } finally {
+      delete process.env.SUGGESTIONS_YIELD_DECISIONS_PER_S;
+      await db().$executeRaw`DELETE FROM advisor_decisions WHERE external_id LIKE 'live-%'`;
+    }
+  });
+});
