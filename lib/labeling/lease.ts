@@ -52,10 +52,15 @@ export async function takeLockedConversation(
   conversationId: number,
   opts: TakeOptions,
 ): Promise<{ needs: boolean; taken: number; expiresAt: Date | null }> {
+  // A lease is coordination, not data: after a database crash every reviewer's page takes its
+  // lease again within a heartbeat. So its transaction commits asynchronously (set here, in
+  // the statement itself, to cost no extra round trip; transaction-scoped, so PgBouncer-safe)
+  // and a claim does not wait for a WAL flush. Labels keep their synchronous commit.
   const rows = await tx.$queryRaw<{ needs: boolean; taken: number; expires_at: Date | null }[]>`
-    WITH verdict AS (
+    WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
+    verdict AS (
       SELECT ${needsReviewerSql(actorId, opts.perTurn)} AS needs, ${slotsTakenByOthersSql(actorId)} AS taken
-      FROM conversations c WHERE c.id = ${conversationId}
+      FROM conversations c CROSS JOIN async_commit WHERE c.id = ${conversationId}
     ), put AS (
       INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
       SELECT ${conversationId}, ${actorId}, now(), now() + make_interval(secs => ${opts.ttlSeconds})

@@ -123,6 +123,19 @@ describe('claimNextConversation', () => {
     expect(held).toMatchObject({ held: false, reason: 'taken', others: [{ name: 'Reviewer 1' }] });
   });
 
+  it('a lease commits asynchronously (coordination, not data), inside its own transaction only', async () => {
+    const conv = await makeConversation('c-async', 1);
+    const { takeLockedConversation } = await import('./lease');
+    const inside = await db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM conversations WHERE id = ${conv.id} FOR NO KEY UPDATE`;
+      await takeLockedConversation(tx, r0.id, conv.id, { perTurn: 1, ttlSeconds: 60, releaseOthers: false });
+      return (await tx.$queryRaw<{ v: string }[]>`SELECT current_setting('synchronous_commit') AS v`)[0].v;
+    });
+    expect(inside).toBe('off');
+    expect((await db().$queryRaw<{ v: string }[]>`SELECT current_setting('synchronous_commit') AS v`)[0].v).toBe('on');
+    expect((await liveLeases()).map((l) => l.conversation_id)).toEqual([conv.id]);
+  });
+
   it('next releases the conversation being left, skips it, and comes back to it only when nothing else is left', async () => {
     const a = await makeConversation('c-a', 2);
     const b = await makeConversation('c-b', 1);

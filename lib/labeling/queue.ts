@@ -59,21 +59,15 @@ export interface ClaimOptions {
 
 type View = Pick<ListParams, 'q' | 'filter' | 'sort'>;
 
-async function lockCandidate(
-  tx: Prisma.TransactionClient,
-  actor: Actor,
-  view: View,
-  perTurn: number,
-  exclude: number[],
-  prioritized: boolean,
-): Promise<number | null> {
+/** The candidate query of one kind (prioritized or not), locking the row it returns. */
+function candidateSql(actor: Actor, view: View, perTurn: number, exclude: number[], prioritized: boolean): Prisma.Sql {
   const order = view.sort === 'oldest' ? Prisma.sql`c.last_activity_at ASC, c.id ASC` : Prisma.sql`c.last_activity_at DESC, c.id DESC`;
   // needsReviewerSql's own test again, with the number written into the SQL: only then can the
   // planner see that the partial index of open conversations (conversations_claim_open_1/2_idx)
   // holds every candidate, and walk it instead of every finished conversation ahead in the order.
   const openAt = Prisma.raw(String(Math.max(1, Math.trunc(perTurn))));
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    SELECT c.id FROM conversations c
+  return Prisma.sql`
+    SELECT c.id, ${Prisma.raw(prioritized ? 'true' : 'false')} AS prioritized FROM conversations c
     WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < ${openAt}
       AND ${viewWhereSql(actor, view)}
       AND ${prioritized ? reviewPrioritySql('c') : Prisma.sql`TRUE`}
@@ -83,21 +77,39 @@ async function lockCandidate(
     ORDER BY ${order}
     LIMIT 1
     FOR NO KEY UPDATE OF c SKIP LOCKED`;
-  return rows[0]?.id ?? null;
+}
+
+/**
+ * Locks the first eligible conversation: a prioritized one (deferred or disputed live turn) if
+ * any, else the view's first. One statement for both looks, so a claim costs one round trip
+ * here: the second look only runs when the first found nothing (the Append stops at LIMIT 1),
+ * and each locks only the row it returns.
+ */
+async function lockCandidate(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  view: View,
+  perTurn: number,
+  exclude: number[],
+): Promise<{ id: number; prioritized: boolean } | null> {
+  const rows = await tx.$queryRaw<{ id: number; prioritized: boolean }[]>`
+    WITH first AS (${candidateSql(actor, view, perTurn, exclude, true)}),
+         rest AS (${candidateSql(actor, view, perTurn, exclude, false)})
+    SELECT id, prioritized FROM first
+    UNION ALL
+    (SELECT id, prioritized FROM rest WHERE NOT EXISTS (SELECT 1 FROM first))
+    LIMIT 1`;
+  return rows[0] ?? null;
 }
 
 async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Promise<Claim | null> {
   const tried: number[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const outcome = await db().$transaction(async (tx) => {
-      // Deferred or disputed live turns first; both looks share one transaction.
-      let prioritized = true;
-      let id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], true);
-      if (id === null) {
-        prioritized = false;
-        id = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried], false);
-      }
-      if (id === null) return { done: true as const, claim: null };
+      const found = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried]);
+      if (found === null) return { done: true as const, claim: null };
+      const { id, prioritized } = found;
+      // Also drops the reviewer's other leases (the conversation being left among them).
       const taken = await takeLockedConversation(tx, actor.id, id, { perTurn, ttlSeconds, releaseOthers: true });
       if (!taken.expiresAt) return { done: false as const, id };
       return { done: true as const, claim: { conversationId: id, expiresAt: taken.expiresAt.toISOString(), prioritized } };
@@ -129,7 +141,8 @@ export async function claimNextConversation(
     (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip)) ??
     // Everything left was skipped earlier in this session: start over (never the current one).
     (exclude.length ? await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, currentId ? [currentId] : []) : null);
-  if (currentId && claim?.conversationId !== currentId) {
+  // A successful claim of another conversation released this lease already (releaseOthers).
+  if (currentId && !claim) {
     await db().$executeRaw`DELETE FROM labeling_leases WHERE conversation_id = ${currentId} AND reviewer_id = ${actor.id}`;
   }
   return claim;
