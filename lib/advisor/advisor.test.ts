@@ -403,5 +403,5 @@ describe('CLIs', () => {
     const current = (await currentPromotion())!;
     expect(out).toEqual({ promotion: current.id, model: fineTuned, provider: 'local', threshold: 0.8 });
     expect(current).toMatchObject({ instructions: INSTRUCTIONS, context: CONTEXT, note: 'cli' });
-  });
+  }, 120_000); // spawns tsx CLIs: slow on a loaded machine
 });

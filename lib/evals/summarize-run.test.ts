@@ -175,8 +175,9 @@ describe('run metrics from SQL aggregates', () => {
     }
     const elapsed = performance.now() - started;
     // 2000 × 100k draws take well over a second here; in one go the timer would wait all of it.
-    // Yields come every 10 ms of work; the bound leaves room for a loaded machine.
-    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+    // Yields come every 10 ms of work; the bounds leave room for a loaded machine (load 15 on
+    // 2 cores starves every process, which is not the event loop being blocked).
+    expect(ticks).toBeGreaterThan(elapsed / 50);
     expect(maxGap).toBeLessThan(150);
   }, 60_000);
 });
