@@ -6,7 +6,9 @@
 // 3 epochs and waits for success. Beside the upload it times, in the same run, a plain read of
 // the same file and a read that also runs the upload's line-by-line validation; it reports wall
 // time per phase and the trainer process's RSS (idle, after the upload and peak, from /proc
-// VmHWM) beside the targets, then chat-completion throughput at concurrency 16.
+// VmHWM) beside the targets, then chat-completion throughput at concurrency 16. The upload only
+// writes the bytes (the trainer validates a fine-tune File after it lands), so its validation is
+// part of "validate+queue": the job waits in validating_files for it, as OpenAI's does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -113,7 +115,8 @@ async function readSeconds(file: string, validate: boolean): Promise<number> {
 /** Uploads `file`: files.create up to 512 MB, else the Uploads API in 64 MB parts, two in flight. */
 async function uploadFile(client: OpenAI, file: string, bytes: number): Promise<{ id: string; method: string }> {
   if (bytes <= FILES_API_LIMIT) {
-    const f = await client.files.create({ file: await toFile(fs.readFileSync(file), 'train.jsonl'), purpose: 'fine-tune' });
+    // As the Studio sends it (openai-protocol.ts): a disk-backed Blob, streamed, never read whole.
+    const f = await client.files.create({ file: await toFile(await fs.openAsBlob(file), 'train.jsonl'), purpose: 'fine-tune' });
     return { id: f.id, method: 'files' };
   }
   const upload = await client.uploads.create({ bytes, filename: 'train.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
