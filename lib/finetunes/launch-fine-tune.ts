@@ -9,13 +9,21 @@ import { priceFor } from '../datasets/fine-tune-prices';
 import { enqueueFineTuneLaunch } from './enqueue';
 import { FineTuneInputError, type InputIssue } from './errors';
 import { launchInputSchema, requestedHyperparameters, type ParsedLaunchInput } from './launch-params';
+import { PROVIDER_NAMES } from './provider-ids';
 import { isProviderConfigured } from './providers';
+import { fileTooLargeProblem } from './providers/file-limits';
 import { storedJson } from '../stored-json';
 
 const versionChecksSchema = z.looseObject({
   trainable: z.boolean(),
   items: z.array(z.looseObject({ level: z.string(), title: z.string(), detail: z.string() })).default([]),
   cost: z.looseObject({ examples: z.number(), nEpochs: z.number(), billingTokens: z.number() }),
+});
+
+/** Per-split sizes the build recorded (content-hash.ts's digest). */
+const versionFilesSchema = z.looseObject({
+  train: z.looseObject({ bytes: z.number() }).optional(),
+  validation: z.looseObject({ bytes: z.number() }).optional(),
 });
 
 export interface EstimatedCost {
@@ -88,6 +96,19 @@ export async function launchFineTune(actor: Actor, input: unknown, opts: { enque
   }
   const provider = await isProviderConfigured(p.provider);
   if (!provider.configured) issues.push({ field: 'provider', message: provider.problem });
+  // Told now, before anything is uploaded: a file over the provider's per-file limit would only fail at upload.
+  if (version && checks) {
+    const files = versionFilesSchema.safeParse(version.files);
+    if (files.success) {
+      for (const [split, name] of [
+        ['train', 'train.jsonl'],
+        ['validation', 'validation.jsonl'],
+      ] as const) {
+        const problem = fileTooLargeProblem(p.provider, PROVIDER_NAMES[p.provider], name, files.data[split]?.bytes ?? 0);
+        if (problem) issues.push({ field: 'provider', message: problem });
+      }
+    }
+  }
   if (issues.length || !checks) throw new FineTuneInputError(issues);
 
   const estimatedCost = estimateRunCost(checks.cost, p);

@@ -17,7 +17,7 @@ import { exportFileChunks } from '../datasets/export-files';
 import { withLaunchLock } from './job-lock';
 import type { HeldLease } from '../jobs/work-lease';
 import { fineTuneAdapter, type FineTuneAdapter } from './providers';
-import type { RequestRunner } from './providers/adapter';
+import type { RequestRunner, UploadProgress } from './providers/adapter';
 import { isTerminal } from './status';
 import { loadRun, outcomeOf, runStep, type StepContext, type StepOptions, type StepOutcome } from './step';
 
@@ -31,13 +31,39 @@ async function hasValidationExamples(versionId: number): Promise<boolean> {
   return Object.values(counts.data.validation ?? {}).reduce((a, b) => a + b, 0) > 0;
 }
 
-/** Streams the split's JSONL to a temp file (bounded memory), then uploads it from disk. */
-async function uploadSplit(ctx: RequestRunner, adapter: FineTuneAdapter, versionId: number, file: 'train.jsonl' | 'validation.jsonl'): Promise<string> {
+const MB = 1024 * 1024;
+
+/** The upload's progress as the run's provider status (the run page shows it while the launch is pending). */
+export function uploadProgressText(p: UploadProgress): string {
+  const mb = (b: number) => (b / MB).toFixed(b < 10 * MB ? 1 : 0);
+  const parts = p.parts ? ` (${p.parts.done}/${p.parts.total} parts, Uploads API)` : '';
+  return `uploading ${p.file}: ${mb(p.sentBytes)} of ${mb(p.totalBytes)} MB${parts}`;
+}
+
+/**
+ * Streams the split's JSONL to a temp file (bounded memory), then uploads it from disk — in
+ * parts when it is over the Files API's limit (openai-protocol.ts) — recording the progress.
+ */
+async function uploadSplit(
+  ctx: RequestRunner,
+  adapter: FineTuneAdapter,
+  jobId: number,
+  versionId: number,
+  file: 'train.jsonl' | 'validation.jsonl',
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'studio-finetune-'));
   try {
     const tmp = path.join(dir, file);
     await pipeline(Readable.from(exportFileChunks(versionId, file)), createWriteStream(tmp));
-    return await adapter.uploadFile(ctx, { path: tmp, name: file });
+    let recorded = Promise.resolve();
+    const id = await adapter.uploadFile(ctx, { path: tmp, name: file }, (p) => {
+      // In order and never concurrent; a pending run only (the provider job has not been created).
+      recorded = recorded
+        .then(() => db().fineTuneJob.updateMany({ where: { id: jobId, providerJobId: null }, data: { providerStatus: uploadProgressText(p) } }))
+        .then(() => {});
+    });
+    await recorded;
+    return id;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -57,11 +83,11 @@ async function launchLocked(jobId: number, ctx: StepContext, lease: HeldLease): 
   ctx.handle = adapter.handle;
 
   if (!run.trainingFileId) {
-    const id = await uploadSplit(ctx, adapter, run.datasetVersionId, 'train.jsonl');
+    const id = await uploadSplit(ctx, adapter, jobId, run.datasetVersionId, 'train.jsonl');
     run = await db().fineTuneJob.update({ where: { id: jobId }, data: { trainingFileId: id } });
   }
   if (!run.validationFileId && (await hasValidationExamples(run.datasetVersionId))) {
-    const id = await uploadSplit(ctx, adapter, run.datasetVersionId, 'validation.jsonl');
+    const id = await uploadSplit(ctx, adapter, jobId, run.datasetVersionId, 'validation.jsonl');
     run = await db().fineTuneJob.update({ where: { id: jobId }, data: { validationFileId: id } });
   }
   // Still ours? (An upload long enough for this process to stall past its lease would let another launcher in.)

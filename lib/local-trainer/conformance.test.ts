@@ -62,7 +62,7 @@ describe('files', () => {
     expect(e.message).toContain(file.id);
   });
 
-  it('refuses a fine-tune upload with bad lines, naming them', async () => {
+  it('accepts a fine-tune upload with bad lines, marks it error naming them, and a job on it fails with that message', async () => {
     const good = JSON.stringify(sampleExamples(1, 1)[0]);
     const lines = [
       good,
@@ -77,12 +77,24 @@ describe('files', () => {
         ],
       }),
     ];
-    const e = await apiError(upload(lines.join('\n')));
-    expect(e).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(e.param).toBe('file');
-    expect(e.message).toMatch(/line 3: not valid JSON/);
-    expect(e.message).toMatch(/line 5: .*example_missing_assistant_message/);
-    expect(e.message).toMatch(/line 6: .*unrecognized_role/);
+    // As OpenAI: the upload is accepted and the content verdict is the File's status (a small
+    // file's is final in the answer itself); the job names the bad lines in its error.
+    const file = await body<OpenAI.FileObject>(
+      client.files.create({ file: await toFile(Buffer.from(lines.join('\n')), 'bad.jsonl'), purpose: 'fine-tune' }),
+      'OpenAIFile',
+    );
+    expect(file.status).toBe('error');
+    expect(file.status_details).toMatch(/line 3: not valid JSON/);
+    expect(file.status_details).toMatch(/line 5: .*example_missing_assistant_message/);
+    expect(file.status_details).toMatch(/line 6: .*unrecognized_role/);
+    expect((await client.files.retrieve(file.id)).status).toBe('error');
+
+    const job = await client.fineTuning.jobs.create({ model: 'local-base', training_file: file.id });
+    expect(job.status).toBe('validating_files');
+    const done = await waitForJob(client, job.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'invalid_training_file', param: 'training_file' });
+    expect(done.error!.message).toMatch(new RegExp(`invalid training file \\(${file.id}\\)\\. .*line 3: not valid JSON`));
   });
 
   it('refuses a fine-tune upload that is not .jsonl', async () => {

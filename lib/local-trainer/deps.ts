@@ -1,6 +1,7 @@
 // What the route handlers share.
 import type { DiskSpace } from './disk-space';
 import type { Faults } from './faults';
+import type { FileValidations } from './file-validation';
 import type { JobRunner } from './job-runner';
 import type { ModelRegistry } from './model-registry';
 import type { Store } from './store';
@@ -11,4 +12,5 @@ export interface Deps {
   models: ModelRegistry;
   faults: Faults;
   disk: DiskSpace;
+  validations: FileValidations;
 }

@@ -198,7 +198,7 @@ export function fitClassifier(opts: FitOptions, cb: FitCallbacks = {}): FitResul
 }
 
 /** Every trainable example of a JSONL file already validated at upload, streamed. */
-export function forEachFileExample(file: string, add: (text: string, label: string) => void): void {
+export function forEachFileExample(file: string | readonly string[], add: (text: string, label: string) => void): void {
   forEachFileLine(file, (_lineNo, text) => {
     const { example } = checkExample(JSON.parse(text));
     if (example && example.label !== null) add(example.text, example.label);
@@ -206,8 +206,9 @@ export function forEachFileExample(file: string, add: (text: string, label: stri
 }
 
 export interface FileFitOptions extends Omit<FitOptions, 'train' | 'valid'> {
-  trainingPath: string;
-  validationPath: string | null;
+  /** A File's bytes: one path, or its segments in order. */
+  trainingPath: string | readonly string[];
+  validationPath: string | readonly string[] | null;
   /** Where features go past the memory budget (an unlinked temporary file). */
   spillPath: string;
   featureMemoryBytes?: number;

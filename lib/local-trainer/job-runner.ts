@@ -7,8 +7,10 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveHyperparameters } from './hyperparameters';
 import { newCheckpointId, newFileId, nowSeconds } from './ids';
+import type { FileValidations } from './file-validation';
 import type { Store } from './store';
 import { ACTIVE_STATUSES, type CheckpointMetrics, type JobRecord, type StepMetrics } from './types';
+import type { FineTuneFileStats } from './validate-jsonl';
 import { FINAL_WEIGHTS, type WorkerInput, type WorkerMessage } from './worker-protocol';
 
 /** OpenAI's minimum (reference §1.1), checked when the job validates its files. */
@@ -35,11 +37,13 @@ export class JobRunner {
   private current: Running | null = null;
   private closed = false;
   private readonly store: Store;
+  private readonly validations: FileValidations;
   private readonly onModelsChanged: () => void;
   private readonly log: (line: string) => void;
 
-  constructor(store: Store, onModelsChanged: () => void, log: (line: string) => void) {
+  constructor(store: Store, validations: FileValidations, onModelsChanged: () => void, log: (line: string) => void) {
     this.store = store;
+    this.validations = validations;
     this.onModelsChanged = onModelsChanged;
     this.log = log;
   }
@@ -49,7 +53,7 @@ export class JobRunner {
     for (const rec of this.store.listJobs()) {
       if (!ACTIVE_STATUSES.includes(rec.job.status)) continue;
       if (rec.job.status === 'validating_files') {
-        setImmediate(() => this.validate(rec.job.id));
+        setImmediate(() => void this.validate(rec.job.id));
         continue;
       }
       const wasRunning = rec.job.status === 'running';
@@ -70,7 +74,7 @@ export class JobRunner {
   submit(rec: JobRecord): void {
     this.store.addEvent(rec.job.id, { message: `Created fine-tuning job: ${rec.job.id}` });
     this.log(`${rec.job.id} created (training file ${rec.job.training_file})`);
-    setImmediate(() => this.validate(rec.job.id));
+    setImmediate(() => void this.validate(rec.job.id));
   }
 
   cancel(rec: JobRecord): void {
@@ -96,7 +100,30 @@ export class JobRunner {
     if (running) await running.worker.terminate();
   }
 
-  private validate(id: string): void {
+  /**
+   * A file's verdict: its stats once it validated, or the job's error if it is gone or bad. A
+   * file still being checked (uploaded moments ago) is waited for: the job stays in
+   * `validating_files` meanwhile, as OpenAI's does.
+   */
+  private async checkedFile(
+    id: string,
+    which: 'training' | 'validation',
+  ): Promise<{ stats: FineTuneFileStats } | { error: { code: string; message: string; param: string } }> {
+    await this.validations.settled(id);
+    const rec = this.store.getFile(id);
+    const code = `invalid_${which}_file`;
+    const param = `${which}_file`;
+    const name = which === 'training' ? 'Training' : 'Validation';
+    if (!rec) return { error: { code, param, message: `${name} file ${id} no longer exists.` } };
+    if (rec.file.status === 'error')
+      return {
+        error: { code, param, message: `The job failed due to an invalid ${which} file (${id}). ${rec.file.status_details ?? 'It failed validation.'}` },
+      };
+    if (!rec.stats) return { error: { code, param, message: `${name} file ${id} is not a fine-tune file that validated.` } };
+    return { stats: rec.stats };
+  }
+
+  private async validate(id: string): Promise<void> {
     const rec = this.store.getJob(id);
     if (this.closed || !rec || rec.job.status !== 'validating_files') return;
     const { job } = rec;
@@ -104,9 +131,12 @@ export class JobRunner {
       message: `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`,
     });
 
-    const training = this.store.getFile(job.training_file)?.stats;
-    if (!training)
-      return this.fail(rec, 'invalid_training_file', `Training file ${job.training_file} no longer exists or is not a fine-tune file.`, 'training_file');
+    const checkedTraining = await this.checkedFile(job.training_file, 'training');
+    const checkedValidation = job.validation_file ? await this.checkedFile(job.validation_file, 'validation') : null;
+    // Cancelled (or the trainer closing) while the files were being checked.
+    if (this.closed || rec.job.status !== 'validating_files') return;
+    if ('error' in checkedTraining) return this.fail(rec, checkedTraining.error.code, checkedTraining.error.message, checkedTraining.error.param);
+    const training = checkedTraining.stats;
     const usable = training.examples - training.withoutTarget;
     if (usable < MIN_TRAINING_EXAMPLES) {
       return this.fail(
@@ -116,15 +146,9 @@ export class JobRunner {
         'training_file',
       );
     }
-    if (job.validation_file) {
-      const validation = this.store.getFile(job.validation_file)?.stats;
-      if (!validation)
-        return this.fail(
-          rec,
-          'invalid_validation_file',
-          `Validation file ${job.validation_file} no longer exists or is not a fine-tune file.`,
-          'validation_file',
-        );
+    if (checkedValidation) {
+      if ('error' in checkedValidation) return this.fail(rec, checkedValidation.error.code, checkedValidation.error.message, checkedValidation.error.param);
+      const validation = checkedValidation.stats;
       if (validation.examples - validation.withoutTarget < 1)
         return this.fail(rec, 'invalid_validation_file', 'Validation file has no examples', 'validation_file');
     }
@@ -161,8 +185,8 @@ export class JobRunner {
     fs.rmSync(modelDir, { recursive: true, force: true });
     const input: WorkerInput = {
       jobId: job.id,
-      trainingPath: this.store.fileDataPath(training.file.id),
-      validationPath: validation ? this.store.fileDataPath(validation.file.id) : null,
+      trainingPath: this.store.fileDataPaths(training.file.id),
+      validationPath: validation ? this.store.fileDataPaths(validation.file.id) : null,
       hyperparameters: {
         n_epochs: job.hyperparameters.n_epochs as number,
         batch_size: job.hyperparameters.batch_size as number,

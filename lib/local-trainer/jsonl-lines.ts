@@ -85,19 +85,30 @@ export class LineSplitter {
   }
 }
 
-/** Calls onLine for every non-blank line of a file, reading it in 4 MB chunks (synchronous: for the training worker). */
-export function forEachFileLine(file: string, onLine: LineHandler): void {
+/**
+ * Calls onLine for every non-blank line of a file, reading it in 4 MB chunks (synchronous: for
+ * the training worker). A File completed from an Upload is several files read as one: a line
+ * may run across a part boundary, so they all go through one splitter.
+ */
+export function forEachFileLine(file: string | readonly string[], onLine: LineHandler): void {
   const splitter = new LineSplitter(onLine);
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      splitter.push(buf.subarray(0, n));
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  for (const f of typeof file === 'string' ? [file] : file) {
+    const fd = fs.openSync(f, 'r');
+    try {
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        splitter.push(buf.subarray(0, n));
+      }
+    } finally {
+      fs.closeSync(fd);
     }
-    splitter.end();
-  } finally {
-    fs.closeSync(fd);
   }
+  splitter.end();
+}
+
+/** The bytes of `files` one after the other, in 4 MB chunks (a File's segments, for streaming reads). */
+export async function* readSegments(files: readonly string[]): AsyncGenerator<Buffer> {
+  for (const f of files) for await (const chunk of fs.createReadStream(f, { highWaterMark: READ_CHUNK })) yield chunk as Buffer;
 }

@@ -11,6 +11,7 @@ import type { Deps } from './deps';
 import { DEFAULT_RESERVE_BYTES, DiskSpace } from './disk-space';
 import { ApiError } from './errors';
 import { Faults, parseFaultsEnv, type FaultConfig } from './faults';
+import { FileValidations } from './file-validation';
 import { sendError, sendJson } from './http';
 import { newRequestId } from './ids';
 import { JobRunner } from './job-runner';
@@ -66,9 +67,11 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   const unlock = lockDataDir(dataDir);
   const store = new Store(dataDir);
   const models = new ModelRegistry(store);
-  const runner = new JobRunner(store, () => models.invalidate(), opts.log ?? (() => {}));
+  const log = opts.log ?? (() => {});
+  const validations = new FileValidations(store, log);
+  const runner = new JobRunner(store, validations, () => models.invalidate(), log);
   const disk = new DiskSpace(dataDir, opts.reserveFreeBytes ?? DEFAULT_RESERVE_BYTES);
-  const deps: Deps = { store, runner, models, faults, disk };
+  const deps: Deps = { store, runner, models, faults, disk, validations };
 
   const router = new Router<Deps>();
   fileRoutes(router);
@@ -132,6 +135,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
     unlock();
     throw e;
   }
+  validations.resume();
   runner.resume();
 
   const { port } = server.address() as AddressInfo;
@@ -149,6 +153,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await runner.close();
+        await validations.close();
         await closed;
         unlock();
       })();

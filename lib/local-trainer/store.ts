@@ -5,6 +5,7 @@
 //
 //   <dataDir>/files/<file-id>.json          the file object (+ validation stats)
 //   <dataDir>/files/<file-id>.data          its bytes
+//   <dataDir>/files/<file-id>.parts/0…n-1   or, for a File completed from an Upload, its parts in order
 //   <dataDir>/uploads/<upload-id>/upload.json   an Upload (Uploads API) and its parts' ids and sizes
 //   <dataDir>/uploads/<upload-id>/<part-id>     a part's bytes
 //   <dataDir>/tmp/                          bytes being received (emptied at start)
@@ -87,6 +88,17 @@ export class Store {
     return path.join(this.dataDir, 'files', `${id}.data`);
   }
 
+  private fileSegmentsDir(id: string): string {
+    return path.join(this.dataDir, 'files', `${id}.parts`);
+  }
+
+  /** The files holding a File's bytes, in order: one, or an Upload's parts (never concatenated). */
+  fileDataPaths(id: string): string[] {
+    const n = this.files.get(id)?.segments;
+    if (n === undefined) return [this.fileDataPath(id)];
+    return Array.from({ length: n }, (_, i) => path.join(this.fileSegmentsDir(id), String(i)));
+  }
+
   async addFile(rec: FileRecord, data: Buffer | string): Promise<void> {
     await fsp.writeFile(this.fileDataPath(rec.file.id), data);
     writeJsonAtomic(path.join(this.dataDir, 'files', `${rec.file.id}.json`), rec);
@@ -105,6 +117,22 @@ export class Store {
     this.files.set(rec.file.id, rec);
   }
 
+  /** Records a File whose bytes are the given part files, in order (moved into place, not copied). */
+  addFileFromParts(rec: FileRecord, parts: readonly string[]): void {
+    const dir = this.fileSegmentsDir(rec.file.id);
+    fs.mkdirSync(dir, { recursive: true });
+    parts.forEach((p, i) => fs.renameSync(p, path.join(dir, String(i))));
+    rec.segments = parts.length;
+    writeJsonAtomic(path.join(this.dataDir, 'files', `${rec.file.id}.json`), rec);
+    this.files.set(rec.file.id, rec);
+  }
+
+  /** Writes a File's changed metadata (its status after validation). */
+  saveFile(rec: FileRecord): void {
+    if (!this.files.has(rec.file.id)) return;
+    writeJsonAtomic(path.join(this.dataDir, 'files', `${rec.file.id}.json`), rec);
+  }
+
   getFile(id: string): FileRecord | undefined {
     return this.files.get(id);
   }
@@ -118,6 +146,7 @@ export class Store {
     if (!this.files.delete(id)) return false;
     fs.rmSync(path.join(this.dataDir, 'files', `${id}.json`), { force: true });
     fs.rmSync(this.fileDataPath(id), { force: true });
+    fs.rmSync(this.fileSegmentsDir(id), { recursive: true, force: true });
     return true;
   }
 

@@ -96,8 +96,14 @@ export interface StepMetrics {
 export interface FileRecord {
   file: OpenAIFile;
   seq: number;
-  /** Set for validated `fine-tune` uploads: what a job needs to know without re-reading the file. */
+  /** Set once a `fine-tune` file has validated (status `processed`): what a job needs without re-reading it. */
   stats?: FineTuneFileStats;
+  /**
+   * How many segments the bytes are in, for a File completed from an Upload's parts: the parts
+   * are moved, not copied, to <dataDir>/files/<id>.parts/0…n-1 and read back in that order.
+   * Absent: the bytes are the single file <dataDir>/files/<id>.data.
+   */
+  segments?: number;
 }
 
 export interface JobRecord {

@@ -1,7 +1,8 @@
 // The Uploads API as the official `openai` SDK drives it (client.uploads.create, .parts.create,
-// .complete, .cancel): parts in parallel and out of order, concatenated in the order given,
-// the md5 and the size checked, a fine-tune file validated line by line at completion, and the
-// resulting File trainable like any other. Real HTTP, no mocks.
+// .complete, .cancel): parts in parallel and out of order, the File read back as its parts in
+// the order given (never copied), the md5 and the size checked, a fine-tune File validated
+// after completion like one from /v1/files, and the resulting File trainable like any other.
+// Real HTTP, no mocks.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('uploads', () => {
-  it('concatenates parts in the order given into a File that trains', async () => {
+  it('makes the parts, in the order given, a File that reads back whole and trains', async () => {
     const data = Buffer.from(toJsonl(sampleExamples(120, 31)));
     const upload = await client.uploads.create({ bytes: data.length, filename: 'big.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
     uploadShape.parse(upload);
@@ -87,8 +88,9 @@ describe('uploads', () => {
     assertMatchesSchema('OpenAIFile', done.file);
     expect(done.file).toMatchObject({ object: 'file', bytes: data.length, filename: 'big.jsonl', purpose: 'fine-tune', status: 'processed' });
     expect(Buffer.from(await (await client.files.content(done.file!.id)).arrayBuffer()).equals(data)).toBe(true);
-    // The parts are gone once they are a File.
+    // The parts moved into the File (not copied): none left with the Upload, one segment each.
     expect(fs.readdirSync(path.join(trainer.dataDir, 'uploads', upload.id))).toEqual(['upload.json']);
+    expect(fs.readdirSync(path.join(trainer.dataDir, 'files', `${done.file!.id}.parts`)).length).toBe(ids.length);
 
     const job = await client.fineTuning.jobs.create({ model: 'local-base', training_file: done.file!.id, seed: 3 });
     expect((await waitForJob(client, job.id)).status).toBe('succeeded');
@@ -99,7 +101,7 @@ describe('uploads', () => {
     expect(again.message).toMatch(/is completed/);
   });
 
-  it('refuses a wrong md5, a wrong total, unknown parts and bad JSONL, and keeps the Upload pending', async () => {
+  it('refuses a wrong md5, a wrong total and unknown parts, and keeps the Upload pending', async () => {
     const data = Buffer.from(toJsonl(sampleExamples(12, 32)));
     const upload = await client.uploads.create({ bytes: data.length, filename: 'x.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
     const ids = await addParts(upload.id, data, 4096);
@@ -110,14 +112,27 @@ describe('uploads', () => {
     expect([short.status, short.code]).toEqual([400, 'upload_size_mismatch']);
     const unknown = await apiError(client.uploads.complete(upload.id, { part_ids: [...ids.slice(1), 'part_nope'] }));
     expect(unknown.code).toBe('invalid_part_id');
-    // Out of order, the bytes are no longer JSONL: validated at completion like any fine-tune file.
-    const shuffled = await apiError(client.uploads.complete(upload.id, { part_ids: [...ids].reverse() }));
-    expect([shuffled.status, shuffled.code]).toEqual([400, 'invalid_file_format']);
-    expect(shuffled.message).toMatch(/line \d+: /);
     expect((await client.files.list()).data.filter((f) => f.filename === 'x.jsonl')).toEqual([]);
 
     // Still pending: the right order completes.
     expect((await client.uploads.complete(upload.id, { part_ids: ids })).status).toBe('completed');
+  });
+
+  it('completes parts in the wrong order into a File marked error naming the line, and a job on it fails with that message', async () => {
+    const data = Buffer.from(toJsonl(sampleExamples(12, 33)));
+    const upload = await client.uploads.create({ bytes: data.length, filename: 'shuffled.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+    const ids = await addParts(upload.id, data, 4096);
+    // Out of order, the bytes are no longer JSONL: validated after completion like any fine-tune file.
+    const done = await client.uploads.complete(upload.id, { part_ids: [...ids].reverse() });
+    expect(done.status).toBe('completed');
+    assertMatchesSchema('OpenAIFile', done.file);
+    expect(done.file).toMatchObject({ status: 'error', bytes: data.length });
+    expect(done.file!.status_details).toMatch(/line \d+: not valid JSON/);
+    const job = await client.fineTuning.jobs.create({ model: 'local-base', training_file: done.file!.id });
+    const failed = await waitForJob(client, job.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'invalid_training_file', param: 'training_file' });
+    expect(failed.error!.message).toMatch(/line \d+: not valid JSON/);
   });
 
   it('cancels: the parts are dropped and nothing more is accepted', async () => {
@@ -141,10 +156,10 @@ describe('uploads', () => {
     expect(csv.code).toBe('invalid_file_format');
     const huge = await apiError(client.uploads.create({ bytes: 9 * 1024 ** 3, filename: 'a.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' }));
     expect(huge.param).toBe('bytes');
-    // More than the free disk (twice the size: parts plus the File): refused before any byte is sent.
+    // More than the free disk (the parts become the File: its size once): refused before any byte is sent.
     const free = fs.statfsSync(trainer.dataDir);
-    const tooBig = Math.min(8 * 1024 ** 3, free.bavail * free.bsize);
-    if (tooBig * 2 > free.bavail * free.bsize) {
+    const tooBig = Math.min(8 * 1024 ** 3, free.bavail * free.bsize + 1);
+    if (tooBig > free.bavail * free.bsize) {
       const full = await apiError(client.uploads.create({ bytes: tooBig, filename: 'a.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' }));
       expect([full.status, full.code]).toEqual([413, 'insufficient_storage']);
     }

@@ -3,8 +3,9 @@ import type { CheckpointMetrics, ResolvedHyperparameters, StepMetrics } from './
 
 export interface WorkerInput {
   jobId: string;
-  trainingPath: string;
-  validationPath: string | null;
+  /** The File's bytes in order (one path, or an Upload's parts). */
+  trainingPath: string[];
+  validationPath: string[] | null;
   hyperparameters: ResolvedHyperparameters;
   seed: number;
   /** Where weights go: <modelDir>/ckpt-step-<N>.bin, final.bin and model.json. */

@@ -66,10 +66,19 @@ export interface ModelDeployer {
   ensureDeployed(ctx: RequestRunner, deploymentName: string, model: string): Promise<DeploymentState>;
 }
 
+/** How far an upload has got (after each part, for a file sent in parts). */
+export interface UploadProgress {
+  file: string;
+  sentBytes: number;
+  totalBytes: number;
+  /** Null for a file sent in one request. */
+  parts: { done: number; total: number } | null;
+}
+
 export interface FineTuneAdapter {
   handle: ProviderHandle;
   /** Uploads a JSONL file (on disk) for fine-tuning; the provider's file id. */
-  uploadFile(ctx: RequestRunner, file: { path: string; name: string }): Promise<string>;
+  uploadFile(ctx: RequestRunner, file: { path: string; name: string }, onProgress?: (p: UploadProgress) => void): Promise<string>;
   /** The job an earlier attempt of this run created, if the provider has one. */
   findCreatedJob(ctx: RequestRunner, run: FineTuneJob): Promise<ProviderJobState | null>;
   /** Creates the job (not retried in place: a create that timed out may have happened). */

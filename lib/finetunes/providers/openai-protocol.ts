@@ -3,8 +3,10 @@
 // three ways the reference documents: a waiting job may say "pending", a create takes the
 // hyperparameters at the top level (GA API 2024-10-21) rather than under `method`, and a
 // fine-tuned model serves only once deployed (azure-deployment.ts).
-import { openAsBlob } from 'node:fs';
-import { toFile } from 'openai';
+import { createHash } from 'node:crypto';
+import { createReadStream, openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import OpenAI, { toFile } from 'openai';
 import type { FineTuneJob } from '../../generated/prisma/client';
 import { openAiHyperparametersSchema } from '../launch-params';
 import {
@@ -18,7 +20,8 @@ import {
 } from '../provider-schemas';
 import type { ProviderHandle } from './client';
 import { parseProviderResponse } from './errors';
-import type { FineTuneAdapter, MetricRow, ModelDeployer, ProviderEventRow, ProviderJobState, RequestRunner } from './adapter';
+import type { FineTuneAdapter, MetricRow, ModelDeployer, ProviderEventRow, ProviderJobState, RequestRunner, UploadProgress } from './adapter';
+import { filesApiMaxBytes, uploadPartBytes } from './file-limits';
 
 /** Pages of the provider's job list searched for a job this run already created. */
 const ADOPT_SEARCH_PAGES = 3;
@@ -26,6 +29,52 @@ const ADOPT_SEARCH_PAGES = 3;
 const MAX_EVENT_PAGES = 50;
 
 type Flavor = 'openai' | 'azure';
+
+/** Parts sent at once: enough to keep the link busy while one part's request is being set up. */
+const PARTS_IN_FLIGHT = 2;
+
+/**
+ * A file over the Files API's limit, through the Uploads API: create the Upload with the size,
+ * send 64 MB parts (slices of a disk-backed Blob, so neither the file nor a part is held in
+ * memory, and a retried part re-reads its slice), then complete with the parts in order and
+ * the md5 of the whole file, which the server checks.
+ */
+async function uploadInParts(
+  ctx: RequestRunner,
+  client: OpenAI,
+  file: { path: string; name: string },
+  bytes: number,
+  onProgress?: (p: UploadProgress) => void,
+): Promise<unknown> {
+  const md5 = createHash('md5');
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 4 * 1024 * 1024 })) md5.update(chunk as Buffer);
+  const blob = await openAsBlob(file.path, { type: 'application/jsonl' });
+  const upload = await ctx.request(() => client.uploads.create({ bytes, filename: file.name, mime_type: 'text/jsonl', purpose: 'fine-tune' }));
+  const partBytes = uploadPartBytes();
+  const count = Math.ceil(bytes / partBytes);
+  const ids: string[] = new Array(count);
+  let next = 0;
+  let sent = 0;
+  let done = 0;
+  onProgress?.({ file: file.name, sentBytes: 0, totalBytes: bytes, parts: { done: 0, total: count } });
+  await Promise.all(
+    Array.from({ length: Math.min(PARTS_IN_FLIGHT, count) }, async () => {
+      while (next < count) {
+        const k = next++;
+        const slice = blob.slice(k * partBytes, Math.min(bytes, (k + 1) * partBytes));
+        // A repeated part is harmless: only the ids listed at completion make the file.
+        const part = await ctx.request(async () => client.uploads.parts.create(upload.id, { data: await toFile(slice, `${file.name}.part${k}`) }));
+        ids[k] = part.id;
+        sent += slice.size;
+        onProgress?.({ file: file.name, sentBytes: sent, totalBytes: bytes, parts: { done: ++done, total: count } });
+      }
+    }),
+  );
+  // Not retried in place: a completion whose answer was lost cannot be repeated (the Upload is
+  // then completed); the launch step's own retry starts a fresh Upload instead.
+  const completed = await client.uploads.complete(upload.id, { part_ids: ids, md5: md5.digest('hex') });
+  return completed.file;
+}
 
 /** OpenAI's (or Azure's) step metrics as a row; null when `data` is not one. */
 export function metricRow(data: unknown): MetricRow | null {
@@ -81,9 +130,16 @@ export function openAiProtocolAdapter(handle: ProviderHandle, flavor: Flavor, de
     handle,
     deployer,
 
-    async uploadFile(ctx: RequestRunner, file) {
+    async uploadFile(ctx: RequestRunner, file, onProgress) {
+      const { size } = await stat(file.path);
+      // Azure's GA API has no Uploads API; launch refuses its files over 512 MB (file-limits.ts).
+      if (flavor === 'openai' && size > filesApiMaxBytes()) {
+        const uploaded = await uploadInParts(ctx, client, file, size, onProgress);
+        return parseProviderResponse(providerFileSchema, uploaded, handle, 'file').id;
+      }
       const blob = await openAsBlob(file.path, { type: 'application/jsonl' });
       const uploaded = await ctx.request(async () => client.files.create({ file: await toFile(blob, file.name), purpose: 'fine-tune' }));
+      onProgress?.({ file: file.name, sentBytes: size, totalBytes: size, parts: null });
       return parseProviderResponse(providerFileSchema, uploaded, handle, 'file').id;
     },
 

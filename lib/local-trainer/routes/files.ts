@@ -1,16 +1,20 @@
-// /v1/files: upload (multipart, streamed to disk), list, retrieve, delete, download. A
-// `fine-tune` upload is validated line by line as it arrives (validate-jsonl.ts) and stored
-// only if every line passes.
+// /v1/files: upload (multipart, streamed to disk), list, retrieve, delete, download. The upload
+// only writes the bytes (at disk speed); a `fine-tune` File is then validated line by line as
+// OpenAI does it — status `uploaded`, then `processed` or `error` with `status_details` — and a
+// job on a bad file fails with that message (file-validation.ts).
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../deps';
 import { invalidRequest, notFound } from '../errors';
+import { SYNC_VALIDATE_BYTES } from '../file-validation';
 import { sendJson } from '../http';
 import { newFileId, nowSeconds } from '../ids';
 import { parseLimit } from '../pagination';
 import type { Router, RequestContext } from '../router';
 import type { FileRecord, OpenAIFile } from '../types';
+import { readSegments } from '../jsonl-lines';
 import { receiveMultipart } from '../upload-stream';
-import { FineTuneValidator, type FineTuneFileStats } from '../validate-jsonl';
 
 export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
 
@@ -40,12 +44,8 @@ export function checkExpiresAfter(seconds: unknown): number | undefined {
   return s;
 }
 
-/** Stores bytes already on disk at `tmp` as a processed File. */
-export function fileFromTemp(
-  deps: Deps,
-  tmp: string,
-  f: { filename: string; purpose: string; bytes: number; stats?: FineTuneFileStats; expiresAfter?: number },
-): OpenAIFile {
+/** A new File's object: a `fine-tune` one starts `uploaded` (not yet validated), any other is `processed`. */
+export function newFileObject(f: { filename: string; purpose: string; bytes: number; expiresAfter?: number }): OpenAIFile {
   const created = nowSeconds();
   const file: OpenAIFile = {
     id: newFileId(),
@@ -54,48 +54,38 @@ export function fileFromTemp(
     created_at: created,
     filename: f.filename,
     purpose: f.purpose,
-    status: 'processed',
+    status: f.purpose === 'fine-tune' ? 'uploaded' : 'processed',
   };
   if (f.expiresAfter !== undefined) file.expires_at = created + f.expiresAfter;
-  deps.store.addFileFromTemp({ file, seq: deps.store.nextSeq(), stats: f.stats }, tmp);
   return file;
 }
 
+/** Starts a new File's validation; a small one is answered with its verdict (see file-validation.ts). */
+export async function afterFileLanded(deps: Deps, file: OpenAIFile): Promise<OpenAIFile> {
+  if (file.status !== 'uploaded') return file;
+  const checked = deps.validations.settled(file.id);
+  if (file.bytes <= SYNC_VALIDATE_BYTES) await checked;
+  return { ...file };
+}
+
 async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
-  // The file is validated while it streams to disk. The SDK sends `file` before `purpose`, so
-  // a .jsonl part is validated on the chance that it is a fine-tune upload; the verdict is used
-  // only if it is.
-  let validator: FineTuneValidator | null = null;
-  let decided = false;
-  const tmp = deps.store.tmpPath();
-  const { fields, file } = await receiveMultipart(req, {
-    fileField: 'file',
-    tmpPath: tmp,
-    disk: deps.disk,
-    onChunk: (chunk, fieldsBefore) => {
-      if (!decided) {
-        decided = true;
-        const wants = fieldsBefore.has('purpose') ? fieldsBefore.get('purpose') === 'fine-tune' : true;
-        if (wants) validator = new FineTuneValidator();
-      }
-      validator?.push(chunk);
-    },
-  });
+  // Only the bytes are written here: no per-line work while receiving, so the upload runs at
+  // the speed of the disk. Validation follows once the File exists.
+  const { fields, file } = await receiveMultipart(req, { fileField: 'file', tmpPath: deps.store.tmpPath(), disk: deps.disk });
+  let stored: OpenAIFile;
   try {
     if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
     const purpose = checkPurpose(fields.get('purpose'));
     const filename = file.filename ?? 'upload';
     const expiresAfter = checkExpiresAfter(fields.get('expires_after[seconds]'));
-    let stats: FineTuneFileStats | undefined;
-    if (purpose === 'fine-tune') {
-      checkFineTuneFilename(purpose, filename);
-      stats = (validator ?? new FineTuneValidator()).finish();
-    }
-    sendJson(res, 200, fileFromTemp(deps, file.path, { filename, purpose, bytes: file.bytes, stats, expiresAfter }));
+    checkFineTuneFilename(purpose, filename);
+    stored = newFileObject({ filename, purpose, bytes: file.bytes, expiresAfter });
+    deps.store.addFileFromTemp({ file: stored, seq: deps.store.nextSeq() }, file.path);
   } catch (e) {
     if (file) fs.rmSync(file.path, { force: true });
     throw e;
   }
+  sendJson(res, 200, await afterFileLanded(deps, stored));
 }
 
 async function list({ res, url }: RequestContext, deps: Deps): Promise<void> {
@@ -129,10 +119,11 @@ async function remove({ res, params }: RequestContext, deps: Deps): Promise<void
 
 async function content({ res, params }: RequestContext, deps: Deps): Promise<void> {
   const rec = fileOr404(deps, params.id);
-  const file = deps.store.fileDataPath(rec.file.id);
+  const files = deps.store.fileDataPaths(rec.file.id);
   const type = rec.file.filename.endsWith('.csv') ? 'text/csv' : rec.file.filename.endsWith('.jsonl') ? 'application/jsonl' : 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type, 'content-length': fs.statSync(file).size });
-  await new Promise<void>((resolve, reject) => fs.createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('error', reject));
+  res.writeHead(200, { 'content-type': type, 'content-length': files.reduce((n, f) => n + fs.statSync(f).size, 0) });
+  // One file, or an Upload's parts one after the other (pipeline: backpressure, and errors end the response).
+  await pipeline(Readable.from(readSegments(files)), res);
 }
 
 export function fileRoutes(r: Router<Deps>): void {

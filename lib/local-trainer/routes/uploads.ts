@@ -12,10 +12,10 @@ import { readJson, sendJson } from '../http';
 import { newPartId, newUploadId, nowSeconds } from '../ids';
 import type { RequestContext, Router } from '../router';
 import type { UploadRecord } from '../types';
-import { receiveMultipart, streamToFile } from '../upload-stream';
-import { FineTuneValidator } from '../validate-jsonl';
+import { readSegments } from '../jsonl-lines';
+import { receiveMultipart } from '../upload-stream';
 import { parseWith } from '../zod-errors';
-import { checkExpiresAfter, checkFineTuneFilename, checkPurpose, fileFromTemp } from './files';
+import { afterFileLanded, checkExpiresAfter, checkFineTuneFilename, checkPurpose, newFileObject } from './files';
 
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
@@ -66,8 +66,8 @@ async function create({ req, res }: RequestContext, deps: Deps): Promise<void> {
   const purpose = checkPurpose(p.purpose);
   checkFineTuneFilename(purpose, p.filename);
   const expiresAfter = checkExpiresAfter(p.expires_after?.seconds);
-  // Parts and the completed File are both on disk until the parts are dropped: twice the size.
-  deps.disk.ensure(2 * p.bytes);
+  // The parts become the File, so the Upload needs its size free once.
+  deps.disk.ensure(p.bytes);
   const created = nowSeconds();
   const rec: UploadRecord = {
     upload: {
@@ -117,11 +117,6 @@ async function addPart({ req, res, params }: RequestContext, deps: Deps): Promis
   sendJson(res, 200, { id, object: 'upload.part', created_at: part.created_at, upload_id: rec.upload.id });
 }
 
-/** The parts' bytes in the given order, read in 4 MB chunks. */
-async function* concatenated(files: readonly string[]): AsyncGenerator<Buffer> {
-  for (const f of files) for await (const chunk of fs.createReadStream(f, { highWaterMark: 4 * 1024 * 1024 })) yield chunk as Buffer;
-}
-
 async function complete({ req, res, params }: RequestContext, deps: Deps): Promise<void> {
   const body = await readJson(req);
   const p = parseWith(completeSchema, body);
@@ -139,28 +134,26 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
     throw invalidRequest(`The parts listed hold ${total} bytes, but the Upload was created for ${rec.upload.bytes} bytes.`, 'part_ids', 'upload_size_mismatch');
 
   completing.add(rec.upload.id);
-  const tmp = deps.store.tmpPath();
   try {
-    deps.disk.ensure(total);
-    const md5 = createHash('md5');
-    const validator = rec.upload.purpose === 'fine-tune' ? new FineTuneValidator() : null;
-    const bytes = await streamToFile(concatenated(p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id))), tmp, deps.disk, (chunk) => {
-      md5.update(chunk);
-      validator?.push(chunk);
-    });
-    const digest = md5.digest('hex');
-    if (p.md5 !== undefined && p.md5.toLowerCase() !== digest)
-      throw invalidRequest(`The md5 of the uploaded bytes (${digest}) does not match the md5 given (${p.md5}).`, 'md5', 'md5_mismatch');
-    const stats = validator?.finish();
-    const file = fileFromTemp(deps, tmp, { filename: rec.upload.filename, purpose: rec.upload.purpose, bytes, stats, expiresAfter: rec.fileExpiresAfter });
+    const parts = p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id));
+    // The md5 needs every byte in the final order, so it is one read of the parts (page cache,
+    // not the network), and only when the client asks for the check.
+    if (p.md5 !== undefined) {
+      const md5 = createHash('md5');
+      for await (const chunk of readSegments(parts)) md5.update(chunk);
+      const digest = md5.digest('hex');
+      if (p.md5.toLowerCase() !== digest)
+        throw invalidRequest(`The md5 of the uploaded bytes (${digest}) does not match the md5 given (${p.md5}).`, 'md5', 'md5_mismatch');
+    }
+    const file = newFileObject({ filename: rec.upload.filename, purpose: rec.upload.purpose, bytes: total, expiresAfter: rec.fileExpiresAfter });
+    deps.store.addFileFromParts({ file, seq: deps.store.nextSeq() }, parts);
+    // Parts not listed in part_ids are not part of the File.
+    rec.parts = rec.parts.filter((part) => !seen.has(part.id));
     deps.store.dropParts(rec);
     rec.upload.status = 'completed';
-    rec.upload.file = file;
+    rec.upload.file = await afterFileLanded(deps, file);
     deps.store.saveUpload(rec);
     sendJson(res, 200, rec.upload);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
   } finally {
     completing.delete(rec.upload.id);
   }
