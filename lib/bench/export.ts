@@ -14,6 +14,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { applyPendingMigrations } from '../db/migrate';
 import { freePort } from '../testing/free-port';
+import { serverCpuSeconds } from './server-cpu';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 1_000_000);
 const PER_CONVERSATION = 5; // recruiter turns per conversation (10 messages)
@@ -21,7 +22,8 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-export-'));
 fs.chmodSync(tmp, 0o755);
-const server = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+const pgDir = path.join(tmp, 'pg');
+const server = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), quiet: true });
 const url = process.env.BENCH_DATABASE_URL ?? server!.url;
 process.env.DATABASE_URL = url;
 
@@ -121,6 +123,9 @@ try {
   log('building a dataset version (include turns without a candidate, so every labeled turn is an example)…');
   let lastLog = 0;
   const created = await createDatasetVersion(actor, { name: 'bench', params: { ...DEFAULT_PARAMS, includeTurnsWithoutCandidate: true } });
+  // CPU seconds beside wall time: on a shared machine the wall time mostly measures the neighbours.
+  const serverCpu0 = server ? serverCpuSeconds(pgDir) : null;
+  const nodeCpu0 = process.cpuUsage();
   const build = await withRss(() =>
     buildDatasetVersion(created.versionId, {
       onProgress: (phase, done, total) => {
@@ -132,6 +137,8 @@ try {
     }),
   );
 
+  const nodeCpu = process.cpuUsage(nodeCpu0);
+  const buildCpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, server: serverCpu0 === null ? null : serverCpuSeconds(pgDir)! - serverCpu0 };
   log('baseline: COPY of the stored example rows…');
   const exportBaseline = await copyOut(
     client,
@@ -170,6 +177,15 @@ try {
   console.log(
     `Storage (table + TOAST + indexes): dataset_examples ${mb(storage.examples)} MB + dataset_transcripts ${mb(storage.transcripts)} MB ` +
       `(${mb(storage.text)} MB of transcript text) = ${mb(Number(storage.examples) + Number(storage.transcripts))} MB.`,
+  );
+  const labeled = Number(n);
+  console.log(
+    `Build: ${labeled.toLocaleString('en-US')} labeled turns in ${build.seconds.toFixed(1)} s = ${Math.round(labeled / build.seconds).toLocaleString('en-US')} turns/s ` +
+      `(target ≥ 50,000 at 1M: ${labeled / build.seconds >= 50_000 ? 'PASS' : 'FAIL'}); COPY of its input rows ${Math.round(buildBaseline.rows / buildBaseline.seconds).toLocaleString('en-US')} rows/s. ` +
+      `CPU: this process ${buildCpu.node.toFixed(1)} s, PostgreSQL ${buildCpu.server === null ? '?' : buildCpu.server.toFixed(1)} s; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}.`,
   );
   console.log(`Peak RSS: build ${build.peakMb.toFixed(0)} MB, export ${exp.peakMb.toFixed(0)} MB (whole process).`);
   console.log(`Targets: export ≥ 50% of COPY's rows/s, RSS growth ≤ 150 MB; build ≥ 50,000 turns/s. Files: ${(bytes / 2 ** 20).toFixed(0)} MB.`);

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { db } from '../db';
 import type { LabelValueName } from '../labeling/label-values';
-import { writeBatch, type InMemoryDigest } from './build-batches';
+import { commitBatch, readBatch, renderBatch, type InMemoryDigest, type RenderedBatch } from './build-batches';
 import { dropScratch, finishVersion } from './build-finish';
 import { freezeLabels, type FreezeTally } from './build-freeze';
 import { planVersion, type PlanTally } from './build-plan';
@@ -122,7 +122,7 @@ async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<
     debug(`start (stage ${stage ?? 'new'}, ${version.batchesDone}/${version.batchesTotal} batches)`);
 
     if (!stage) {
-      state.freeze = await freezeLabels(reader, writer, versionId, params, version.dataset.kind, (done, total) => progress('Resolving labels', done, total));
+      state.freeze = await freezeLabels(writer, versionId, params, version.dataset.kind, (done, total) => progress('Resolving labels', done, total));
       await progress.flush();
       await writer.query(`UPDATE dataset_versions SET build_stage = 'frozen', build_state = jsonb_build_object('freeze', $2::jsonb) WHERE id = $1`, [
         versionId,
@@ -146,19 +146,58 @@ async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<
     let digest: InMemoryDigest | null = at.batches_done === 0 ? { hasher: new SplitHasher(), tokens: new TokenCollector(), nextBatch: 0 } : null;
     let written = at.progress_done;
     const ctx = { versionId, params, batchConversations: plan.batchConversations, examplesTotal: plan.examples };
-    for (let batch = at.batches_done; batch < plan.batches; batch++) {
-      if (opts.deadline && Date.now() > opts.deadline) return null;
-      const stats = await writeBatch(writer, ctx, batch, digest);
+    // A two-stage pipeline over the two cores: while PostgreSQL writes batch k (writer) and reads
+    // batch k + 2 (reader), this process renders batch k + 1. Each batch still commits on its
+    // own, in order, with the same lock and check as before; a batch rendered but not committed
+    // when the build stops is simply rendered again by the next run.
+    const read = (k: number) => (k < plan.batches ? readBatch(reader, ctx, k) : Promise.resolve([]));
+    let batch = at.batches_done;
+    let nextRows = read(batch);
+    let committing: Promise<void> = Promise.resolve();
+    let skipped = false;
+    const commit = async (k: number, rendered: RenderedBatch) => {
+      const stats = await commitBatch(writer, ctx, k, rendered);
       if (!stats) {
-        // Another build of this version wrote it: carry on after the last batch on disk.
-        digest = null;
-        const now = (await writer.query<{ batches_done: number }>('SELECT batches_done FROM dataset_versions WHERE id = $1', [versionId])).rows[0];
-        batch = now.batches_done - 1;
-        continue;
+        skipped = true;
+        return;
       }
+      if (digest) digest.nextBatch = k + 1;
       written += stats.examples;
       opts.onProgress?.('Writing examples', written, plan.examples);
-      opts.afterBatch?.(batch);
+      opts.afterBatch?.(k);
+    };
+    try {
+      while (batch < plan.batches) {
+        if (opts.deadline && Date.now() > opts.deadline) {
+          await committing;
+          return null;
+        }
+        const rows = await nextRows;
+        nextRows = read(batch + 1);
+        nextRows.catch(() => {}); // awaited next turn, or dropped when the loop ends early
+        const rendered = renderBatch(ctx, rows, digest);
+        await committing;
+        if (skipped) {
+          // Another build of this version wrote it: carry on after the last batch on disk.
+          digest = null;
+          skipped = false;
+          batch = (await writer.query<{ batches_done: number }>('SELECT batches_done FROM dataset_versions WHERE id = $1', [versionId])).rows[0].batches_done;
+          await nextRows;
+          nextRows = read(batch);
+          continue;
+        }
+        committing = commit(batch, rendered);
+        batch++;
+      }
+      await committing;
+      if (skipped) {
+        digest = null;
+        const done = (await writer.query<{ batches_done: number }>('SELECT batches_done FROM dataset_versions WHERE id = $1', [versionId])).rows[0]
+          .batches_done;
+        if (done < plan.batches) throw new Error(`batch ${done} of version ${versionId} was not written`);
+      }
+    } finally {
+      await Promise.allSettled([committing, nextRows]);
     }
     debug('batches written');
     opts.onProgress?.('Checking', 0, 1);

@@ -3,13 +3,16 @@
 // With that written down, each batch of conversations can be rendered and written on its own,
 // in any process, and still land on the same line numbers. One short transaction: the split
 // assignments and the plan commit together with the stage flip, or not at all.
+//
+// Set-based: PostgreSQL groups the frozen turns by conversation, computes each one's stratum
+// and shuffle key (the same sha256 as shuffleKey in split-assignment.ts), and numbers the file
+// order with window functions; only the per-stratum counts come back, for the quotas
+// (freshQuotas, the rule assignNewConversations uses). Nothing per conversation is held here.
 import type pg from 'pg';
 import type { LabelValueName } from '../labeling/label-values';
-import { copyRow } from '../imports/copy-text';
-import { copyLines } from './build-sql';
 import { DatasetBuildError } from './errors';
 import { SPLITS, type DatasetParams, type SplitName } from './params';
-import { assignNewConversations, conversationStratum, shuffleKey } from './split-assignment';
+import { freshQuotas } from './split-assignment';
 
 export interface PlanTally {
   conversations: number;
@@ -20,13 +23,8 @@ export interface PlanTally {
   examples: number;
 }
 
-interface PlanRow {
-  conversationId: number;
-  externalId: string;
-  turns: number;
-  split: SplitName;
-  key: string;
-}
+/** shuffleKey(seed, external_id) as bytea (its 8 bytes compare as its 16 hex digits do). */
+const SHUFFLE_KEY_SQL = `substring(sha256(convert_to($2::text, 'UTF8') || '\\x00'::bytea || convert_to(c.external_id, 'UTF8')) FROM 1 FOR 8)`;
 
 export async function planVersion(
   writer: pg.Client,
@@ -37,64 +35,60 @@ export async function planVersion(
 ): Promise<PlanTally> {
   await writer.query('BEGIN');
   try {
+    await writer.query(`SET LOCAL work_mem = '128MB'`);
     await writer.query('DELETE FROM dataset_build_conversations WHERE version_id = $1', [version.id]);
-    const convs = (
-      await writer.query<{ conversation_id: number; external_id: string; turns: number; schedule: boolean; end: boolean }>(
-        `SELECT t.conversation_id, c.external_id, count(*)::int AS turns,
-                bool_or(t.label = 'SCHEDULE') AS schedule, bool_or(t.label = 'END') AS end
-         FROM dataset_build_turns t JOIN conversations c ON c.id = t.conversation_id
-         WHERE t.version_id = $1 GROUP BY t.conversation_id, c.external_id`,
-        [version.id],
+    // A conversation's stratum: its rarest, most decision-relevant label (conversationStratum).
+    await writer.query(
+      `CREATE TEMP TABLE build_plan ON COMMIT DROP AS
+       SELECT t.conversation_id, c.external_id, count(*)::int AS turns,
+              CASE WHEN bool_or(t.label = 'SCHEDULE') THEN 'SCHEDULE' WHEN bool_or(t.label = 'END') THEN 'END' ELSE 'CONTINUE' END AS stratum,
+              a.split::text AS existing, ${SHUFFLE_KEY_SQL} AS key
+       FROM dataset_build_turns t JOIN conversations c ON c.id = t.conversation_id
+       LEFT JOIN dataset_split_assignments a ON a.dataset_id = $3 AND a.conversation_id = t.conversation_id
+       WHERE t.version_id = $1 GROUP BY t.conversation_id, c.external_id, a.split`,
+      [version.id, params.seed, version.datasetId],
+    );
+    const groups = (
+      await writer.query<{ stratum: LabelValueName; existing: SplitName | null; n: number; turns: string }>(
+        'SELECT stratum, existing, count(*)::int AS n, sum(turns) AS turns FROM build_plan GROUP BY stratum, existing',
       )
     ).rows;
-    const planned = convs.reduce((n, c) => n + c.turns, 0);
+    const planned = groups.reduce((n, g) => n + Number(g.turns), 0);
     if (planned !== frozen) {
       throw new DatasetBuildError(`${frozen - planned} frozen turns belong to conversations deleted during the build; build a new version.`);
     }
-    const stratumOf = (c: (typeof convs)[number]): LabelValueName =>
-      conversationStratum([...(c.schedule ? ['SCHEDULE' as const] : []), ...(c.end ? ['END' as const] : [])]);
-    const byId = new Map(convs.map((c) => [c.conversation_id, c]));
-    const existing = new Map<number, { split: SplitName; stratum: LabelValueName }>();
-    const lineage = await writer.query<{ conversation_id: number; split: SplitName }>(
-      'SELECT conversation_id, split::text AS split FROM dataset_split_assignments WHERE dataset_id = $1',
-      [version.datasetId],
-    );
-    for (const r of lineage.rows) {
-      const c = byId.get(r.conversation_id);
-      if (c) existing.set(r.conversation_id, { split: r.split, stratum: stratumOf(c) });
-    }
-    const fresh = assignNewConversations(
-      convs.map((c) => ({ conversationId: c.conversation_id, externalId: c.external_id, stratum: stratumOf(c) })),
-      existing,
-      params.split,
-      params.seed,
-    );
-    await copyLines(writer, 'COPY dataset_split_assignments (dataset_id, conversation_id, split, first_version) FROM STDIN', [
-      [...fresh].map(([id, split]) => copyRow([version.datasetId, id, split, version.version])).join(''),
-    ]);
-
-    // File order: split, then the seeded shuffle key, then id (as the export reads it back).
-    const rows: PlanRow[] = convs.map((c) => ({
-      conversationId: c.conversation_id,
-      externalId: c.external_id,
-      turns: c.turns,
-      split: fresh.get(c.conversation_id) ?? existing.get(c.conversation_id)!.split,
-      key: shuffleKey(params.seed, c.external_id),
-    }));
-    const splitRank = (s: SplitName) => SPLITS.indexOf(s);
-    rows.sort((a, b) => splitRank(a.split) - splitRank(b.split) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.conversationId - b.conversationId);
-    const next: Record<SplitName, number> = { train: 1, validation: 1, test: 1 };
-    let plan = '';
-    rows.forEach((r, seq) => {
-      plan += copyRow([version.id, seq, r.conversationId, r.externalId, r.split, next[r.split], r.turns]);
-      next[r.split] += r.turns;
+    const strata = [...new Set(groups.map((g) => g.stratum))];
+    const quotas = strata.map((stratum) => {
+      const of = groups.filter((g) => g.stratum === stratum);
+      const have = SPLITS.map((s) => of.find((g) => g.existing === s)?.n ?? 0);
+      return freshQuotas(have, of.find((g) => g.existing === null)?.n ?? 0, params.split);
     });
-    await copyLines(writer, 'COPY dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns) FROM STDIN', [plan]);
+    // The fresh conversations of each stratum in shuffle-key order: the first quota[0] to train,
+    // the next quota[1] to validation, the rest to test.
+    const fresh = await writer.query(
+      `INSERT INTO dataset_split_assignments (dataset_id, conversation_id, split, first_version)
+       SELECT $1, f.conversation_id, (CASE WHEN f.rn <= q.train THEN 'train' WHEN f.rn <= q.train + q.validation THEN 'validation' ELSE 'test' END)::"DatasetSplit", $2
+       FROM (SELECT conversation_id, stratum, row_number() OVER (PARTITION BY stratum ORDER BY key, conversation_id) AS rn
+             FROM build_plan WHERE existing IS NULL) f
+       JOIN unnest($3::text[], $4::int[], $5::int[]) AS q(stratum, train, validation) ON q.stratum = f.stratum`,
+      [version.datasetId, version.version, strata, quotas.map((q) => q[0]), quotas.map((q) => q[1])],
+    );
+    // File order: split, then the seeded shuffle key, then id (as the export reads it back).
+    const plan = await writer.query(
+      `INSERT INTO dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns)
+       SELECT $1, row_number() OVER (ORDER BY array_position($3::text[], x.split::text), x.key, x.conversation_id) - 1,
+              x.conversation_id, x.external_id, x.split,
+              1 + sum(x.turns) OVER (PARTITION BY x.split ORDER BY x.key, x.conversation_id ROWS UNBOUNDED PRECEDING) - x.turns, x.turns
+       FROM (SELECT p.conversation_id, p.external_id, p.turns, p.key, a.split
+             FROM build_plan p JOIN dataset_split_assignments a ON a.dataset_id = $2 AND a.conversation_id = p.conversation_id) x`,
+      [version.id, version.datasetId, SPLITS],
+    );
+    const conversations = plan.rowCount ?? 0;
     const tally: PlanTally = {
-      conversations: rows.length,
-      newlyAssigned: fresh.size,
-      inheritedAssignments: existing.size,
-      batches: Math.ceil(rows.length / batchConversations),
+      conversations,
+      newlyAssigned: fresh.rowCount ?? 0,
+      inheritedAssignments: groups.filter((g) => g.existing !== null).reduce((n, g) => n + g.n, 0),
+      batches: Math.ceil(conversations / batchConversations),
       batchConversations,
       examples: planned,
     };

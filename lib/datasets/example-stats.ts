@@ -27,6 +27,27 @@ export function checkLine(checks: LineChecks, line: string): void {
   if (w.missingUser) checks.missingUser++;
 }
 
+/**
+ * checkLine for the lines of one version, where every line is the same JSON (the version's
+ * system message, one user string, one label) and the checks read its structure, not its text:
+ * a line's result depends only on its label and on whether its user message is empty (an empty
+ * string is a missing content). Each such shape is checked on its first real line and that
+ * result is counted for every line of the shape, which is what checking each line would count.
+ */
+export function lineShapeChecker(): (checks: LineChecks, line: string, label: string, emptyUser: boolean) => void {
+  const shapes = new Map<string, LineChecks>();
+  return (checks, line, label, emptyUser) => {
+    const key = `${label}\u0000${emptyUser}`;
+    let one = shapes.get(key);
+    if (!one) {
+      one = emptyLineChecks();
+      checkLine(one, line);
+      shapes.set(key, one);
+    }
+    addLineChecks(checks, one);
+  };
+}
+
 export function addLineChecks(into: LineChecks, from: LineChecks): void {
   for (const k of FORMAT_ERROR_KEYS) into.formatErrors[k] += from.formatErrors[k] ?? 0;
   into.missingSystem += from.missingSystem;

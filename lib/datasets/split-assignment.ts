@@ -36,6 +36,19 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * How many of a stratum's `fresh` conversations go to each split (train, validation, test), given
+ * how many of the stratum the lineage already has in each (`have`): the stratum is brought back
+ * toward the ratios. The build's plan (build-plan.ts) applies the same quotas in SQL.
+ */
+export function freshQuotas(have: readonly number[], fresh: number, ratios: SplitRatios): number[] {
+  const ratioList = SPLITS.map((s) => ratios[s]);
+  const target = apportion(have.reduce((a, b) => a + b, 0) + fresh, ratioList);
+  const need = target.map((t, i) => Math.max(0, t - have[i]));
+  const needSum = need.reduce((a, b) => a + b, 0);
+  return apportion(fresh, needSum > 0 ? need : ratioList);
+}
+
 export interface SplitCandidate {
   conversationId: number;
   externalId: string;
@@ -60,14 +73,10 @@ export function assignNewConversations(
     list.push(c);
     byStratum.set(c.stratum, list);
   }
-  const ratioList = SPLITS.map((s) => ratios[s]);
   for (const [stratum, fresh] of byStratum) {
     const have = SPLITS.map(() => 0);
     for (const e of existing.values()) if (e.stratum === stratum) have[SPLITS.indexOf(e.split)]++;
-    const target = apportion(have.reduce((a, b) => a + b, 0) + fresh.length, ratioList);
-    const need = target.map((t, i) => Math.max(0, t - have[i]));
-    const needSum = need.reduce((a, b) => a + b, 0);
-    const quota = apportion(fresh.length, needSum > 0 ? need : ratioList);
+    const quota = freshQuotas(have, fresh.length, ratios);
     const keyed = fresh.map((c) => ({ c, key: shuffleKey(seed, c.externalId) }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     let at = 0;
