@@ -201,7 +201,7 @@ export default async function AdvisorPage({ searchParams }: { searchParams: Prom
         </Link>
       </form>
 
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid gap-4 2xl:grid-cols-2">
         <section aria-labelledby="time-heading" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="time-heading" className="mb-2 text-lg font-semibold">
             Decisions over time

@@ -231,7 +231,9 @@ export function LabelingThread({
   useTurnActionKeys(turnActions, { focusedTurnId: () => turns[focusedRef.current]?.id, disabled: help || thread.isGolden });
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+    // With the history drawer open on a wide screen the thread moves left of it (the drawer takes
+    // the sidebar's place), so the turn whose history it shows stays in view.
+    <div className={turnActions.historyOpen && !thread.isGolden ? 'grid gap-6 lg:mr-[32rem]' : 'grid gap-6 lg:grid-cols-[1fr_18rem]'}>
       <section aria-label="Conversation thread" className="space-y-1">
         <header className="mb-4">
           <h1 className="text-2xl font-semibold">{thread.candidateName || thread.externalId}</h1>
@@ -348,7 +350,7 @@ export function LabelingThread({
         })}
       </section>
 
-      <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
+      <aside className={`space-y-4 lg:sticky lg:top-4 lg:self-start ${turnActions.historyOpen && !thread.isGolden ? 'lg:hidden' : ''}`}>
         <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
           {thread.isGolden ? (
             <p className="text-slate-600">Golden conversation: nothing to label here.</p>

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 /** The Studio's table frame: a header row of column names, rows supplied by the page. */
 export function DataTable({ columns, caption, children }: { columns: string[]; caption?: string; children: ReactNode }) {
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
