@@ -24,8 +24,8 @@ function pssKb(pid: number): number {
   }
 }
 
-/** `root` and every process descended from it. */
-export function processTree(root: number): number[] {
+/** Parent → children of every process now running (one pass over /proc). */
+export function processChildren(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -40,6 +40,11 @@ export function processTree(root: number): number[] {
       // gone meanwhile
     }
   }
+  return children;
+}
+
+/** `root` and every process descended from it. */
+export function processTree(root: number, children: Map<number, number[]> = processChildren()): number[] {
   const out: number[] = [];
   const stack = [root];
   while (stack.length) {
@@ -61,9 +66,9 @@ export interface TrackedProcess {
 }
 
 /** Current memory in MB of a tracked process (tree). */
-export function memoryMb(p: TrackedProcess): number {
+export function memoryMb(p: TrackedProcess, children?: Map<number, number[]>): number {
   if (p.measure === 'self') return (procKb(p.pid, 'VmRSS') || 0) / 1024;
-  const pids = processTree(p.pid);
+  const pids = processTree(p.pid, children);
   const kb = pids.reduce((s, pid) => s + (p.measure === 'pss' ? pssKb(pid) : procKb(pid, 'VmRSS') || 0), 0);
   return kb / 1024;
 }
@@ -71,8 +76,8 @@ export function memoryMb(p: TrackedProcess): number {
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU seconds used so far (user + system): by the process alone ('self'), or by its tree and the children it reaped. */
-export function cpuSeconds(p: TrackedProcess): number {
-  const pids = p.measure === 'self' ? [p.pid] : processTree(p.pid);
+export function cpuSeconds(p: TrackedProcess, children?: Map<number, number[]>): number {
+  const pids = p.measure === 'self' ? [p.pid] : processTree(p.pid, children);
   let ticks = 0;
   for (const pid of pids) {
     try {
@@ -95,15 +100,18 @@ export function cpuSeconds(p: TrackedProcess): number {
 export async function withPeakMemory<T>(
   processes: () => TrackedProcess[],
   fn: () => Promise<T>,
-  everyMs = 200,
+  everyMs = 500,
 ): Promise<{ result: T; seconds: number; peakMb: Record<string, number>; cpuSeconds: Record<string, number> }> {
   const peakMb: Record<string, number> = {};
   const cpuStart = new Map<string, number>();
   const cpu: Record<string, number> = {};
   const sample = () => {
+    // One pass over /proc per sample, shared by every tracked process: the sampler's own CPU is
+    // part of this process's figure, and should stay small beside the work measured.
+    const children = processChildren();
     for (const p of processes()) {
-      peakMb[p.name] = Math.max(peakMb[p.name] ?? 0, memoryMb(p));
-      const c = cpuSeconds(p);
+      peakMb[p.name] = Math.max(peakMb[p.name] ?? 0, memoryMb(p, children));
+      const c = cpuSeconds(p, children);
       if (!cpuStart.has(p.name)) cpuStart.set(p.name, c);
       cpu[p.name] = c - cpuStart.get(p.name)!;
     }
