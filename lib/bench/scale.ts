@@ -397,6 +397,9 @@ try {
   });
   await client.end();
   await disconnectDb();
+  // The queue client requestDatasetVersion and friends opened: stopped before the database is.
+  const { stopQueue } = await import('../jobs/queue');
+  await stopQueue();
 
   // ---- report ----
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
