@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { query, signIn } from './helpers';
 
+const SHOTS = process.env.E2E_SCREENSHOTS ?? '/tmp/evals-shots';
+
 test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison → confusion cell → the turn', async ({ page }) => {
   test.setTimeout(240_000);
   await signIn(page, 'lead');
@@ -26,9 +28,19 @@ test('dataset → local fine-tune → automatic base-vs-fine-tuned comparison �
   }).toPass({ timeout: 120_000 });
   await comparison.click();
   await expect(page.getByRole('heading', { name: 'Comparison' })).toBeVisible();
+  // Runs still scoring show their progress; the page turns into the comparison when they end.
   const verdict = page.getByTestId('significance');
-  await expect(verdict).toContainText(/The difference is (not )?significant/);
+  await expect(verdict).toContainText(/The difference is (not )?significant/, { timeout: 120_000 });
   await expect(page.getByRole('table', { name: 'Metrics of each run with deltas against the first' })).toBeVisible();
+  // Where the two models disagree: counted in SQL, listed a page at a time, each row linking to its turn.
+  const disagreements = page.getByRole('region', { name: /disagree$/ });
+  await expect(disagreements.getByRole('link', { name: /^Answered differently \(\d+\)$/ })).toHaveAttribute('aria-current', 'page');
+  await page.screenshot({ path: `${SHOTS}/evals-compare.png`, fullPage: true });
+  const onlyOne = disagreements.getByRole('link', { name: /^Only ft:local-base:local:eval:\S+ right \(\d+\)$/ });
+  await onlyOne.click();
+  await expect(onlyOne).toHaveAttribute('aria-current', 'page');
+  // Which side that is depends on the order the runs are listed in.
+  await expect(page).toHaveURL(/kind=(base|other)-right/);
 
   // The fine-tuned run's page: metric cards and the confusion matrix.
   await page

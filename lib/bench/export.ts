@@ -6,15 +6,14 @@
 //   2. exporting it (train/validation/test.jsonl + manifest.json, streamed from a cursor),
 // with the process's peak RSS growth during each.
 import fs from 'node:fs';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { applyPendingMigrations } from '../db/migrate';
 import { freePort } from '../testing/free-port';
 import { serverCpuSeconds } from './server-cpu';
+import { copyOut } from './copy-out';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 1_000_000);
 const PER_CONVERSATION = 5; // recruiter turns per conversation (10 messages)
@@ -41,24 +40,6 @@ async function withRss<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: n
   } finally {
     clearInterval(timer);
   }
-}
-
-/** The baseline: COPY … TO STDOUT written to a file, as `psql -c "\\copy (…) to file"` would. */
-async function copyOut(client: pg.Client, sql: string, file: string): Promise<{ rows: number; bytes: number; seconds: number }> {
-  const t = performance.now();
-  const stream = client.query(copyTo(sql));
-  const out = fs.createWriteStream(file);
-  let bytes = 0;
-  let rows = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) rows++;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  fs.rmSync(file);
-  return { rows, bytes, seconds: (performance.now() - t) / 1000 };
 }
 
 const WORDS =

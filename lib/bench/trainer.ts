@@ -9,18 +9,18 @@
 // VmHWM) beside the targets, then chat-completion throughput at concurrency 16. The upload only
 // writes the bytes (the trainer validates a fine-tune File after it lands), so its validation is
 // part of "validate+queue": the job waits in validating_files for it, as OpenAI's does.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import OpenAI, { toFile } from 'openai';
 import { DEFAULT_INSTRUCTIONS } from '../datasets/default-instructions';
 import { transcriptLine, turnLine, type TranscriptMessage } from '../datasets/transcript';
-import { FineTuneValidator } from '../local-trainer/validate-jsonl';
 import { sampleExamples } from '../seed/examples';
 import { conversationStream } from '../seed/generate';
+import { startTrainerProcess } from './child-processes';
+import { procKb } from './process-memory';
+import { readSeconds } from './read-file';
 
 const SIZES = (process.env.BENCH_TRAINER_SIZES ?? '10000,100000').split(',').map(Number);
 const TARGET_SECONDS: Record<number, number> = { 10_000: 10, 100_000: 60 };
@@ -38,33 +38,6 @@ const CONCURRENCY = 16;
 const API_KEY = 'sk-bench';
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-
-function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-async function startTrainer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const cli = fileURLToPath(new URL('../local-trainer/cli.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
-    env: { ...process.env, TRAINER_PORT: '0', TRAINER_DATA_DIR: dataDir, TRAINER_API_KEY: API_KEY, TRAINER_FAULTS: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /ready on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`trainer exited (${code}) before it was ready:\n${out}`)));
-  });
-  return { child, url };
-}
 
 /** The first n examples of sampleExamples(n, seed), written line by line to `file` (never all in memory). */
 async function writeExamples(n: number, seed: number, file: string): Promise<number> {
@@ -97,20 +70,6 @@ async function writeExamples(n: number, seed: number, file: string): Promise<num
   await flush();
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return fs.statSync(file).size;
-}
-
-/** Seconds to read `file` once (4 MB chunks), optionally through the upload's JSONL validator. */
-async function readSeconds(file: string, validate: boolean): Promise<number> {
-  const t0 = performance.now();
-  const v = validate ? new FineTuneValidator() : null;
-  let bytes = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) {
-    bytes += (chunk as Buffer).length;
-    v?.push(chunk as Buffer);
-  }
-  v?.finish();
-  if (!bytes) throw new Error(`${file} is empty`);
-  return (performance.now() - t0) / 1000;
 }
 
 /** Uploads `file`: files.create up to 512 MB, else the Uploads API in 64 MB parts, two in flight. */
@@ -215,7 +174,7 @@ async function run(n: number): Promise<Result> {
   const plainRead = await readSeconds(jsonlFile, false);
   const readValidate = await readSeconds(jsonlFile, true);
   log(`  ${(bytes / 1e6).toFixed(0)} MB; plain read ${plainRead.toFixed(2)} s, read + validate ${readValidate.toFixed(2)} s; uploading…`);
-  const { child, url } = await startTrainer(dataDir);
+  const { child, url } = await startTrainerProcess(dataDir, API_KEY);
   try {
     const pid = child.pid!;
     const idleKb = procKb(pid, 'VmRSS');

@@ -8,7 +8,8 @@ import { writeExportFiles } from '../datasets/export-files';
 import { stopQueue, jobQueue } from '../jobs/queue';
 import { waitForJob } from '../local-trainer/testing/trainer';
 import { startAutoEvalsForFineTune } from './auto-evals';
-import { compareEvalRuns } from './compare';
+import { compareEvalRuns, runsInProgress } from './compare';
+import { DISAGREEMENTS_PAGE_SIZE, listDisagreements, type Disagreement, type DisagreementKind } from './disagreements';
 import { EvalInputError } from './errors';
 import { classificationMetrics, compareMetrics, isCorrect, mcnemarTest, type Prediction } from './metrics';
 import { comparisonForFineTune, evalLineage, getEvalRun } from './queries';
@@ -121,6 +122,11 @@ describe('automatic evals after a fine-tune', () => {
       runIds: [ft.id, base.id],
     });
     await expect(compareEvalRuns(reviewer, [ft.id, base.id])).rejects.toThrow(/only finished runs/);
+    // The compare page shows these two as in progress (in the order asked) until they end.
+    expect((await runsInProgress(reviewer, [base.id, ft.id, 9999])).map((r) => [r.id, r.status])).toEqual([
+      [base.id, 'queued'],
+      [ft.id, 'queued'],
+    ]);
 
     for (const id of [ft.id, base.id]) expect((await runEval(id, { retry: FAST_RETRY })).status).toBe('succeeded');
     const run = await getEvalRun(reviewer, ft.id);
@@ -141,7 +147,35 @@ describe('automatic evals after a fine-tune', () => {
     const pairs = ftPreds.map((a, i) => ({ aCorrect: isCorrect(a), bCorrect: isCorrect(basePreds[i]), cluster: convs[i] }));
     const expected = mcnemarTest(pairs);
     expect(expected.method).toBe('cluster-exact');
-    expect(cmp.mcnemar).toEqual([{ runId: base.id, baselineRunId: ft.id, unmatched: 0, ...expected }]);
+    const differ = ftPreds.flatMap((a, i) => (a.predicted !== basePreds[i].predicted ? [i] : []));
+    expect(cmp.mcnemar).toEqual([{ runId: base.id, baselineRunId: ft.id, unmatched: 0, differ: differ.length, ...expected }]);
+    // The disagreement list, page by page (keyset), is exactly the examples answered differently,
+    // and each filter those only one run got right.
+    const ftRows = await predictionsOf(ft.id);
+    const walk = async (kind: DisagreementKind) => {
+      const seen: Disagreement[] = [];
+      let after: number | undefined;
+      for (;;) {
+        const page = await listDisagreements(reviewer, { baseRunId: ft.id, otherRunId: base.id, kind, after });
+        expect(page.rows.length).toBeLessThanOrEqual(DISAGREEMENTS_PAGE_SIZE);
+        seen.push(...page.rows);
+        if (page.nextAfter === null) return seen;
+        after = page.nextAfter;
+      }
+    };
+    const all = await walk('all');
+    expect(all.map((r) => r.ordinal)).toEqual(differ.map((i) => ftRows[i].ordinal));
+    expect(all[0]).toMatchObject({
+      truth: ftPreds[differ[0]].truth,
+      basePredicted: ftPreds[differ[0]].predicted,
+      otherPredicted: basePreds[differ[0]].predicted,
+    });
+    expect(all[0].externalId).toEqual(expect.any(String));
+    expect((await walk('base-right')).length).toBe(cmp.mcnemar[0].b10);
+    expect((await walk('other-right')).length).toBe(cmp.mcnemar[0].b01);
+    await expect(listDisagreements(reviewer, { baseRunId: ft.id, otherRunId: ft.id })).rejects.toThrow(/not itself/);
+    await expect(listDisagreements(reviewer, { baseRunId: ft.id, otherRunId: base.id, kind: 'nope' as DisagreementKind })).rejects.toThrow(/kind must be/);
+    await expect(listDisagreements(null, { baseRunId: ft.id, otherRunId: base.id })).rejects.toMatchObject({ status: 401 });
     expect(cmp.mcnemar[0].b01 + cmp.mcnemar[0].b10).toBe(pairs.filter((p) => p.aCorrect !== p.bCorrect).length);
     // Which model wins on this small generated split says nothing (bench:learning and the golden
     // set measure that); the comparison only has to report it.
@@ -151,6 +185,7 @@ describe('automatic evals after a fine-tune', () => {
     expect(cmp.mcnemar[0].pValue).toBeLessThanOrEqual(1);
 
     expect(await comparisonForFineTune(reviewer, job.id)).toMatchObject({ fineTunedStatus: 'succeeded', baseStatus: 'succeeded' });
+    expect(await runsInProgress(reviewer, [ft.id, base.id])).toEqual([]);
   }, 60_000);
 
   it('does nothing for a fine-tune that has not succeeded, or with AUTO_EVAL_AFTER_FINETUNE off', async () => {
@@ -186,7 +221,9 @@ describe('comparing runs', () => {
 
     // The same model twice: identical answers, no discordant pairs, nothing significant.
     const same = await compareEvalRuns(reviewer, [a.runId, b.runId]);
-    expect(same.mcnemar[0]).toMatchObject({ b01: 0, b10: 0, pValue: 1, significant: false, unmatched: 0 });
+    expect(same.mcnemar[0]).toMatchObject({ b01: 0, b10: 0, differ: 0, pValue: 1, significant: false, unmatched: 0 });
+    expect(await listDisagreements(reviewer, { baseRunId: a.runId, otherRunId: b.runId })).toEqual({ rows: [], nextAfter: null });
+    await expect(listDisagreements(reviewer, { baseRunId: a.runId, otherRunId: v.runId })).rejects.toThrow(/same dataset version and split/);
     expect(same.deltas[0].delta.accuracy).toBe(0);
   });
 });

@@ -54,7 +54,7 @@ export interface EvalComparison {
   /** One entry per run after the first: its metrics minus the first run's. */
   deltas: { runId: number; baselineRunId: number; delta: MetricsDelta }[];
   /** One entry per run after the first; `pValue` and `significant` (α = 0.05) from McNemar. */
-  mcnemar: (McNemarResult & { runId: number; baselineRunId: number; unmatched: number })[];
+  mcnemar: (McNemarResult & { runId: number; baselineRunId: number; unmatched: number; differ: number })[];
 }
 
 export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Promise<EvalComparison> {
@@ -109,10 +109,10 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
     runs.slice(1).map((r) => r.id),
   );
   const mcnemar = runs.slice(1).map((r) => {
-    const { runId: _r, ...counts } = paired.get(r.id)!;
+    const { runId: _r, differ, ...counts } = paired.get(r.id)!;
     // Examples present in only one of the two runs are left out of the test (as pairPredictions does).
     const unmatched = base.metrics.n - counts.n + (r.metrics.n - counts.n);
-    return { runId: r.id, baselineRunId: base.id, unmatched, ...mcnemarFromCounts(counts) };
+    return { runId: r.id, baselineRunId: base.id, unmatched, differ, ...mcnemarFromCounts(counts) };
   });
   return {
     datasetVersion: {
@@ -126,4 +126,27 @@ export async function compareEvalRuns(actor: Actor | null, runIds: number[]): Pr
     deltas,
     mcnemar,
   };
+}
+
+export interface RunInProgress {
+  id: number;
+  model: string;
+  status: string;
+  progressDone: number;
+  progressTotal: number;
+}
+
+/**
+ * The runs among `runIds` still queued or running (the compare page shows their progress until
+ * they end, then compares). Invalid ids are left for compareEvalRuns to name.
+ */
+export async function runsInProgress(actor: Actor | null, runIds: number[]): Promise<RunInProgress[]> {
+  assertSignedIn(actor);
+  const ids = runIds.filter((id) => Number.isInteger(id) && id > 0).slice(0, MAX_COMPARED_RUNS);
+  if (!ids.length) return [];
+  const rows = await db().evalRun.findMany({
+    where: { id: { in: ids }, status: { in: ['queued', 'running'] } },
+    select: { id: true, model: true, status: true, progressDone: true, progressTotal: true },
+  });
+  return ids.flatMap((id) => rows.filter((r) => r.id === id));
 }

@@ -7,12 +7,15 @@ import { aggregating } from './sql-aggregate';
 
 export interface PairedCounts extends Required<DiscordanceCounts> {
   runId: number;
+  /** Examples the two runs answered differently (right or wrong): the compare page's disagreement list. */
+  differ: number;
 }
 
 interface Row {
   n: number;
   b01: number;
   b10: number;
+  differ: number;
   diffs: Uint8Array | null;
 }
 
@@ -21,11 +24,13 @@ async function pairOf(baseRunId: number, otherRunId: number): Promise<PairedCoun
   const [r] = await aggregating(
     (tx) => tx.$queryRaw<Row[]>`
       SELECT coalesce(sum(n), 0)::int AS n, coalesce(sum(b01), 0)::int AS b01, coalesce(sum(b10), 0)::int AS b10,
+             coalesce(sum(differ), 0)::int AS differ,
              string_agg(int4send(abs(b10 - b01)), ''::bytea ORDER BY first) FILTER (WHERE b10 <> b01) AS diffs
       FROM (
         SELECT a.conversation_id, min(a.ordinal) AS first, count(*)::int AS n,
                count(*) FILTER (WHERE a.predicted = a.truth::text AND b.predicted <> b.truth::text)::int AS b10,
-               count(*) FILTER (WHERE a.predicted <> a.truth::text AND b.predicted = b.truth::text)::int AS b01
+               count(*) FILTER (WHERE a.predicted <> a.truth::text AND b.predicted = b.truth::text)::int AS b01,
+               count(*) FILTER (WHERE a.predicted <> b.predicted)::int AS differ
         FROM eval_predictions a
         JOIN eval_predictions b ON b.run_id = ${otherRunId} AND b.ordinal = a.ordinal
         WHERE a.run_id = ${baseRunId}
@@ -38,7 +43,7 @@ async function pairOf(baseRunId: number, otherRunId: number): Promise<PairedCoun
     const view = new DataView(r.diffs.buffer, r.diffs.byteOffset, r.diffs.byteLength);
     for (let i = 0; i < r.diffs.byteLength; i += 4) diffs.push(view.getInt32(i, false));
   }
-  return { runId: otherRunId, n: r.n, b01: r.b01, b10: r.b10, clusterDiffs: diffs };
+  return { runId: otherRunId, n: r.n, b01: r.b01, b10: r.b10, differ: r.differ, clusterDiffs: diffs };
 }
 
 /**

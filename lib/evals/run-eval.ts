@@ -16,6 +16,7 @@ import { classifyRequestError } from './request-errors';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
 import type { EvalMetrics } from './summarize';
 import { summarizeRun } from './summarize-run';
+import { storePredictions, type PredictionInput } from './store-predictions';
 import { parseStoredOrNull, storedJson } from '../stored-json';
 import { evalMetricsSchema } from './stored-json';
 
@@ -76,7 +77,7 @@ interface ExampleRow {
   userContent: string;
 }
 
-type PredictionRow = Prisma.EvalPredictionCreateManyInput;
+type PredictionRow = PredictionInput;
 
 /** A failure that ends the run (bad key, unknown model, most requests failing). */
 class RunFailure extends Error {}
@@ -252,9 +253,9 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
     pending = [];
     writes = writes
       .then(async () => {
-        const r = await db().evalPrediction.createMany({ data: rows, skipDuplicates: true });
-        done += r.count;
-        stats.stored += r.count;
+        const count = await storePredictions(rows);
+        done += count;
+        stats.stored += count;
       })
       .catch((e) => {
         storeError ??= e;

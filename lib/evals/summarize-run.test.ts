@@ -217,7 +217,10 @@ describe('compare from stored aggregates and SQL-counted discordance', () => {
     const paired = pairPredictions(keyed(a), keyed(b));
     const expected = mcnemarTest(paired.pairs);
     expect(expected.method).toBe(method);
-    expect(cmp.mcnemar).toEqual([{ runId: rb, baselineRunId: ra, unmatched: paired.unmatched, ...expected }]);
+    // Answered differently (the disagreement list's count): over the examples both runs have, as stored.
+    const byOrdinal = new Map(b.map((r) => [r.ordinal, r.predicted]));
+    const differ = a.filter((r) => byOrdinal.has(r.ordinal) && byOrdinal.get(r.ordinal) !== r.predicted).length;
+    expect(cmp.mcnemar).toEqual([{ runId: rb, baselineRunId: ra, unmatched: paired.unmatched, differ, ...expected }]);
     return { ra, rb, cmp };
   }
 

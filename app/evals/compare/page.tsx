@@ -2,7 +2,11 @@ import type { Metadata } from 'next';
 import { modelLabel } from '@/lib/evals/baselines';
 import Link from 'next/link';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
-import { compareEvalRuns, type EvalComparison } from '@/lib/evals/compare';
+import { compareEvalRuns, runsInProgress, type EvalComparison } from '@/lib/evals/compare';
+import { DISAGREEMENT_KINDS, listDisagreements, type DisagreementKind } from '@/lib/evals/disagreements';
+import { DisagreementList } from '@/components/evals/disagreement-list';
+import { EvalProgress } from '@/components/evals/eval-progress';
+import { cancelEvalAction } from '../actions';
 import { EvalInputError } from '@/lib/evals/errors';
 import { LABELS } from '@/lib/evals/metrics';
 import { num, pct, signedPct } from '@/components/evals/format';
@@ -22,13 +26,40 @@ const METHOD: Record<string, string> = {
   'cluster-chi2': 'clustered McNemar (Durkalski 2003) over conversations: turns of one conversation count as one unit',
 };
 
-export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string }> }) {
-  const { runs = '' } = await searchParams;
+export default async function ComparePage({ searchParams }: { searchParams: Promise<{ runs?: string; vs?: string; kind?: string; after?: string }> }) {
+  const { runs = '', vs, kind: kindParam, after: afterParam } = await searchParams;
   const actor = await actorOrSignIn(`/evals/compare?runs=${encodeURIComponent(runs)}`);
   const ids = runs
     .split(',')
     .filter(Boolean)
     .map((s) => (/^\d{1,9}$/.test(s) ? Number(s) : NaN));
+  // Runs still being scored: their progress, and the comparison once the last one ends.
+  const waiting = await runsInProgress(actor, ids);
+  if (waiting.length) {
+    return (
+      <div className="space-y-4">
+        <Link href="/evals" className="text-sm text-indigo-700 hover:underline">
+          ← Evaluations
+        </Link>
+        <h1 className="text-2xl font-semibold">Comparison</h1>
+        <p className="text-sm text-slate-600">
+          {waiting.length === 1 ? 'One run is' : `${waiting.length} runs are`} still being scored; the comparison appears when{' '}
+          {waiting.length === 1 ? 'it ends' : 'they end'}.
+        </p>
+        {waiting.map((r) => (
+          <div key={r.id} className="space-y-1">
+            <h2 className="text-sm font-medium">
+              <Link href={`/evals/${r.id}`} className="font-mono text-indigo-700 hover:underline">
+                {modelLabel(r.model)}
+              </Link>{' '}
+              <span className="text-slate-500">run {r.id}</span>
+            </h2>
+            <EvalProgress runId={r.id} initial={{ ...r, error: null }} canCancel={false} cancelAction={cancelEvalAction} />
+          </div>
+        ))}
+      </div>
+    );
+  }
   let cmp: EvalComparison;
   try {
     cmp = await compareEvalRuns(actor, ids);
@@ -71,6 +102,24 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     if (g.status === 'queued' || g.status === 'running') return 'scoring…';
     return g.status === 'succeeded' ? show(g) : g.status;
   };
+  // The disagreement list: the first run against one other (?vs=, default the second), 20 a page by keyset.
+  const vsRun = others.find((r) => String(r.id) === vs) ?? others[0];
+  const vsTest = cmp.mcnemar.find((t) => t.runId === vsRun.id)!;
+  const kind: DisagreementKind = DISAGREEMENT_KINDS.includes(kindParam as DisagreementKind) ? (kindParam as DisagreementKind) : 'all';
+  const after = afterParam && /^\d{1,9}$/.test(afterParam) ? Number(afterParam) : 0;
+  const disagreements = await listDisagreements(actor, { baseRunId: first.id, otherRunId: vsRun.id, kind, after });
+  const listHref = (p: { vs?: number; kind?: DisagreementKind; after?: number | null }) => {
+    const q = new URLSearchParams({ runs });
+    q.set('vs', String(p.vs ?? vsRun.id));
+    if ((p.kind ?? kind) !== 'all') q.set('kind', p.kind ?? kind);
+    if (p.after) q.set('after', String(p.after));
+    return `/evals/compare?${q.toString()}#disagreements`;
+  };
+  const tabs = [
+    { kind: 'all' as const, label: 'Answered differently', count: vsTest.differ },
+    { kind: 'base-right' as const, label: `Only ${first.model} right`, count: vsTest.b10 },
+    { kind: 'other-right' as const, label: `Only ${vsRun.model} right`, count: vsTest.b01 },
+  ].map((t) => ({ ...t, href: listHref({ kind: t.kind, after: null }), current: t.kind === kind }));
   const deltaOf = (runId: number) => cmp.deltas.find((d) => d.runId === runId)?.delta;
   const rows: { name: string; value: (r: (typeof cmp.runs)[number]) => string; delta: (runId: number) => string }[] = [
     { name: 'Accuracy', value: (r) => pct(r.metrics.accuracy), delta: (id) => signedPct(deltaOf(id)?.accuracy) },
@@ -180,6 +229,29 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           </tbody>
         </table>
       </div>
+      {others.length > 1 && (
+        <nav aria-label="Disagreements against" className="flex flex-wrap gap-2 text-xs">
+          <span className="py-1 text-slate-600">Disagreements of {first.model} with:</span>
+          {others.map((r) => (
+            <Link
+              key={r.id}
+              href={listHref({ vs: r.id, kind: 'all', after: null })}
+              aria-current={r.id === vsRun.id ? 'page' : undefined}
+              className={`rounded-full border px-3 py-1 font-mono ${r.id === vsRun.id ? 'border-indigo-600 bg-indigo-50' : 'border-slate-300 hover:bg-slate-100'}`}
+            >
+              {r.model}
+            </Link>
+          ))}
+        </nav>
+      )}
+      <DisagreementList
+        rows={disagreements.rows}
+        baseModel={first.model}
+        otherModel={vsRun.model}
+        tabs={tabs}
+        firstHref={after ? listHref({ after: null }) : null}
+        nextHref={disagreements.nextAfter ? listHref({ after: disagreements.nextAfter }) : null}
+      />
     </div>
   );
 }
