@@ -43,7 +43,7 @@ export interface ConversationPage {
   rows: ConversationRow[];
   nextCursor: string | null;
   prevCursor: string | null;
-  /** Exact when `totalEstimated` is false; otherwise the planner's estimate, above COUNT_CAP. */
+  /** Exact when `totalEstimated` is false; otherwise the planner's estimate, at least COUNT_CAP. */
   total: number;
   /** More than COUNT_CAP matches: `total` is an estimate ("about N"), not a count. */
   totalEstimated: boolean;
@@ -166,12 +166,13 @@ export function plannedRows(explain: unknown): number {
 }
 
 /**
- * A count past COUNT_CAP as the list shows it: the estimate rounded to two significant digits
- * (no false precision), and never at or below the cap the exact count already passed.
+ * A count past COUNT_CAP as the list shows it ("about N"): the estimate rounded to two
+ * significant digits (no false precision), and never below the cap the exact count passed.
  */
 export function aboutTotal(estimate: number): number {
-  const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, estimate))) - 1);
-  return Math.max(COUNT_CAP + 1, Math.round(estimate / magnitude) * magnitude);
+  const rounded = Math.max(COUNT_CAP, estimate);
+  const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(rounded)) - 1);
+  return Math.max(COUNT_CAP, Math.round(rounded / magnitude) * magnitude);
 }
 
 export async function listConversations(actor: Actor, requested: ListParams, pageSize = PAGE_SIZE): Promise<ConversationPage> {
