@@ -128,7 +128,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           data-testid="result-count"
           title={page.totalEstimated ? `More than ${COUNT_CAP.toLocaleString('en-US')} match: the number is PostgreSQL's estimate, not a count` : undefined}
         >
-          {page.totalEstimated ? 'about ' : ''}
+          {page.totalIsFloor ? 'more than ' : page.totalEstimated ? 'about ' : ''}
           {page.total.toLocaleString('en-US')} conversation{page.total === 1 ? '' : 's'}
         </span>
         <span className="space-x-3">
