@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ImportExportLinks } from '@/components/imports/import-export-links';
 import { actorOrSignIn } from '@/lib/auth/page-guard';
 import { refuseNul } from '@/lib/boundary/page-params';
-import { listConversations } from '@/lib/conversations/list-conversations';
+import { COUNT_CAP, listConversations } from '@/lib/conversations/list-conversations';
 import {
   CONVERSATION_FILTERS,
   conversationHref,
@@ -124,9 +124,12 @@ export default async function ConversationsPage({ searchParams }: { searchParams
       )}
 
       <div className="flex items-center justify-between text-sm text-slate-600">
-        <span data-testid="result-count">
-          {page.total.toLocaleString('en-US')}
-          {page.totalCapped ? '+' : ''} conversation{page.total === 1 && !page.totalCapped ? '' : 's'}
+        <span
+          data-testid="result-count"
+          title={page.totalEstimated ? `More than ${COUNT_CAP.toLocaleString('en-US')} match: the number is PostgreSQL's estimate, not a count` : undefined}
+        >
+          {page.totalIsFloor ? 'more than ' : page.totalEstimated ? 'about ' : ''}
+          {page.total.toLocaleString('en-US')} conversation{page.total === 1 ? '' : 's'}
         </span>
         <span className="space-x-3">
           {params.sort === 'uncertain' ? (

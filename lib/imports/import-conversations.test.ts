@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { resetDatabase, snapshotDatabase } from '../testing/db-snapshot';
 import { formatIssue, importConversationsFile, ImportValidationError } from '.';
+import { refreshConversationContent, refreshConversationStats } from '../conversations/stats';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-test-'));
 function file(name: string, content: string): string {
@@ -207,6 +208,36 @@ describe('import', () => {
     expect(await db().message.count({ where: { conversationId: conv.id } })).toBe(1);
     // Only the opening message is left: no decision turns.
     expect([conv.recruiterTurns, conv.labeledTurns]).toEqual([0, 0]);
+  });
+
+  it('the counters, last activity and search document it writes are what the label writers recompute', async () => {
+    // The reader counts these per conversation while staging (import-conversations.ts); the
+    // product's definitions live in lib/conversations/stats.ts. Both must agree on every shape.
+    const noTimes = good('shape-no-times');
+    for (const m of noTimes.messages) delete (m as { sent_at?: string }).sent_at;
+    const candidateFirst = good('shape-candidate-first', { candidate_name: undefined });
+    candidateFirst.messages.unshift({ sender: 'candidate', text: 'Who is this? Tab\there, back\\slash', sent_at: '2026-10-01T14:00:00+02:00' } as never);
+    const ends = good('shape-ends', { job_title: undefined });
+    ends.messages.push({ sender: 'recruiter', text: 'Sorry, the role is filled.', sent_at: '2026-09-30T10:00:00Z', label: 'END' } as never);
+    const unlabeled = good('shape-unlabeled');
+    for (const m of unlabeled.messages) delete (m as { label?: string }).label;
+    const single = good('shape-single');
+    single.messages = single.messages.slice(0, 1);
+    await importConversationsFile(file('shapes.jsonl', jsonl(noTimes, candidateFirst, ends, unlabeled, single)));
+    const read = () => db().$queryRaw<Record<string, unknown>[]>`
+      SELECT external_id, recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels,
+             sequence_problem_turns, search::text AS search, last_activity_at, (SELECT count(*) FROM conversation_reviewers r WHERE r.conversation_id = c.id) AS reviewers
+      FROM conversations c WHERE external_id LIKE 'shape-%' ORDER BY external_id`;
+    const imported = await read();
+    expect(imported).toHaveLength(5);
+    const ids = (await db().conversation.findMany({ where: { externalId: { startsWith: 'shape-' } }, select: { id: true } })).map((c) => c.id);
+    const withTimes = imported.filter((r) => r.external_id !== 'shape-no-times');
+    await refreshConversationContent(db(), ids);
+    await refreshConversationStats(db(), ids);
+    const recomputed = await read();
+    // Without any sent_at the import stamps the import time, which a refresh keeps.
+    expect(recomputed).toEqual(imported);
+    expect(withTimes.find((r) => r.external_id === 'shape-ends')?.last_activity_at).toEqual(new Date('2026-10-01T19:30:00Z'));
   });
 
   it('finds conversations by full-text search after import', async () => {

@@ -64,19 +64,46 @@ async function* stagingRows(items: AsyncIterable<RawItem>, validator: FileValida
     const c = validator.check(item);
     if (!c || validator.issueCount > 0) continue;
     ord += 1;
+    // What the conversation row needs, carried on the opening row (./merge-sql.ts): counted
+    // here as lib/conversations/stats.ts defines it — decision turns are recruiter messages
+    // after the first message — and the text in message order for the search document.
+    let recruiterTurns = 0;
+    let labeled = 0;
+    let ends = 0;
+    let schedules = 0;
+    let lastSent = -Infinity;
+    const times: (string | null)[] = new Array(c.messages.length);
+    for (let position = 0; position < c.messages.length; position++) {
+      const m = c.messages[position];
+      const t = m.sent_at ? Date.parse(m.sent_at) : NaN;
+      times[position] = Number.isNaN(t) ? null : new Date(t).toISOString();
+      if (t > lastSent) lastSent = t;
+      if (position === 0) continue;
+      if (m.sender === 'recruiter') recruiterTurns += 1;
+      if (m.label) labeled += 1;
+      if (m.label === 'END') ends += 1;
+      if (m.label === 'SCHEDULE') schedules += 1;
+    }
     let chunk = '';
     for (let position = 0; position < c.messages.length; position++) {
       const m = c.messages[position];
+      const head = position === 0;
       chunk += copyRow([
         c.external_id,
         ord,
-        position === 0 ? (c.candidate_name ?? null) : null,
-        position === 0 ? (c.job_title ?? null) : null,
+        head ? (c.candidate_name ?? null) : null,
+        head ? (c.job_title ?? null) : null,
         position,
         m.sender,
         m.text,
-        m.sent_at ? new Date(m.sent_at).toISOString() : null,
+        times[position],
         m.label ?? null,
+        head ? c.messages.map((x) => x.text).join(' ') : null,
+        head && lastSent > -Infinity ? new Date(lastSent).toISOString() : null,
+        head ? recruiterTurns : null,
+        head ? labeled : null,
+        head ? ends : null,
+        head ? schedules : null,
       ]);
     }
     if (ord % 10_000 === 0) onRows(validator.counts.messages);
@@ -212,8 +239,8 @@ async function mergeInTransaction(
   const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
 
   progress('merging');
-  await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
   await runStatements(client, sql.MAP_EXISTING);
+  await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
   // Golden conversations are only ever written by the golden set, and the golden set never
   // takes over a conversation that came from anywhere else.
   const crossing = await client.query<{ external_id: string }>(

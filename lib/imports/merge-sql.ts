@@ -11,45 +11,51 @@
 // Unchanged conversations are never locked, so an idempotent re-import blocks no reviewer.
 import { searchDocumentSql } from '../conversations/search-query';
 
+// One row per message; the opening row (position 0) also carries what the conversation row
+// needs, worked out while the file is read (stagingRows in ./import-conversations.ts): the
+// whole text for the search document, the last message time and the counters. The search
+// document is a generated column, so PostgreSQL computes it while the COPY streams in — in
+// parallel with the reader parsing and checking the rest of the file — instead of in one
+// long statement after it (to_tsvector was the merge's most expensive step).
 export const CREATE_STAGING = `
   CREATE TEMP TABLE import_messages (
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
-    position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue"
+    position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue",
+    body text, last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int,
+    doc tsvector GENERATED ALWAYS AS (CASE WHEN position = 0 THEN ${searchDocumentSql('candidate_name', 'job_title', 'body')} END) STORED
   ) ON COMMIT DROP;
   CREATE TEMP TABLE conv_map (external_id text PRIMARY KEY, id int NOT NULL, is_new boolean NOT NULL) ON COMMIT DROP;
   CREATE TEMP TABLE touched (id int PRIMARY KEY, content boolean NOT NULL DEFAULT false) ON COMMIT DROP;`;
 
-export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label) FROM STDIN`;
+export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label,
+  body, last_sent, recruiter_turns, labeled, ends, schedules) FROM STDIN`;
 
-// The search document and counters (over decision turns: recruiter messages after the first
-// message) match lib/conversations/stats.ts; a new conversation has
-// no labels but the file's, all by one reviewer.
-export const INSERT_NEW_CONVERSATIONS = `
-  WITH src AS (
-    SELECT external_id, min(conv_ord) AS ord, max(candidate_name) AS cn, max(job_title) AS jt, max(sent_at) AS last_sent,
-           string_agg(text, ' ' ORDER BY position) AS body,
-           count(*) FILTER (WHERE sender = 'recruiter' AND position > 0) AS recruiter_turns,
-           count(label) FILTER (WHERE position > 0) AS labeled,
-           count(*) FILTER (WHERE label = 'END' AND position > 0) AS ends, count(*) FILTER (WHERE label = 'SCHEDULE' AND position > 0) AS schedules
-    FROM import_messages s
-    WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.external_id = s.external_id)
-    GROUP BY external_id
-  ), ins AS (
-    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
-                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels)
-    SELECT external_id, cn, jt, coalesce(last_sent, now()), now(),
-           ${searchDocumentSql('cn', 'jt', 'body')},
-           recruiter_turns, labeled, ends, schedules, CASE WHEN labeled > 0 THEN 1 ELSE 0 END,
-           CASE WHEN recruiter_turns > 0 AND labeled >= recruiter_turns THEN 1 ELSE 0 END
-    FROM src ORDER BY ord
-    RETURNING id, external_id
-  )
-  INSERT INTO conv_map (external_id, id, is_new) SELECT external_id, id, true FROM ins`;
-
+// Existing conversations first, probed once per conversation (the opening rows), so the
+// insert below only has to leave out what conv_map holds. The caller holds the import lock:
+// no other writer creates conversations between the two statements.
 export const MAP_EXISTING = `
   INSERT INTO conv_map (external_id, id, is_new)
-    SELECT DISTINCT c.external_id, c.id, false FROM conversations c JOIN import_messages s ON s.external_id = c.external_id
-    ON CONFLICT (external_id) DO NOTHING;
+    SELECT s.external_id, c.id, false FROM import_messages s JOIN conversations c ON c.external_id = s.external_id
+    WHERE s.position = 0;`;
+
+// The counters (over decision turns: recruiter messages after the first message) were
+// counted by the reader with the definitions of lib/conversations/stats.ts; a new
+// conversation has no labels but the file's, all by one reviewer. No ORDER BY: the opening
+// rows of a freshly written temporary table are read back in the order they were copied,
+// which is the file's order, and sorting a million search documents would cost more than
+// everything else here (nothing depends on ids following the file).
+export const INSERT_NEW_CONVERSATIONS = `
+  WITH ins AS (
+    INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels)
+    SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(), s.doc,
+           s.recruiter_turns, s.labeled, s.ends, s.schedules, CASE WHEN s.labeled > 0 THEN 1 ELSE 0 END,
+           CASE WHEN s.recruiter_turns > 0 AND s.labeled >= s.recruiter_turns THEN 1 ELSE 0 END
+    FROM import_messages s
+    WHERE s.position = 0 AND NOT EXISTS (SELECT 1 FROM conv_map m WHERE m.external_id = s.external_id)
+    RETURNING id, external_id
+  )
+  INSERT INTO conv_map (external_id, id, is_new) SELECT external_id, id, true FROM ins;
   ANALYZE conv_map;`;
 
 export const INSERT_NEW_CONVERSATION_ROWS = `
@@ -73,7 +79,8 @@ export const INSERT_NEW_CONVERSATION_ROWS = `
 
 export const STAGE_EXISTING = `
   CREATE TEMP TABLE im ON COMMIT DROP AS
-    SELECT m.id AS conversation_id, s.* FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id WHERE NOT m.is_new;
+    SELECT m.id AS conversation_id, s.external_id, s.candidate_name, s.job_title, s.position, s.sender, s.text, s.sent_at, s.label
+    FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id WHERE NOT m.is_new;
   CREATE INDEX ON im (conversation_id, position);
   ANALYZE im;`;
 

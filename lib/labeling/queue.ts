@@ -141,7 +141,8 @@ export async function claimNextConversation(
     (await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, skip)) ??
     // Everything left was skipped earlier in this session: start over (never the current one).
     (exclude.length ? await claimOnce(actor, view, reviewersPerTurn, ttlSeconds, currentId ? [currentId] : []) : null);
-  // A successful claim of another conversation released this lease already (releaseOthers).
+  // A claim has dropped the actor's other leases in its own transaction (releaseOthers), the
+  // one being left included; only when nothing was handed out is that lease still to drop.
   if (currentId && !claim) {
     await db().$executeRaw`DELETE FROM labeling_leases WHERE conversation_id = ${currentId} AND reviewer_id = ${actor.id}`;
   }
