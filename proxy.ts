@@ -23,6 +23,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Built files need no policy of their own (they are not documents).
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|icon.svg).*)' }],
+  // Built files need no policy of their own (they are not documents), nor do the machine-to-machine
+  // JSON endpoints under /api/v1 (the chatbot calls the decision API at every turn: no proxy pass
+  // there). next.config.mjs still sends the static security headers on both.
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|icon.svg|api/v1/).*)' }],
 };

@@ -94,9 +94,14 @@ export interface ApiCaller {
 // UPDATE re-reads a row another request changed meanwhile, so concurrent requests from many
 // processes each see the bucket as the previous one left it.
 const AVAILABLE = `least((SELECT cap FROM k), b.tokens + extract(epoch FROM clock_timestamp() - b.refilled_at) * (SELECT cap FROM k) / 60)`;
+// Every request of a key updates its one bucket row, so the row lock is held until commit: with
+// a synchronous commit each request of a busy key would wait for the previous one's WAL flush.
+// The bucket is a rate limit, not data (a crash forgets at most a moment's tokens), so this
+// statement's own transaction commits asynchronously (transaction-scoped: PgBouncer-safe).
 const AUTH_SQL = `
-  WITH k AS (
-    SELECT id, name, key_hash, rate_per_minute::float8 AS cap FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL
+  WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
+  k AS (
+    SELECT id, name, key_hash, rate_per_minute::float8 AS cap FROM api_keys CROSS JOIN async_commit WHERE prefix = $1 AND revoked_at IS NULL
   ), b AS (
     INSERT INTO api_key_buckets AS b (api_key_id, tokens, refilled_at, allowed)
     SELECT id, cap - 1, clock_timestamp(), true FROM k WHERE key_hash = $2

@@ -24,6 +24,8 @@ import { buildIfStale } from '../cli/build-if-stale';
 import { freePort } from '../testing/free-port';
 import { generateSampleConversations } from '../seed/generate';
 import { percentile } from './stats';
+import { cpuSeconds, processChildren, type TrackedProcess } from './process-memory';
+import { serverCpuSeconds } from './server-cpu';
 
 const REQUESTS = Number(process.env.BENCH_ADVISOR_REQUESTS ?? 5000);
 const CLIENTS = Number(process.env.BENCH_ADVISOR_CLIENTS ?? 50);
@@ -98,6 +100,27 @@ async function pacedPool<T>(
     }),
   );
   return { results, latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+// CPU seconds per process during each run: on two shared cores, where a run's time goes (the
+// Studio, the worker's merge and suggestions, the trainer, PostgreSQL) says more than wall time.
+const PROCESS_NAMES = ['trainer', 'worker', 'studio'] as const;
+function cpuSnapshot(): Record<string, number> {
+  const tree = processChildren();
+  const out: Record<string, number> = { bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 };
+  children.forEach((c, i) => {
+    if (c.pid && PROCESS_NAMES[i]) out[PROCESS_NAMES[i]] = cpuSeconds({ name: PROCESS_NAMES[i], pid: c.pid, measure: 'rss' } satisfies TrackedProcess, tree);
+  });
+  out.postgres = server ? (serverCpuSeconds(path.join(tmp, 'pg')) ?? NaN) : NaN;
+  return out;
+}
+const cpuRuns: { run: string; seconds: number; requests: number; cpu: Record<string, number> }[] = [];
+async function measured<T extends { seconds: number }>(run: string, requests: number, fn: () => Promise<T>): Promise<T> {
+  const before = cpuSnapshot();
+  const r = await fn();
+  const after = cpuSnapshot();
+  cpuRuns.push({ run, seconds: r.seconds, requests, cpu: Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)])) });
+  return r;
 }
 
 try {
@@ -194,13 +217,13 @@ try {
 
   log(`throughput: ${REQUESTS.toLocaleString('en-US')} requests, ${CLIENTS} clients each sending its next request as soon as it has an answer`);
   const load0 = os.loadavg()[0];
-  const burst = await pool(REQUESTS, CLIENTS, call);
-  const burstDirect = await pool(REQUESTS, CLIENTS, direct);
+  const burst = await measured('throughput, decision API', REQUESTS, () => pool(REQUESTS, CLIENTS, call));
+  const burstDirect = await measured('throughput, model alone', REQUESTS, () => pool(REQUESTS, CLIENTS, direct));
   log(
     `latency at the target rate: ${REQUESTS.toLocaleString('en-US')} requests from ${CLIENTS} clients, ${TARGET_PER_SECOND}/s together; the same prompts straight to the trainer at the same pace`,
   );
-  const model = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, direct);
-  const api = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call);
+  const model = await measured(`at ${TARGET_PER_SECOND}/s, model alone`, REQUESTS, () => pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, direct));
+  const api = await measured(`at ${TARGET_PER_SECOND}/s, decision API`, REQUESTS, () => pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call));
   // A diagnostic, not a figure: the same paced run once more with the merge held off (the bench
   // holds the merge's lock, so the worker's sweeps find it busy and the inbox simply fills). The
   // gap to the run above is what the merge running beside the answers costs them, measured in
@@ -210,12 +233,16 @@ try {
   await hold.connect();
   await hold.query('BEGIN');
   await hold.query('SELECT pg_advisory_xact_lock($1)', [LIVE_MERGE_LOCK_KEY]);
-  const apiHeld = await pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call);
+  const apiHeld = await measured(`at ${TARGET_PER_SECOND}/s, decision API, merge held off`, REQUESTS, () =>
+    pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call),
+  );
   await hold.query('COMMIT');
   await hold.end();
   // The framework's floor: the same server answering a route that does nothing per request
   // (the OpenAPI document, built once), at the same concurrency.
-  const floor = await pool(REQUESTS, CLIENTS, async () => (await fetch(`${studio}/api/v1/openapi.json`)).text());
+  const floor = await measured('throughput, a route doing nothing', REQUESTS, () =>
+    pool(REQUESTS, CLIENTS, async () => (await fetch(`${studio}/api/v1/openapi.json`)).text()),
+  );
   const load1 = os.loadavg()[0];
 
   // Lost rows: answered decisions whose row is not in the log (every run).
@@ -279,6 +306,16 @@ try {
     '',
     `targets: ≥ ${TARGET_PER_SECOND} decisions/s ${rate >= TARGET_PER_SECOND ? 'MET' : 'MISSED'} · overhead p95 ≤ ${TARGET_OVERHEAD_P95} ms at ${TARGET_PER_SECOND}/s ${overheadP95 <= TARGET_OVERHEAD_P95 ? 'MET' : 'MISSED'} · 0 lost rows ${lost === 0 ? 'MET' : 'MISSED'}`,
   ];
+  const names = ['studio', 'worker', 'trainer', 'postgres', 'bench'];
+  lines.push(
+    '',
+    `CPU seconds per process during each run (wall seconds beside; the Studio's CPU ms per request last)`,
+    `${'run'.padEnd(48)}${'wall'.padStart(7)}${names.map((n) => n.padStart(10)).join('')}${'studio ms/req'.padStart(15)}`,
+    ...cpuRuns.map(
+      (r) =>
+        `${r.run.padEnd(48)}${r.seconds.toFixed(1).padStart(7)}${names.map((n) => (r.cpu[n] ?? NaN).toFixed(1).padStart(10)).join('')}${((1000 * (r.cpu.studio ?? NaN)) / r.requests).toFixed(2).padStart(15)}`,
+    ),
+  );
   console.log(lines.join('\n'));
 } finally {
   for (const c of children) c.kill('SIGINT');
