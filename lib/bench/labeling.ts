@@ -15,9 +15,13 @@ import { applyPendingMigrations } from '../db/migrate';
 import { freePort } from '../testing/free-port';
 import { writeBenchFiles } from './bench-data';
 import { measure, ms } from './stats';
+import { countRoundTrips } from './round-trips';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
+// BENCH_ONLY=<regex> times only the lines whose name matches (say "mine|label write"), for iterating.
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const wanted = (op: string) => !ONLY || ONLY.test(op);
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-'));
@@ -37,6 +41,7 @@ let importFigures: {
   copyRuns: number[];
   load: { copy: number; import: number };
 } | null = null;
+let labelWriteTrips: { ours: number; previous: number } | null = null;
 
 try {
   await applyPendingMigrations(url);
@@ -211,7 +216,7 @@ try {
   );
   if (deepUnsure.rows[0])
     cases.push([`list: uncertain, deep page`, { sort: 'uncertain', after: uncertaintyCursor(Number(deepUnsure.rows[0].v), deepUnsure.rows[0].id) }]);
-  for (const [name, raw] of cases) {
+  for (const [name, raw] of cases.filter(([n]) => wanted(n))) {
     log(`measuring ${name}…`);
     const params = listParamsSchema.parse(raw);
     const ours = await measure(RUNS, () => listConversations(actor, params));
@@ -220,15 +225,16 @@ try {
     log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(rawTimes.p95)}`);
   }
 
-  log('measuring progress…');
-  results.push({
-    op: 'progress (my turns / all turns)',
-    ours: await measure(RUNS * 4, () => overallProgress(actor)),
-    raw: await measure(RUNS * 4, () =>
-      client.query(`SELECT key, sum(delta) FROM labeling_totals WHERE key = ANY($1::text[]) GROUP BY key`, [['turns', `reviewer:${actor.id}`]]),
-    ),
-    target: 50,
-  });
+  if (wanted('progress')) log('measuring progress…');
+  if (wanted('progress'))
+    results.push({
+      op: 'progress (my turns / all turns)',
+      ours: await measure(RUNS * 4, () => overallProgress(actor)),
+      raw: await measure(RUNS * 4, () =>
+        client.query(`SELECT key, sum(delta) FROM labeling_totals WHERE key = ANY($1::text[]) GROUP BY key`, [['turns', `reviewer:${actor.id}`]]),
+      ),
+      target: 50,
+    });
 
   // "Next needing me": a reviewer presses n again and again without labeling, so every claim
   // must walk past the ones just left (up to 200 excluded) to a new conversation.
@@ -237,6 +243,7 @@ try {
     ['next needing me (unlabeled, oldest)', { q: '', filter: 'unlabeled', sort: 'oldest' }, 'bench-r5'],
     ['next needing me (search "forklift")', { q: 'forklift', filter: 'all', sort: 'recent' }, 'bench-r3'],
   ] as const) {
+    if (!wanted(name)) continue;
     log(`measuring ${name}…`);
     const claimer = { ...actor, id: who, email: `${who.slice(-2)}@bench.test` };
     let current: number | null = null;
@@ -272,34 +279,57 @@ try {
     log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(raw.p95)}`);
   }
 
-  log('measuring the label write path…');
-  const turns = (
-    await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)
-  ).rows.map((r) => r.id);
-  const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
-  const writer = { ...actor, id: 'bench-r2' };
-  const ours = await measure(500, (i) => labelTurn(writer, { messageId: turns[i % 1000], value: values[i % 4] }));
-  const raw = await measure(500, async (i) => {
-    const messageId = turns[1000 + (i % 1000)];
-    const value = values[i % 4] ?? 'END';
-    await client.query('BEGIN');
-    const m = await client.query<{ conversation_id: number }>('SELECT conversation_id FROM messages WHERE id = $1', [messageId]);
-    await client.query(
-      `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [messageId, m.rows[0].conversation_id, 'bench-r3', value],
-    );
-    await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [
-      messageId,
-      m.rows[0].conversation_id,
-      'bench-r3',
-      value,
-    ]);
-    await client.query('COMMIT');
-  });
-  results.push({ op: 'label write (labelTurn)', ours, raw, target: 15 });
+  if (wanted('label write')) await measureLabelWrite();
   await client.end();
   await rawPool.end();
+
+  async function measureLabelWrite() {
+    log('measuring the label write path…');
+    const turns = (
+      await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)
+    ).rows.map((r) => r.id);
+    const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
+    const writer = { ...actor, id: 'bench-r2' };
+    const ours = await measure(500, (i) => labelTurn(writer, { messageId: turns[i % 1000], value: values[i % 4] }));
+    // The previous write path, an interactive transaction of the same steps (lock, read after
+    // it, label + history, the counter statements), on other turns in the same run.
+    const { lockRecruiterTurn, TURN_WRITE_TRANSACTION } = await import('../labeling/turn-actions-rules');
+    const { writeLabelInLockedTurn } = await import('../labeling/label-turn');
+    const { db } = await import('../db');
+    const previousWrite = (reviewerId: string, messageId: number, value: (typeof values)[number]) =>
+      db().$transaction(async (tx) => {
+        const { conversationId, current } = await lockRecruiterTurn(tx, messageId, reviewerId, 'labeled');
+        if (current.label === value) return;
+        if (await writeLabelInLockedTurn(tx, { messageId, conversationId, reviewerId, value, source: 'ui' }))
+          await refreshConversationStats(tx, [conversationId]);
+      }, TURN_WRITE_TRANSACTION);
+    const previous = await measure(500, (i) => previousWrite('bench-r4', turns[i % 1000], values[i % 4]));
+    // Round trips of one changed write each way (a fresh turn and value, so both really write).
+    const ourTrips = await countRoundTrips(() => labelTurn(writer, { messageId: turns[1999], value: 'END' }));
+    const previousTrips = await countRoundTrips(() => previousWrite('bench-r4', turns[1999], 'END'));
+    labelWriteTrips = { ours: ourTrips, previous: previousTrips };
+    log(`  round trips per changed write: ${ourTrips} (previous path ${previousTrips})`);
+    const raw = await measure(500, async (i) => {
+      const messageId = turns[1000 + (i % 1000)];
+      const value = values[i % 4] ?? 'END';
+      await client.query('BEGIN');
+      const m = await client.query<{ conversation_id: number }>('SELECT conversation_id FROM messages WHERE id = $1', [messageId]);
+      await client.query(
+        `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [messageId, m.rows[0].conversation_id, 'bench-r3', value],
+      );
+      await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [
+        messageId,
+        m.rows[0].conversation_id,
+        'bench-r3',
+        value,
+      ]);
+      await client.query('COMMIT');
+    });
+    results.push({ op: 'label write (labelTurn)', ours, raw, target: 15 });
+    results.push({ op: 'label write, previous path', ours: previous, raw, target: 15 });
+  }
 } catch (e) {
   console.error('benchmark failed:', e);
   process.exitCode = 1;
@@ -331,4 +361,5 @@ if (importFigures) {
     `\nimport: ${Math.round(f.ours).toLocaleString('en-US')} messages/s (${f.seconds.toFixed(1)} s) vs COPY ${Math.round(f.copy).toLocaleString('en-US')} rows/s (${f.copySeconds.toFixed(1)} s) = ${(f.ratio * 100).toFixed(0)}% of COPY (target ≥ 40%) ${f.ratio >= 0.4 ? 'PASS' : 'FAIL'}; COPY runs ${f.copyRuns.map((x) => `${x.toFixed(1)} s`).join(' / ')}, load average ${f.load.copy.toFixed(1)} during COPY, ${f.load.import.toFixed(1)} during the import`,
   );
 }
-console.log(JSON.stringify({ conversations: CONVERSATIONS, import: importFigures, operations: results }));
+if (labelWriteTrips) console.log(`label write round trips: ${labelWriteTrips.ours} (previous path, an interactive transaction: ${labelWriteTrips.previous})`);
+console.log(JSON.stringify({ conversations: CONVERSATIONS, import: importFigures, labelWriteTrips, operations: results }));

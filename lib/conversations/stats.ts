@@ -66,17 +66,26 @@ const REFRESH_CONTENT = `
   ) agg
   WHERE c.id = agg.id`;
 
+/**
+ * The statements that recompute turn/label counters and per-reviewer progress, in the order
+ * they run; each takes $1 = int[] of conversation ids. Exported so the label write's one SQL
+ * call (label_turn_write, lib/labeling/label-turn.ts) runs exactly these, never a copy.
+ */
+export const STATS_REFRESH_STATEMENTS: readonly string[] = [
+  REFRESH_COUNTERS,
+  CLEAR_REVIEWER_PROGRESS,
+  INSERT_REVIEWER_PROGRESS,
+  // A labeled turn no longer counts towards the "least confident first" order (lib/suggestions).
+  REFRESH_MIN_SUGGESTION_CONFIDENCE,
+  // Sequence problems depend on labels only, so every label writer keeps them here too.
+  REFRESH_SEQUENCE_PROBLEMS_SQL,
+];
+
 /** Recomputes turn/label counters and per-reviewer progress for the given conversations. */
 export async function refreshConversationStats(run: IdsStatementRunner | PrismaClient | Prisma.TransactionClient, conversationIds: number[]) {
   if (conversationIds.length === 0) return;
   const exec = typeof run === 'function' ? run : prismaRunner(run);
-  await exec(REFRESH_COUNTERS, conversationIds);
-  await exec(CLEAR_REVIEWER_PROGRESS, conversationIds);
-  await exec(INSERT_REVIEWER_PROGRESS, conversationIds);
-  // A labeled turn no longer counts towards the "least confident first" order (lib/suggestions).
-  await exec(REFRESH_MIN_SUGGESTION_CONFIDENCE, conversationIds);
-  // Sequence problems depend on labels only, so every label writer keeps them here too.
-  await exec(REFRESH_SEQUENCE_PROBLEMS_SQL, conversationIds);
+  for (const sql of STATS_REFRESH_STATEMENTS) await exec(sql, conversationIds);
 }
 
 /** Rebuilds the search document and last-activity time after messages changed. */

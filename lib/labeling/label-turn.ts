@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor } from '../auth/session';
-import { refreshConversationStats } from '../conversations/stats';
+import { STATS_REFRESH_STATEMENTS } from '../conversations/stats';
 import { labelValueSchema, type LabelValueName } from './label-values';
-import { assertLabelingRole, assertMayWriteAs, lockRecruiterTurn, TURN_WRITE_TRANSACTION } from './turn-actions-rules';
+import { assertLabelingRole, assertMayWriteAs, turnRefusal, type TurnRefusal } from './turn-actions-rules';
 
 export { LabelRuleError } from './turn-actions-rules';
 
@@ -38,7 +38,9 @@ export interface LabelTurnResult {
  * its history row: one statement writes both, and the row's from_value is the value that
  * statement replaced, so neither exists without the other. Returns whether anything changed.
  * The history row takes the next turn_change_seq (the order undo walks back) and the clock
- * time after the lock, so history reads in the order the writes committed.
+ * time after the lock, so history reads in the order the writes committed. Undo writes through
+ * this; labelTurn through the SQL function label_turn_write, whose write is the same two
+ * statements (turn-actions.test.ts checks both keep one true history chain together).
  */
 export async function writeLabelInLockedTurn(
   tx: Prisma.TransactionClient,
@@ -71,19 +73,21 @@ export async function writeLabelInLockedTurn(
  * `changed` is true exactly when that row was written — however many tabs write at once.
  * `source` says where the label came from (default "ui"): an accepted model suggestion, or an
  * ML lead's adjudication (which needs that role).
+ *
+ * One round trip: label_turn_write (migration label_turn_function) locks the conversation,
+ * reads the turn after the lock, writes label and history as writeLabelInLockedTurn does, and
+ * runs the counter statements of lib/conversations/stats.ts — one statement each, in one
+ * implicit transaction. As an interactive transaction the same steps cost ten round trips,
+ * which on a loaded machine were most of the write's time.
  */
 export async function labelTurn(actor: Actor, rawInput: unknown, opts: { source?: LabelTurnSource } = {}): Promise<LabelTurnResult> {
   const source = opts.source ?? 'ui';
   assertLabelingRole(actor);
   assertMayWriteAs(actor, source);
   const input = labelTurnInput.parse(rawInput);
-  return db().$transaction(async (tx) => {
-    const { conversationId, current } = await lockRecruiterTurn(tx, input.messageId, actor.id, 'labeled');
-    const unchanged = { messageId: input.messageId, conversationId, value: current.label, changed: false };
-    if (current.label === input.value) return unchanged;
-    const changed = await writeLabelInLockedTurn(tx, { messageId: input.messageId, conversationId, reviewerId: actor.id, value: input.value, source });
-    if (!changed) return unchanged;
-    await refreshConversationStats(tx, [conversationId]);
-    return { messageId: input.messageId, conversationId, value: input.value, changed: true };
-  }, TURN_WRITE_TRANSACTION);
+  const [r] = await db().$queryRaw<{ outcome: 'ok' | TurnRefusal; conv_id: number | null; stored_value: LabelValueName | null; was_changed: boolean }[]>`
+    SELECT outcome, conv_id, stored_value, was_changed
+    FROM label_turn_write(${input.messageId}::int, ${actor.id}::text, ${input.value}::"LabelValue", ${source}::text, ${STATS_REFRESH_STATEMENTS}::text[])`;
+  if (r.outcome !== 'ok') throw turnRefusal(r.outcome, input.messageId, 'labeled');
+  return { messageId: input.messageId, conversationId: r.conv_id!, value: r.stored_value, changed: r.was_changed };
 }

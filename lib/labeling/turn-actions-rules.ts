@@ -30,6 +30,33 @@ export function assertMayWriteAs(actor: Actor, source: string): void {
 // an error for the reviewer.
 export const TURN_WRITE_TRANSACTION = { maxWait: 15_000, timeout: 30_000 };
 
+export type TurnVerb = 'labeled' | 'skipped' | 'flagged' | 'commented on';
+/** Why a turn cannot be written: the cases lockRecruiterTurn and label_turn_write (label-turn.ts) tell apart. */
+export type TurnRefusal = 'missing' | 'golden' | 'gone' | 'candidate';
+
+/** The one wording of each refusal, whichever write path found it. */
+export function turnRefusal(why: TurnRefusal, messageId: number, verb: TurnVerb): LabelRuleError {
+  switch (why) {
+    case 'missing':
+      return new LabelRuleError(`Message ${messageId} does not exist.`);
+    case 'golden':
+      return new LabelRuleError(
+        verb === 'labeled'
+          ? 'This is a hand-written golden conversation: its labels are fixed by the golden set and cannot be changed here.'
+          : `This is a hand-written golden conversation: its turns cannot be ${verb} here.`,
+      );
+    // A re-import may have removed the message while the write waited for its conversation.
+    case 'gone':
+      return new LabelRuleError(`Message ${messageId} does not exist any more: its conversation was re-imported.`);
+    case 'candidate':
+      return new LabelRuleError(
+        verb === 'labeled'
+          ? 'Only recruiter turns can be labeled; this is a candidate message.'
+          : `Only recruiter turns can be ${verb}; this is a candidate message.`,
+      );
+  }
+}
+
 export interface TurnState {
   label: LabelValueName | null;
   skipped: boolean;
@@ -46,36 +73,23 @@ export async function lockRecruiterTurn(
   tx: Prisma.TransactionClient,
   messageId: number,
   reviewerId: string,
-  verb: 'labeled' | 'skipped' | 'flagged' | 'commented on',
+  verb: TurnVerb,
 ): Promise<{ conversationId: number; current: TurnState }> {
   const locked = await tx.$queryRaw<{ id: number; is_golden: boolean }[]>`
     SELECT c.id, c.is_golden FROM conversations c WHERE c.id = (SELECT m.conversation_id FROM messages m WHERE m.id = ${messageId})
     FOR UPDATE`;
-  if (locked.length === 0) throw new LabelRuleError(`Message ${messageId} does not exist.`);
+  if (locked.length === 0) throw turnRefusal('missing', messageId, verb);
   const conversationId = locked[0].id;
-  if (locked[0].is_golden) {
-    throw new LabelRuleError(
-      verb === 'labeled'
-        ? 'This is a hand-written golden conversation: its labels are fixed by the golden set and cannot be changed here.'
-        : `This is a hand-written golden conversation: its turns cannot be ${verb} here.`,
-    );
-  }
+  if (locked[0].is_golden) throw turnRefusal('golden', messageId, verb);
   const target = await tx.$queryRaw<{ sender: string; label: LabelValueName | null; skipped: boolean; flag: TurnFlagReasonName | null }[]>`
     SELECT m.sender::text AS sender,
            (SELECT l.value::text FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = ${reviewerId}) AS label,
            EXISTS (SELECT 1 FROM turn_skips s WHERE s.message_id = m.id AND s.reviewer_id = ${reviewerId}) AS skipped,
            (SELECT f.reason::text FROM turn_flags f WHERE f.message_id = m.id AND f.reviewer_id = ${reviewerId}) AS flag
     FROM messages m WHERE m.id = ${messageId}`;
-  // A re-import may have removed the message while we waited for its conversation.
-  if (target.length === 0) throw new LabelRuleError(`Message ${messageId} does not exist any more: its conversation was re-imported.`);
+  if (target.length === 0) throw turnRefusal('gone', messageId, verb);
   const { sender, label, skipped, flag } = target[0];
-  if (sender !== 'recruiter') {
-    throw new LabelRuleError(
-      verb === 'labeled'
-        ? 'Only recruiter turns can be labeled; this is a candidate message.'
-        : `Only recruiter turns can be ${verb}; this is a candidate message.`,
-    );
-  }
+  if (sender !== 'recruiter') throw turnRefusal('candidate', messageId, verb);
   return { conversationId, current: { label, skipped, flag } };
 }
 
