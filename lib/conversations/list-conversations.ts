@@ -128,6 +128,11 @@ interface ListRow {
  * (keyset: after / before a cursor, never OFFSET), the exact count up to COUNT_CAP + 1, and
  * the planner's estimate of every match (EXPLAIN: planned, never run; shown only when the count
  * passes the cap). Exported so the benchmark sends exactly these over plain pg as its baseline.
+ *
+ * The page picks its ids first and reads their rows after: a filter that needs nothing but
+ * the id (mine: the reviewer's progress rows) then walks the order's index without touching
+ * the table, and only the page's rows are fetched. Read in one go, every conversation walked
+ * past was fetched too — at 1M with one in 70 mine, 3,600 rows for 51, most not in memory.
  */
 export function listStatements(actor: Actor, params: ListParams, pageSize = PAGE_SIZE): { page: Prisma.Sql; count: Prisma.Sql; estimate: Prisma.Sql } {
   const where = viewWhereSql(actor, params);
@@ -155,9 +160,8 @@ export function listStatements(actor: Actor, params: ListParams, pageSize = PAGE
              c.labeled_turns, c.end_turns, c.schedule_turns, c.reviewer_count, c.is_golden, c.min_suggestion_confidence,
              (SELECT r.labeled_turns FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${actor.id}) AS my_labeled_turns
       FROM conversations c
-      WHERE ${where} ${keyset}
-      ORDER BY ${order}
-      LIMIT ${pageSize + 1}`,
+      WHERE c.id IN (SELECT c.id FROM conversations c WHERE ${where} ${keyset} ORDER BY ${order} LIMIT ${pageSize + 1})
+      ORDER BY ${order}`,
     count: Prisma.sql`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`,
     estimate: Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM conversations c WHERE ${where}`,
   };
