@@ -158,6 +158,12 @@ try {
     `INSERT INTO turn_comments (message_id, conversation_id, author_id, body)
      SELECT m.id, m.conversation_id, 'bench-r3', 'is this a reschedule?' FROM messages m WHERE m.conversation_id % 300 = 13 AND m.position = 4`,
   );
+  // The work queue's leases of reviewer 1 (the "Held by me" filter): a few held, a few run out.
+  await client.query(
+    `INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
+     SELECT c.id, 'bench-r1', now(), now() + CASE WHEN c.id % 2 = 0 THEN interval '10 minutes' ELSE interval '-1 minute' END
+     FROM conversations c WHERE c.id % 20000 = 17`,
+  );
   const { refreshConversationStats, pgRunner } = await import('../conversations/stats');
   const ids = (
     await client.query<{ id: number }>(

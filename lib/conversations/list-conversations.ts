@@ -69,6 +69,9 @@ export function filterSql(filter: ConversationFilter, reviewerId: string): Prism
       return Prisma.sql`c.schedule_turns > 0`;
     case 'mine':
       return Prisma.sql`EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
+    // A reviewer holds a handful of leases at most: read them once, fetch by key.
+    case 'held':
+      return Prisma.sql`c.id = ANY(ARRAY(SELECT l.conversation_id FROM labeling_leases l WHERE l.reviewer_id = ${reviewerId} AND l.expires_at > now()))`;
     case 'others_not_mine':
       return Prisma.sql`c.reviewer_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = ${reviewerId})`;
     case 'unsure':

@@ -9,6 +9,8 @@ export const CONVERSATION_FILTERS = {
   has_end: 'Has END',
   has_schedule: 'Has SCHEDULE',
   mine: 'Labeled by me',
+  // Assigned to me: the conversations whose work-queue lease I hold now (lib/labeling/lease.ts).
+  held: 'Held by me',
   others_not_mine: 'Labeled by others, not me',
   unsure: 'Unsure suggestions',
   advisor_review: 'Advisor: deferred or disputed',
