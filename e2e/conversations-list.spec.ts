@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { query, signIn } from './helpers';
+
+const SHOTS = process.env.E2E_SCREENSHOTS ?? '/tmp/advisor-shots';
 
 test('filter, search and paginate the list, with all state in the URL', async ({ page }) => {
   await signIn(page, 'reviewer2');
@@ -45,4 +48,25 @@ test('filter, search and paginate the list, with all state in the URL', async ({
   await page.reload();
   await expect(page.getByRole('searchbox')).toHaveValue('lighthous');
   await expect(page.getByRole('link', { name: 'Bea Burst' })).toBeVisible();
+});
+
+test('"Held by me" lists the conversation I have open in another tab, and its filter lives in the URL', async ({ page, context }) => {
+  await signIn(page, 'reviewer2');
+  await page.goto('/conversations?filter=unlabeled');
+  await page.locator('tbody tr td:first-child a').first().click();
+  await expect(page).toHaveURL(/\/conversations\/\d+/);
+  const id = Number(/\/conversations\/(\d+)/.exec(page.url())![1]);
+  // The page takes the lease from the browser once it has opened.
+  await expect
+    .poll(async () => (await query<{ n: string }>('SELECT count(*) AS n FROM labeling_leases WHERE conversation_id = $1 AND expires_at > now()', [id]))[0].n)
+    .toBe('1');
+
+  const list = await context.newPage();
+  await list.goto('/conversations');
+  await list.getByRole('navigation', { name: 'Filters' }).getByRole('link', { name: 'Held by me' }).click();
+  await expect(list).toHaveURL(/filter=held/);
+  await expect(list.locator(`tbody a[href^="/conversations/${id}"]`).first()).toBeVisible();
+  await expect(list.getByTestId('result-count')).toHaveText('1 conversation');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await list.screenshot({ path: `${SHOTS}/conversations-held-by-me.png`, fullPage: true });
 });
