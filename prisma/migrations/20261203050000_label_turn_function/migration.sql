@@ -6,6 +6,9 @@
 -- The counter statements are passed in (p_refresh, each run with $1 = ARRAY[conversation id])
 -- because lib/conversations/stats.ts owns them for every writer (the importer too): frozen
 -- here they would drift from it. The caller checks roles and input before calling.
+-- The wait for the conversation (behind a large re-import, say) ends after 30 s, the bound the
+-- interactive transaction had (TURN_WRITE_TRANSACTION), and the page retries: lock_timeout is set
+-- for the transaction of this one call only, so nothing outlives it on a pooled connection.
 -- Outcomes: ok (changed says whether anything was written), missing (no such message),
 -- golden, gone (the message went while we waited for its conversation), candidate.
 -- (The body is an E'' string with \073 for the semicolon: the migration runner splits the script at every semicolon.)
@@ -20,6 +23,7 @@ DECLARE
   v_written int\073
   v_sql text\073
 BEGIN
+  PERFORM set_config(''lock_timeout'', ''30s'', true)\073
   SELECT c.id, c.is_golden INTO v_conv, v_golden FROM conversations c
    WHERE c.id = (SELECT m.conversation_id FROM messages m WHERE m.id = p_message_id) FOR UPDATE\073
   IF v_conv IS NULL THEN RETURN QUERY SELECT ''missing''::text, NULL::int, NULL::text, false\073 RETURN\073 END IF\073
