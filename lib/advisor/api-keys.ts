@@ -87,31 +87,20 @@ export async function revokeApiKey(actor: Actor, id: number): Promise<void> {
 export interface ApiCaller {
   keyId: number;
   keyName: string;
+  /**
+   * The advisor serving when the key was checked (read in the same round trip): its id and row
+   * version (xmin), null when none was ever promoted. Absent for callers not authenticated here.
+   */
+  serving?: { id: number; version: string } | null;
 }
 
-// One round trip: find the live key by prefix and, only when the hash matches, take a token
-// from its bucket (refilled continuously at rate/60 per second, holding at most `rate`). The
-// UPDATE re-reads a row another request changed meanwhile, so concurrent requests from many
-// processes each see the bucket as the previous one left it.
-const AVAILABLE = `least((SELECT cap FROM k), b.tokens + extract(epoch FROM clock_timestamp() - b.refilled_at) * (SELECT cap FROM k) / 60)`;
-// Every request of a key updates its one bucket row, so the row lock is held until commit: with
-// a synchronous commit each request of a busy key would wait for the previous one's WAL flush.
-// The bucket is a rate limit, not data (a crash forgets at most a moment's tokens), so this
-// statement's own transaction commits asynchronously (transaction-scoped: PgBouncer-safe).
-const AUTH_SQL = `
-  WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
-  k AS (
-    SELECT id, name, key_hash, rate_per_minute::float8 AS cap FROM api_keys CROSS JOIN async_commit WHERE prefix = $1 AND revoked_at IS NULL
-  ), b AS (
-    INSERT INTO api_key_buckets AS b (api_key_id, tokens, refilled_at, allowed)
-    SELECT id, cap - 1, clock_timestamp(), true FROM k WHERE key_hash = $2
-    ON CONFLICT (api_key_id) DO UPDATE SET
-      tokens = ${AVAILABLE} - CASE WHEN ${AVAILABLE} >= 1 THEN 1 ELSE 0 END,
-      allowed = ${AVAILABLE} >= 1,
-      refilled_at = clock_timestamp()
-    RETURNING b.tokens, b.allowed
-  )
-  SELECT k.id, k.name, k.key_hash, k.cap, b.tokens, b.allowed FROM k LEFT JOIN b ON true`;
+// One round trip (prisma/migrations/20261203010000_decision_functions): find the live key by
+// prefix and, only when the hash matches, take a token from its bucket; the UPDATE re-reads a
+// row another request changed meanwhile, so concurrent requests from many processes each see
+// the bucket as the previous one left it. A function, so the server plans it once per
+// connection; its transaction commits asynchronously (a hot row per key must not wait for a
+// WAL flush per request: the bucket is a rate limit, not data).
+const AUTH_SQL = 'SELECT * FROM advisor_authenticate($1, $2)';
 
 /**
  * The key's caller, or null for a missing, malformed, unknown or revoked key. Throws
@@ -121,10 +110,16 @@ export async function authenticateApiKey(key: string): Promise<ApiCaller | null>
   const m = KEY_RE.exec(key);
   if (!m) return null;
   const hash = hashKey(key);
-  const { rows } = await advisorPool().query<{ id: number; name: string; key_hash: string; cap: number; tokens: number | null; allowed: boolean | null }>(
-    AUTH_SQL,
-    [m[1], hash],
-  );
+  const { rows } = await advisorPool().query<{
+    id: number;
+    name: string;
+    key_hash: string;
+    cap: number;
+    tokens: number | null;
+    allowed: boolean | null;
+    promotion_id: number | null;
+    promotion_version: string | null;
+  }>(AUTH_SQL, [m[1], hash]);
   const row = rows[0];
   if (!row) return null;
   const stored = Buffer.from(row.key_hash, 'hex');
@@ -134,5 +129,5 @@ export async function authenticateApiKey(key: string): Promise<ApiCaller | null>
     const seconds = Math.max(1, Math.ceil(((1 - (row.tokens ?? 0)) * 60) / row.cap));
     throw new RateLimitedError(`This key is over its rate of ${row.cap.toLocaleString('en-US')} requests per minute; try again in ${seconds} s.`, seconds);
   }
-  return { keyId: row.id, keyName: row.name };
+  return { keyId: row.id, keyName: row.name, serving: row.promotion_id === null ? null : { id: row.promotion_id, version: row.promotion_version! } };
 }

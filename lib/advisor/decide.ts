@@ -43,16 +43,44 @@ function jsonPath(path: PropertyKey[]): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${String(k)}`), '$');
 }
 
-// The advisor and whether the conversation is golden, in one round trip.
+// Without a key's caller (tests, the CLI): the advisor and whether the conversation is golden,
+// in one round trip.
 const STATE_SQL = `
   SELECT p.id, p.model, p.provider, p.threshold, p.timeout_ms AS "timeoutMs", p.instructions, p.context,
          (SELECT c.is_golden FROM conversations c WHERE c.external_id = $1) AS golden
   FROM (SELECT 1) one LEFT JOIN (SELECT * FROM advisor_promotions ORDER BY id DESC LIMIT 1) p ON true`;
 
-async function servingState(externalId: string): Promise<{ promotion: ServingPromotion | null; golden: boolean }> {
+const PROMOTION_SQL = `SELECT id, model, provider, threshold, timeout_ms AS "timeoutMs", instructions, context FROM advisor_promotions WHERE id = $1`;
+
+// The promotion row a process read is kept, keyed by id and row version (xmin: any change to
+// the row, or a new row under a reused id, has another), so a request whose key check named
+// the same advisor in the same version costs no round trip for it, and a change is seen at once.
+let kept: { key: string; promotion: ServingPromotion } | null = null;
+
+async function servingState(externalId: string, caller: ApiCaller | null): Promise<{ promotion: ServingPromotion | null; golden: boolean }> {
+  if (caller?.serving !== undefined) {
+    // The golden check is then part of logging the decision (logDecision writes nothing and
+    // answers null for a golden conversation): one round trip less for every other request.
+    const serving = caller.serving;
+    if (serving === null) return { promotion: null, golden: false };
+    const key = `${serving.id}@${serving.version}`;
+    if (kept?.key !== key) {
+      const { rows } = await advisorPool().query(PROMOTION_SQL, [serving.id]);
+      // Gone meanwhile (only a test's reset does that): the newest one, as without a key.
+      if (!rows[0]) return servingState(externalId, null);
+      kept = { key, promotion: toServing(rows[0]) };
+    }
+    return { promotion: kept.promotion, golden: false };
+  }
   const { rows } = await advisorPool().query(STATE_SQL, [externalId]);
   const r = rows[0];
   return { promotion: r.id === null ? null : toServing(r), golden: r.golden === true };
+}
+
+function goldenRefusal(externalId: string): ConflictError {
+  return new ConflictError(
+    `${externalId} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`,
+  );
 }
 
 // Clients are cheap but resolving one may read a key file or the database: keep each a moment.
@@ -126,15 +154,11 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
 export async function decide(caller: ApiCaller | null, raw: unknown, opts: DecideOptions = {}): Promise<DecisionResponse | DryRunDecision> {
   const t0 = performance.now();
   const conversation = parseDecisionBody(raw);
-  const state = opts.dryRun ? { promotion: opts.dryRun.serving, golden: false } : await servingState(conversation.external_id);
+  const state = opts.dryRun ? { promotion: opts.dryRun.serving, golden: false } : await servingState(conversation.external_id, caller);
   const { promotion, golden } = state;
   if (!promotion)
     throw new ConflictError('No advisor is promoted yet: an ML lead promotes a model on the Models page (or with npm run advisor -- promote --model <model>).');
-  if (golden) {
-    throw new ConflictError(
-      `${conversation.external_id} is a conversation of the hand-written golden set, which live traffic may never change; send live conversations under their own external_id.`,
-    );
-  }
+  if (golden) throw goldenRefusal(conversation.external_id);
   const now = opts.now ?? new Date();
   const prompt = decisionPrompt(promotion.instructions, conversation, promotion.context, now);
   const answer = await askAdvisor(promotion, prompt);
@@ -169,6 +193,7 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
     fallbackDetail: answer.fallback?.detail ?? null,
     conversation,
   });
+  if (decisionId === null) throw goldenRefusal(conversation.external_id);
   kickLiveIngest();
   // The shadow model (if one is attached) is asked after this answer is sent, never before.
   askShadowAfterResponse({ decisionId, conversation, now });

@@ -22,19 +22,11 @@ export interface DecisionRecord {
   conversation: ImportConversation;
 }
 
-// "last used" is written at most once a minute: the key's row must not be rewritten per request.
-const LOG_SQL = `
-  WITH d AS (
-    INSERT INTO advisor_decisions (api_key_id, external_id, position, decision, confidence, acted, threshold, model, promotion_id,
-                                   latency_ms, model_latency_ms, fell_back, fallback_reason, fallback_detail)
-    VALUES ($1, $2, $3, $4::"LabelValue", $5, $6, $7, $8, $9, $10, $11, $12::text IS NOT NULL, $12::text, $13::text)
-    RETURNING id
-  ), i AS (
-    INSERT INTO live_conversation_inbox (decision_id, external_id, payload) SELECT id, $2, $14::jsonb FROM d
-  ), k AS (
-    UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-  )
-  SELECT id FROM d`;
+// One function call (prisma/migrations/20261203010000_decision_functions), planned once per
+// connection by the server: the decision, its inbox row and the key's "last used" (at most once
+// a minute: the key's row must not be rewritten per request). Null when the conversation is one
+// of the golden set, which live traffic may never change: then nothing is written.
+const LOG_SQL = 'SELECT advisor_log_decision($1, $2, $3, $4::"LabelValue", $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb) AS id';
 
 // Times as the importer stores them (new Date(s).toISOString(): UTC, milliseconds), so the live
 // merge can tell an unchanged or merely grown conversation from the stored one by plain text
@@ -43,8 +35,9 @@ function storedPayload(c: ImportConversation): ImportConversation {
   return { ...c, messages: c.messages.map((m) => (m.sent_at ? { ...m, sent_at: new Date(m.sent_at).toISOString() } : m)) };
 }
 
-export async function logDecision(r: DecisionRecord): Promise<number> {
-  const { rows } = await advisorPool().query<{ id: string }>(LOG_SQL, [
+/** The decision's id, or null (nothing written) when its conversation is a golden one. */
+export async function logDecision(r: DecisionRecord): Promise<number | null> {
+  const { rows } = await advisorPool().query<{ id: string | null }>(LOG_SQL, [
     r.apiKeyId,
     r.externalId,
     r.position,
@@ -60,5 +53,5 @@ export async function logDecision(r: DecisionRecord): Promise<number> {
     r.fallbackDetail,
     JSON.stringify(storedPayload(r.conversation)),
   ]);
-  return Number(rows[0].id);
+  return rows[0].id === null ? null : Number(rows[0].id);
 }

@@ -24,7 +24,8 @@ import { buildIfStale } from '../cli/build-if-stale';
 import { freePort } from '../testing/free-port';
 import { generateSampleConversations } from '../seed/generate';
 import { percentile } from './stats';
-import { cpuSeconds, processChildren, type TrackedProcess } from './process-memory';
+import { cpuSeconds, processChildren, processTree, type TrackedProcess } from './process-memory';
+import { backendCpuByGroup, cpuDelta } from './pg-cpu';
 import { serverCpuSeconds } from './server-cpu';
 
 const REQUESTS = Number(process.env.BENCH_ADVISOR_REQUESTS ?? 5000);
@@ -36,7 +37,25 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-advisor-'));
 fs.chmodSync(tmp, 0o755);
-const server = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+let server = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+// BENCH_ADVISOR_PG_STATS=1: restart the scratch server with pg_stat_statements (statements inside
+// functions and triggers too) and print, per run, the statements PostgreSQL spent its time on
+// and its CPU per backend (whose connection, or which background process).
+const PG_STATS = process.env.BENCH_ADVISOR_PG_STATS === '1' && server !== null;
+if (PG_STATS && server) {
+  const c = new pg.Client({ connectionString: server.url });
+  await c.connect();
+  for (const [k, v] of [
+    ['shared_preload_libraries', 'pg_stat_statements'],
+    ['pg_stat_statements.track', 'all'],
+    ['pg_stat_statements.track_planning', 'on'],
+  ])
+    await c.query(`ALTER SYSTEM SET ${k} = '${v}'`);
+  await c.end();
+  const port = server.port;
+  await server.stop();
+  server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port, quiet: true });
+}
 const url = process.env.BENCH_DATABASE_URL ?? server!.url;
 process.env.DATABASE_URL = url;
 const children: ChildProcess[] = [];
@@ -115,11 +134,44 @@ function cpuSnapshot(): Record<string, number> {
   return out;
 }
 const cpuRuns: { run: string; seconds: number; requests: number; cpu: Record<string, number> }[] = [];
+const pgReports: string[] = [];
+function backendSnapshot(): Record<string, number> {
+  const tree = processChildren();
+  const owners: Record<string, number[]> = { bench: [process.pid] };
+  children.forEach((c, i) => {
+    if (c.pid && PROCESS_NAMES[i]) owners[PROCESS_NAMES[i]] = processTree(c.pid, tree);
+  });
+  return backendCpuByGroup(path.join(tmp, 'pg'), owners);
+}
 async function measured<T extends { seconds: number }>(run: string, requests: number, fn: () => Promise<T>): Promise<T> {
+  const stats = PG_STATS ? new pg.Client({ connectionString: url }) : null;
+  if (stats) {
+    await stats.connect();
+    await stats.query('SELECT pg_stat_statements_reset()');
+  }
+  const backends = PG_STATS ? backendSnapshot() : {};
   const before = cpuSnapshot();
   const r = await fn();
   const after = cpuSnapshot();
   cpuRuns.push({ run, seconds: r.seconds, requests, cpu: Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)])) });
+  if (stats) {
+    const perBackend = cpuDelta(backends, backendSnapshot());
+    const { rows } = await stats.query<{ calls: string; exec: number; plan: number; rows: string; query: string }>(
+      `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, rows, query FROM pg_stat_statements
+       WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 20`,
+    );
+    await stats.end();
+    pgReports.push(
+      [
+        `PostgreSQL during "${run}": CPU seconds per backend group: ${perBackend.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' · ')}`,
+        `  statements by time (ms per request: execution + planning; calls per request; the statement):`,
+        ...rows.map(
+          (q) =>
+            `  ${(q.exec / requests).toFixed(3).padStart(8)} + ${(q.plan / requests).toFixed(3).padStart(6)}  ${(Number(q.calls) / requests).toFixed(2).padStart(6)}  ${q.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+        ),
+      ].join('\n'),
+    );
+  }
   return r;
 }
 
@@ -127,6 +179,7 @@ try {
   await applyPendingMigrations(url);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
+  if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-admin', 'Bench Admin', 'admin@bench', 'admin', now())`);
   const admin = { id: 'bench-admin', email: 'admin@bench', name: 'Bench Admin', role: 'admin' as const };
   const { promoteModel } = await import('../advisor/promotions');
@@ -179,16 +232,27 @@ try {
 
   // Live conversations: each request is a sample conversation cut just before one of its
   // recruiter turns (the turn the chatbot is about to take). 1,000 conversations, so most
-  // requests update a conversation the Studio already holds, as live traffic does.
+  // requests update a conversation the Studio already holds, as live traffic does. The runs
+  // follow one another through the traffic (warm-up, then each run where the previous one
+  // stopped), so a conversation only ever grows, as a chatbot's do; once one has been sent at
+  // every turn it comes back as a new conversation (a generation suffix). Until 2026-12-02 every
+  // run started over at the first cut, so each later run's first 1,000 requests sent
+  // conversations shorter than stored, which only the importer's slow path merges and no
+  // chatbot sends.
   const convs = generateSampleConversations(1000, 20_261_201);
-  const bodies: { conversation: object; messages: ReturnType<typeof decisionPrompt> }[] = [];
+  const turnsOf = convs.map((c) => c.messages.map((m, p) => (m.sender === 'recruiter' && p > 0 ? p : -1)).filter((p) => p > 0));
   const now = new Date();
-  for (let i = 0; bodies.length < REQUESTS; i++) {
+  const WARM = 300;
+  const runOffset = { warm: 0, burst: WARM, paced: WARM + REQUESTS, held: WARM + 2 * REQUESTS };
+  const bodies: { conversation: object; messages: ReturnType<typeof decisionPrompt> }[] = [];
+  for (let i = 0; i < WARM + 3 * REQUESTS; i++) {
     const c = convs[i % convs.length];
-    const turns = c.messages.map((m, p) => (m.sender === 'recruiter' && p > 0 ? p : -1)).filter((p) => p > 0);
-    const cut = turns.length ? turns[Math.floor(i / convs.length) % turns.length] : c.messages.length;
+    const turns = turnsOf[i % convs.length];
+    const round = Math.floor(i / convs.length);
+    const generation = turns.length ? Math.floor(round / turns.length) : round;
+    const cut = turns.length ? turns[round % turns.length] : c.messages.length;
     const conversation = {
-      external_id: `live-${c.external_id}`,
+      external_id: `live-${c.external_id}${generation ? `-g${generation}` : ''}`,
       candidate_name: c.candidate_name,
       job_title: c.job_title,
       messages: c.messages.slice(0, cut).map(({ label: _l, ...m }) => m),
@@ -196,6 +260,8 @@ try {
     bodies.push({ conversation, messages: decisionPrompt(promotion.instructions, conversation, 'all', now) });
   }
 
+  const callAt = (offset: number) => (i: number) => call(offset + i);
+  const directAt = (offset: number) => (i: number) => direct(offset + i);
   const call = async (i: number) => {
     const res = await fetch(`${studio}/api/v1/advisor/decisions`, {
       method: 'POST',
@@ -210,20 +276,24 @@ try {
   const direct = (i: number) => askForLabel(trainer, { model: 'local-base', messages: bodies[i].messages });
 
   log('warm-up (JIT, pools, route compilation): 300 requests each way, not measured');
-  await pool(300, CLIENTS, (i) => direct(i));
-  await pool(300, CLIENTS, (i) => call(i));
+  await pool(WARM, CLIENTS, (i) => direct(i));
+  await pool(WARM, CLIENTS, callAt(runOffset.warm));
   const { rows: warm } = await db.query<{ n: string }>('SELECT count(*) AS n FROM advisor_decisions');
   const warmRows = Number(warm[0].n);
 
   log(`throughput: ${REQUESTS.toLocaleString('en-US')} requests, ${CLIENTS} clients each sending its next request as soon as it has an answer`);
   const load0 = os.loadavg()[0];
-  const burst = await measured('throughput, decision API', REQUESTS, () => pool(REQUESTS, CLIENTS, call));
-  const burstDirect = await measured('throughput, model alone', REQUESTS, () => pool(REQUESTS, CLIENTS, direct));
+  const burst = await measured('throughput, decision API', REQUESTS, () => pool(REQUESTS, CLIENTS, callAt(runOffset.burst)));
+  const burstDirect = await measured('throughput, model alone', REQUESTS, () => pool(REQUESTS, CLIENTS, directAt(runOffset.burst)));
   log(
     `latency at the target rate: ${REQUESTS.toLocaleString('en-US')} requests from ${CLIENTS} clients, ${TARGET_PER_SECOND}/s together; the same prompts straight to the trainer at the same pace`,
   );
-  const model = await measured(`at ${TARGET_PER_SECOND}/s, model alone`, REQUESTS, () => pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, direct));
-  const api = await measured(`at ${TARGET_PER_SECOND}/s, decision API`, REQUESTS, () => pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call));
+  const model = await measured(`at ${TARGET_PER_SECOND}/s, model alone`, REQUESTS, () =>
+    pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, directAt(runOffset.paced)),
+  );
+  const api = await measured(`at ${TARGET_PER_SECOND}/s, decision API`, REQUESTS, () =>
+    pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, callAt(runOffset.paced)),
+  );
   // A diagnostic, not a figure: the same paced run once more with the merge held off (the bench
   // holds the merge's lock, so the worker's sweeps find it busy and the inbox simply fills). The
   // gap to the run above is what the merge running beside the answers costs them, measured in
@@ -234,7 +304,7 @@ try {
   await hold.query('BEGIN');
   await hold.query('SELECT pg_advisory_xact_lock($1)', [LIVE_MERGE_LOCK_KEY]);
   const apiHeld = await measured(`at ${TARGET_PER_SECOND}/s, decision API, merge held off`, REQUESTS, () =>
-    pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, call),
+    pacedPool(REQUESTS, CLIENTS, TARGET_PER_SECOND, callAt(runOffset.held)),
   );
   await hold.query('COMMIT');
   await hold.end();
@@ -316,6 +386,7 @@ try {
         `${r.run.padEnd(48)}${r.seconds.toFixed(1).padStart(7)}${names.map((n) => (r.cpu[n] ?? NaN).toFixed(1).padStart(10)).join('')}${((1000 * (r.cpu.studio ?? NaN)) / r.requests).toFixed(2).padStart(15)}`,
     ),
   );
+  if (pgReports.length) lines.push('', ...pgReports);
   console.log(lines.join('\n'));
 } finally {
   for (const c of children) c.kill('SIGINT');
