@@ -127,8 +127,12 @@ describe('an eval run through the Batch API', () => {
     useBatches(40);
     await setFaults(t, { '429': 0.2, '500': 0.1, retry_after_ms: 1, paths: '^/v1/chat/completions$' });
     const s = await start();
-    const r = await runEval(s.runId, { retry: FAST_RETRY });
+    const logs: string[] = [];
+    const r = await runEval(s.runId, { retry: FAST_RETRY, log: (l) => logs.push(l) });
     expect(r.status).toBe('succeeded');
+    // Asked again in further passes of batches, not one request each.
+    expect(logs.some((l) => /examples still without an answer; batch pass 2 asks them again/.test(l))).toBe(true);
+    expect(logs.some((l) => /pass 2 of \d+ retries them/.test(l))).toBe(false);
     expect(r.stats.rateLimited).toBeGreaterThan(0);
     expect(r.stats.serverErrors).toBeGreaterThan(0);
     const preds = await predictionsOf(s.runId);

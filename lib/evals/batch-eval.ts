@@ -68,6 +68,8 @@ export interface BatchEvalContext {
   /** The run's batches in flight, oldest first (from eval_runs.provider_batch_ids). */
   batchIds: string[];
   saveBatchIds(ids: string[]): Promise<void>;
+  /** Examples of the split still without a prediction. */
+  remaining(): number;
   /** Examples without a prediction and with ordinal > after, in ordinal order. */
   fetchExamples(after: number, limit: number): Promise<BatchExample[]>;
   /** The split's examples with these ordinals. */
@@ -152,6 +154,8 @@ export async function runEvalBatches(ctx: BatchEvalContext): Promise<BatchEvalOu
   let draining = inflight.length > 0;
   let cursor = 0;
   let exhausted = !ctx.createBatches;
+  let pass = 1;
+  let storedThisPass = 0;
 
   /** Writes, uploads and starts the next batch after `cursor`; null when no example is left. */
   async function sendNext(): Promise<string | null> {
@@ -308,6 +312,7 @@ export async function runEvalBatches(ctx: BatchEvalContext): Promise<BatchEvalOu
           ctx.answered(row.error);
         }
         await ctx.store(rows);
+        storedThisPass += rows.length;
         read += parsed.length;
         ctx.showInFlight(Math.max(0, answered - read));
       };
@@ -338,7 +343,19 @@ export async function runEvalBatches(ctx: BatchEvalContext): Promise<BatchEvalOu
           await ctx.saveBatchIds(inflight);
         }
       }
-      if (inflight.length === 0) return 'done';
+      if (inflight.length === 0) {
+        // Lines that hit transient errors (or that a cancelled or expired batch never reached) go
+        // into another pass of batches, as many passes as a single request gets attempts, while
+        // there are enough of them and the last pass got anywhere; what is left goes per request.
+        const left = ctx.remaining();
+        if (!ctx.createBatches || left === 0 || left < ctx.plan.minExamples || storedThisPass === 0 || pass >= ctx.policy.maxAttempts) return 'done';
+        pass++;
+        ctx.log(`run ${ctx.runId}: ${left} examples still without an answer; batch pass ${pass} asks them again`);
+        cursor = 0;
+        exhausted = false;
+        storedThisPass = 0;
+        continue;
+      }
       const b = await follow(inflight[0]);
       if (b) {
         await ingest(b);

@@ -13,6 +13,8 @@ const BATCH_PROVIDERS: ReadonlySet<string> = new Set<ProviderId>(['local', 'open
 const MAX_BATCH_BYTES = 190 * 1024 * 1024;
 
 export interface BatchPlan {
+  /** Examples left below which a further pass goes per request instead (1 with EVAL_BATCH=always). */
+  minExamples: number;
   maxRequests: number;
   maxBytes: number;
   inFlight: number;
@@ -39,9 +41,11 @@ function mode(): 'auto' | 'off' | 'always' {
 export function batchPlan(provider: string, remaining: number): BatchPlan | null {
   const m = mode();
   if (m === 'off' || !BATCH_PROVIDERS.has(provider) || remaining === 0) return null;
-  if (m === 'auto' && remaining < envInt('EVAL_BATCH_MIN_EXAMPLES', 1, 100_000_000, 2_000)) return null;
+  const minExamples = m === 'always' ? 1 : envInt('EVAL_BATCH_MIN_EXAMPLES', 1, 100_000_000, 2_000);
+  if (remaining < minExamples) return null;
   const local = provider === 'local';
   return {
+    minExamples,
     maxRequests: envInt('EVAL_BATCH_MAX_REQUESTS', 1, local ? 10_000_000 : 50_000, local ? 10_000 : 50_000),
     maxBytes: MAX_BATCH_BYTES,
     inFlight: envInt('EVAL_BATCH_IN_FLIGHT', 1, 64, local ? 2 : 8),

@@ -389,6 +389,7 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
         saveBatchIds: async (ids) => {
           await db().evalRun.update({ where: { id: runId }, data: { providerBatchIds: ids } });
         },
+        remaining: () => total - done,
         fetchExamples: (after, limit) => fetchExamples(after, limit),
         lookupExamples: (ordinals) => db().$queryRaw<Omit<BatchExample, 'userContent'>[]>`
           SELECT e.ordinal, e.conversation_id AS "conversationId", e.message_id AS "messageId", e.label::text AS label
