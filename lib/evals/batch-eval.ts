@@ -16,9 +16,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI, { toFile } from 'openai';
 import { promptMessages } from '../datasets/example-line';
 import type { LabelValueName } from '../labeling/label-values';
@@ -243,11 +240,20 @@ export async function runEvalBatches(ctx: BatchEvalContext): Promise<BatchEvalOu
     }
   }
 
+  /** A file's lines as they arrive (pulled, so a large output is never held whole). */
   async function* lines(fileId: string): AsyncGenerator<string> {
     const res = await call('reading the batch output', () => client.files.content(fileId));
     if (!res?.body) return;
-    const rl = readline.createInterface({ input: Readable.fromWeb(res.body as unknown as WebReadableStream), crlfDelay: Infinity });
-    for await (const l of rl) if (l.trim()) yield l;
+    const decoder = new TextDecoder();
+    let rest = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      const text = rest + decoder.decode(chunk, { stream: true });
+      const parts = text.split('\n');
+      rest = parts.pop()!;
+      for (const l of parts) if (l.trim()) yield l;
+    }
+    rest += decoder.decode();
+    if (rest.trim()) yield rest;
   }
 
   /** One output line → a prediction to store, or null (left for a later pass). */
