@@ -1,6 +1,8 @@
 // Running an eval: one chat completion per example of the split, a bounded pool of concurrent
 // requests, retries with capped backoff, predictions stored in batches (idempotent per
 // example, so a retried or resumed run skips what is done), live progress, then the metrics.
+// A large run on a provider with a Batch API sends its requests as batches first
+// (batch-eval.ts, batch-settings.ts); whatever they leave unanswered goes through the pool.
 // The worker's `eval-run` handler calls this; so do the CLI and the benchmark, in-process.
 import type OpenAI from 'openai';
 import { db } from '../db';

@@ -143,6 +143,7 @@ export class BatchRunner {
     const errors: BatchLineError[] = [];
     let bad = 0;
     let total = 0;
+    let model: string | undefined;
     for await (const lines of inputLines(files)) {
       for (const { lineNo, text } of lines) {
         const p = parseLine(text, rec.batch.endpoint);
@@ -158,6 +159,7 @@ export class BatchRunner {
           if (errors.length < MAX_ERRORS) errors.push({ ...err, line: lineNo });
         } else {
           seen.add((p as ParsedLine).customId);
+          model ??= typeof (p as ParsedLine).body === 'object' ? (((p as ParsedLine).body as { model?: unknown }).model as string | undefined) : undefined;
           total++;
         }
       }
@@ -176,7 +178,12 @@ export class BatchRunner {
       this.log(`batch ${rec.batch.id} failed validation: ${bad} bad lines`);
       return null;
     }
-    this.update(rec, { status: 'in_progress', in_progress_at: nowSeconds(), request_counts: { total, completed: 0, failed: 0 } });
+    this.update(rec, {
+      status: 'in_progress',
+      in_progress_at: nowSeconds(),
+      model: typeof model === 'string' ? model : null,
+      request_counts: { total, completed: 0, failed: 0 },
+    });
     return total;
   }
 

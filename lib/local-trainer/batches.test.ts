@@ -98,6 +98,7 @@ describe('batches', () => {
     const done = await waitForBatch(client, created.id);
     expect(done.status).toBe('completed');
     expect(done.request_counts).toEqual({ total: 122, completed: 120, failed: 2 });
+    expect(done.model).toBe('local-base');
     for (const k of ['in_progress_at', 'finalizing_at', 'completed_at'] as const) expect(done[k]).toBeGreaterThanOrEqual(created.created_at);
     expect(done.expires_at).toBe(created.created_at + 24 * 3600);
 
