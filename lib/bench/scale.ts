@@ -7,8 +7,9 @@
 //   upload  launchFineTune → the worker's launch job uploads train + validation through the openai
 //           SDK to the local trainer                                        vs a plain read of the files
 //   train   the trainer's job, followed by the worker's poller             (target: trainer peak RSS)
-//   eval    startEvalRun → the worker's eval-run job on the 100k test split vs the same chat completions
-//           sent straight from the SDK at the same concurrency (no database)
+//   eval    startEvalRun → the worker's eval-run job on the 100k test split (through the trainer's
+//           Batch API; EVAL_BATCH=off: one request per example) vs the same chat completions sent
+//           straight from the SDK one by one at the same concurrency (no database)
 //   metrics summarizeRun (what finishing a run computes)                    vs count(*) GROUP BY truth, predicted
 //   compare compareEvalRuns + the first page of disagreements (the compare page) vs a join counting them
 // Every step prints time, rows/s, and the peak memory of each process meanwhile: this bench, the
@@ -306,8 +307,10 @@ try {
     return { runId: run.runId, total: end.progress_total, predictSeconds: ((storedAt || performance.now()) - t) / 1000 };
   });
   const { runId, total: evalTotal } = evalStep.result;
+  // The worker inherits this environment: EVAL_BATCH=off on the command line measures one request per example.
+  const evalPath = ['off', '0', 'false', 'no'].includes((process.env.EVAL_BATCH ?? '').trim().toLowerCase()) ? 'one request per example' : 'Batch API';
   steps.push({
-    name: 'eval (worker: eval-run job, every prediction stored)',
+    name: `eval (worker: eval-run job, ${evalPath}, every prediction stored)`,
     rows: evalTotal,
     seconds: evalStep.seconds,
     baseline: { what: 'SDK chat completions, no database', ...evalBaseline },

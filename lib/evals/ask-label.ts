@@ -17,19 +17,24 @@ export interface AskedLabel extends ParsedAnswer {
   latencyMs: number;
 }
 
-export async function askForLabel(client: OpenAI, req: AskLabelRequest, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<AskedLabel> {
+/** The request body: also what a batch line carries (batch-eval.ts), so both ask the same. */
+export function labelRequestBody(req: AskLabelRequest): OpenAI.ChatCompletionCreateParamsNonStreaming {
   const withLogprobs = req.logprobs !== false;
+  return {
+    model: req.model,
+    messages: req.messages,
+    temperature: 0,
+    max_tokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
+    ...(withLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs ?? TOP_LOGPROBS } : {}),
+  };
+}
+
+export async function askForLabel(client: OpenAI, req: AskLabelRequest, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<AskedLabel> {
   const t0 = performance.now();
-  const completion = await client.chat.completions.create(
-    {
-      model: req.model,
-      messages: req.messages,
-      temperature: 0,
-      max_tokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
-      ...(withLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs ?? TOP_LOGPROBS } : {}),
-    },
-    { ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) },
-  );
+  const completion = await client.chat.completions.create(labelRequestBody(req), {
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const latencyMs = Math.round(performance.now() - t0);
   return { ...parseCompletion(completion), latencyMs };
 }

@@ -1,6 +1,8 @@
 // Running an eval: one chat completion per example of the split, a bounded pool of concurrent
 // requests, retries with capped backoff, predictions stored in batches (idempotent per
 // example, so a retried or resumed run skips what is done), live progress, then the metrics.
+// A large run on a provider with a Batch API sends its requests as batches first
+// (batch-eval.ts, batch-settings.ts); whatever they leave unanswered goes through the pool.
 // The worker's `eval-run` handler calls this; so do the CLI and the benchmark, in-process.
 import type OpenAI from 'openai';
 import { db } from '../db';
@@ -12,7 +14,10 @@ import type { EvalRunStatus, Prisma } from '../generated/prisma/client';
 import type { LabelValueName } from '../labeling/label-values';
 import { backoffDelay } from '../retry';
 import { askForLabel } from './ask-label';
+import { runEvalBatches, type BatchExample } from './batch-eval';
+import { batchPlan } from './batch-settings';
 import { classifyRequestError } from './request-errors';
+import { RunFailure } from './run-failure';
 import { defaultRetryPolicy, MAX_ERROR_RATE, type EvalRunSettings, type RetryPolicy } from './settings';
 import type { EvalMetrics } from './summarize';
 import { summarizeRun } from './summarize-run';
@@ -78,9 +83,6 @@ interface ExampleRow {
 }
 
 type PredictionRow = PredictionInput;
-
-/** A failure that ends the run (bad key, unknown model, most requests failing). */
-class RunFailure extends Error {}
 
 /** Hands examples to the pool one at a time, reading them in ordinal batches (one prefetched). */
 class ExampleSource {
@@ -218,18 +220,18 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
   const total = await db().datasetExample.count({ where: { versionId: run.datasetVersionId, split: run.split } });
   let done = await db().evalPrediction.count({ where: { runId } });
   let reportedDone = -1;
+  /** Answers a provider batch holds that are not stored yet (batch-eval.ts): part of the progress shown. */
+  let inFlight = 0;
 
   // The examples without a prediction yet, in ordinal batches (a new source per pass).
-  const newSource = () =>
-    new ExampleSource(
-      (after) => db().$queryRaw<ExampleRow[]>`
+  const fetchExamples = (after: number, limit: number) => db().$queryRaw<ExampleRow[]>`
       SELECT e.ordinal, e.conversation_id AS "conversationId", e.message_id AS "messageId", e.label::text AS label, e.user_content AS "userContent"
       FROM dataset_examples e
       WHERE e.version_id = ${run.datasetVersionId} AND e.split = ${run.split}::"DatasetSplit" AND e.ordinal > ${after}
         AND NOT EXISTS (SELECT 1 FROM eval_predictions p WHERE p.run_id = ${runId} AND p.ordinal = e.ordinal)
       ORDER BY e.ordinal
-      LIMIT ${FETCH_BATCH}`,
-    );
+      LIMIT ${limit}`;
+  const newSource = () => new ExampleSource((after) => fetchExamples(after, FETCH_BATCH));
 
   // Stop: the caller's signal, a failure that ends the run, or the run ended elsewhere (cancelled).
   const stop = new AbortController();
@@ -272,7 +274,8 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
     try {
       await flush();
       // Written every tick, changed or not: the same statement notices a run cancelled meanwhile.
-      const data: Prisma.EvalRunUpdateManyMutationInput = { progressDone: done };
+      const shown = Math.min(total, done + inFlight);
+      const data: Prisma.EvalRunUpdateManyMutationInput = { progressDone: shown };
       if (!useLogprobs && !logprobsSaved) data.settings = storedJson({ ...settings, logprobs: false });
       const r = await db().evalRun.updateMany({ where: { id: runId, status: 'running' }, data });
       if (r.count === 0) {
@@ -280,9 +283,9 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
         stop.abort();
       }
       if (data.settings) logprobsSaved = true;
-      if (done !== reportedDone) {
-        reportedDone = done;
-        opts.onProgress?.({ done, total });
+      if (shown !== reportedDone) {
+        reportedDone = shown;
+        opts.onProgress?.({ done: shown, total });
       }
     } catch (e) {
       storeError ??= e;
@@ -355,6 +358,71 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
     }
   };
 
+  /** Counts one answer of this session; a provider that is down, or refuses most prompts, ends the run early. */
+  const answered = (error: string | null) => {
+    sessionAnswers++;
+    if (error) {
+      sessionErrors++;
+      lastError = error;
+      if (sessionAnswers >= EARLY_FAIL_AFTER && sessionErrors / sessionAnswers > MAX_ERROR_RATE) {
+        throw new RunFailure(`${sessionErrors} of ${sessionAnswers} requests to ${handle.name} failed; last error: ${lastError}`);
+      }
+    }
+    if (opts.stopAfter !== undefined && sessionAnswers >= opts.stopAfter) stop.abort();
+  };
+
+  // ---- a large run: the provider's Batch API (batch-eval.ts); what it leaves goes per request below ----
+  let unexpected: unknown = null;
+  const plan = batchPlan(run.provider, total - done) ?? (run.providerBatchIds.length ? batchPlan(run.provider, Number.MAX_SAFE_INTEGER) : null);
+  if (plan && !stop.signal.aborted) {
+    try {
+      await runEvalBatches({
+        runId,
+        model: run.model,
+        instructions,
+        settings,
+        client,
+        providerName: handle.name,
+        plan,
+        policy,
+        createBatches: batchPlan(run.provider, total - done) !== null,
+        signal: stop.signal,
+        batchIds: run.providerBatchIds,
+        saveBatchIds: async (ids) => {
+          await db().evalRun.update({ where: { id: runId }, data: { providerBatchIds: ids } });
+        },
+        remaining: () => total - done,
+        fetchExamples: (after, limit) => fetchExamples(after, limit),
+        lookupExamples: (ordinals) => db().$queryRaw<Omit<BatchExample, 'userContent'>[]>`
+          SELECT e.ordinal, e.conversation_id AS "conversationId", e.message_id AS "messageId", e.label::text AS label
+          FROM dataset_examples e
+          WHERE e.version_id = ${run.datasetVersionId} AND e.split = ${run.split}::"DatasetSplit" AND e.ordinal = ANY(${ordinals}::int[])`,
+        useLogprobs: () => useLogprobs,
+        refuseLogprobs: (message) => {
+          log(`run ${runId}: ${handle.name} refused logprobs (${message}); continuing without confidences`);
+          useLogprobs = false;
+          stats.logprobsDropped = true;
+        },
+        answered,
+        store: async (rows) => {
+          pending.push(...rows);
+          await flush();
+        },
+        showInFlight: (n) => {
+          inFlight = n;
+        },
+        endedElsewhere: () => endedElsewhere,
+        log,
+        stats,
+      });
+    } catch (e) {
+      if (e instanceof RunFailure) failure ??= e.message;
+      else unexpected ??= e;
+      stop.abort();
+    }
+    inFlight = 0;
+  }
+
   // ---- the pool: N loops over one shared source ----
   let skipped = 0;
   const loop = async (source: ExampleSource) => {
@@ -363,23 +431,13 @@ export async function runEval(runId: number, opts: RunEvalOptions = {}): Promise
       if (!ex) return;
       const row = await predict(ex);
       if (!row) return;
-      sessionAnswers++;
       const error = 'skipped' in row ? row.skipped : row.error;
       if ('skipped' in row) skipped++;
       else pending.push(row);
-      if (error) {
-        sessionErrors++;
-        lastError = error;
-        // A provider that is down, or refuses most prompts: stop early rather than grind on.
-        if (sessionAnswers >= EARLY_FAIL_AFTER && sessionErrors / sessionAnswers > MAX_ERROR_RATE) {
-          throw new RunFailure(`${sessionErrors} of ${sessionAnswers} requests to ${handle.name} failed; last error: ${lastError}`);
-        }
-      }
+      answered(error);
       if (pending.length >= INSERT_BATCH) void flush();
-      if (opts.stopAfter !== undefined && sessionAnswers >= opts.stopAfter) stop.abort();
     }
   };
-  let unexpected: unknown = null;
   // Pass 1 covers every example; later passes only those skipped after transient errors.
   for (let pass = 1; pass <= policy.passes && !stop.signal.aborted; pass++) {
     skipped = 0;

@@ -1,4 +1,5 @@
 // What the route handlers share.
+import type { BatchRunner } from './batch-runner';
 import type { DiskSpace } from './disk-space';
 import type { Faults } from './faults';
 import type { FileValidations } from './file-validation';
@@ -13,4 +14,5 @@ export interface Deps {
   faults: Faults;
   disk: DiskSpace;
   validations: FileValidations;
+  batches: BatchRunner;
 }

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { checkBearer, loadOrCreateApiKey } from './auth';
+import { BatchRunner } from './batch-runner';
 import { lockDataDir } from './data-dir-lock';
 import type { Deps } from './deps';
 import { DEFAULT_RESERVE_BYTES, DiskSpace } from './disk-space';
@@ -17,6 +18,7 @@ import { newRequestId } from './ids';
 import { JobRunner } from './job-runner';
 import { ModelRegistry } from './model-registry';
 import { Router } from './router';
+import { batchRoutes } from './routes/batches';
 import { chatRoutes } from './routes/chat';
 import { controlRoutes } from './routes/control';
 import { fileRoutes } from './routes/files';
@@ -71,7 +73,8 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   const validations = new FileValidations(store, log);
   const runner = new JobRunner(store, validations, () => models.invalidate(), log);
   const disk = new DiskSpace(dataDir, opts.reserveFreeBytes ?? DEFAULT_RESERVE_BYTES);
-  const deps: Deps = { store, runner, models, faults, disk, validations };
+  const batches = new BatchRunner({ store, models, faults }, log);
+  const deps: Deps = { store, runner, models, faults, disk, validations, batches };
 
   const router = new Router<Deps>();
   fileRoutes(router);
@@ -79,6 +82,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   jobRoutes(router);
   modelRoutes(router);
   chatRoutes(router);
+  batchRoutes(router);
   controlRoutes(router);
 
   const hung = new Set<ServerResponse>();
@@ -137,6 +141,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
   }
   validations.resume();
   runner.resume();
+  batches.resume();
 
   const { port } = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -153,6 +158,7 @@ export async function startLocalTrainer(opts: LocalTrainerOptions = {}): Promise
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await runner.close();
+        await batches.close();
         await validations.close();
         await closed;
         unlock();

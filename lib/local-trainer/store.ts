@@ -8,7 +8,8 @@
 //   <dataDir>/files/<file-id>.parts/0…n-1   or, for a File completed from an Upload, its parts in order
 //   <dataDir>/uploads/<upload-id>/upload.json   an Upload (Uploads API) and its parts' ids and sizes
 //   <dataDir>/uploads/<upload-id>/<part-id>     a part's bytes
-//   <dataDir>/tmp/                          bytes being received (emptied at start)
+//   <dataDir>/batches/<batch-id>.json       a batch (Batch API); its output and error Files are Files
+//   <dataDir>/tmp/                          bytes being received, batch output being written (emptied at start)
 //   <dataDir>/jobs/<job-id>/job.json        the job (+ requested hyperparameters, checkpoints, metrics)
 //   <dataDir>/jobs/<job-id>/events.jsonl    its events, oldest first
 //   <dataDir>/models/<job-id>/…             weights (see classifier.ts)
@@ -17,6 +18,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { newEventId, nowSeconds } from './ids';
 import { randomBase62 } from './ids';
+import type { BatchRecord } from './batch-types';
 import type { FileRecord, JobEvent, JobRecord, UploadRecord } from './types';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
@@ -31,11 +33,12 @@ export class Store {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly events = new Map<string, JobEvent[]>();
   private readonly uploads = new Map<string, UploadRecord>();
+  private readonly batches = new Map<string, BatchRecord>();
   private seq = 0;
 
   constructor(dataDir: string) {
     this.dataDir = dataDir;
-    for (const dir of ['files', 'jobs', 'models', 'uploads']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
+    for (const dir of ['files', 'jobs', 'models', 'uploads', 'batches']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
     // Whatever was being received when the trainer stopped is incomplete: no object refers to it.
     fs.rmSync(path.join(dataDir, 'tmp'), { recursive: true, force: true });
     fs.mkdirSync(path.join(dataDir, 'tmp'));
@@ -55,6 +58,13 @@ export class Store {
       const file = path.join(uploadsDir, id, 'upload.json');
       if (!fs.existsSync(file)) continue;
       this.uploads.set(id, JSON.parse(fs.readFileSync(file, 'utf8')) as UploadRecord);
+    }
+    const batchesDir = path.join(this.dataDir, 'batches');
+    for (const name of fs.readdirSync(batchesDir)) {
+      if (!name.endsWith('.json')) continue;
+      const rec = JSON.parse(fs.readFileSync(path.join(batchesDir, name), 'utf8')) as BatchRecord;
+      this.batches.set(rec.batch.id, rec);
+      this.seq = Math.max(this.seq, rec.seq);
     }
     const jobsDir = path.join(this.dataDir, 'jobs');
     for (const id of fs.readdirSync(jobsDir)) {
@@ -174,6 +184,21 @@ export class Store {
     for (const p of rec.parts) fs.rmSync(this.partPath(rec.upload.id, p.id), { force: true });
     rec.parts = [];
     rec.partBytes = 0;
+  }
+
+  // ── batches (the Batch API) ────────────────────────────────────────────────────────────
+  saveBatch(rec: BatchRecord): void {
+    writeJsonAtomic(path.join(this.dataDir, 'batches', `${rec.batch.id}.json`), rec);
+    this.batches.set(rec.batch.id, rec);
+  }
+
+  getBatch(id: string): BatchRecord | undefined {
+    return this.batches.get(id);
+  }
+
+  /** Oldest first. */
+  listBatches(): BatchRecord[] {
+    return [...this.batches.values()].sort((a, b) => a.seq - b.seq);
   }
 
   // ── jobs ───────────────────────────────────────────────────────────────────────────────

@@ -54,8 +54,12 @@ const tokenEntry = (token: string, p: number) => ({
   bytes: [...Buffer.from(token, 'utf8')],
 });
 
-async function complete({ req, res }: RequestContext, deps: Deps): Promise<void> {
-  const body = await readJson(req);
+/**
+ * The answer to one chat-completions request body: what POST /v1/chat/completions sends, and
+ * what a batch writes for each of its lines (batch-runner.ts), so both answer identically.
+ * Throws ApiError for a request OpenAI would refuse.
+ */
+export function chatCompletion(body: unknown, deps: Pick<Deps, 'models'>): Record<string, unknown> {
   const p = parseWith(chatSchema, body);
   if (p.stream) throw invalidRequest('Streaming is not supported by the local trainer; send stream: false.', 'stream', 'unsupported_value');
   if (p.top_logprobs != null && !p.logprobs)
@@ -104,14 +108,18 @@ async function complete({ req, res }: RequestContext, deps: Deps): Promise<void>
   });
 
   const promptTokens = approxMessageTokens(p.messages);
-  sendJson(res, 200, {
+  return {
     id: newCompletionId(),
     object: 'chat.completion',
     created: nowSeconds(),
     model: p.model,
     choices,
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-  });
+  };
+}
+
+async function complete({ req, res }: RequestContext, deps: Deps): Promise<void> {
+  sendJson(res, 200, chatCompletion(await readJson(req), deps));
 }
 
 export function chatRoutes(r: Router<Deps>): void {
