@@ -233,7 +233,11 @@ try {
     const re = new RegExp(`^\\[worker\\] fine-tune ${jobId}: (\\S+) \\(([\\d.]+) MB\\) written from the database in ([\\d.]+) s, uploaded in ([\\d.]+) s`);
     const mine = uploadLines.map((l) => re.exec(l)).filter((m) => m !== null);
     if (mine.length < uploaded.length) return undefined;
-    return { write: mine.reduce((t, m) => t + Number(m[3]), 0), upload: mine.reduce((t, m) => t + Number(m[4]), 0) };
+    return {
+      write: mine.reduce((t, m) => t + Number(m[3]), 0),
+      upload: mine.reduce((t, m) => t + Number(m[4]), 0),
+      perFile: mine.map((m) => `${m[1]} ${m[2]} MB in ${m[4]} s`).join(', '),
+    };
   });
   steps.push({
     name: 'upload (worker temp file → trainer, openai SDK)',
@@ -245,7 +249,7 @@ try {
     peakMb: upload.peakMb,
     cpuSeconds: upload.cpuSeconds,
     note:
-      `${(uploadBytes / 2 ** 20).toFixed(0)} MB; the whole launch took ${upload.seconds.toFixed(1)} s, of which writing the files from the database ` +
+      `${(uploadBytes / 2 ** 20).toFixed(0)} MB (${launchTimes.perFile}); the whole launch took ${upload.seconds.toFixed(1)} s, of which writing the files from the database ` +
       `${launchTimes.write.toFixed(1)} s (peak MB and CPU s cover the whole launch)`,
   });
   log(`train: ${EPOCHS} epoch(s)…`);
