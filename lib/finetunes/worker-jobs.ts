@@ -47,7 +47,7 @@ export async function handleFineTuneLaunch(job: Job<unknown>, log: Log = () => {
   if (jobId === null) return null;
   let out: StepOutcome;
   try {
-    out = await runFineTuneLaunch(jobId, opts);
+    out = await runFineTuneLaunch(jobId, opts, log);
   } catch (e) {
     return retryLater(e, jobId, (delay) => enqueueFineTuneLaunch(jobId, delay), log);
   }

@@ -10,7 +10,11 @@
 // states and the SDK's `files.waitForProcessing` polls for `processed`/`error`, so an answer
 // that is already final is within the contract (waitForProcessing returns at once), and for a
 // file of a few MB the check costs a few tens of ms. The verdict is the same either way; only
-// when it is known differs. Large files are checked one at a time, in the background.
+// when it is known differs. Large files are checked one at a time, in the background, and
+// give way to uploads being received: the check and the receiving share this process's one
+// thread, so a check running beside the next upload (validation.jsonl right after train.jsonl)
+// would halve that upload's speed; it resumes when no upload is streaming in (or after
+// YIELD_MAX_MS, so a stream of uploads cannot hold it back for ever).
 import { ApiError } from './errors';
 import { readSegments } from './jsonl-lines';
 import type { Store } from './store';
@@ -18,6 +22,8 @@ import { FineTuneValidator } from './validate-jsonl';
 
 /** Up to this size a fine-tune upload is validated before the upload answers. */
 export const SYNC_VALIDATE_BYTES = 4 * 1024 * 1024;
+/** The longest a background check waits at a stretch for uploads in flight to end. */
+const YIELD_MAX_MS = 10_000;
 
 export class FileValidations {
   private readonly store: Store;
@@ -26,6 +32,9 @@ export class FileValidations {
   /** Large files, one after the other: two 1 GB checks at once would only share the core. */
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Uploads being received now, and who waits for them to end. */
+  private receivingCount = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(store: Store, log: (line: string) => void) {
     this.store = store;
@@ -49,9 +58,31 @@ export class FileValidations {
     return tracked;
   }
 
+  /** Runs `receive` (an upload's body streaming in) with background checks paused meanwhile. */
+  async receiving<T>(receive: () => Promise<T>): Promise<T> {
+    this.receivingCount++;
+    try {
+      return await receive();
+    } finally {
+      if (--this.receivingCount === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private untilNoUploads(): Promise<void> {
+    if (this.receivingCount === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, YIELD_MAX_MS);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Stops checking (a check cut short leaves the File `uploaded`: the next start checks it again). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.idleWaiters.splice(0)) wake();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -59,8 +90,10 @@ export class FileValidations {
     const rec = this.store.getFile(id);
     if (!rec || rec.file.status !== 'uploaded' || this.closed) return;
     const validator = new FineTuneValidator();
+    const background = rec.file.bytes > SYNC_VALIDATE_BYTES;
     try {
       for await (const chunk of readSegments(this.store.fileDataPaths(id))) {
+        if (background) await this.untilNoUploads();
         if (this.closed) return;
         validator.push(chunk);
       }

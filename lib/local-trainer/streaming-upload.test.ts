@@ -171,6 +171,36 @@ describe('streamed upload', () => {
   }, 150_000);
 });
 
+describe('background validation beside an upload', () => {
+  it('waits while another upload streams in, then checks the File', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    async function* slow(): AsyncGenerator<Buffer> {
+      yield head('file', 'slow.jsonl');
+      yield Buffer.from(lines);
+      await held;
+      yield Buffer.from('\r\n');
+      yield field('purpose', 'fine-tune');
+      yield closing;
+    }
+    const streaming = postMultipart(trainer.url, trainer.apiKey, slow());
+    // The slow upload has reached the trainer once its first bytes are in its temp directory.
+    while (tmpEntries(trainer).length === 0) await new Promise((r) => setTimeout(r, 10));
+
+    const big = await postMultipart(trainer.url, trainer.apiKey, bigUpload(Math.ceil((SYNC_VALIDATE_BYTES * 2) / 1024 / 1024), lines));
+    expect(big.json).toMatchObject({ status: 'uploaded' });
+    const id = big.json.id as string;
+    await new Promise((r) => setTimeout(r, 500));
+    // An 8 MB check takes tens of ms: still unchecked means it is waiting for the other upload.
+    expect((await client.files.retrieve(id)).status).toBe('uploaded');
+
+    release();
+    expect((await streaming).json).toMatchObject({ status: 'processed' });
+    for (let i = 0; i < 200 && (await client.files.retrieve(id)).status === 'uploaded'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await client.files.retrieve(id)).status).toBe('processed');
+  });
+});
+
 describe('a disk that would fill', () => {
   it('refuses before reading when the length is known, and mid-stream when it is not', async () => {
     const s = fs.statfsSync(os.tmpdir());

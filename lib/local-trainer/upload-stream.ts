@@ -6,7 +6,7 @@
 import busboy from 'busboy';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { CHECK_EVERY_BYTES, insufficientStorage, isDiskFull, type DiskSpace } from './disk-space';
 import { ApiError, invalidRequest } from './errors';
 
@@ -36,59 +36,66 @@ export interface ReceiveOptions {
 }
 
 const MAX_FIELD_BYTES = 1024 * 1024;
+/**
+ * Buffering between the socket, busboy and the file: the streams' 16 KB defaults make every
+ * 64 KB socket read wait for its own disk write before the next is parsed (one write and one
+ * drain per chunk); with 1 MB the parser runs ahead while the file stream writes what has
+ * queued in one writev. Memory stays at a few MB per upload.
+ */
+const STREAM_BUFFER_BYTES = 1024 * 1024;
 
-/** Writes `source` to `file` with backpressure; every chunk also goes to `onChunk`. */
-export async function streamToFile(
-  source: AsyncIterable<Buffer>,
-  file: string,
-  disk: DiskSpace,
-  onChunk?: (chunk: Buffer) => void,
-  maxBytes = Infinity,
-): Promise<number> {
-  const out = fs.createWriteStream(file);
+/**
+ * Writes `source` to `file` with backpressure; every chunk also goes to `onChunk`. The source
+ * is read in flowing mode (paused while the file stream is full): its chunks go to the file
+ * as they came, where async iteration would concatenate whatever had queued into a copy.
+ */
+export async function streamToFile(source: Readable, file: string, disk: DiskSpace, onChunk?: (chunk: Buffer) => void, maxBytes = Infinity): Promise<number> {
+  const out = fs.createWriteStream(file, { highWaterMark: STREAM_BUFFER_BYTES });
   let failed: unknown = null;
-  out.on('error', (e) => (failed ??= e));
-  // One listener set per wait, removed when it ends (Promise.race over once() would leak them).
-  const settle = (events: string[]) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        for (const ev of events) out.off(ev, done);
-        resolve();
-      };
-      for (const ev of events) out.on(ev, done);
-    });
   let bytes = 0;
   let nextCheck = CHECK_EVERY_BYTES;
-  try {
-    for await (const chunk of source) {
-      // After a failure the rest of the body is read and dropped, so the client (still
-      // sending) gets the error response instead of a reset connection.
-      if (failed) continue;
-      try {
-        bytes += chunk.length;
-        if (bytes > maxBytes) throw new ApiError(413, `The part exceeds the maximum of ${maxBytes} bytes.`, { code: 'part_too_large', param: 'data' });
-        if (bytes >= nextCheck) {
-          disk.ensure(CHECK_EVERY_BYTES);
-          nextCheck += CHECK_EVERY_BYTES;
-        }
-        onChunk?.(chunk);
-        if (!out.write(chunk)) await settle(['drain', 'error', 'close']);
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-    if (!failed) {
-      const finished = settle(['finish', 'error', 'close']);
-      out.end();
-      await finished;
-    }
-  } catch (e) {
+  // After a failure the rest of the body is read and dropped, so the client (still sending)
+  // gets the error response instead of a reset connection.
+  const fail = (e: unknown) => {
     failed ??= e;
+    source.resume();
+  };
+  out.on('error', fail);
+  out.on('drain', () => {
+    if (!failed) source.resume();
+  });
+  source.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    try {
+      bytes += chunk.length;
+      if (bytes > maxBytes) throw new ApiError(413, `The part exceeds the maximum of ${maxBytes} bytes.`, { code: 'part_too_large', param: 'data' });
+      if (bytes >= nextCheck) {
+        disk.ensure(CHECK_EVERY_BYTES);
+        nextCheck += CHECK_EVERY_BYTES;
+      }
+      onChunk?.(chunk);
+      if (!out.write(chunk)) source.pause();
+    } catch (e) {
+      fail(e);
+    }
+  });
+  // Resolves at the source's end; an error or a premature close (the request aborted) fails it.
+  await new Promise<void>((resolve) =>
+    finished(source, (e) => {
+      if (e) failed ??= e;
+      resolve();
+    }),
+  );
+  if (!failed) {
+    await new Promise<void>((resolve) => {
+      out.once('close', () => resolve());
+      out.end();
+    });
   }
   if (failed) {
     // Wait for the descriptor to close: a still-pending open would re-create the file after rm.
     if (!out.closed) {
-      const closed = settle(['close']);
+      const closed = new Promise<void>((r) => out.once('close', () => r()));
       out.destroy();
       await closed;
     }
@@ -115,7 +122,13 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
 
   let bb: busboy.Busboy;
   try {
-    bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: MAX_FIELD_BYTES, fields: 50, files: 5, parts: 60 } });
+    bb = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      highWaterMark: STREAM_BUFFER_BYTES,
+      fileHwm: STREAM_BUFFER_BYTES,
+      limits: { fieldSize: MAX_FIELD_BYTES, fields: 50, files: 5, parts: 60 },
+    });
   } catch (e) {
     throw invalidRequest(`Malformed multipart body: ${(e as Error).message}`);
   }

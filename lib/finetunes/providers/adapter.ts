@@ -77,8 +77,8 @@ export interface UploadProgress {
 
 export interface FineTuneAdapter {
   handle: ProviderHandle;
-  /** Uploads a JSONL file (on disk) for fine-tuning; the provider's file id. */
-  uploadFile(ctx: RequestRunner, file: { path: string; name: string }, onProgress?: (p: UploadProgress) => void): Promise<string>;
+  /** Uploads a JSONL file (on disk) for fine-tuning; the provider's file id. `md5`: its hex md5, when the caller has it. */
+  uploadFile(ctx: RequestRunner, file: { path: string; name: string; md5?: string }, onProgress?: (p: UploadProgress) => void): Promise<string>;
   /** The job an earlier attempt of this run created, if the provider has one. */
   findCreatedJob(ctx: RequestRunner, run: FineTuneJob): Promise<ProviderJobState | null>;
   /** Creates the job (not retried in place: a create that timed out may have happened). */

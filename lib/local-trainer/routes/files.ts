@@ -71,7 +71,7 @@ export async function afterFileLanded(deps: Deps, file: OpenAIFile): Promise<Ope
 async function upload({ req, res }: RequestContext, deps: Deps): Promise<void> {
   // Only the bytes are written here: no per-line work while receiving, so the upload runs at
   // the speed of the disk. Validation follows once the File exists.
-  const { fields, file } = await receiveMultipart(req, { fileField: 'file', tmpPath: deps.store.tmpPath(), disk: deps.disk });
+  const { fields, file } = await deps.validations.receiving(() => receiveMultipart(req, { fileField: 'file', tmpPath: deps.store.tmpPath(), disk: deps.disk }));
   let stored: OpenAIFile;
   try {
     if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');

@@ -94,7 +94,9 @@ async function addPart({ req, res, params }: RequestContext, deps: Deps): Promis
   const rec = uploadOr404(deps, params.id);
   pendingOr400(rec);
   const id = newPartId();
-  const { file } = await receiveMultipart(req, { fileField: 'data', tmpPath: deps.store.tmpPath(), disk: deps.disk, maxFileBytes: MAX_PART_BYTES });
+  const { file } = await deps.validations.receiving(() =>
+    receiveMultipart(req, { fileField: 'data', tmpPath: deps.store.tmpPath(), disk: deps.disk, maxFileBytes: MAX_PART_BYTES }),
+  );
   if (!file) throw invalidRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
   try {
     // The Upload may have been cancelled, completed or expired while the part streamed in.
