@@ -108,8 +108,7 @@ try {
   children.push({ stop: () => stopChild(worker) });
   processes.push({ name: 'worker', pid: worker.pid!, measure: 'rss' });
 
-  const { requestDatasetVersion } = await import('../datasets/request-dataset-version');
-  const { DEFAULT_PARAMS } = await import('../datasets/params');
+  const { buildStep } = await import('./scale-build-step');
   const { writeExportFiles } = await import('../datasets/export-files');
   const { launchFineTune } = await import('../finetunes/launch-fine-tune');
   const { startEvalRun } = await import('../evals/start-eval-run');
@@ -133,27 +132,8 @@ try {
     path.join(tmp, 'baseline-turns.copy'),
   );
   log('build: the worker builds the version…');
-  const build = await withPeakMemory(tracked, async () => {
-    const created = await requestDatasetVersion(actor, { name: 'scale', params: DEFAULT_PARAMS });
-    const v = await until(
-      async () => {
-        const r = await one<{ status: string; error: string | null; example_count: number }>(
-          'SELECT status::text, error, example_count FROM dataset_versions WHERE id = $1',
-          [created.versionId],
-        );
-        return r.status === 'ready' || r.status === 'failed' ? r : undefined;
-      },
-      async () => {
-        const r = await one<{ progress_phase: string | null; progress_done: number; progress_total: number; batches_done: number }>(
-          'SELECT progress_phase, progress_done, progress_total, batches_done FROM dataset_versions WHERE id = $1',
-          [created.versionId],
-        );
-        return `build ${r.progress_phase ?? 'queued'} ${r.progress_done.toLocaleString('en-US')}/${r.progress_total.toLocaleString('en-US')} (batches ${r.batches_done})`;
-      },
-    );
-    if (v.status !== 'ready') throw new Error(`the build failed: ${v.error}`);
-    return { versionId: created.versionId, examples: v.example_count };
-  });
+  // The wait polls the version row (scale-build-step.ts); scale-build.ts runs this step alone.
+  const build = await withPeakMemory(tracked, () => buildStep(client, actor, log));
   const { versionId, examples } = build.result;
   steps.push({
     name: 'build (worker: dataset-build job)',

@@ -17,6 +17,7 @@ import { DatasetBuildError } from './errors';
 import { jsonExampleLineWriter } from './example-line';
 import { emptyLineChecks, exampleTokenCounter, lineShapeChecker, type LineChecks, type TokenCollector } from './example-stats';
 import { SPLITS, type DatasetParams, type SplitName } from './params';
+import { transcriptLineTokens } from './line-tokens';
 import { countTokens } from './tokens';
 import type { TranscriptMessage } from './transcript';
 import { exampleSlice, storeTranscript } from './transcript-store';
@@ -75,11 +76,19 @@ export type BatchRows = (string | null)[][];
 export async function readBatch(client: pg.Client, ctx: BatchContext, batch: number): Promise<BatchRows> {
   const from = batch * ctx.batchConversations;
   const { rows } = await client.query<(string | null)[]>({
-    text: `SELECT b.seq, b.conversation_id, b.external_id, b.split, b.first_ordinal, b.turns,
-                  m.id, m.position, m.sender, m.text, m.sent_at, t.label
+    // Per conversation of the batch, its messages through the (conversation_id, position) index
+    // and each one's frozen label through the scratch table's key. Written as LATERAL and a
+    // scalar subquery on purpose: as plain joins the planner hashes the batch's 2,000 ids against
+    // a scan of every message (and of every frozen turn), so each batch cost O(all messages) and
+    // a build O(N²) — at 1M turns that scan was most of PostgreSQL's time.
+    // The conversation's own columns come on its first row only (renderBatch reads them there):
+    // fewer strings to parse and collect in this process.
+    text: `SELECT b.seq, ${['conversation_id', 'external_id', 'split', 'first_ordinal', 'turns'].map((c) => `CASE WHEN m.first THEN b.${c} END`).join(', ')},
+                  m.id, m.position, m.sender, m.text, m.sent_at,
+                  (SELECT t.label FROM dataset_build_turns t WHERE t.version_id = b.version_id AND t.message_id = m.id)
            FROM dataset_build_conversations b
-           JOIN messages m ON m.conversation_id = b.conversation_id
-           LEFT JOIN dataset_build_turns t ON t.version_id = b.version_id AND t.message_id = m.id
+           CROSS JOIN LATERAL (SELECT m.id, m.position, m.sender, m.text, m.sent_at, row_number() OVER (ORDER BY m.position) = 1 AS first
+                               FROM messages m WHERE m.conversation_id = b.conversation_id ORDER BY m.position) m
            WHERE b.version_id = $1 AND b.seq >= $2 AND b.seq < $3
            ORDER BY b.seq, m.position`,
     values: [ctx.versionId, from, from + ctx.batchConversations],
@@ -116,6 +125,24 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
   let transcripts = '';
   let examples = '';
   const prefix = `${versionId}\t`;
+  // The file hashes take the batch's lines a run of one split at a time: one UTF-8 encoding
+  // and one hash update per run instead of per line (the digest is the same).
+  let run = '';
+  let runSplit: SplitName | null = null;
+  let runLines = 0;
+  const flushRun = () => {
+    if (runSplit && runLines) digest!.hasher.addBytes(runSplit, Buffer.from(run), runLines);
+    run = '';
+    runLines = 0;
+  };
+  const hashLine = (split: SplitName, line: string) => {
+    if (split !== runSplit) {
+      flushRun();
+      runSplit = split;
+    }
+    run += line;
+    runLines++;
+  };
 
   const renderConversation = (first: number, end: number) => {
     const head = rows[first];
@@ -139,7 +166,7 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
     // Per line, once per conversation: its tokens and its JSON string body. A line never
     // splits a surrogate pair, so a run of lines serialises as the run of their bodies.
     const lineTokens = new Int32Array(n).fill(-1);
-    const tokensOf = (i: number) => (lineTokens[i] >= 0 ? lineTokens[i] : (lineTokens[i] = countTokens(stored.lines[i])));
+    const tokensOf = (i: number) => (lineTokens[i] >= 0 ? lineTokens[i] : (lineTokens[i] = transcriptLineTokens(stored.lines[i])));
     const lineJson: string[] = new Array(n);
     const jsonOf = (i: number) => (lineJson[i] ??= JSON.stringify(stored.lines[i]).slice(1, -1));
     // With context 'all' every turn's user message starts at line 0: one running md5 state
@@ -163,7 +190,7 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       const line = lineFor(json, label);
       checkShape(stats, line, label, slice.userContent === '');
       if (digest) {
-        digest.hasher.add(split, line);
+        hashLine(split, line);
         digest.tokens.add(split, tokens);
       }
       stats.counts[split][label]++;
@@ -193,6 +220,7 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       start = i;
     }
   }
+  if (digest) flushRun();
   stats.transcripts = seen.size;
   return { stats, transcripts, examples };
 }

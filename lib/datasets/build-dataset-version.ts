@@ -6,6 +6,7 @@
 // The version row records how far it got (build_stage, batches_done), so a build that crashed,
 // was killed or ran out of its time slice picks up at the next unwritten batch. Until step 4
 // commits the version is "building", and pages, exports and evals do not read its examples.
+import fs from 'node:fs';
 import pg from 'pg';
 import { db } from '../db';
 import type { LabelValueName } from '../labeling/label-values';
@@ -27,10 +28,24 @@ export type BuildProgress = (phase: string, done: number, total: number) => void
 /** Conversations per batch transaction (about 10k examples at the benchmark's 5 turns each). */
 export const BATCH_CONVERSATIONS = 2_000;
 
-// BUILD_DEBUG=1 prints how long each step took (for benchmarking the build).
+// BUILD_DEBUG=1 prints how long each step took and the CPU seconds spent so far by this
+// process and by the two connections' backends (read from /proc: a database on this machine).
 const debugStart = performance.now();
+const backendPids: number[] = [];
 const debug = (step: string) => {
-  if (process.env.BUILD_DEBUG) process.stderr.write(`[build] ${((performance.now() - debugStart) / 1000).toFixed(2)}s ${step}\n`);
+  if (!process.env.BUILD_DEBUG) return;
+  const own = process.cpuUsage();
+  const backends = backendPids.map((pid) => {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(f[11]) + Number(f[12])) / 100).toFixed(1);
+    } catch {
+      return '?';
+    }
+  });
+  process.stderr.write(
+    `[build] ${((performance.now() - debugStart) / 1000).toFixed(2)}s ${step} (CPU s: worker ${((own.user + own.system) / 1e6).toFixed(1)}, writer/reader backends ${backends.join('/')})\n`,
+  );
 };
 
 /** Throttled progress writes to the version row (at most ~4 per second), for the freeze. */
@@ -108,6 +123,10 @@ async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<
   await Promise.all([reader.connect(), writer.connect()]);
   writer.on('error', () => {}); // a connection the database dropped (a restart): the next query fails instead
   reader.on('error', () => {});
+  if (process.env.BUILD_DEBUG) {
+    backendPids.length = 0;
+    for (const c of [writer, reader]) backendPids.push((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+  }
   let claimed: { datasetId: number; version: number } | null = null;
   try {
     const version = await db().datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
