@@ -141,9 +141,9 @@ const rawLock = (perTurn: number) => `
   WITH first AS (${rawLook(perTurn, true)}), rest AS (${rawLook(perTurn, false)})
   SELECT id FROM first UNION ALL (SELECT id FROM rest WHERE NOT EXISTS (SELECT 1 FROM first)) LIMIT 1`;
 
-export async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | null): Promise<number | null> {
+export async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | null, exclude: number[] = []): Promise<number | null> {
   const c = await pool.connect();
-  const tried: number[] = currentId ? [currentId] : [];
+  const tried: number[] = currentId ? [currentId, ...exclude] : [...exclude];
   try {
     const perTurn = (await c.query<{ n: number }>(`SELECT reviewers_per_turn AS n FROM labeling_settings WHERE id = 1`)).rows[0]?.n ?? 1;
     for (let attempt = 0; attempt < 8; attempt++) {
