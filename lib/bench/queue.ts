@@ -100,7 +100,7 @@ async function loadConversations(ctx: BenchContext, tmp: string) {
   await c.query('VACUUM ANALYZE');
 }
 
-async function addReviewers(c: pg.Client, prefix: string, n: number): Promise<Actor[]> {
+export async function addReviewers(c: pg.Client, prefix: string, n: number): Promise<Actor[]> {
   const actors: Actor[] = Array.from({ length: n }, (_, i) => ({
     id: `${prefix}-${i}`,
     email: `${prefix}-${i}@bench`,
@@ -112,34 +112,55 @@ async function addReviewers(c: pg.Client, prefix: string, n: number): Promise<Ac
   return actors;
 }
 
-// The raw-SQL twin of claimNextConversation at overlap 1: lock the first conversation that
-// needs a label and is leased by nobody else, skipping locked rows; check again in a new
-// statement (the lock may have been granted after another claimer committed its lease, which
-// the first statement's snapshot cannot see); write the lease.
-async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | null): Promise<number | null> {
+// The raw-SQL twin of claimNextConversation, doing the same work as a hand-written transaction
+// over plain pg: read the overlap setting; lock the first conversation of the view that needs
+// the reviewer (a decision turn they have neither labeled nor skipped, with fewer labels than
+// the overlap) and has a free slot (live leases of others plus others who labeled every turn),
+// prioritized ones (an advisor decision deferred, or disputed by a label) first, skipping
+// locked rows; check again in a new statement (the lock may have been granted after another
+// claimer committed its lease, which the first statement's snapshot cannot see) and write the
+// lease, committing asynchronously; drop the reviewer's other leases. Six round trips.
+const RAW_NEEDS = `c.recruiter_turns > 0 AND NOT c.is_golden AND c.min_turn_labels < $3
+  AND coalesce((SELECT r.labeled_turns FROM conversation_reviewers r WHERE r.conversation_id = c.id AND r.reviewer_id = $1), 0) < c.recruiter_turns
+  AND (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'recruiter' AND m.position > 0
+        AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id AND l.reviewer_id = $1) = 0
+        AND (SELECT count(*) FROM labels l WHERE l.message_id = m.id) < $3
+        AND (SELECT count(*) FROM turn_skips s WHERE s.message_id = m.id AND s.reviewer_id = $1) = 0 LIMIT 1) t) > 0`;
+const RAW_TAKEN = `(SELECT count(*) FROM (
+    SELECT ll.reviewer_id FROM labeling_leases ll WHERE ll.conversation_id = c.id AND ll.expires_at > now() AND ll.reviewer_id <> $1
+    UNION SELECT cr.reviewer_id FROM conversation_reviewers cr WHERE cr.conversation_id = c.id AND cr.labeled_turns >= c.recruiter_turns AND cr.reviewer_id <> $1) t)`;
+const RAW_PRIORITY = `c.id = ANY(ARRAY(SELECT d.conversation_id FROM advisor_decisions d
+    JOIN messages m ON m.conversation_id = d.conversation_id AND m.position = d.position AND m.sender = 'recruiter' AND m.position > 0
+    WHERE d.conversation_id IS NOT NULL AND (NOT d.acted OR EXISTS (SELECT 1 FROM labels l WHERE l.message_id = m.id AND l.value IS DISTINCT FROM d.decision))))`;
+const rawLook = (perTurn: number, prioritized: boolean) => `
+  SELECT c.id FROM conversations c
+  WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < ${perTurn} AND c.id <> ALL($2::int[])
+    AND ${prioritized ? RAW_PRIORITY : 'TRUE'} AND ${RAW_TAKEN} < $3 AND ${RAW_NEEDS}
+  ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`;
+const rawLock = (perTurn: number) => `
+  WITH first AS (${rawLook(perTurn, true)}), rest AS (${rawLook(perTurn, false)})
+  SELECT id FROM first UNION ALL (SELECT id FROM rest WHERE NOT EXISTS (SELECT 1 FROM first)) LIMIT 1`;
+
+export async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | null, exclude: number[] = []): Promise<number | null> {
   const c = await pool.connect();
-  const tried: number[] = currentId ? [currentId] : [];
+  const tried: number[] = currentId ? [currentId, ...exclude] : [...exclude];
   try {
+    const perTurn = (await c.query<{ n: number }>(`SELECT reviewers_per_turn AS n FROM labeling_settings WHERE id = 1`)).rows[0]?.n ?? 1;
     for (let attempt = 0; attempt < 8; attempt++) {
       await c.query('BEGIN');
-      const { rows } = await c.query<{ id: number }>(
-        `SELECT c.id FROM conversations c
-         WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < 1 AND c.id <> ALL($2::int[])
-           AND (SELECT count(*) FROM labeling_leases l WHERE l.conversation_id = c.id AND l.expires_at > now() AND l.reviewer_id <> $1) = 0
-         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
-        [reviewerId, tried],
-      );
+      const { rows } = await c.query<{ id: number }>(rawLock(Math.max(1, Math.trunc(perTurn))), [reviewerId, tried, perTurn]);
       const id = rows[0]?.id ?? null;
       if (id === null) {
         await c.query('COMMIT');
         return null;
       }
       const put = await c.query(
-        `INSERT INTO labeling_leases (conversation_id, reviewer_id, expires_at)
-         SELECT $1, $2, now() + interval '10 minutes'
-         WHERE NOT EXISTS (SELECT 1 FROM labeling_leases l WHERE l.conversation_id = $1 AND l.expires_at > now() AND l.reviewer_id <> $2)
+        `WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+         INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
+         SELECT c.id, $1, now(), now() + interval '10 minutes' FROM conversations c CROSS JOIN async_commit
+         WHERE c.id = $2 AND ${RAW_TAKEN} < $3 AND ${RAW_NEEDS}
          ON CONFLICT (conversation_id, reviewer_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
-        [id, reviewerId],
+        [reviewerId, id, perTurn],
       );
       if (put.rowCount === 0) {
         await c.query('ROLLBACK');
@@ -159,7 +180,7 @@ async function rawClaim(pool: pg.Pool, reviewerId: string, currentId: number | n
   }
 }
 
-interface PhaseResult {
+export interface PhaseResult {
   claimTimes: number[];
   handed: Map<number, Set<string>>;
   labelsWritten: number;
@@ -167,7 +188,7 @@ interface PhaseResult {
 }
 
 /** `reviewers` work the queue at once: claim, label every decision turn, claim the next. */
-async function workQueue(
+export async function workQueue(
   reviewers: Actor[],
   claim: (r: Actor, currentId: number | null) => Promise<number | null>,
   decisionTurns: (conversationId: number) => Promise<number[]>,
@@ -208,7 +229,89 @@ function maxHolders(handed: Map<number, Set<string>>): number {
   return Math.max(0, ...[...handed.values()].map((s) => s.size));
 }
 
-/** The claim step: Studio claims vs the raw-SQL claim, overlap 1, then the Studio at overlap 2. */
+interface PlanSample {
+  buffers: number;
+  /** Conversations read and passed over on the way to the one locked (filtered out, or locked by others). */
+  passedOver: number;
+  execMs: number;
+  planMs: number;
+}
+
+/** Sums a JSON plan's counters over the nodes that read `conversations`. */
+function passedOver(node: Record<string, unknown>): number {
+  const own = node['Relation Name'] === 'conversations' ? Number(node['Rows Removed by Filter'] ?? 0) : 0;
+  const kids = (node.Plans as Record<string, unknown>[] | undefined) ?? [];
+  return own + kids.reduce((n, k) => n + passedOver(k), 0);
+}
+
+/**
+ * While the reviewers work: every 200 ms, one more claimer's claim statement under EXPLAIN
+ * (ANALYZE, BUFFERS), rolled back. What one claim reads with 20 others claiming and labeling.
+ */
+function probeClaims(ctx: BenchContext, url: string, perTurn: number): { stop: () => Promise<PlanSample[]> } {
+  const samples: PlanSample[] = [];
+  let running = true;
+  const done = (async () => {
+    const { claimSql } = await import('../labeling/queue');
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const id = `bench-probe-${perTurn}`;
+    await c.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, $1, $1, 'reviewer', now()) ON CONFLICT DO NOTHING`, [id]);
+    const q = claimSql({ id, email: id, name: id, role: 'reviewer' }, { q: '', filter: 'all', sort: 'recent' }, perTurn, 600, []);
+    while (running) {
+      await c.query('BEGIN');
+      const { rows } = await c.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown>; 'Execution Time': number; 'Planning Time': number }] }>(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.text}`,
+        q.values,
+      );
+      await c.query('ROLLBACK');
+      const [r] = rows[0]['QUERY PLAN'];
+      samples.push({
+        buffers: Number(r.Plan['Shared Hit Blocks']) + Number(r.Plan['Shared Read Blocks']),
+        passedOver: passedOver(r.Plan),
+        execMs: r['Execution Time'],
+        planMs: r['Planning Time'],
+      });
+      await pause(200);
+    }
+    await c.end();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return samples;
+    },
+  };
+}
+
+function planNote(samples: PlanSample[]): string {
+  const med = (f: (s: PlanSample) => number) =>
+    percentile(
+      [...samples.map(f)].sort((a, b) => a - b),
+      50,
+    );
+  const p95 = (f: (s: PlanSample) => number) =>
+    percentile(
+      [...samples.map(f)].sort((a, b) => a - b),
+      95,
+    );
+  return `EXPLAIN of ${samples.length} claims among them: buffers p50 ${med((s) => s.buffers)} / p95 ${p95((s) => s.buffers)}, rows passed over p50 ${med((s) => s.passedOver)} / p95 ${p95((s) => s.passedOver)}, execution p50 ${med((s) => s.execMs).toFixed(2)} ms, planning p50 ${med((s) => s.planMs).toFixed(2)} ms`;
+}
+
+/** Opens every connection of both pools first, so neither side's first claims pay for connecting. */
+async function warmUp(rawPool: pg.Pool) {
+  const { db } = await import('../db');
+  await Promise.all(Array.from({ length: 10 }, () => db().$queryRaw`SELECT 1 AS one FROM pg_sleep(0.05)`));
+  await Promise.all(Array.from({ length: 10 }, () => rawPool.query('SELECT pg_sleep(0.05)')));
+}
+
+const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+
+/**
+ * The claim step: at overlap 1, then 2, the Studio's claims (claimNextConversation) and the
+ * raw-SQL claim doing the same work, each phase with its own reviewers on the same database.
+ */
 export const claimStep: BenchStep = {
   name: 'claims',
   async run(ctx) {
@@ -217,6 +320,8 @@ export const claimStep: BenchStep = {
     const c = ctx.client;
     const view = { q: '', filter: 'all' as const, sort: 'recent' as const };
     const turnsPool = new pg.Pool({ connectionString: ctx.url, max: 4 });
+    const rawPool = new pg.Pool({ connectionString: ctx.url, max: 10 });
+    await warmUp(rawPool);
     const decisionTurns = async (id: number) =>
       (
         await turnsPool.query<{ id: number }>(
@@ -226,60 +331,62 @@ export const claimStep: BenchStep = {
       ).rows.map((r) => r.id);
     const rows: BenchRow[] = [];
     const checks: BenchCheck[] = [];
+    const admin: Actor = { id: 'bench-admin', email: '', name: 'bench', role: 'admin' };
 
-    ctx.log(`overlap 1: ${REVIEWERS} reviewers × ${CLAIMS_PER_REVIEWER} claims through claimNextConversation…`);
-    const ours = await addReviewers(c, 'bench-q', REVIEWERS);
-    const a = await workQueue(
-      ours,
-      async (r, current) => (await claimNextConversation(r, view, { currentId: current }))?.conversationId ?? null,
-      decisionTurns,
-    );
+    for (const overlap of [1, 2]) {
+      await updateLabelingSettings(admin, { reviewersPerTurn: overlap, blind: 'auto' });
+      ctx.log(`overlap ${overlap}: ${REVIEWERS} reviewers × ${CLAIMS_PER_REVIEWER} claims through claimNextConversation…`);
+      const ours = await addReviewers(c, `bench-q${overlap}`, REVIEWERS);
+      const probe = probeClaims(ctx, ctx.url, overlap);
+      let cpu = process.cpuUsage();
+      const a = await workQueue(
+        ours,
+        async (r, current) => (await claimNextConversation(r, view, { currentId: current }))?.conversationId ?? null,
+        decisionTurns,
+      );
+      const cpuOurs = cpuSeconds(process.cpuUsage(cpu));
+      const plans = await probe.stop();
 
-    ctx.log(`overlap 1: ${REVIEWERS} reviewers × ${CLAIMS_PER_REVIEWER} claims through the raw-SQL claim…`);
-    const rawReviewers = await addReviewers(c, 'bench-raw', REVIEWERS);
-    const rawPool = new pg.Pool({ connectionString: ctx.url, max: 10 });
-    const b = await workQueue(rawReviewers, (r, current) => rawClaim(rawPool, r.id, current), decisionTurns);
+      ctx.log(`overlap ${overlap}: ${REVIEWERS} reviewers × ${CLAIMS_PER_REVIEWER} claims through the raw-SQL claim…`);
+      const rawReviewers = await addReviewers(c, `bench-raw${overlap}`, REVIEWERS);
+      cpu = process.cpuUsage();
+      const b = await workQueue(rawReviewers, (r, current) => rawClaim(rawPool, r.id, current), decisionTurns);
+      const cpuRaw = cpuSeconds(process.cpuUsage(cpu));
+
+      rows.push({
+        op: `claim, overlap ${overlap} (${REVIEWERS} reviewers at once)`,
+        ours: latency(a.claimTimes),
+        raw: latency(b.claimTimes),
+        target: 50,
+        note:
+          `${(a.claimTimes.length / a.seconds).toFixed(0)} claims/s and ${(a.labelsWritten / a.seconds).toFixed(0)} labels/s while labeling; ` +
+          `bench process CPU per phase (claims + labels) ${cpuOurs.toFixed(1)} s ours / ${cpuRaw.toFixed(1)} s raw; round trips per claim 2 ours / 6 raw; ${planNote(plans)}`,
+      });
+      const most = Math.max(maxHolders(a.handed), maxHolders(b.handed));
+      const overTurn = Number(
+        (
+          await c.query<{ n: string }>(
+            `SELECT count(*) AS n FROM (SELECT l.message_id FROM labels l
+             WHERE l.message_id IN (SELECT message_id FROM labels WHERE reviewer_id LIKE ANY($1::text[])) GROUP BY l.message_id HAVING count(*) > $2) x`,
+            [[`bench-q${overlap}-%`, `bench-raw${overlap}-%`], overlap],
+          )
+        ).rows[0].n,
+      );
+      checks.push({
+        name: `overlap ${overlap}: no conversation handed to more than ${overlap} reviewer${overlap > 1 ? 's' : ''}, no turn labeled more than ${overlap} times`,
+        ok: most <= overlap && overTurn === 0,
+        detail: `${a.handed.size} conversations handed out (Studio), ${b.handed.size} (raw); most holders of one: ${maxHolders(a.handed)} / ${maxHolders(b.handed)}; turns over: ${overTurn}`,
+      });
+      const storedA = await storedLabels(c, `bench-q${overlap}`);
+      const storedB = await storedLabels(c, `bench-raw${overlap}`);
+      checks.push({
+        name: `overlap ${overlap}: no label lost`,
+        ok: storedA === a.labelsWritten && storedB === b.labelsWritten,
+        detail: `${a.labelsWritten} written, ${storedA} stored (Studio); ${b.labelsWritten} / ${storedB} (raw)`,
+      });
+    }
+    await updateLabelingSettings(admin, { reviewersPerTurn: 1, blind: 'auto' });
     await rawPool.end();
-
-    rows.push({
-      op: `claim, overlap 1 (${REVIEWERS} reviewers at once)`,
-      ours: latency(a.claimTimes),
-      raw: latency(b.claimTimes),
-      target: 50,
-      note: `${(a.claimTimes.length / a.seconds).toFixed(0)} claims/s and ${(a.labelsWritten / a.seconds).toFixed(0)} labels/s while labeling`,
-    });
-    checks.push({
-      name: 'overlap 1: no conversation handed to two reviewers',
-      ok: maxHolders(a.handed) <= 1 && maxHolders(b.handed) <= 1,
-      detail: `${a.handed.size} conversations handed out (Studio), ${b.handed.size} (raw); most holders of one: ${maxHolders(a.handed)} / ${maxHolders(b.handed)}`,
-    });
-    const storedA = await storedLabels(c, 'bench-q');
-    checks.push({ name: 'overlap 1: no label lost', ok: storedA === a.labelsWritten, detail: `${a.labelsWritten} written, ${storedA} stored` });
-
-    ctx.log(`overlap 2: ${REVIEWERS} reviewers × ${CLAIMS_PER_REVIEWER} claims through claimNextConversation…`);
-    await updateLabelingSettings({ id: 'bench-admin', email: '', name: 'bench', role: 'admin' }, { reviewersPerTurn: 2, blind: 'auto' });
-    const pairs = await addReviewers(c, 'bench-o2', REVIEWERS);
-    const o2 = await workQueue(
-      pairs,
-      async (r, current) => (await claimNextConversation(r, view, { currentId: current }))?.conversationId ?? null,
-      decisionTurns,
-    );
-    rows.push({ op: `claim, overlap 2 (${REVIEWERS} reviewers at once)`, ours: latency(o2.claimTimes), raw: null, target: 50 });
-    const overTwo = Number(
-      (
-        await c.query<{ n: string }>(`
-          SELECT count(*) AS n FROM (SELECT m.id FROM messages m JOIN labels l ON l.message_id = m.id
-          WHERE m.position > 0 GROUP BY m.id HAVING count(*) > 2) x`)
-      ).rows[0].n,
-    );
-    checks.push({
-      name: 'overlap 2: at most two reviewers per conversation and per turn',
-      ok: maxHolders(o2.handed) <= 2 && overTwo === 0,
-      detail: `${o2.handed.size} conversations handed out; most holders of one: ${maxHolders(o2.handed)}; turns with more than two labels: ${overTwo}`,
-    });
-    const storedO2 = await storedLabels(c, 'bench-o2');
-    checks.push({ name: 'overlap 2: no label lost', ok: storedO2 === o2.labelsWritten, detail: `${o2.labelsWritten} written, ${storedO2} stored` });
-    await updateLabelingSettings({ id: 'bench-admin', email: '', name: 'bench', role: 'admin' }, { reviewersPerTurn: 1, blind: 'auto' });
     await turnsPool.end();
     return { rows, checks };
   },
@@ -361,4 +468,7 @@ export async function main(steps: BenchStep[] = DEFAULT_STEPS): Promise<void> {
   if (results.some((r) => r.checks.some((c) => !c.ok) || r.rows.some((row) => row.target !== null && row.ours.p95 > row.target))) process.exitCode = 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+// BENCH_STEPS=claims runs only the named steps (comma-separated).
+const only = process.env.BENCH_STEPS?.split(',').map((n) => n.trim());
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await main(only ? DEFAULT_STEPS.filter((st) => only.includes(st.name)) : DEFAULT_STEPS);

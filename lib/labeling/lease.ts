@@ -4,6 +4,8 @@
 // session state (safe behind PgBouncer in transaction mode): the conversation row is locked
 // (FOR NO KEY UPDATE, held to the end of the transaction), then a NEW statement — which sees
 // every lease committed before the lock was granted — checks the slots and writes the lease.
+// That new statement is one inside work_queue_take(), a VOLATILE function (a fresh snapshot per
+// statement it runs), so lock, check and write fit in one statement: one round trip.
 // Two reviewers taking the same conversation are thereby serialised, and the second sees the
 // first's lease. Labels never depend on a lease (lib/labeling/label-turn.ts does not look).
 import { z } from 'zod';
@@ -11,7 +13,6 @@ import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import { assertRole, type Actor } from '../auth/session';
 import { getLabelingSettings } from './settings';
-import { needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
 
 /** LABELING_LEASE_SECONDS (10…3600), default 600: how long a lease lasts without renewal. */
 export function leaseSeconds(): number {
@@ -42,9 +43,28 @@ export interface TakeOptions {
   releaseOthers: boolean;
 }
 
+/** What work_queue_take() returns: whether the actor is needed, how many slots others fill, the lease taken. */
+interface TakeRow {
+  needs: boolean;
+  taken: number;
+  expires_at: Date | null;
+}
+
+/** The call of work_queue_take() on conversation `id` (an SQL expression), for the caller to put after its row lock. */
+export function takeSql(id: Prisma.Sql, actorId: string, opts: TakeOptions): Prisma.Sql {
+  return Prisma.sql`work_queue_take(${id}, ${actorId}::text, ${opts.perTurn}::int, ${opts.ttlSeconds}::int, ${opts.releaseOthers}::boolean)`;
+}
+
+function takeResult(r: TakeRow | undefined): { needs: boolean; taken: number; expiresAt: Date | null } {
+  return r ? { needs: r.needs, taken: r.taken, expiresAt: r.expires_at } : { needs: false, taken: 0, expiresAt: null };
+}
+
 /**
  * Inside a transaction that has just locked conversation `conversationId`: takes (or renews)
- * the actor's lease when the conversation still needs them and a slot is free.
+ * the actor's lease when the conversation still needs them and a slot is free. The check and
+ * the write are work_queue_take() (migration work_queue_claim_functions): its statements each
+ * see what was committed before the lock was granted. A lease is coordination, not data, so
+ * that transaction commits asynchronously (the function sets it, transaction-scoped).
  */
 export async function takeLockedConversation(
   tx: Prisma.TransactionClient,
@@ -52,30 +72,20 @@ export async function takeLockedConversation(
   conversationId: number,
   opts: TakeOptions,
 ): Promise<{ needs: boolean; taken: number; expiresAt: Date | null }> {
-  // A lease is coordination, not data: after a database crash every reviewer's page takes its
-  // lease again within a heartbeat. So its transaction commits asynchronously (set here, in
-  // the statement itself, to cost no extra round trip; transaction-scoped, so PgBouncer-safe)
-  // and a claim does not wait for a WAL flush. Labels keep their synchronous commit.
-  const rows = await tx.$queryRaw<{ needs: boolean; taken: number; expires_at: Date | null }[]>`
-    WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
-    verdict AS (
-      SELECT ${needsReviewerSql(actorId, opts.perTurn)} AS needs, ${slotsTakenByOthersSql(actorId)} AS taken
-      FROM conversations c CROSS JOIN async_commit WHERE c.id = ${conversationId}
-    ), put AS (
-      INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
-      SELECT ${conversationId}, ${actorId}, now(), now() + make_interval(secs => ${opts.ttlSeconds})
-      FROM verdict WHERE needs AND taken < ${opts.perTurn}
-      ON CONFLICT (conversation_id, reviewer_id) DO UPDATE
-        SET expires_at = EXCLUDED.expires_at,
-            claimed_at = CASE WHEN labeling_leases.expires_at <= now() THEN now() ELSE labeling_leases.claimed_at END
-      RETURNING expires_at
-    ), gone AS (
-      DELETE FROM labeling_leases
-      WHERE ${opts.releaseOthers} AND reviewer_id = ${actorId} AND conversation_id <> ${conversationId} AND EXISTS (SELECT 1 FROM put)
-    )
-    SELECT v.needs, v.taken, (SELECT expires_at FROM put) AS expires_at FROM verdict v`;
-  const r = rows[0];
-  return r ? { needs: r.needs, taken: r.taken, expiresAt: r.expires_at } : { needs: false, taken: 0, expiresAt: null };
+  const rows = await tx.$queryRaw<TakeRow[]>`SELECT needs, taken, expires_at FROM ${takeSql(Prisma.sql`${conversationId}::int`, actorId, opts)}`;
+  return takeResult(rows[0]);
+}
+
+/**
+ * Locks conversation `conversationId` and takes the actor's lease in one statement (one round
+ * trip, committed on its own): the row lock comes first (a MATERIALIZED CTE), then
+ * work_queue_take() checks and writes with fresh snapshots. null: no such conversation.
+ */
+async function lockAndTake(actorId: string, conversationId: number, opts: TakeOptions) {
+  const rows = await db().$queryRaw<TakeRow[]>`
+    WITH locked AS MATERIALIZED (SELECT id FROM conversations WHERE id = ${conversationId} FOR NO KEY UPDATE)
+    SELECT t.needs, t.taken, t.expires_at FROM locked CROSS JOIN LATERAL ${takeSql(Prisma.sql`locked.id`, actorId, opts)} t`;
+  return rows.length ? takeResult(rows[0]) : null;
 }
 
 async function othersOn(actorId: string, conversationId: number): Promise<LeaseHolder[]> {
@@ -102,11 +112,7 @@ export async function holdConversation(actor: Actor, rawId: unknown, opts: { ttl
   const conversationId = conversationIdInput.parse(rawId);
   const { reviewersPerTurn } = await getLabelingSettings();
   const ttlSeconds = opts.ttlSeconds ?? leaseSeconds();
-  const result = await db().$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM conversations WHERE id = ${conversationId} FOR NO KEY UPDATE`;
-    if (locked.length === 0) return null;
-    return takeLockedConversation(tx, actor.id, conversationId, { perTurn: reviewersPerTurn, ttlSeconds, releaseOthers: false });
-  });
+  const result = await lockAndTake(actor.id, conversationId, { perTurn: reviewersPerTurn, ttlSeconds, releaseOthers: false });
   const others = await othersOn(actor.id, conversationId);
   if (!result || !result.needs) return { conversationId, held: false, expiresAt: null, reason: 'not_needed', others };
   if (!result.expiresAt) return { conversationId, held: false, expiresAt: null, reason: 'taken', others };

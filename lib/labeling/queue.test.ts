@@ -136,6 +136,23 @@ describe('claimNextConversation', () => {
     expect((await liveLeases()).map((l) => l.conversation_id)).toEqual([conv.id]);
   });
 
+  it('the check after the lock sees a lease committed after the claiming statement began (one statement, fresh snapshot inside)', async () => {
+    const conv = await makeConversation('c-race', 1);
+    // r1 holds the row lock and writes its lease, uncommitted; r0's hold starts meanwhile, so
+    // its statement's snapshot predates r1's lease, and waits for the lock.
+    let r0Result: Promise<Awaited<ReturnType<typeof holdConversation>>> | null = null;
+    await db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM conversations WHERE id = ${conv.id} FOR NO KEY UPDATE`;
+      await tx.$executeRaw`INSERT INTO labeling_leases (conversation_id, reviewer_id, expires_at) VALUES (${conv.id}, ${r1.id}, now() + interval '5 minutes')`;
+      r0Result = holdConversation(r0, conv.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    expect(await r0Result!).toMatchObject({ held: false, reason: 'taken' });
+    expect((await liveLeases()).map((l) => l.reviewer_id)).toEqual([r1.id]);
+    // And a claim passes over it.
+    expect(await claimNextConversation(r0, allView, { currentId: null })).toBeNull();
+  });
+
   it('next releases the conversation being left, skips it, and comes back to it only when nothing else is left', async () => {
     const a = await makeConversation('c-a', 2);
     const b = await makeConversation('c-b', 1);

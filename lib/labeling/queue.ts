@@ -4,11 +4,12 @@
 // reviewers-per-turn setting. Order: conversations with a live turn the advisor deferred or a
 // reviewer disputed (lib/advisor/review-priority.ts) first, then the view's own order.
 //
-// One claim is a short transaction per candidate: lock the first eligible conversation row
-// with FOR NO KEY UPDATE SKIP LOCKED (claimers never wait for each other, and never for a
-// label write in progress), then check it again in a new statement and write the lease. A
-// candidate that turns out to be taken (its lease committed between our snapshot and our
-// lock) is left and the next one tried. No session state: works behind PgBouncer.
+// One claim is one statement per candidate, committed on its own: lock the first eligible
+// conversation row with FOR NO KEY UPDATE SKIP LOCKED (claimers never wait for each other, and
+// never for a label write in progress), then check it again with a fresh snapshot and write the
+// lease, inside work_queue_take() (./lease.ts). A candidate that turns out to be taken (its
+// lease committed between our snapshot and our lock) is left and the next one tried. No
+// session state: works behind PgBouncer. With the settings read, a claim is two round trips.
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
@@ -18,8 +19,8 @@ import { labelsBlindFor } from './blind';
 import type { ListParams } from '../conversations/list-params';
 import { reviewPrioritySql } from '../advisor/review-priority';
 import { getLabelingSettings } from './settings';
-import { leaseSeconds, takeLockedConversation } from './lease';
-import { needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
+import { leaseSeconds, takeSql } from './lease';
+import { fullyHeldByOthersSql, needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
 
 /** Conversations a reviewer left unfinished in this session, so `n` moves on instead of coming back (bounded). */
 export const MAX_EXCLUDED = 200;
@@ -59,63 +60,80 @@ export interface ClaimOptions {
 
 type View = Pick<ListParams, 'q' | 'filter' | 'sort'>;
 
-/** The candidate query of one kind (prioritized or not), locking the row it returns. */
+/**
+ * The candidate query of one kind (prioritized or not), locking the row it returns. The
+ * per-row tests (the slot count, then whether the actor is needed: database functions, see
+ * ./lease-sql.ts) run in the view's order and stop at the first row that passes.
+ */
 function candidateSql(actor: Actor, view: View, perTurn: number, exclude: number[], prioritized: boolean): Prisma.Sql {
-  const order = view.sort === 'oldest' ? Prisma.sql`c.last_activity_at ASC, c.id ASC` : Prisma.sql`c.last_activity_at DESC, c.id DESC`;
-  // needsReviewerSql's own test again, with the number written into the SQL: only then can the
-  // planner see that the partial index of open conversations (conversations_claim_open_1/2_idx)
-  // holds every candidate, and walk it instead of every finished conversation ahead in the order.
+  const dir = Prisma.raw(view.sort === 'oldest' ? 'ASC' : 'DESC');
+  // The counter test again, with the number written into the SQL: only then can the planner see
+  // that the partial index of open conversations (conversations_claim_open_1/2_idx) holds every
+  // candidate, and walk it instead of every finished conversation ahead in the order.
   const openAt = Prisma.raw(String(Math.max(1, Math.trunc(perTurn))));
+  const cheap = Prisma.sql`NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < ${openAt}
+      AND ${viewWhereSql(actor, view)} AND c.id <> ALL(${exclude}::int[]) AND c.id <> ALL(${fullyHeldByOthersSql(actor.id, perTurn)})`;
+  if (!prioritized) {
+    return Prisma.sql`
+      SELECT c.id, false AS prioritized FROM conversations c
+      WHERE ${cheap} AND ${slotsTakenByOthersSql(actor.id)} < ${perTurn} AND ${needsReviewerSql(actor.id, perTurn)}
+      ORDER BY c.last_activity_at ${dir}, c.id ${dir}
+      LIMIT 1
+      FOR NO KEY UPDATE OF c SKIP LOCKED`;
+  }
+  // The prioritized set is fetched by key (reviewPrioritySql), so it comes unordered: sorted
+  // first behind a fence (OFFSET 0), then tested in order. Tested before the sort, every
+  // prioritized conversation paid the per-turn look (2,000 of them at 1M conversations).
   return Prisma.sql`
-    SELECT c.id, ${Prisma.raw(prioritized ? 'true' : 'false')} AS prioritized FROM conversations c
-    WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < ${openAt}
-      AND ${viewWhereSql(actor, view)}
-      AND ${prioritized ? reviewPrioritySql('c') : Prisma.sql`TRUE`}
-      AND c.id <> ALL(${exclude}::int[])
-      AND ${needsReviewerSql(actor.id, perTurn)}
-      AND ${slotsTakenByOthersSql(actor.id)} < ${perTurn}
-    ORDER BY ${order}
+    SELECT q.id, true AS prioritized
+    FROM (SELECT c.id, c.last_activity_at FROM conversations c WHERE ${cheap} AND ${reviewPrioritySql('c')}
+          ORDER BY c.last_activity_at ${dir}, c.id ${dir} OFFSET 0) o
+    JOIN conversations q ON q.id = o.id
+    WHERE ${slotsTakenByOthersSql(actor.id, 'q')} < ${perTurn} AND ${needsReviewerSql(actor.id, perTurn, 'q')}
+    ORDER BY o.last_activity_at ${dir}, o.id ${dir}
     LIMIT 1
-    FOR NO KEY UPDATE OF c SKIP LOCKED`;
+    FOR NO KEY UPDATE OF q SKIP LOCKED`;
+}
+
+interface ClaimRow {
+  id: number;
+  prioritized: boolean;
+  expires_at: Date | null;
 }
 
 /**
- * Locks the first eligible conversation: a prioritized one (deferred or disputed live turn) if
- * any, else the view's first. One statement for both looks, so a claim costs one round trip
- * here: the second look only runs when the first found nothing (the Append stops at LIMIT 1),
- * and each locks only the row it returns.
+ * The statement of one attempt (exported for the benchmark's plans): one statement (committed on its own, one round trip): lock the first eligible
+ * conversation — a prioritized one (deferred or disputed live turn) if any, else the view's
+ * first; the second look only runs when the first found nothing (the Append stops at LIMIT 1)
+ * — then work_queue_take() checks it again with a fresh snapshot and writes the lease, dropping
+ * the actor's other leases (the conversation being left among them). No row: nothing eligible.
+ * A row without expires_at: it was taken between our snapshot and our lock.
  */
-async function lockCandidate(
-  tx: Prisma.TransactionClient,
-  actor: Actor,
-  view: View,
-  perTurn: number,
-  exclude: number[],
-): Promise<{ id: number; prioritized: boolean } | null> {
-  const rows = await tx.$queryRaw<{ id: number; prioritized: boolean }[]>`
+export function claimSql(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Prisma.Sql {
+  return Prisma.sql`
     WITH first AS (${candidateSql(actor, view, perTurn, exclude, true)}),
-         rest AS (${candidateSql(actor, view, perTurn, exclude, false)})
-    SELECT id, prioritized FROM first
-    UNION ALL
-    (SELECT id, prioritized FROM rest WHERE NOT EXISTS (SELECT 1 FROM first))
-    LIMIT 1`;
+         rest AS (${candidateSql(actor, view, perTurn, exclude, false)}),
+         pick AS MATERIALIZED (
+           SELECT id, prioritized FROM first
+           UNION ALL
+           (SELECT id, prioritized FROM rest WHERE NOT EXISTS (SELECT 1 FROM first))
+           LIMIT 1)
+    SELECT p.id, p.prioritized, t.expires_at
+    FROM pick p CROSS JOIN LATERAL ${takeSql(Prisma.sql`p.id`, actor.id, { perTurn, ttlSeconds, releaseOthers: true })} t`;
+}
+
+async function claimAttempt(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Promise<ClaimRow | null> {
+  const rows = await db().$queryRaw<ClaimRow[]>(claimSql(actor, view, perTurn, ttlSeconds, exclude));
   return rows[0] ?? null;
 }
 
 async function claimOnce(actor: Actor, view: View, perTurn: number, ttlSeconds: number, exclude: number[]): Promise<Claim | null> {
   const tried: number[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const outcome = await db().$transaction(async (tx) => {
-      const found = await lockCandidate(tx, actor, view, perTurn, [...exclude, ...tried]);
-      if (found === null) return { done: true as const, claim: null };
-      const { id, prioritized } = found;
-      // Also drops the reviewer's other leases (the conversation being left among them).
-      const taken = await takeLockedConversation(tx, actor.id, id, { perTurn, ttlSeconds, releaseOthers: true });
-      if (!taken.expiresAt) return { done: false as const, id };
-      return { done: true as const, claim: { conversationId: id, expiresAt: taken.expiresAt.toISOString(), prioritized } };
-    });
-    if (outcome.done) return outcome.claim;
-    tried.push(outcome.id);
+    const found = await claimAttempt(actor, view, perTurn, ttlSeconds, [...exclude, ...tried]);
+    if (found === null) return null;
+    if (found.expires_at) return { conversationId: found.id, expiresAt: found.expires_at.toISOString(), prioritized: found.prioritized };
+    tried.push(found.id);
   }
   return null;
 }
