@@ -206,6 +206,9 @@ async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<
           continue;
         }
         committing = commit(batch, rendered);
+        // Awaited at the top of the next turn; until then a failed commit must not count as an
+        // unhandled rejection (the next read may finish first).
+        committing.catch(() => {});
         batch++;
       }
       await committing;
