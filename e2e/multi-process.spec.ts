@@ -157,11 +157,19 @@ async function buildTrainEvaluate(page: Page, [webA, webB]: [string, string], na
   const [{ fine_tuned_model: model }] = await query<{ fine_tuned_model: string }>('SELECT fine_tuned_model FROM fine_tune_jobs WHERE id = $1', [runId]);
 
   // The success starts one eval of the fine-tuned model and one of its base on the test split,
-  // whichever worker sees it first; each scores every test example once.
+  // whichever worker sees it first; each scores every test example once. (Each also gets a
+  // golden companion run, on the golden set's own version: not counted here.)
   await expect
-    .poll(async () => (await query(`SELECT id FROM eval_runs WHERE fine_tune_job_id = $1 AND split = 'test' AND status = 'succeeded'`, [runId])).length, {
-      timeout: 90_000,
-    })
+    .poll(
+      async () =>
+        (
+          await query(`SELECT id FROM eval_runs WHERE fine_tune_job_id = $1 AND dataset_version_id = $2 AND split = 'test' AND status = 'succeeded'`, [
+            runId,
+            versionId,
+          ])
+        ).length,
+      { timeout: 90_000 },
+    )
     .toBe(2);
   const runs = await query<{ id: number; model: string; n: string; progress_total: number }>(
     `SELECT r.id, r.model, r.progress_total, (SELECT count(*) FROM eval_predictions p WHERE p.run_id = r.id) AS n
