@@ -5,18 +5,7 @@
 // during a run are counted together (the postmaster reaps their CPU time).
 import fs from 'node:fs';
 import path from 'node:path';
-
-const TICKS_PER_SECOND = 100;
-
-function stat(pid: number): { ppid: number; self: number; children: number } | null {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
+import { statTimes as stat, TICKS_PER_SECOND } from './server-cpu';
 
 function title(pid: number): string {
   try {

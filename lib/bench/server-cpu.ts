@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function statTimes(pid: number): { ppid: number; self: number; children: number } | null {
+export function statTimes(pid: number): { ppid: number; self: number; children: number } | null {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the "(comm)" which may itself hold spaces or parentheses.

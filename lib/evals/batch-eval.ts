@@ -19,7 +19,7 @@ import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { promptMessages } from '../datasets/example-line';
 import type { LabelValueName } from '../labeling/label-values';
-import { backoffDelay } from '../retry';
+import { abortableSleep, backoffDelay } from '../retry';
 import { labelRequestBody } from './ask-label';
 import type { BatchPlan } from './batch-settings';
 import { parseCompletion, type CompletionLike } from './parse-completion';
@@ -90,18 +90,7 @@ export type BatchEvalOutcome = 'done' | 'stopped' | 'unsupported';
 class Stopped extends Error {}
 class Unsupported extends Error {}
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+const sleep = abortableSleep;
 
 const ordinalOf = (customId: unknown): number | null => {
   const m = typeof customId === 'string' ? /^ex-(\d+)$/.exec(customId) : null;

@@ -12,7 +12,7 @@ import { providerClient, type ProviderHandle } from '../finetunes/providers';
 import type { ProviderId } from '../finetunes/provider-ids';
 import type { EvalRunStatus, Prisma } from '../generated/prisma/client';
 import type { LabelValueName } from '../labeling/label-values';
-import { backoffDelay } from '../retry';
+import { abortableSleep, backoffDelay } from '../retry';
 import { askForLabel } from './ask-label';
 import { runEvalBatches, type BatchExample } from './batch-eval';
 import { batchPlan } from './batch-settings';
@@ -121,18 +121,7 @@ class ExampleSource {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+const sleep = abortableSleep;
 
 function readSettings(raw: unknown): EvalRunSettings {
   const s = (raw ?? {}) as Partial<EvalRunSettings>;
