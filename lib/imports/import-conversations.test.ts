@@ -219,17 +219,27 @@ describe('import', () => {
     candidateFirst.messages.unshift({ sender: 'candidate', text: 'Who is this? Tab\there, back\\slash', sent_at: '2026-10-01T14:00:00+02:00' } as never);
     const ends = good('shape-ends', { job_title: undefined });
     ends.messages.push({ sender: 'recruiter', text: 'Sorry, the role is filled.', sent_at: '2026-09-30T10:00:00Z', label: 'END' } as never);
+    // Sequence problems the reader counts (after_end, self_contradiction on one turn, and a
+    // second turn after the END): the refresh below recounts them from the stored rows.
+    const afterEnd = good('shape-after-end');
+    afterEnd.messages[2].label = 'END';
+    afterEnd.messages.push(
+      { sender: 'recruiter', text: 'Still there?', sent_at: '2026-10-01T19:40:00Z', label: 'CONTINUE' } as never,
+      { sender: 'recruiter', text: 'Closing this out.', sent_at: '2026-10-01T19:45:00Z', label: 'END' } as never,
+    );
     const unlabeled = good('shape-unlabeled');
     for (const m of unlabeled.messages) delete (m as { label?: string }).label;
     const single = good('shape-single');
     single.messages = single.messages.slice(0, 1);
-    await importConversationsFile(file('shapes.jsonl', jsonl(noTimes, candidateFirst, ends, unlabeled, single)));
+    await importConversationsFile(file('shapes.jsonl', jsonl(noTimes, candidateFirst, ends, afterEnd, unlabeled, single)));
     const read = () => db().$queryRaw<Record<string, unknown>[]>`
       SELECT external_id, recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels,
              sequence_problem_turns, search::text AS search, last_activity_at, (SELECT count(*) FROM conversation_reviewers r WHERE r.conversation_id = c.id) AS reviewers
       FROM conversations c WHERE external_id LIKE 'shape-%' ORDER BY external_id`;
     const imported = await read();
-    expect(imported).toHaveLength(5);
+    expect(imported).toHaveLength(6);
+    expect(imported.find((r) => r.external_id === 'shape-after-end')?.sequence_problem_turns).toBe(2);
+    expect(imported.find((r) => r.external_id === 'shape-ends')?.sequence_problem_turns).toBe(1);
     const ids = (await db().conversation.findMany({ where: { externalId: { startsWith: 'shape-' } }, select: { id: true } })).map((c) => c.id);
     const withTimes = imported.filter((r) => r.external_id !== 'shape-no-times');
     await refreshConversationContent(db(), ids);

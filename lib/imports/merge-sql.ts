@@ -21,14 +21,14 @@ export const CREATE_STAGING = `
   CREATE TEMP TABLE import_messages (
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
     position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue",
-    body text, last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int,
+    body text, last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int, problem_turns int,
     doc tsvector GENERATED ALWAYS AS (CASE WHEN position = 0 THEN ${searchDocumentSql('candidate_name', 'job_title', 'body')} END) STORED
   ) ON COMMIT DROP;
   CREATE TEMP TABLE conv_map (external_id text PRIMARY KEY, id int NOT NULL, is_new boolean NOT NULL) ON COMMIT DROP;
   CREATE TEMP TABLE touched (id int PRIMARY KEY, content boolean NOT NULL DEFAULT false) ON COMMIT DROP;`;
 
 export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label,
-  body, last_sent, recruiter_turns, labeled, ends, schedules) FROM STDIN`;
+  body, last_sent, recruiter_turns, labeled, ends, schedules, problem_turns) FROM STDIN`;
 
 // Existing conversations first, probed once per conversation (the opening rows), so the
 // insert below only has to leave out what conv_map holds. The caller holds the import lock:
@@ -47,10 +47,10 @@ export const MAP_EXISTING = `
 export const INSERT_NEW_CONVERSATIONS = `
   WITH ins AS (
     INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
-                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels)
+                               recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels, sequence_problem_turns)
     SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(), s.doc,
            s.recruiter_turns, s.labeled, s.ends, s.schedules, CASE WHEN s.labeled > 0 THEN 1 ELSE 0 END,
-           CASE WHEN s.recruiter_turns > 0 AND s.labeled >= s.recruiter_turns THEN 1 ELSE 0 END
+           CASE WHEN s.recruiter_turns > 0 AND s.labeled >= s.recruiter_turns THEN 1 ELSE 0 END, s.problem_turns
     FROM import_messages s
     WHERE s.position = 0 AND NOT EXISTS (SELECT 1 FROM conv_map m WHERE m.external_id = s.external_id)
     RETURNING id, external_id
