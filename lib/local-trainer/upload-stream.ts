@@ -164,7 +164,11 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
       resolve();
     });
     req.on('error', (e) => {
-      parseError ??= e;
+      // Nobody is left to read the answer; said plainly in case the socket is still open.
+      parseError ??= invalidRequest(`The request body was cut off before its end (${e.message}).`, null, 'request_aborted');
+      // The request was cut off: busboy will see no more bytes, so end its file stream with the
+      // error (else the part's write would wait for the rest forever, holding its descriptor).
+      bb.destroy(e);
       resolve();
     });
   });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import OpenAI, { toFile } from 'openai';
+import OpenAI, { toFile, toStreamingFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LocalTrainer } from './server';
@@ -63,6 +63,66 @@ async function addParts(id: string, data: Buffer, size: number): Promise<string[
   return ids;
 }
 
+function slices(data: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
+  return out;
+}
+
+async function addPart(id: string, chunk: Buffer, name: string): Promise<string> {
+  const part = await client.uploads.parts.create(id, { data: await toFile(chunk, name) });
+  partShape.parse(part);
+  return part.id;
+}
+
+/** Adds the parts in order, `inFlight` at a time (the Studio sends two), like openai-protocol.ts. */
+async function addPartsInOrder(id: string, data: Buffer, size: number, inFlight: number): Promise<string[]> {
+  const chunks = slices(data, size);
+  const ids: string[] = new Array(chunks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < chunks.length) {
+        const k = next++;
+        ids[k] = await addPart(id, chunks[k], `part-${k}`);
+      }
+    }),
+  );
+  return ids;
+}
+
+/** A part request cut off by the client after `sent` bytes of `chunk` (the server drops what came). */
+async function abortedPart(id: string, chunk: Buffer, sent: number): Promise<void> {
+  const abort = new AbortController();
+  let more!: () => void;
+  const stalled = new Promise<void>((resolve) => (more = resolve));
+  async function* body() {
+    yield chunk.subarray(0, sent);
+    setTimeout(() => abort.abort(), 50);
+    await stalled;
+    yield chunk.subarray(sent);
+  }
+  const call = client.uploads.parts.create(id, { data: await toStreamingFile(body(), 'cut') }, { signal: abort.signal });
+  await expect(call).rejects.toThrow();
+  more();
+}
+
+const md5Of = (data: Buffer) => createHash('md5').update(data).digest('hex');
+
+/** Overwrites a stored part's first byte (same length): what a read of the parts would see. */
+function tamper(uploadId: string, partId: string): void {
+  const file = path.join(trainer.dataDir, 'uploads', uploadId, partId);
+  const fd = fs.openSync(file, 'r+');
+  const b = Buffer.alloc(1);
+  fs.readSync(fd, b, 0, 1, 0);
+  fs.writeSync(fd, Buffer.from([b[0] ^ 1]), 0, 1, 0);
+  fs.closeSync(fd);
+}
+
+async function readBack(fileId: string): Promise<Buffer> {
+  return Buffer.from(await (await client.files.content(fileId)).arrayBuffer());
+}
+
 beforeAll(async () => {
   trainer = await startTestTrainer();
   client = clientFor(trainer);
@@ -99,6 +159,66 @@ describe('uploads', () => {
     const again = await apiError(client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from('x'), 'p') }));
     expect(again.status).toBe(400);
     expect(again.message).toMatch(/is completed/);
+  });
+
+  describe('the md5 taken as the parts land', () => {
+    it('parts sent one at a time in order: completing does not read them again', async () => {
+      const data = Buffer.from(toJsonl(sampleExamples(60, 41)));
+      const upload = await client.uploads.create({ bytes: data.length, filename: 'seq.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+      const ids = await addPartsInOrder(upload.id, data, 7_000, 1);
+      expect(ids.length).toBeGreaterThan(3);
+      const wrong = await apiError(client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(Buffer.from('x')) }));
+      expect([wrong.status, wrong.code]).toEqual([400, 'md5_mismatch']);
+      // The md5 is the one of the bytes as they arrived: a change to a stored part afterwards is
+      // not seen (the out-of-order case below reads the parts, and sees it).
+      tamper(upload.id, ids[1]);
+      const done = await client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(data) });
+      expect(done.status).toBe('completed');
+      expect(done.file).toMatchObject({ bytes: data.length });
+    });
+
+    it('parts two in flight in order (as the Studio sends them): the same File and md5', async () => {
+      const data = Buffer.from(toJsonl(sampleExamples(60, 42)));
+      const upload = await client.uploads.create({ bytes: data.length, filename: 'two.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+      const ids = await addPartsInOrder(upload.id, data, 5_000, 2);
+      const wrong = await apiError(client.uploads.complete(upload.id, { part_ids: ids, md5: 'f'.repeat(32) }));
+      expect(wrong.code).toBe('md5_mismatch');
+      const done = await client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(data).toUpperCase() });
+      expect(done.file).toMatchObject({ bytes: data.length, status: 'processed' });
+      expect((await readBack(done.file!.id)).equals(data)).toBe(true);
+    });
+
+    it('parts out of order: the md5 is read from the parts, in the order listed', async () => {
+      const data = Buffer.from(toJsonl(sampleExamples(30, 43)));
+      const upload = await client.uploads.create({ bytes: data.length, filename: 'rev.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+      const ids = await addParts(upload.id, data, 4096);
+      tamper(upload.id, ids[0]);
+      const seen = await apiError(client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(data) }));
+      expect([seen.status, seen.code]).toEqual([400, 'md5_mismatch']);
+      tamper(upload.id, ids[0]);
+      const done = await client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(data) });
+      expect(done.file).toMatchObject({ bytes: data.length, status: 'processed' });
+      expect((await readBack(done.file!.id)).equals(data)).toBe(true);
+    });
+
+    it('a part cut off and sent again, and a part refused after streaming in: the same File and md5', async () => {
+      const data = Buffer.from(toJsonl(sampleExamples(60, 44)));
+      const chunks = slices(data, 9_000);
+      expect(chunks.length).toBeGreaterThan(3);
+      const upload = await client.uploads.create({ bytes: data.length, filename: 'retry.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' });
+      const ids = [await addPart(upload.id, chunks[0], 'p0')];
+      // Part 1 is cut off halfway (its bytes were going into the running md5), then sent again.
+      await abortedPart(upload.id, chunks[1], 4_000);
+      ids.push(await addPart(upload.id, chunks[1], 'p1'));
+      // A part over the Upload's size streams in whole before it is refused.
+      const over = await apiError(client.uploads.parts.create(upload.id, { data: await toFile(data, 'too big') }));
+      expect(over.code).toBe('upload_size_exceeded');
+      for (let k = 2; k < chunks.length; k++) ids.push(await addPart(upload.id, chunks[k], `p${k}`));
+      // Neither left a trace in the md5 taken as the parts landed (completing reads no part).
+      tamper(upload.id, ids[2]);
+      const done = await client.uploads.complete(upload.id, { part_ids: ids, md5: md5Of(data) });
+      expect(done.file).toMatchObject({ bytes: data.length });
+    });
   });
 
   it('refuses a wrong md5, a wrong total and unknown parts, and keeps the Upload pending', async () => {

@@ -1,8 +1,9 @@
 // The Uploads API (/v1/uploads), OpenAI's way to send a file larger than one request: create an
 // Upload with the total size, add Parts of at most 64 MB (in parallel, in any order), then
-// complete it with the Parts' order — the trainer concatenates them into a File, checking the
-// size, the md5 when given, and (purpose fine-tune) every JSONL line, as /v1/files would. Parts
-// stream to disk; nothing is held in memory. An Upload expires an hour after it is created.
+// complete it with the Parts' order — the Parts become the File (moved, not copied), after the
+// size and, when given, the md5 are checked; a fine-tune File is then validated as one from
+// /v1/files is. Parts stream to disk; nothing is held in memory. The md5 is kept as the parts
+// land (upload-md5.ts). An Upload expires an hour after it is created.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import type { RequestContext, Router } from '../router';
 import type { UploadRecord } from '../types';
 import { readSegments } from '../jsonl-lines';
 import { receiveMultipart } from '../upload-stream';
+import { RunningMd5 } from '../upload-md5';
 import { parseWith } from '../zod-errors';
 import { afterFileLanded, checkExpiresAfter, checkFineTuneFilename, checkPurpose, newFileObject } from './files';
 
@@ -38,12 +40,21 @@ const completeSchema = z.object({ part_ids: z.array(z.string().min(1)).min(1), m
 
 /** Uploads being completed right now: a second complete (or a late part) must not interleave. */
 const completing = new Set<string>();
+/** Each pending Upload's md5 so far (in memory: after a restart, `complete` reads the parts). */
+const runningMd5 = new WeakMap<UploadRecord, RunningMd5>();
+
+function md5State(rec: UploadRecord): RunningMd5 {
+  let state = runningMd5.get(rec);
+  if (!state) runningMd5.set(rec, (state = new RunningMd5()));
+  return state;
+}
 
 function uploadOr404(deps: Deps, id: string): UploadRecord {
   const rec = deps.store.getUpload(id);
   if (!rec) throw notFound(`No such Upload object: ${id}`, 'upload_id');
   if (rec.upload.status === 'pending' && nowSeconds() >= rec.upload.expires_at) {
     rec.upload.status = 'expired';
+    runningMd5.delete(rec);
     deps.store.dropParts(rec);
     deps.store.saveUpload(rec);
   }
@@ -94,27 +105,37 @@ async function addPart({ req, res, params }: RequestContext, deps: Deps): Promis
   const rec = uploadOr404(deps, params.id);
   pendingOr400(rec);
   const id = newPartId();
-  const { file } = await deps.validations.receiving(() =>
-    receiveMultipart(req, { fileField: 'data', tmpPath: deps.store.tmpPath(), disk: deps.disk, maxFileBytes: MAX_PART_BYTES }),
-  );
-  if (!file) throw invalidRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
+  const md5 = md5State(rec).part();
+  let landed = false;
+  let bytes = 0;
   try {
-    // The Upload may have been cancelled, completed or expired while the part streamed in.
-    pendingOr400(uploadOr404(deps, params.id));
-    if (rec.partBytes + file.bytes > rec.upload.bytes)
-      throw invalidRequest(
-        `Adding this part (${file.bytes} bytes) would exceed the ${rec.upload.bytes} bytes the Upload was created for (${rec.partBytes} already added).`,
-        'data',
-        'upload_size_exceeded',
-      );
-    fs.renameSync(file.path, deps.store.partPath(rec.upload.id, id));
-  } catch (e) {
-    fs.rmSync(file.path, { force: true });
-    throw e;
+    const { file } = await deps.validations.receiving(() =>
+      receiveMultipart(req, { fileField: 'data', tmpPath: deps.store.tmpPath(), disk: deps.disk, maxFileBytes: MAX_PART_BYTES, onChunk: md5.onChunk }),
+    );
+    if (!file) throw invalidRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
+    try {
+      // The Upload may have been cancelled, completed or expired while the part streamed in.
+      pendingOr400(uploadOr404(deps, params.id));
+      if (rec.partBytes + file.bytes > rec.upload.bytes)
+        throw invalidRequest(
+          `Adding this part (${file.bytes} bytes) would exceed the ${rec.upload.bytes} bytes the Upload was created for (${rec.partBytes} already added).`,
+          'data',
+          'upload_size_exceeded',
+        );
+      fs.renameSync(file.path, deps.store.partPath(rec.upload.id, id));
+    } catch (e) {
+      fs.rmSync(file.path, { force: true });
+      throw e;
+    }
+    bytes = file.bytes;
+    landed = true;
+  } finally {
+    if (landed) md5.landed(id, deps.store.partPath(rec.upload.id, id));
+    else md5.dropped();
   }
-  const part = { id, bytes: file.bytes, created_at: nowSeconds() };
+  const part = { id, bytes, created_at: nowSeconds() };
   rec.parts.push(part);
-  rec.partBytes += file.bytes;
+  rec.partBytes += bytes;
   deps.store.saveUpload(rec);
   sendJson(res, 200, { id, object: 'upload.part', created_at: part.created_at, upload_id: rec.upload.id });
 }
@@ -138,12 +159,10 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
   completing.add(rec.upload.id);
   try {
     const parts = p.part_ids.map((id) => deps.store.partPath(rec.upload.id, id));
-    // The md5 needs every byte in the final order, so it is one read of the parts (page cache,
-    // not the network), and only when the client asks for the check.
+    // The md5 as the parts landed, when they landed in the order listed; else one read of the
+    // parts (page cache, not the network). Only when the client asks for the check.
     if (p.md5 !== undefined) {
-      const md5 = createHash('md5');
-      for await (const chunk of readSegments(parts)) md5.update(chunk);
-      const digest = md5.digest('hex');
+      const digest = (await md5State(rec).digestOf(p.part_ids)) ?? (await md5OfFiles(parts));
       if (p.md5.toLowerCase() !== digest)
         throw invalidRequest(`The md5 of the uploaded bytes (${digest}) does not match the md5 given (${p.md5}).`, 'md5', 'md5_mismatch');
     }
@@ -153,6 +172,7 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
     rec.parts = rec.parts.filter((part) => !seen.has(part.id));
     deps.store.dropParts(rec);
     rec.upload.status = 'completed';
+    runningMd5.delete(rec);
     rec.upload.file = await afterFileLanded(deps, file);
     deps.store.saveUpload(rec);
     sendJson(res, 200, rec.upload);
@@ -161,10 +181,17 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
   }
 }
 
+async function md5OfFiles(files: readonly string[]): Promise<string> {
+  const md5 = createHash('md5');
+  for await (const chunk of readSegments(files)) md5.update(chunk);
+  return md5.digest('hex');
+}
+
 async function cancel({ res, params }: RequestContext, deps: Deps): Promise<void> {
   const rec = uploadOr404(deps, params.id);
   pendingOr400(rec);
   deps.store.dropParts(rec);
+  runningMd5.delete(rec);
   rec.upload.status = 'cancelled';
   deps.store.saveUpload(rec);
   sendJson(res, 200, rec.upload);
