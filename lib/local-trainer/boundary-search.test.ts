@@ -5,7 +5,7 @@ import busboy from 'busboy';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BoundarySearch, type SearchCallback } from './boundary-search';
-import { useNativeBoundarySearch } from './upload-stream';
+import { withNativeBoundarySearch } from './upload-stream';
 
 type Searcher = { push(chunk: Buffer, pos?: number): unknown; destroy(): void };
 const StreamSearch = createRequire(import.meta.url)('streamsearch') as new (needle: string | Buffer, cb: SearchCallback) => Searcher;
@@ -93,7 +93,7 @@ describe('boundary search', () => {
       new Promise<{ fields: Record<string, string>; files: Record<string, string> }>((resolve, reject) => {
         const bb = busboy({ headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
         if (native) {
-          useNativeBoundarySearch(bb);
+          withNativeBoundarySearch(bb);
           expect((bb as unknown as { _bparser: unknown })._bparser).toBeInstanceOf(BoundarySearch);
         }
         const out = { fields: {} as Record<string, string>, files: {} as Record<string, string> };

@@ -122,7 +122,7 @@ interface BusboySearcher {
  * JavaScript loop — the same contract, carrying over what busboy already fed it (the CRLF it
  * writes first). A busboy whose internals look otherwise keeps its own search.
  */
-export function useNativeBoundarySearch(bb: busboy.Busboy): void {
+export function withNativeBoundarySearch(bb: busboy.Busboy): void {
   const inner = bb as unknown as { _bparser?: Partial<BusboySearcher> };
   const s = inner._bparser;
   if (
@@ -164,7 +164,7 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
   } catch (e) {
     throw invalidRequest(`Malformed multipart body: ${(e as Error).message}`);
   }
-  useNativeBoundarySearch(bb);
+  withNativeBoundarySearch(bb);
   const fields = new Map<string, string>();
   let file: Promise<ReceivedFile> | null = null;
   let parseError: unknown = null;
