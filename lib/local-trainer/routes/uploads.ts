@@ -54,6 +54,7 @@ function uploadOr404(deps: Deps, id: string): UploadRecord {
   if (!rec) throw notFound(`No such Upload object: ${id}`, 'upload_id');
   if (rec.upload.status === 'pending' && nowSeconds() >= rec.upload.expires_at) {
     rec.upload.status = 'expired';
+    runningMd5.get(rec)?.dispose();
     runningMd5.delete(rec);
     deps.store.dropParts(rec);
     deps.store.saveUpload(rec);
@@ -172,6 +173,7 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
     rec.parts = rec.parts.filter((part) => !seen.has(part.id));
     deps.store.dropParts(rec);
     rec.upload.status = 'completed';
+    runningMd5.get(rec)?.dispose();
     runningMd5.delete(rec);
     rec.upload.file = await afterFileLanded(deps, file);
     deps.store.saveUpload(rec);
@@ -191,6 +193,7 @@ async function cancel({ res, params }: RequestContext, deps: Deps): Promise<void
   const rec = uploadOr404(deps, params.id);
   pendingOr400(rec);
   deps.store.dropParts(rec);
+  runningMd5.get(rec)?.dispose();
   runningMd5.delete(rec);
   rec.upload.status = 'cancelled';
   deps.store.saveUpload(rec);
