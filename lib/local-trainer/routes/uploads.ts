@@ -49,13 +49,18 @@ function md5State(rec: UploadRecord): RunningMd5 {
   return state;
 }
 
+/** The Upload is completed, cancelled or expired: its running md5 is of no more use. */
+function forgetMd5(rec: UploadRecord): void {
+  runningMd5.get(rec)?.dispose();
+  runningMd5.delete(rec);
+}
+
 function uploadOr404(deps: Deps, id: string): UploadRecord {
   const rec = deps.store.getUpload(id);
   if (!rec) throw notFound(`No such Upload object: ${id}`, 'upload_id');
   if (rec.upload.status === 'pending' && nowSeconds() >= rec.upload.expires_at) {
     rec.upload.status = 'expired';
-    runningMd5.get(rec)?.dispose();
-    runningMd5.delete(rec);
+    forgetMd5(rec);
     deps.store.dropParts(rec);
     deps.store.saveUpload(rec);
   }
@@ -173,8 +178,7 @@ async function complete({ req, res, params }: RequestContext, deps: Deps): Promi
     rec.parts = rec.parts.filter((part) => !seen.has(part.id));
     deps.store.dropParts(rec);
     rec.upload.status = 'completed';
-    runningMd5.get(rec)?.dispose();
-    runningMd5.delete(rec);
+    forgetMd5(rec);
     rec.upload.file = await afterFileLanded(deps, file);
     deps.store.saveUpload(rec);
     sendJson(res, 200, rec.upload);
@@ -193,8 +197,7 @@ async function cancel({ res, params }: RequestContext, deps: Deps): Promise<void
   const rec = uploadOr404(deps, params.id);
   pendingOr400(rec);
   deps.store.dropParts(rec);
-  runningMd5.get(rec)?.dispose();
-  runningMd5.delete(rec);
+  forgetMd5(rec);
   rec.upload.status = 'cancelled';
   deps.store.saveUpload(rec);
   sendJson(res, 200, rec.upload);
