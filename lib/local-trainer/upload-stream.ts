@@ -7,7 +7,6 @@ import busboy from 'busboy';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { finished, type Readable } from 'node:stream';
-import { BoundarySearch, type SearchCallback } from './boundary-search';
 import { CHECK_EVERY_BYTES, insufficientStorage, isDiskFull, type DiskSpace } from './disk-space';
 import { ApiError, invalidRequest } from './errors';
 
@@ -107,37 +106,6 @@ export async function streamToFile(source: Readable, file: string, disk: DiskSpa
   return bytes;
 }
 
-/** busboy 1.6.0's boundary searcher (streamsearch 1.1.0), as far as it is swapped here. */
-interface BusboySearcher {
-  _needle: Buffer;
-  _lookbehind: Buffer;
-  _lookbehindSize: number;
-  _cb: SearchCallback;
-  matches: number;
-  push: unknown;
-}
-
-/**
- * Gives busboy a boundary search on Buffer.indexOf (boundary-search.ts) in place of its own
- * JavaScript loop — the same contract, carrying over what busboy already fed it (the CRLF it
- * writes first). A busboy whose internals look otherwise keeps its own search.
- */
-export function withNativeBoundarySearch(bb: busboy.Busboy): void {
-  const inner = bb as unknown as { _bparser?: Partial<BusboySearcher> };
-  const s = inner._bparser;
-  if (
-    !s ||
-    !Buffer.isBuffer(s._needle) ||
-    !Buffer.isBuffer(s._lookbehind) ||
-    typeof s._lookbehindSize !== 'number' ||
-    typeof s._cb !== 'function' ||
-    typeof s.push !== 'function' ||
-    s.matches !== 0
-  )
-    return;
-  inner._bparser = new BoundarySearch(s._needle, s._cb, s._lookbehind.subarray(0, s._lookbehindSize)) as unknown as Partial<BusboySearcher>;
-}
-
 export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOptions): Promise<MultipartResult> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;.*boundary=/i.test(type)) throw invalidRequest('Expected a multipart/form-data body with a boundary', null);
@@ -164,7 +132,6 @@ export async function receiveMultipart(req: IncomingMessage, opts: ReceiveOption
   } catch (e) {
     throw invalidRequest(`Malformed multipart body: ${(e as Error).message}`);
   }
-  withNativeBoundarySearch(bb);
   const fields = new Map<string, string>();
   let file: Promise<ReceivedFile> | null = null;
   let parseError: unknown = null;
