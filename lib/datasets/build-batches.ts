@@ -14,13 +14,13 @@ import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 import { copyLines } from './build-sql';
 import type { SplitHasher } from './content-hash';
 import { DatasetBuildError } from './errors';
-import { jsonExampleLineWriter } from './example-line';
+import { jsonExampleLineWriter, lineFrame } from './example-line';
 import { emptyLineChecks, exampleTokenCounter, lineShapeChecker, type LineChecks, type TokenCollector } from './example-stats';
 import { SPLITS, type DatasetParams, type SplitName } from './params';
 import { transcriptLineTokens } from './line-tokens';
 import { countTokens } from './tokens';
 import type { TranscriptMessage } from './transcript';
-import { exampleSlice, storeTranscript } from './transcript-store';
+import { exampleWindow, storeTranscript, windowContent } from './transcript-store';
 
 export type SplitCounts = Record<SplitName, Record<LabelValueName, number>>;
 
@@ -107,12 +107,60 @@ export interface RenderedBatch {
 }
 
 /**
+ * The file hashes' input, as bytes: whole lines of one split are copied into one reused buffer
+ * and hashed a buffer at a time (the digest is the same as line by line). No line is ever built
+ * as a string: a line is its frame's prefix, the conversation's JSON-escaped lines, the closing
+ * line and the frame's suffix, each already UTF-8.
+ */
+class LineBytes {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private n = 0;
+  private lines = 0;
+  private split: SplitName | null = null;
+
+  constructor(private readonly hasher: SplitHasher) {}
+
+  /** Room for a line of `bytes` bytes of `split`, at the returned offset (then `end` it). */
+  begin(split: SplitName, bytes: number): Buffer {
+    if (split !== this.split || this.n + bytes > this.buf.length) {
+      this.flush();
+      this.split = split;
+      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(2 * bytes);
+    }
+    return this.buf;
+  }
+
+  get at(): number {
+    return this.n;
+  }
+
+  end(at: number): void {
+    this.n = at;
+    this.lines++;
+  }
+
+  flush(): void {
+    if (this.split && this.lines) this.hasher.addBytes(this.split, this.buf.subarray(0, this.n), this.lines);
+    this.n = 0;
+    this.lines = 0;
+  }
+}
+
+/** A closing line's tokens and JSON body (UTF-8), once per distinct closing line of a batch. */
+interface Closing {
+  tokens: number;
+  json: Buffer;
+}
+
+/**
  * Renders the batch's examples (lines, tokens, checks, content md5) and, when `digest` is given,
  * adds its lines to the in-memory file hashes (so batches must be rendered in file order).
  */
 export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemoryDigest | null): RenderedBatch {
   const { versionId, params } = ctx;
   const lineFor = jsonExampleLineWriter(params.instructions);
+  const frame = lineFrame(params.instructions);
+  const prefixBytes = frame.prefix.length + 1; // and the opening quote
   const totalTokens = exampleTokenCounter(params.instructions);
   const stats: BatchStats = { ...emptyLineChecks(), examples: 0, transcripts: 0, counts: emptyCounts() };
   // The cookbook checks read a line's structure, not its text: every line here is the same
@@ -120,29 +168,17 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
   // the user message is empty. Each such shape is checked on its first real line, and its
   // result counted for every line of that shape (example-stats.ts, lineShapeChecker).
   const checkShape = lineShapeChecker();
-  const closingTokens = new Map<string, number>();
+  const closings = new Map<string, Closing>();
   const seen = new Set<string>();
   let transcripts = '';
   let examples = '';
   const prefix = `${versionId}\t`;
-  // The file hashes take the batch's lines a run of one split at a time: one UTF-8 encoding
-  // and one hash update per run instead of per line (the digest is the same).
-  let run = '';
-  let runSplit: SplitName | null = null;
-  let runLines = 0;
-  const flushRun = () => {
-    if (runSplit && runLines) digest!.hasher.addBytes(runSplit, Buffer.from(run), runLines);
-    run = '';
-    runLines = 0;
-  };
-  const hashLine = (split: SplitName, line: string) => {
-    if (split !== runSplit) {
-      flushRun();
-      runSplit = split;
-    }
-    run += line;
-    runLines++;
-  };
+  const out = digest ? new LineBytes(digest.hasher) : null;
+  // One conversation's lines, JSON-escaped and UTF-8, back to back: lineAt[i] is where line i
+  // starts. A line never splits a surrogate pair, so a run of lines escapes as the run of their
+  // escapes.
+  let body = Buffer.allocUnsafe(1 << 16);
+  let lineAt = new Int32Array(64);
 
   const renderConversation = (first: number, end: number) => {
     const head = rows[first];
@@ -151,10 +187,10 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
     const split = head[3] as SplitName;
     const firstOrdinal = Number(head[4]);
     const turns = Number(head[5]);
-    const messages: TranscriptMessage[] = [];
+    const messages: TranscriptMessage[] = new Array(end - first);
     for (let i = first; i < end; i++) {
       const r = rows[i];
-      messages.push({ sender: r[8] as TranscriptMessage['sender'], text: r[9]!, sentAt: sentAt(r[10]) });
+      messages[i - first] = { sender: r[8] as TranscriptMessage['sender'], text: r[9]!, sentAt: sentAt(r[10]) };
     }
     const stored = storeTranscript(messages);
     const sha = stored.sha256.toString('hex');
@@ -163,12 +199,28 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       transcripts += `\\\\x${sha}\t${copyField(stored.text)}\n`;
     }
     const n = stored.lines.length;
-    // Per line, once per conversation: its tokens and its JSON string body. A line never
-    // splits a surrogate pair, so a run of lines serialises as the run of their bodies.
     const lineTokens = new Int32Array(n).fill(-1);
     const tokensOf = (i: number) => (lineTokens[i] >= 0 ? lineTokens[i] : (lineTokens[i] = transcriptLineTokens(stored.lines[i])));
-    const lineJson: string[] = new Array(n);
-    const jsonOf = (i: number) => (lineJson[i] ??= JSON.stringify(stored.lines[i]).slice(1, -1));
+    // The JSON bodies of lines 0 … escaped − 1 are in `body` (written on demand, in order).
+    let escaped = 0;
+    if (out) {
+      if (lineAt.length < n + 1) lineAt = new Int32Array(2 * (n + 1));
+      lineAt[0] = 0;
+    }
+    const escapeTo = (to: number) => {
+      for (; escaped < to; escaped++) {
+        const json = JSON.stringify(stored.lines[escaped]);
+        const at = lineAt[escaped];
+        if (at + 3 * json.length > body.length) {
+          const bigger = Buffer.allocUnsafe(2 * (at + 3 * json.length));
+          body.copy(bigger, 0, 0, at);
+          body = bigger;
+        }
+        // Without its quotes (JSON.stringify's are ASCII: one byte each).
+        lineAt[escaped + 1] = at + body.write(json, at) - 2;
+        body.copyWithin(at, at + 1, lineAt[escaped + 1] + 1);
+      }
+    };
     // With context 'all' every turn's user message starts at line 0: one running md5 state
     // over the lines, copied for each turn's closing line.
     const running = params.context === 'all' ? createHash('md5') : null;
@@ -177,33 +229,44 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
     for (let t = 0; t < messages.length; t++) {
       const label = rows[first + t][11] as LabelValueName | null;
       if (!label) continue;
-      const slice = exampleSlice(stored, messages, t, params.context);
-      let userTokens = closingTokens.get(slice.closing);
-      if (userTokens === undefined) closingTokens.set(slice.closing, (userTokens = countTokens(slice.closing)));
-      let json = '"';
-      for (let i = slice.firstLine; i < t; i++) {
-        userTokens += tokensOf(i);
-        json += jsonOf(i);
+      const w = exampleWindow(stored, messages, t, params.context);
+      let closing = closings.get(w.closing);
+      if (!closing) {
+        closing = { tokens: countTokens(w.closing), json: Buffer.from(JSON.stringify(w.closing).slice(1, -1)) };
+        closings.set(w.closing, closing);
       }
-      json += JSON.stringify(slice.closing).slice(1);
+      let userTokens = closing.tokens;
+      for (let i = w.firstLine; i < t; i++) userTokens += tokensOf(i);
       const tokens = totalTokens(label, userTokens);
-      const line = lineFor(json, label);
-      checkShape(stats, line, label, slice.userContent === '');
-      if (digest) {
-        hashLine(split, line);
-        digest.tokens.add(split, tokens);
+      checkShape(stats, () => lineFor(JSON.stringify(windowContent(stored, w, t)), label), label, w.contextChars === 0 && w.closing === '');
+      if (out) {
+        escapeTo(t);
+        const suffix = frame.suffixes.get(label)!;
+        const from = lineAt[w.firstLine];
+        const to = lineAt[t];
+        const bytes = prefixBytes + (to - from) + closing.json.length + 1 + suffix.length;
+        const buf = out.begin(split, bytes);
+        let at = out.at;
+        at += frame.prefix.copy(buf, at);
+        buf[at++] = 0x22;
+        at += body.copy(buf, at, from, to);
+        at += closing.json.copy(buf, at);
+        buf[at++] = 0x22;
+        at += suffix.copy(buf, at);
+        out.end(at);
+        digest!.tokens.add(split, tokens);
       }
       stats.counts[split][label]++;
       let md5: string;
       if (running) {
         for (; hashedTo < t; hashedTo++) running.update(stored.lines[hashedTo]);
-        md5 = running.copy().update(slice.closing).digest('hex');
+        md5 = running.copy().update(w.closing).digest('hex');
       } else {
-        md5 = createHash('md5').update(slice.userContent).digest('hex');
+        md5 = createHash('md5').update(windowContent(stored, w, t)).digest('hex');
       }
       examples +=
         `${prefix}${split}\t${ordinal++}\t${conversationId}\t${externalId}\t${rows[first + t][6]}\t${rows[first + t][7]}\t${label}\t${tokens}` +
-        `\t\\\\x${sha}\t${slice.contextFrom}\t${slice.contextChars}\t${field(slice.closing)}\t${md5}\n`;
+        `\t\\\\x${sha}\t${w.contextFrom}\t${w.contextChars}\t${field(w.closing)}\t${md5}\n`;
     }
     const written = ordinal - firstOrdinal;
     // The plan counted these turns at freeze time; a conversation re-imported since has other message ids.
@@ -220,7 +283,7 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       start = i;
     }
   }
-  if (digest) flushRun();
+  out?.flush();
   stats.transcripts = seen.size;
   return { stats, transcripts, examples };
 }
