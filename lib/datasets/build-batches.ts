@@ -7,7 +7,7 @@
 // Each batch locks the version row first and re-reads batches_done under the lock, so if two
 // workers ever run the same build, a batch is written by whichever gets there first and the
 // other skips it.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import pg from 'pg';
 import { copyField } from '../imports/copy-text';
 import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
@@ -146,10 +146,18 @@ class LineBytes {
   }
 }
 
-/** A closing line's tokens and JSON body (UTF-8), once per distinct closing line of a batch. */
+/** A closing line's tokens, UTF-8 and JSON body (UTF-8), once per distinct closing line of a batch. */
 interface Closing {
   tokens: number;
+  raw: Buffer;
   json: Buffer;
+}
+
+/** A buffer of at least `size` bytes holding `buf`'s first `keep`. */
+function grown(buf: Buffer, size: number, keep: number): Buffer {
+  const bigger = Buffer.allocUnsafe(2 * size);
+  buf.copy(bigger, 0, 0, keep);
+  return bigger;
 }
 
 /**
@@ -177,8 +185,12 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
   // One conversation's lines, JSON-escaped and UTF-8, back to back: lineAt[i] is where line i
   // starts. A line never splits a surrogate pair, so a run of lines escapes as the run of their
   // escapes.
-  let body = Buffer.allocUnsafe(1 << 16);
+  let body: Buffer = Buffer.allocUnsafe(1 << 16);
   let lineAt = new Int32Array(64);
+  // The same lines as plain UTF-8 (textAt: line starts), and one user message at a time.
+  let text: Buffer = Buffer.allocUnsafe(1 << 16);
+  let textAt = new Int32Array(64);
+  let user: Buffer = Buffer.allocUnsafe(1 << 16);
 
   const renderConversation = (first: number, end: number) => {
     const head = rows[first];
@@ -211,20 +223,26 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       for (; escaped < to; escaped++) {
         const json = JSON.stringify(stored.lines[escaped]);
         const at = lineAt[escaped];
-        if (at + 3 * json.length > body.length) {
-          const bigger = Buffer.allocUnsafe(2 * (at + 3 * json.length));
-          body.copy(bigger, 0, 0, at);
-          body = bigger;
-        }
+        if (at + 3 * json.length > body.length) body = grown(body, at + 3 * json.length, at);
         // Without its quotes (JSON.stringify's are ASCII: one byte each).
         lineAt[escaped + 1] = at + body.write(json, at) - 2;
         body.copyWithin(at, at + 1, lineAt[escaped + 1] + 1);
       }
     };
-    // With context 'all' every turn's user message starts at line 0: one running md5 state
-    // over the lines, copied for each turn's closing line.
-    const running = params.context === 'all' ? createHash('md5') : null;
-    let hashedTo = 0;
+    // The user messages' md5s: the conversation's lines as UTF-8 (lines 0 … encoded − 1, on
+    // demand), a turn's window of them copied out with its closing line after it, one one-shot
+    // md5 each.
+    let encoded = 0;
+    textAt[0] = 0;
+    if (textAt.length < n + 1) textAt = new Int32Array(2 * (n + 1));
+    const encodeTo = (to: number) => {
+      for (; encoded < to; encoded++) {
+        const line = stored.lines[encoded];
+        const at = textAt[encoded];
+        if (at + 3 * line.length > text.length) text = grown(text, at + 3 * line.length, at);
+        textAt[encoded + 1] = at + text.write(line, at);
+      }
+    };
     let ordinal = firstOrdinal;
     for (let t = 0; t < messages.length; t++) {
       const label = rows[first + t][11] as LabelValueName | null;
@@ -232,7 +250,7 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       const w = exampleWindow(stored, messages, t, params.context);
       let closing = closings.get(w.closing);
       if (!closing) {
-        closing = { tokens: countTokens(w.closing), json: Buffer.from(JSON.stringify(w.closing).slice(1, -1)) };
+        closing = { tokens: countTokens(w.closing), raw: Buffer.from(w.closing), json: Buffer.from(JSON.stringify(w.closing).slice(1, -1)) };
         closings.set(w.closing, closing);
       }
       let userTokens = closing.tokens;
@@ -257,13 +275,12 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
         digest!.tokens.add(split, tokens);
       }
       stats.counts[split][label]++;
-      let md5: string;
-      if (running) {
-        for (; hashedTo < t; hashedTo++) running.update(stored.lines[hashedTo]);
-        md5 = running.copy().update(w.closing).digest('hex');
-      } else {
-        md5 = createHash('md5').update(windowContent(stored, w, t)).digest('hex');
-      }
+      encodeTo(t);
+      const from = textAt[w.firstLine];
+      const userBytes = textAt[t] - from + closing.raw.length;
+      if (userBytes > user.length) user = Buffer.allocUnsafe(2 * userBytes);
+      closing.raw.copy(user, text.copy(user, 0, from, textAt[t]));
+      const md5 = hash('md5', user.subarray(0, userBytes), 'hex');
       examples +=
         `${prefix}${split}\t${ordinal++}\t${conversationId}\t${externalId}\t${rows[first + t][6]}\t${rows[first + t][7]}\t${label}\t${tokens}` +
         `\t\\\\x${sha}\t${w.contextFrom}\t${w.contextChars}\t${field(w.closing)}\t${md5}\n`;

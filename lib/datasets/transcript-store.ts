@@ -8,7 +8,7 @@
 // closing line. Versions that render a conversation the same way share the row.
 //
 // Slices count code points, as PostgreSQL's substr() does, not UTF-16 units as JS strings do.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
 
 export interface StoredTranscript {
@@ -48,7 +48,7 @@ export function storeTranscript(messages: readonly TranscriptMessage[]): StoredT
     cpOffset[i + 1] = cpOffset[i] + codePointLength(lines[i]);
   }
   const text = lines.join('');
-  return { text, sha256: createHash('sha256').update(text).digest(), lines, jsOffset, cpOffset };
+  return { text, sha256: hash('sha256', text, 'buffer'), lines, jsOffset, cpOffset };
 }
 
 export interface ExampleWindow {

@@ -1,0 +1,79 @@
+// How a version stores its user messages: once per conversation, not once per turn.
+//
+// With context 'all', turn t's user message is lines 0..t-1 of the conversation plus a closing
+// line, so turn t+1's is an extension of turn t's and storing each in full grows with the square
+// of the conversation's length. Instead a conversation's rendered lines are stored once, as one
+// text addressed by its sha256 (dataset_transcripts), and an example keeps the slice that is its
+// context window (any context, 'all' or the last N, is a contiguous run of lines) and its
+// closing line. Versions that render a conversation the same way share the row.
+//
+// Slices count code points, as PostgreSQL's substr() does, not UTF-16 units as JS strings do.
+import { createHash } from 'node:crypto';
+import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
+
+export interface StoredTranscript {
+  /** Every message's line, concatenated. */
+  text: string;
+  /** sha256 of `text` (UTF-8), the row's key. */
+  sha256: Buffer;
+  lines: string[];
+  /** UTF-16 offset of line i in `text` (lines.length + 1 entries). */
+  jsOffset: Int32Array;
+  /** Code point offset of line i in `text` (lines.length + 1 entries). */
+  cpOffset: Int32Array;
+}
+
+/** Code points in `s` (a surrogate pair is one). */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+export function storeTranscript(messages: readonly TranscriptMessage[]): StoredTranscript {
+  const lines = messages.map((_, i) => transcriptLine(messages, i));
+  const jsOffset = new Int32Array(lines.length + 1);
+  const cpOffset = new Int32Array(lines.length + 1);
+  for (let i = 0; i < lines.length; i++) {
+    jsOffset[i + 1] = jsOffset[i] + lines[i].length;
+    cpOffset[i + 1] = cpOffset[i] + codePointLength(lines[i]);
+  }
+  const text = lines.join('');
+  return { text, sha256: createHash('sha256').update(text).digest(), lines, jsOffset, cpOffset };
+}
+
+export interface ExampleSlice {
+  /** 1-based code point where the context starts (PostgreSQL substr's `from`). */
+  contextFrom: number;
+  contextChars: number;
+  closing: string;
+  /** The assembled user message (what the JSONL line holds). */
+  userContent: string;
+  /** First line index of the context (for token counting). */
+  firstLine: number;
+}
+
+/** The slice and closing line of the example at message index `turn`. */
+export function exampleSlice(t: StoredTranscript, messages: readonly TranscriptMessage[], turn: number, context: 'all' | number): ExampleSlice {
+  const first = contextStart(turn, context);
+  const closing = turnLine(messages, turn);
+  return {
+    contextFrom: t.cpOffset[first] + 1,
+    contextChars: t.cpOffset[turn] - t.cpOffset[first],
+    closing,
+    userContent: t.text.slice(t.jsOffset[first], t.jsOffset[turn]) + closing,
+    firstLine: first,
+  };
+}
+
+/** SQL for an example's user message over `dataset_examples e JOIN dataset_transcripts t`. */
+export const USER_CONTENT_SQL = `substr(t.text, e.context_from, e.context_chars) || e.closing`;
