@@ -56,21 +56,61 @@ export interface BatchContext {
 // Batch rows come back as arrays of raw text (no per-row objects, no type parsing but our own).
 const RAW_TEXT = { getTypeParser: () => (v: string) => v };
 const parseTimestamp = pg.types.getTypeParser(1114) as (v: string) => Date;
-const SIMPLE_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
+// In a zone without offsets the local-time constructor is Date.UTC's, without the zone lookups.
+const UTC_ZONE = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu', 'Universal', 'Zulu']).has(
+  Intl.DateTimeFormat().resolvedOptions().timeZone,
+);
+
+/** The digits of v from a to b as a number, or -1 if any is not a digit. */
+function digits(v: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = 10 * n + d;
+  }
+  return n;
+}
 
 /** A `timestamp` column as node-pg reads it (local time), without its slower general parser. */
-function sentAt(v: string | null): Date | null {
+export function sentAt(v: string | null): Date | null {
   if (v === null) return null;
-  const m = SIMPLE_TIMESTAMP.exec(v);
-  if (!m || m[1] < '0100') return parseTimestamp(v);
-  // The same constructor call as postgres-date makes for a timestamp without a time zone.
-  return new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? 1000 * parseFloat(m[7]) : 0);
+  // "YYYY-MM-DD HH:MM:SS" and an optional fraction, from year 0100 on; anything else (BC, infinity) the general way.
+  const y = digits(v, 0, 4);
+  const mo = digits(v, 5, 7);
+  const d = digits(v, 8, 10);
+  const h = digits(v, 11, 13);
+  const mi = digits(v, 14, 16);
+  const sec = digits(v, 17, 19);
+  const fraction = v.length > 19;
+  if (
+    y < 100 ||
+    mo < 0 ||
+    d < 0 ||
+    h < 0 ||
+    mi < 0 ||
+    sec < 0 ||
+    v.charCodeAt(4) !== 0x2d ||
+    v.charCodeAt(7) !== 0x2d ||
+    v.charCodeAt(10) !== 0x20 ||
+    v.charCodeAt(13) !== 0x3a ||
+    v.charCodeAt(16) !== 0x3a ||
+    (fraction && (v.charCodeAt(19) !== 0x2e || v.length === 20 || digits(v, 20, v.length) < 0))
+  ) {
+    return parseTimestamp(v);
+  }
+  // The same values as postgres-date passes for a timestamp without a time zone.
+  const ms = fraction ? 1000 * parseFloat(v.slice(19)) : 0;
+  return UTC_ZONE ? new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms)) : new Date(y, mo - 1, d, h, mi, sec, ms);
 }
 
 /** COPY text-format field for a string that may hold anything. */
 const field = (v: string) => (/[\\\n\r\t]/.test(v) ? copyField(v) : v);
 
 export type BatchRows = (string | null)[][];
+
+/** readBatch's columns. */
+const C = { conversationId: 0, externalId: 1, split: 2, firstOrdinal: 3, turns: 4, messageId: 5, position: 6, sender: 7, text: 8, sentAt: 9, label: 10 } as const;
 
 /** Batch `batch`'s conversations with every message and its frozen label, in file order. */
 export async function readBatch(client: pg.Client, ctx: BatchContext, batch: number): Promise<BatchRows> {
@@ -81,13 +121,14 @@ export async function readBatch(client: pg.Client, ctx: BatchContext, batch: num
     // scalar subquery on purpose: as plain joins the planner hashes the batch's 2,000 ids against
     // a scan of every message (and of every frozen turn), so each batch cost O(all messages) and
     // a build O(N²) — at 1M turns that scan was most of PostgreSQL's time.
-    // The conversation's own columns come on its first row only (renderBatch reads them there):
-    // fewer strings to parse and collect in this process.
-    text: `SELECT b.seq, ${['conversation_id', 'external_id', 'split', 'first_ordinal', 'turns'].map((c) => `CASE WHEN m.first THEN b.${c} END`).join(', ')},
-                  m.id, m.position, m.sender, m.text, m.sent_at,
-                  (SELECT t.label FROM dataset_build_turns t WHERE t.version_id = b.version_id AND t.message_id = m.id)
+    // The conversation's own columns come on its first row only (renderBatch reads them there,
+    // and a non-null conversation_id starts a conversation), a message's id and position only
+    // when it is a labeled turn: fewer strings to parse and collect in this process.
+    text: `SELECT ${['conversation_id', 'external_id', 'split', 'first_ordinal', 'turns'].map((c) => `CASE WHEN m.first THEN b.${c} END`).join(', ')},
+                  CASE WHEN m.label IS NOT NULL THEN m.id END, CASE WHEN m.label IS NOT NULL THEN m.position END, m.sender, m.text, m.sent_at, m.label
            FROM dataset_build_conversations b
-           CROSS JOIN LATERAL (SELECT m.id, m.position, m.sender, m.text, m.sent_at, row_number() OVER (ORDER BY m.position) = 1 AS first
+           CROSS JOIN LATERAL (SELECT m.id, m.position, m.sender, m.text, m.sent_at, row_number() OVER (ORDER BY m.position) = 1 AS first,
+                                      (SELECT t.label FROM dataset_build_turns t WHERE t.version_id = b.version_id AND t.message_id = m.id) AS label
                                FROM messages m WHERE m.conversation_id = b.conversation_id ORDER BY m.position) m
            WHERE b.version_id = $1 AND b.seq >= $2 AND b.seq < $3
            ORDER BY b.seq, m.position`,
@@ -146,11 +187,12 @@ class LineBytes {
   }
 }
 
-/** A closing line's tokens, UTF-8 and JSON body (UTF-8), once per distinct closing line of a batch. */
+/** A closing line's tokens, UTF-8, JSON body (UTF-8) and COPY field, once per distinct closing line of a batch. */
 interface Closing {
   tokens: number;
   raw: Buffer;
   json: Buffer;
+  field: string;
 }
 
 /** A buffer of at least `size` bytes holding `buf`'s first `keep`. */
@@ -194,15 +236,15 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
 
   const renderConversation = (first: number, end: number) => {
     const head = rows[first];
-    const conversationId = head[1]!;
-    const externalId = field(head[2]!);
-    const split = head[3] as SplitName;
-    const firstOrdinal = Number(head[4]);
-    const turns = Number(head[5]);
+    const conversationId = head[C.conversationId]!;
+    const externalId = field(head[C.externalId]!);
+    const split = head[C.split] as SplitName;
+    const firstOrdinal = Number(head[C.firstOrdinal]);
+    const turns = Number(head[C.turns]);
     const messages: TranscriptMessage[] = new Array(end - first);
     for (let i = first; i < end; i++) {
       const r = rows[i];
-      messages[i - first] = { sender: r[8] as TranscriptMessage['sender'], text: r[9]!, sentAt: sentAt(r[10]) };
+      messages[i - first] = { sender: r[C.sender] as TranscriptMessage['sender'], text: r[C.text]!, sentAt: sentAt(r[C.sentAt]) };
     }
     const stored = storeTranscript(messages);
     const sha = stored.sha256.toString('hex');
@@ -245,12 +287,17 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
     };
     let ordinal = firstOrdinal;
     for (let t = 0; t < messages.length; t++) {
-      const label = rows[first + t][11] as LabelValueName | null;
+      const label = rows[first + t][C.label] as LabelValueName | null;
       if (!label) continue;
       const w = exampleWindow(stored, messages, t, params.context);
       let closing = closings.get(w.closing);
       if (!closing) {
-        closing = { tokens: countTokens(w.closing), raw: Buffer.from(w.closing), json: Buffer.from(JSON.stringify(w.closing).slice(1, -1)) };
+        closing = {
+          tokens: countTokens(w.closing),
+          raw: Buffer.from(w.closing),
+          json: Buffer.from(JSON.stringify(w.closing).slice(1, -1)),
+          field: field(w.closing),
+        };
         closings.set(w.closing, closing);
       }
       let userTokens = closing.tokens;
@@ -282,20 +329,20 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
       closing.raw.copy(user, text.copy(user, 0, from, textAt[t]));
       const md5 = hash('md5', user.subarray(0, userBytes), 'hex');
       examples +=
-        `${prefix}${split}\t${ordinal++}\t${conversationId}\t${externalId}\t${rows[first + t][6]}\t${rows[first + t][7]}\t${label}\t${tokens}` +
-        `\t\\\\x${sha}\t${w.contextFrom}\t${w.contextChars}\t${field(w.closing)}\t${md5}\n`;
+        `${prefix}${split}\t${ordinal++}\t${conversationId}\t${externalId}\t${rows[first + t][C.messageId]}\t${rows[first + t][C.position]}\t${label}\t${tokens}` +
+        `\t\\\\x${sha}\t${w.contextFrom}\t${w.contextChars}\t${closing.field}\t${md5}\n`;
     }
     const written = ordinal - firstOrdinal;
     // The plan counted these turns at freeze time; a conversation re-imported since has other message ids.
     if (written !== turns) {
-      throw new DatasetBuildError(`conversation ${head[2]} changed during the build (${turns} frozen turns, ${written} found); build a new version.`);
+      throw new DatasetBuildError(`conversation ${head[C.externalId]} changed during the build (${turns} frozen turns, ${written} found); build a new version.`);
     }
     stats.examples += written;
   };
 
   let start = 0;
   for (let i = 1; i <= rows.length; i++) {
-    if (i === rows.length || rows[i][0] !== rows[start][0]) {
+    if (i === rows.length || rows[i][C.conversationId] !== null) {
       renderConversation(start, i);
       start = i;
     }
