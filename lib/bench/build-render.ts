@@ -16,7 +16,10 @@ function batchRows(k: number): BatchRows {
       const h = (seq * 31 + p * 17) >>> 0;
       const t = new Date(Date.UTC(2026, 0, 1) + seq * 60000 + p * (420000 + (h % 600000)));
       const ts = t.toISOString().replace('T', ' ').replace('Z', '');
-      const text = p % 2 ? `what about ${words[h % 13]} and ${words[(h >> 3) % 13]} #${h % 1000}?` : `Good question! ${words[h % 13]} is covered, pay $${16 + (h % 9)}/hr. Anything else? ${seq}`;
+      const text =
+        p % 2
+          ? `what about ${words[h % 13]} and ${words[(h >> 3) % 13]} #${h % 1000}?`
+          : `Good question! ${words[h % 13]} is covered, pay $${16 + (h % 9)}/hr. Anything else? ${seq}`;
       const headCols = p === 0 ? [String(1000 + seq), `ext-${seq}`, 'train', String(1 + 4 * seq), '4'] : [null, null, null, null, null];
       const label = p >= 2 && p % 2 === 0 ? ['END', 'CONTINUE', 'SCHEDULE'][h % 3] : null;
       rows.push([...headCols, label && String(seq * 10 + p), label && String(p), p % 2 ? 'candidate' : 'recruiter', text, ts, label]);
@@ -37,5 +40,7 @@ for (const round of [1, 2, 3]) {
   }
   const cpu = process.cpuUsage(c0);
   const turns = BATCHES * CONV * 4;
-  console.log(`round ${round}: ${((cpu.user + cpu.system) / turns).toFixed(2)} µs CPU/turn, ${(((performance.now() - t0) * 1000) / turns).toFixed(2)} µs wall/turn; hash ${digest.hasher.digest().contentHash.slice(0, 12)} ${bytes}`);
+  console.log(
+    `round ${round}: ${((cpu.user + cpu.system) / turns).toFixed(2)} µs CPU/turn, ${(((performance.now() - t0) * 1000) / turns).toFixed(2)} µs wall/turn; hash ${digest.hasher.digest().contentHash.slice(0, 12)} ${bytes}`,
+  );
 }

@@ -110,7 +110,19 @@ const field = (v: string) => (/[\\\n\r\t]/.test(v) ? copyField(v) : v);
 export type BatchRows = (string | null)[][];
 
 /** readBatch's columns. */
-const C = { conversationId: 0, externalId: 1, split: 2, firstOrdinal: 3, turns: 4, messageId: 5, position: 6, sender: 7, text: 8, sentAt: 9, label: 10 } as const;
+const C = {
+  conversationId: 0,
+  externalId: 1,
+  split: 2,
+  firstOrdinal: 3,
+  turns: 4,
+  messageId: 5,
+  position: 6,
+  sender: 7,
+  text: 8,
+  sentAt: 9,
+  label: 10,
+} as const;
 
 /** Batch `batch`'s conversations with every message and its frozen label, in file order. */
 export async function readBatch(client: pg.Client, ctx: BatchContext, batch: number): Promise<BatchRows> {
@@ -335,7 +347,9 @@ export function renderBatch(ctx: BatchContext, rows: BatchRows, digest: InMemory
     const written = ordinal - firstOrdinal;
     // The plan counted these turns at freeze time; a conversation re-imported since has other message ids.
     if (written !== turns) {
-      throw new DatasetBuildError(`conversation ${head[C.externalId]} changed during the build (${turns} frozen turns, ${written} found); build a new version.`);
+      throw new DatasetBuildError(
+        `conversation ${head[C.externalId]} changed during the build (${turns} frozen turns, ${written} found); build a new version.`,
+      );
     }
     stats.examples += written;
   };
