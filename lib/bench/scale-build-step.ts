@@ -1,9 +1,11 @@
 // bench:scale's build step (shared with scale-build.ts, which runs it alone): the lead asks for
 // a version through requestDatasetVersion and the worker's dataset-build job builds it; this
 // process only waits for the version row to turn ready or failed.
+import path from 'node:path';
 import type pg from 'pg';
 import { DEFAULT_PARAMS } from '../datasets/params';
 import { requestDatasetVersion } from '../datasets/request-dataset-version';
+import { copyOut } from './copy-out';
 
 type Actor = Parameters<typeof requestDatasetVersion>[0];
 const POLL_MS = 250;
@@ -42,4 +44,15 @@ export async function buildStep(
     }
     await sleep(POLL_MS);
   }
+}
+
+/** The build's baseline: COPY out of the labeled turns with their conversations' messages (into `dir`). */
+export function buildBaseline(client: pg.Client, dir: string): Promise<{ rows: number; bytes: number; seconds: number }> {
+  return copyOut(
+    client,
+    `COPY (SELECT m.conversation_id, c.external_id, m.id, m.position, m.sender, m.text, m.sent_at, l.value
+           FROM conversations c JOIN messages m ON m.conversation_id = c.id LEFT JOIN labels l ON l.message_id = m.id
+           WHERE c.labeled_turns > 0 ORDER BY m.conversation_id, m.position) TO STDOUT`,
+    path.join(dir, 'baseline-turns.copy'),
+  );
 }

@@ -1,5 +1,5 @@
 // npx tsx lib/bench/scale-build.ts — bench:scale's build step alone (same data, same worker
-// job, same sampler), for iterating on the dataset build without the export/train/eval steps.
+// job, same sampler, the same COPY baseline), for iterating on the dataset build without the export/train/eval steps.
 // BENCH_SCALE_TURNS (default 200,000); BENCH_WORKER_NODE_OPTIONS is passed to the worker as
 // NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); BENCH_KEEP_PG=1 leaves the
 // database running afterwards (its URL is printed) for EXPLAIN ANALYZE.
@@ -43,9 +43,11 @@ try {
     const pm = readPostmasterPid(pgDir);
     return pm ? [...processes, { name: 'postgres', pid: pm.pid, measure: 'pss' as const }] : processes;
   };
-  const { buildStep } = await import('./scale-build-step');
+  const { buildStep, buildBaseline } = await import('./scale-build-step');
   const { db, disconnectDb } = await import('../db');
   await db().evalRun.findMany({ take: 1 });
+  log('baseline: COPY of the labeled turns with their conversations’ messages…');
+  const baseline = await buildBaseline(client, tmp);
   const load = os.loadavg()[0];
   const build = await withPeakMemory(tracked, () => buildStep(client, { ...SCALE_LEAD }, log));
   const rate = labeled / build.seconds;
@@ -56,6 +58,11 @@ try {
         .join(', ')}; peak MB ${Object.entries(build.peakMb)
         .map(([k, v]) => `${k} ${Math.round(v)}`)
         .join(', ')}; load ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; hash ${build.result.contentHash.slice(0, 16)}`,
+  );
+  const baseRate = labeled / baseline.seconds;
+  console.log(
+    `baseline (same run): COPY of the labeled turns in ${baseline.seconds.toFixed(2)} s = ${Math.round(baseRate).toLocaleString('en-US')} turns/s; ` +
+      `build / baseline ${((rate / baseRate) * 100).toFixed(0)}%`,
   );
   await client.end();
   await disconnectDb();

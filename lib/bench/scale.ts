@@ -108,7 +108,7 @@ try {
   children.push({ stop: () => stopChild(worker) });
   processes.push({ name: 'worker', pid: worker.pid!, measure: 'rss' });
 
-  const { buildStep } = await import('./scale-build-step');
+  const { buildStep, buildBaseline: buildBaselineCopy } = await import('./scale-build-step');
   const { writeExportFiles } = await import('../datasets/export-files');
   const { launchFineTune } = await import('../finetunes/launch-fine-tune');
   const { startEvalRun } = await import('../evals/start-eval-run');
@@ -124,13 +124,7 @@ try {
 
   // ---- build ----
   log('build: baseline COPY of the labeled turns with their conversations’ messages…');
-  const buildBaseline = await copyOut(
-    client,
-    `COPY (SELECT m.conversation_id, c.external_id, m.id, m.position, m.sender, m.text, m.sent_at, l.value
-           FROM conversations c JOIN messages m ON m.conversation_id = c.id LEFT JOIN labels l ON l.message_id = m.id
-           WHERE c.labeled_turns > 0 ORDER BY m.conversation_id, m.position) TO STDOUT`,
-    path.join(tmp, 'baseline-turns.copy'),
-  );
+  const buildBaseline = await buildBaselineCopy(client, tmp);
   log('build: the worker builds the version…');
   // The wait polls the version row (scale-build-step.ts); scale-build.ts runs this step alone.
   const build = await withPeakMemory(tracked, () => buildStep(client, actor, log));

@@ -1,6 +1,6 @@
 // One line of an OpenAI chat fine-tuning JSONL file (reference §1.1). The system part is the
 // same for every line of a version, so it is serialised once.
-import type { LabelValueName } from '../labeling/label-values';
+import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
 
 export interface ExampleLineWriter {
   (userContent: string, label: LabelValueName): string;
@@ -23,4 +23,11 @@ export function promptMessages(instructions: string, userContent: string) {
     { role: 'system' as const, content: instructions },
     { role: 'user' as const, content: userContent },
   ];
+}
+
+/** A line's bytes before and after its user content (a JSON string literal, quotes included), per label. */
+export function lineFrame(instructions: string): { prefix: Buffer; suffixes: Map<LabelValueName, Buffer> } {
+  const [before, after] = jsonExampleLineWriter(instructions)('\u0000', 'END').split('\u0000');
+  const suffix = (label: LabelValueName) => Buffer.from(after.replace('"END"', `"${label}"`));
+  return { prefix: Buffer.from(before), suffixes: new Map(LABEL_VALUES.map((l) => [l, suffix(l)])) };
 }

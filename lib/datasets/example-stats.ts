@@ -33,15 +33,16 @@ export function checkLine(checks: LineChecks, line: string): void {
  * a line's result depends only on its label and on whether its user message is empty (an empty
  * string is a missing content). Each such shape is checked on its first real line and that
  * result is counted for every line of the shape, which is what checking each line would count.
+ * `line` builds the line, called for a shape's first line only.
  */
-export function lineShapeChecker(): (checks: LineChecks, line: string, label: string, emptyUser: boolean) => void {
+export function lineShapeChecker(): (checks: LineChecks, line: () => string, label: string, emptyUser: boolean) => void {
   const shapes = new Map<string, LineChecks>();
   return (checks, line, label, emptyUser) => {
     const key = `${label}\u0000${emptyUser}`;
     let one = shapes.get(key);
     if (!one) {
       one = emptyLineChecks();
-      checkLine(one, line);
+      checkLine(one, line());
       shapes.set(key, one);
     }
     addLineChecks(checks, one);

@@ -8,9 +8,9 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { db } from '../db';
-import { LABEL_VALUES, type LabelValueName } from '../labeling/label-values';
+import type { LabelValueName } from '../labeling/label-values';
 import { SPLIT_FILES, SplitHasher } from './content-hash';
-import { jsonExampleLineWriter } from './example-line';
+import { lineFrame } from './example-line';
 import { datasetParamsSchema, SPLITS, type SplitName } from './params';
 import { USER_CONTENT_SQL } from './transcript-store';
 
@@ -33,13 +33,6 @@ interface ExampleBatch {
   /** Manifest entries, each with its leading separator. */
   entries: Buffer;
   count: number;
-}
-
-/** Bytes before and after the user content of a line, per label. */
-function lineFrame(instructions: string) {
-  const [before, after] = jsonExampleLineWriter(instructions)('\u0000', 'END').split('\u0000');
-  const suffix = (label: LabelValueName) => Buffer.from(after.replace('"END"', `"${label}"`));
-  return { prefix: Buffer.from(before), suffixes: new Map(LABEL_VALUES.map((l) => [l, suffix(l)])) };
 }
 
 /**

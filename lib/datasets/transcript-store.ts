@@ -8,7 +8,7 @@
 // closing line. Versions that render a conversation the same way share the row.
 //
 // Slices count code points, as PostgreSQL's substr() does, not UTF-16 units as JS strings do.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { contextStart, transcriptLine, turnLine, type TranscriptMessage } from './transcript';
 
 export interface StoredTranscript {
@@ -48,31 +48,27 @@ export function storeTranscript(messages: readonly TranscriptMessage[]): StoredT
     cpOffset[i + 1] = cpOffset[i] + codePointLength(lines[i]);
   }
   const text = lines.join('');
-  return { text, sha256: createHash('sha256').update(text).digest(), lines, jsOffset, cpOffset };
+  return { text, sha256: hash('sha256', text, 'buffer'), lines, jsOffset, cpOffset };
 }
 
-export interface ExampleSlice {
+export interface ExampleWindow {
   /** 1-based code point where the context starts (PostgreSQL substr's `from`). */
   contextFrom: number;
   contextChars: number;
   closing: string;
-  /** The assembled user message (what the JSONL line holds). */
-  userContent: string;
   /** First line index of the context (for token counting). */
   firstLine: number;
 }
 
-/** The slice and closing line of the example at message index `turn`. */
-export function exampleSlice(t: StoredTranscript, messages: readonly TranscriptMessage[], turn: number, context: 'all' | number): ExampleSlice {
+/** Where the example at message index `turn` sits in the stored transcript, and its closing line. */
+export function exampleWindow(t: StoredTranscript, messages: readonly TranscriptMessage[], turn: number, context: 'all' | number): ExampleWindow {
   const first = contextStart(turn, context);
-  const closing = turnLine(messages, turn);
-  return {
-    contextFrom: t.cpOffset[first] + 1,
-    contextChars: t.cpOffset[turn] - t.cpOffset[first],
-    closing,
-    userContent: t.text.slice(t.jsOffset[first], t.jsOffset[turn]) + closing,
-    firstLine: first,
-  };
+  return { contextFrom: t.cpOffset[first] + 1, contextChars: t.cpOffset[turn] - t.cpOffset[first], closing: turnLine(messages, turn), firstLine: first };
+}
+
+/** The example's user message: its window of the transcript and its closing line. */
+export function windowContent(t: StoredTranscript, w: ExampleWindow, turn: number): string {
+  return t.text.slice(t.jsOffset[w.firstLine], t.jsOffset[turn]) + w.closing;
 }
 
 /** SQL for an example's user message over `dataset_examples e JOIN dataset_transcripts t`. */
