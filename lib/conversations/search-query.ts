@@ -18,15 +18,17 @@ export function searchDocumentSql(name: string, job: string, body: string): stri
  * rebuild's count of words before them unless a cap of tsvector dropped some: a word keeps at
  * most 255 positions, and positions stop at 16383. And the parser must cut the whole text where
  * the old ends: every token ends at the separating space except an HTML tag ('<b title="x y">',
- * skipped by the 'simple' configuration), which a '>' in the added text could close. So:
- * incremental only when the added text has no '>' and no word of the result is near a cap.
+ * skipped by the 'simple' configuration), which a '>' in the added text could close; and the
+ * added text is parsed after a space, as in the whole text (at the very start of a string
+ * './usr/bin' parses otherwise). So: incremental only when the added text has no '>' and no
+ * word of the result is near a cap.
  * search-append.test.ts checks this against the rebuild on real PostgreSQL.
  */
 export function appendedSearchSql(doc: string, added: string): string {
   return `CASE WHEN strpos(${added}, '>') = 0 THEN (
     SELECT CASE WHEN (SELECT coalesce(bool_and(array_length(u.positions, 1) < 255 AND u.positions[array_length(u.positions, 1)] < 16383), true)
                       FROM unnest(x.v) u) THEN x.v END
-    FROM (SELECT ${doc} || to_tsvector('${SEARCH_CONFIG}', ${added}) AS v) x
+    FROM (SELECT ${doc} || to_tsvector('${SEARCH_CONFIG}', ' ' || ${added}) AS v) x
   ) END`;
 }
 
