@@ -181,10 +181,7 @@ export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Pr
       stored: number | null;
       recruiter_turns: number | null;
       last_sent: string | null;
-    }>(CLASSIFY_SQL, [
-      ids,
-      reviewer.rows[0]?.id ?? null,
-    ]);
+    }>(CLASSIFY_SQL, [ids, reviewer.rows[0]?.id ?? null]);
     const kinds: Record<MergeKind, number> = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
     // importerOnly: everything but golden through the importer, as before the fast paths (the
     // baseline of lib/bench/live-merge.ts).

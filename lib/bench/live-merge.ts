@@ -70,18 +70,25 @@ try {
     };
   };
 
-  // CPU of every PostgreSQL process of the scratch server (clock ticks of 10 ms), when /proc shows them.
-  const ticks = async () => {
-    const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity');
-    let sum = 0;
-    for (const { pid } of rows) {
+  // CPU of the scratch server's processes in ms: client backends (the merge's connection, while
+  // it merges) and the background ones (autovacuum, writers: work the merge leaves behind).
+  // /proc/<pid>/schedstat counts the time on a CPU in ns; /proc/<pid>/stat only in 10 ms ticks.
+  const cpuMs = (pid: number) => {
+    try {
+      return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
       try {
         const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        sum += Number(f[11]) + Number(f[12]);
+        return (Number(f[11]) + Number(f[12])) * 10;
       } catch {
-        // gone, or not readable
+        return 0; // gone, or not readable
       }
     }
+  };
+  const ticks = async () => {
+    const { rows } = await db.query<{ pid: number; client: boolean }>(`SELECT pid, backend_type = 'client backend' AS client FROM pg_stat_activity`);
+    const sum = { client: 0, background: 0 };
+    for (const { pid, client } of rows) sum[client ? 'client' : 'background'] += cpuMs(pid);
     return sum;
   };
 
@@ -100,10 +107,12 @@ try {
       ...[...totals.values()]
         .sort((x, y) => y.exec - x.exec)
         .slice(0, 12)
-        .map((q) => `  ${(q.exec / batches).toFixed(2).padStart(8)} ${(q.calls / batches).toFixed(1).padStart(6)}  ${q.query.replace(/\s+/g, ' ').slice(0, 140)}`),
+        .map(
+          (q) => `  ${(q.exec / batches).toFixed(2).padStart(8)} ${(q.calls / batches).toFixed(1).padStart(6)}  ${q.query.replace(/\s+/g, ' ').slice(0, 140)}`,
+        ),
     );
 
-  type Batch = { phase: string; pgMs: number; nodeMs: number; wallMs: number };
+  type Batch = { phase: string; pgMs: number; bgMs: number; nodeMs: number; wallMs: number };
   async function run(importerOnly: boolean): Promise<Batch[]> {
     const out: Batch[] = [];
     const totals = new Map<string, Stat>();
@@ -136,7 +145,9 @@ try {
       const r = await ingestLiveBatch({ importerOnly });
       const wallMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const pgMs = ((await ticks()) - pg0) * 10;
+      const pg1 = await ticks();
+      const pgMs = pg1.client - pg0.client;
+      const bgMs = pg1.background - pg0.background;
       if (r.merged !== PER) throw new Error(`batch ${round}: merged ${r.merged} of ${PER}`);
       // Statements of the updates only (the first pass over the conversations inserts them).
       if (before && (round * PER) / CONVERSATIONS >= 1) {
@@ -152,7 +163,7 @@ try {
       }
       // The phases of this traffic: first sight of every conversation, then updates (most grown by a turn, the rest a conversation's next generation).
       for (const [k, n] of Object.entries(r.kinds ?? {})) kinds[k] = (kinds[k] ?? 0) + n;
-      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
+      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, bgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
     }
     console.log(`${importerOnly ? 'importer' : 'fast paths'}: conversations merged by kind ${JSON.stringify(kinds)}`);
     if (PG_STATS) report(importerOnly ? 'updates, importer' : 'updates, fast paths', totals, updated);
@@ -170,9 +181,15 @@ try {
       [...xs].sort((a, b) => a - b),
       50,
     );
+  // PG CPU: the merging connection's; PG bg: the server's background processes meanwhile (autovacuum, writers).
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const line = (name: string, bs: Batch[]) =>
     `${name.padEnd(34)}${String(bs.length).padStart(8)}${med(bs.map((b) => b.pgMs))
-      .toFixed(0)
+      .toFixed(1)
+      .padStart(12)}${mean(bs.map((b) => b.pgMs))
+      .toFixed(1)
+      .padStart(12)}${mean(bs.map((b) => b.bgMs))
+      .toFixed(1)
       .padStart(12)}${med(bs.map((b) => b.nodeMs))
       .toFixed(0)
       .padStart(12)}${med(bs.map((b) => b.wallMs))
@@ -180,10 +197,10 @@ try {
       .padStart(12)}`;
   console.log(
     [
-      `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms)`,
+      `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms), and PostgreSQL's mean`,
       `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)} (shared with other work; CPU times are the merge's own)`,
       '',
-      `${''.padEnd(34)} batches  PG CPU ms  Node CPU ms    wall ms`,
+      `${''.padEnd(34)}${'batches'.padStart(8)}${'PG CPU ms'.padStart(12)}${'PG mean'.padStart(12)}${'PG bg mean'.padStart(12)}${'Node CPU ms'.padStart(12)}${'wall ms'.padStart(12)}`,
       line(
         'new conversations, fast path',
         fast.filter((b) => b.phase === 'new'),
