@@ -4,7 +4,10 @@
 // than the last time, and merges each batch with ingestLiveBatch: first with its fast paths
 // (new / grown / unchanged), then, on emptied tables, the same batches through the importer's
 // merge alone (the baseline: how every batch was merged before). Per batch it prints the CPU the
-// merge took in PostgreSQL (its backends, from /proc) and in Node, and the wall time.
+// merge took in PostgreSQL (its connection, from /proc; the background processes apart) and in
+// Node, and the wall time. BENCH_MERGE_ROUNDS (15) batches each way: 75 is bench:advisor's
+// 15,000 requests, conversations grown up to their last turn; BENCH_MERGE_PG_STATS=1 adds the
+// merge's statements by time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
