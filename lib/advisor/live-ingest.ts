@@ -12,15 +12,17 @@
 // - unchanged (a chatbot asking twice about one turn): nothing to write;
 // - grown (the stored messages are a prefix and nothing else differs: the usual live update):
 //   the new messages are appended set-based and the conversation's search document and turn
-//   count recomputed, under the import lock and the rows' locks in the lock order — the rows
-//   the importer would leave, without its staging tables;
+//   count brought up to date from the appended messages alone (the work per batch does not grow
+//   with the conversations' length, but for the one pass over the stored messages that proves
+//   them a prefix), under the import lock and the rows' locks in the lock order — the rows the
+//   importer would leave, without its staging tables;
 // - new: inserted with its messages, search document and counters in one statement, as the
 //   importer inserts a conversation without labels;
 // - changed in any other way (an edited message, a renamed candidate, fewer messages): the
 //   importer's own merge (importConversationsInTransaction), as before.
 // live-ingest.test.ts checks that the result is the importer's to the row.
 import { importConversationsInTransaction, importReviewerEmail } from '../imports/import-conversations';
-import { searchDocumentSql } from '../conversations/search-query';
+import { appendedSearchSql, searchDocumentSql } from '../conversations/search-query';
 import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import { advisorPool } from './pool';
 
@@ -43,63 +45,81 @@ type MergeKind = 'new' | 'same' | 'append' | 'import' | 'golden';
 const STORED_SENT_AT = `to_char(m.sent_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // $1: the batch's inbox ids; $2: the live import account's user id (null before its first import).
-// The newest payload per external_id, and how it differs from the stored conversation.
+// The newest payload per external_id, and how it differs from the stored conversation. The
+// payload's messages are taken out of it once (each use of a stored jsonb column decompresses it
+// again, per message compared), and the stored messages are read in one pass that also counts
+// what a grown conversation's row needs from them (stored, recruiter_turns, last_sent), so
+// nothing later reads them again.
 const CLASSIFY_SQL = `
   WITH latest AS (
-    SELECT DISTINCT ON (external_id) external_id, payload FROM live_conversation_inbox WHERE id = ANY($1::bigint[]) ORDER BY external_id, id DESC
+    SELECT DISTINCT ON (external_id) external_id, payload->'messages' AS msgs, payload->>'candidate_name' AS candidate_name,
+           payload->>'job_title' AS job_title
+    FROM live_conversation_inbox WHERE id = ANY($1::bigint[]) ORDER BY external_id, id DESC
   )
-  SELECT l.external_id, c.id AS conversation_id,
+  SELECT l.external_id, c.id AS conversation_id, s.stored::int, s.recruiter_turns::int, s.last_sent::text,
     CASE
       WHEN c.id IS NULL THEN 'new'
       WHEN c.is_golden THEN 'golden'
-      WHEN c.candidate_name IS DISTINCT FROM l.payload->>'candidate_name' OR c.job_title IS DISTINCT FROM l.payload->>'job_title' THEN 'import'
+      WHEN c.candidate_name IS DISTINCT FROM l.candidate_name OR c.job_title IS DISTINCT FROM l.job_title THEN 'import'
       WHEN EXISTS (SELECT 1 FROM labels x WHERE x.conversation_id = c.id AND x.reviewer_id = $2) THEN 'import'
-      WHEN EXISTS (
-        SELECT 1 FROM messages m
-        WHERE m.conversation_id = c.id
-          AND (m.position >= jsonb_array_length(l.payload->'messages')
-               OR (m.sender::text, m.text, ${STORED_SENT_AT}) IS DISTINCT FROM
-                  (l.payload->'messages'->m.position->>'sender', l.payload->'messages'->m.position->>'text', l.payload->'messages'->m.position->>'sent_at'))
-      ) THEN 'import'
-      WHEN (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) = jsonb_array_length(l.payload->'messages') THEN 'same'
+      WHEN s.differs THEN 'import'
+      WHEN s.stored = jsonb_array_length(l.msgs) THEN 'same'
       ELSE 'append'
     END AS kind
-  FROM latest l LEFT JOIN conversations c ON c.external_id = l.external_id`;
+  FROM latest l LEFT JOIN conversations c ON c.external_id = l.external_id
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS stored, count(*) FILTER (WHERE m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns,
+           max(m.sent_at) AS last_sent,
+           coalesce(bool_or(m.position >= jsonb_array_length(l.msgs)
+                            OR (m.sender::text, m.text, ${STORED_SENT_AT}) IS DISTINCT FROM
+                               (l.msgs->m.position->>'sender', l.msgs->m.position->>'text', l.msgs->m.position->>'sent_at')), false) AS differs
+    FROM messages m WHERE m.conversation_id = c.id
+  ) s ON c.id IS NOT NULL`;
 
-// $1: the conversations to grow, $2: the batch's inbox ids. Appends the payload's messages past
-// the stored ones (the classification proved the stored ones are its prefix).
+// $1: the conversations to grow, $2: how many messages each has stored, $3: the batch's inbox
+// ids. Appends the payload's messages past the stored ones (the classification proved the
+// stored ones are its prefix).
 const APPEND_SQL = `
   WITH latest AS (
-    SELECT DISTINCT ON (i.external_id) c.id AS conversation_id, i.payload
-    FROM live_conversation_inbox i JOIN conversations c ON c.external_id = i.external_id
-    WHERE i.id = ANY($2::bigint[]) AND c.id = ANY($1::int[])
+    SELECT DISTINCT ON (i.external_id) g.id AS conversation_id, g.stored, i.payload->'messages' AS msgs
+    FROM unnest($1::int[], $2::int[]) AS g(id, stored)
+    JOIN conversations c ON c.id = g.id JOIN live_conversation_inbox i ON i.external_id = c.external_id
+    WHERE i.id = ANY($3::bigint[])
     ORDER BY i.external_id, i.id DESC
   )
   INSERT INTO messages (conversation_id, position, sender, text, sent_at)
   SELECT l.conversation_id, (e.ord - 1)::int, (e.msg->>'sender')::"Sender", e.msg->>'text',
          date_trunc('milliseconds', (e.msg->>'sent_at')::timestamptz AT TIME ZONE 'UTC')
-  FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.payload->'messages') WITH ORDINALITY AS e(msg, ord)
-  WHERE e.ord - 1 >= (SELECT count(*) FROM messages m WHERE m.conversation_id = l.conversation_id)
+  FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.msgs) WITH ORDINALITY AS e(msg, ord)
+  WHERE e.ord - 1 >= l.stored
   ORDER BY l.conversation_id, e.ord`;
 
-// $1: the grown conversations. Their search document, last activity and recruiter-turn count as
-// lib/conversations/stats.ts computes them (REFRESH_CONTENT, REFRESH_COUNTERS), and the live mark,
-// in one row version instead of three (each is a non-HOT update that touches every index of
-// conversations). Appending messages adds and removes no label, so the label counters and the
-// reviewers' progress stay as they are.
+// $1-$4: the grown conversations and, for each, its stored messages before the append: how
+// many, its recruiter turns and the latest sent_at (from the classification). Their search
+// document, last activity and recruiter-turn count as lib/conversations/stats.ts computes them
+// (REFRESH_CONTENT, REFRESH_COUNTERS) over all messages, but from the appended ones alone: the
+// document grows by the appended text (appendedSearchSql), rebuilt from the whole text only
+// where that could differ; and the live mark. One row version instead of three (each is a
+// non-HOT update that touches every index of conversations). Appending messages adds and
+// removes no label, so the label counters and the reviewers' progress stay as they are.
 const GROWN_SQL = `
   UPDATE conversations c SET
-    search = ${searchDocumentSql('c.candidate_name', 'c.job_title', 'agg.body')},
-    last_activity_at = coalesce(agg.last_sent, c.last_activity_at),
-    recruiter_turns = agg.recruiter_turns,
+    search = coalesce(
+      ${appendedSearchSql('c.search', 'a.body')},
+      (SELECT ${searchDocumentSql('c.candidate_name', 'c.job_title', "string_agg(m.text, ' ' ORDER BY m.position)")}
+       FROM messages m WHERE m.conversation_id = c.id)),
+    last_activity_at = coalesce(greatest(a.stored_last, a.last_sent), c.last_activity_at),
+    recruiter_turns = a.stored_recruiter_turns + a.recruiter_turns,
     is_live = true
   FROM (
-    SELECT m.conversation_id AS id, string_agg(m.text, ' ' ORDER BY m.position) AS body, max(m.sent_at) AS last_sent,
+    SELECT g.id, g.stored_recruiter_turns, g.stored_last::timestamp(3) AS stored_last,
+           string_agg(m.text, ' ' ORDER BY m.position) AS body, max(m.sent_at) AS last_sent,
            count(*) FILTER (WHERE m.sender = 'recruiter' AND m.position > 0) AS recruiter_turns
-    FROM messages m WHERE m.conversation_id = ANY($1::int[])
-    GROUP BY m.conversation_id
-  ) agg
-  WHERE c.id = agg.id`;
+    FROM unnest($1::int[], $2::int[], $3::int[], $4::text[]) AS g(id, stored, stored_recruiter_turns, stored_last)
+    JOIN messages m ON m.conversation_id = g.id AND m.position >= g.stored
+    GROUP BY g.id, g.stored_recruiter_turns, g.stored_last
+  ) a
+  WHERE c.id = a.id`;
 
 // $1: the new conversations' external_ids, $2: the batch's inbox ids. Inserts them with their
 // messages, search document and counters as the importer's INSERT_NEW_CONVERSATIONS does for a
@@ -154,22 +174,28 @@ export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Pr
     // conversation fields, so under this lock what the classification reads stays true.
     await client.query(IMPORT_LOCK_SQL);
     const reviewer = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [importReviewerEmail(LIVE_SOURCE)]);
-    const { rows: classified } = await client.query<{ external_id: string; conversation_id: number | null; kind: MergeKind }>(CLASSIFY_SQL, [
-      ids,
-      reviewer.rows[0]?.id ?? null,
-    ]);
+    const { rows: classified } = await client.query<{
+      external_id: string;
+      conversation_id: number | null;
+      kind: MergeKind;
+      stored: number | null;
+      recruiter_turns: number | null;
+      last_sent: string | null;
+    }>(CLASSIFY_SQL, [ids, reviewer.rows[0]?.id ?? null]);
     const kinds: Record<MergeKind, number> = { new: 0, same: 0, append: 0, import: 0, golden: 0 };
     // importerOnly: everything but golden through the importer, as before the fast paths (the
     // baseline of lib/bench/live-merge.ts).
     if (opts.importerOnly) for (const c of classified) if (c.kind !== 'golden') c.kind = 'import';
     for (const c of classified) kinds[c.kind] += 1;
 
-    const grown = classified.filter((c) => c.kind === 'append').map((c) => c.conversation_id!);
+    const grown = classified.filter((c) => c.kind === 'append');
     if (grown.length) {
+      const grownIds = grown.map((c) => c.conversation_id!);
+      const stored = grown.map((c) => c.stored!);
       // Step 1: the rows of every conversation written, in id order, before the first write.
-      await client.query(LOCK_CONVERSATIONS_SQL, [grown]);
-      await client.query(APPEND_SQL, [grown, ids]);
-      await client.query(GROWN_SQL, [grown]);
+      await client.query(LOCK_CONVERSATIONS_SQL, [grownIds]);
+      await client.query(APPEND_SQL, [grownIds, stored, ids]);
+      await client.query(GROWN_SQL, [grownIds, stored, grown.map((c) => c.recruiter_turns!), grown.map((c) => c.last_sent)]);
     }
     const fresh = classified.filter((c) => c.kind === 'new').map((c) => c.external_id);
     if (fresh.length) await client.query(NEW_SQL, [fresh, ids]);

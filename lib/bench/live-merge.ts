@@ -4,7 +4,10 @@
 // than the last time, and merges each batch with ingestLiveBatch: first with its fast paths
 // (new / grown / unchanged), then, on emptied tables, the same batches through the importer's
 // merge alone (the baseline: how every batch was merged before). Per batch it prints the CPU the
-// merge took in PostgreSQL (its backends, from /proc) and in Node, and the wall time.
+// merge took in PostgreSQL (its connection, from /proc; the background processes apart) and in
+// Node, and the wall time. BENCH_MERGE_ROUNDS (15) batches each way: 75 is bench:advisor's
+// 15,000 requests, conversations grown up to their last turn; BENCH_MERGE_PG_STATS=1 adds the
+// merge's statements by time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,13 +24,27 @@ const ROUNDS = Number(process.env.BENCH_MERGE_ROUNDS ?? 15);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-merge-'));
 fs.chmodSync(tmp, 0o755);
-const server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+let server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), quiet: true });
+// BENCH_MERGE_PG_STATS=1: restart with pg_stat_statements and print, per way of merging, the
+// merge's statements by time per batch (which of them grows with the conversations).
+const PG_STATS = process.env.BENCH_MERGE_PG_STATS === '1';
+if (PG_STATS) {
+  const c = new pg.Client({ connectionString: server.url });
+  await c.connect();
+  await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+  await c.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
+  await c.end();
+  const port = server.port;
+  await server.stop();
+  server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port, quiet: true });
+}
 process.env.DATABASE_URL = server.url;
 
 try {
   await applyPendingMigrations(server.url);
   const db = new pg.Client({ connectionString: server.url });
   await db.connect();
+  if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-admin', 'Bench Admin', 'admin@bench', 'admin', now())`);
   const { promoteModel } = await import('../advisor/promotions');
   const { logDecision } = await import('../advisor/decision-log');
@@ -38,38 +55,72 @@ try {
   const promotion = await promoteModel(admin, { model: 'local-base', provider: 'local', threshold: 0.7, timeoutMs: 1000, note: 'bench' });
   await disconnectDb();
 
-  // Request i: conversation i mod 1,000 cut before its (i div 1,000)-th recruiter turn, as bench:advisor sends them.
+  // Request i: conversation i mod 1,000 cut before its (i div 1,000)-th recruiter turn, as
+  // bench:advisor sends them: once a conversation has been sent at every turn it comes back as a
+  // new one (a generation suffix), so a conversation only grows, as a chatbot's do.
   const convs = generateSampleConversations(CONVERSATIONS, 20_261_201);
   const body = (i: number) => {
     const c = convs[i % convs.length];
     const turns = c.messages.map((m, p) => (m.sender === 'recruiter' && p > 0 ? p : -1)).filter((p) => p > 0);
-    const cut = turns.length ? turns[Math.floor(i / convs.length) % turns.length] : c.messages.length;
+    const round = Math.floor(i / convs.length);
+    const generation = turns.length ? Math.floor(round / turns.length) : round;
+    const cut = turns.length ? turns[round % turns.length] : c.messages.length;
     return {
-      external_id: `live-${c.external_id}`,
+      external_id: `live-${c.external_id}${generation ? `-g${generation}` : ''}`,
       candidate_name: c.candidate_name,
       job_title: c.job_title,
       messages: c.messages.slice(0, cut).map(({ label: _l, ...m }) => m),
     };
   };
 
-  // CPU of every PostgreSQL process of the scratch server (clock ticks of 10 ms), when /proc shows them.
-  const ticks = async () => {
-    const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity');
-    let sum = 0;
-    for (const { pid } of rows) {
+  // CPU of the scratch server's processes in ms: client backends (the merge's connection, while
+  // it merges) and the background ones (autovacuum, writers: work the merge leaves behind).
+  // /proc/<pid>/schedstat counts the time on a CPU in ns; /proc/<pid>/stat only in 10 ms ticks.
+  const cpuMs = (pid: number) => {
+    try {
+      return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
       try {
         const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        sum += Number(f[11]) + Number(f[12]);
+        return (Number(f[11]) + Number(f[12])) * 10;
       } catch {
-        // gone, or not readable
+        return 0; // gone, or not readable
       }
     }
+  };
+  const ticks = async () => {
+    const { rows } = await db.query<{ pid: number; client: boolean }>(`SELECT pid, backend_type = 'client backend' AS client FROM pg_stat_activity`);
+    const sum = { client: 0, background: 0 };
+    for (const { pid, client } of rows) sum[client ? 'client' : 'background'] += cpuMs(pid);
     return sum;
   };
 
-  type Batch = { phase: string; pgMs: number; nodeMs: number; wallMs: number };
+  // The merge's own statements: pg_stat_statements read before and after each merge (not the logging).
+  type Stat = { calls: number; exec: number; query: string };
+  const snapshot = async () => {
+    const { rows } = await db.query<{ queryid: string; calls: string; exec: number; query: string }>(
+      `SELECT queryid::text, calls, total_exec_time AS exec, query FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'`,
+    );
+    return new Map(rows.map((r) => [r.queryid, { calls: Number(r.calls), exec: r.exec, query: r.query }]));
+  };
+  const statements: string[] = [];
+  const report = (name: string, totals: Map<string, Stat>, batches: number) =>
+    statements.push(
+      `${name}: the merge's statements by execution time (ms per batch, calls per batch, the statement)`,
+      ...[...totals.values()]
+        .sort((x, y) => y.exec - x.exec)
+        .slice(0, 12)
+        .map(
+          (q) => `  ${(q.exec / batches).toFixed(2).padStart(8)} ${(q.calls / batches).toFixed(1).padStart(6)}  ${q.query.replace(/\s+/g, ' ').slice(0, 140)}`,
+        ),
+    );
+
+  type Batch = { phase: string; pgMs: number; bgMs: number; nodeMs: number; wallMs: number };
   async function run(importerOnly: boolean): Promise<Batch[]> {
     const out: Batch[] = [];
+    const totals = new Map<string, Stat>();
+    let updated = 0;
+    const kinds: Record<string, number> = {};
     for (let round = 0, i = 0; round < ROUNDS; round++) {
       for (let k = 0; k < PER; k++, i++) {
         const conversation = body(i);
@@ -90,17 +141,35 @@ try {
           conversation,
         });
       }
+      const before = PG_STATS ? await snapshot() : null;
       const pg0 = await ticks();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const r = await ingestLiveBatch({ importerOnly });
       const wallMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const pgMs = ((await ticks()) - pg0) * 10;
+      const pg1 = await ticks();
+      const pgMs = pg1.client - pg0.client;
+      const bgMs = pg1.background - pg0.background;
       if (r.merged !== PER) throw new Error(`batch ${round}: merged ${r.merged} of ${PER}`);
-      // The phases of this traffic: first sight of every conversation, then updates (most grown by a turn; a few unchanged, or shorter where the cuts wrap around).
-      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
+      // Statements of the updates only (the first pass over the conversations inserts them).
+      if (before && (round * PER) / CONVERSATIONS >= 1) {
+        updated += 1;
+        for (const [id, q] of await snapshot()) {
+          const b = before.get(id) ?? { calls: 0, exec: 0 };
+          if (q.calls === b.calls) continue;
+          const t = totals.get(id) ?? { calls: 0, exec: 0, query: q.query };
+          t.calls += q.calls - b.calls;
+          t.exec += q.exec - b.exec;
+          totals.set(id, t);
+        }
+      }
+      // The phases of this traffic: first sight of every conversation, then updates (most grown by a turn, the rest a conversation's next generation).
+      for (const [k, n] of Object.entries(r.kinds ?? {})) kinds[k] = (kinds[k] ?? 0) + n;
+      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, bgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
     }
+    console.log(`${importerOnly ? 'importer' : 'fast paths'}: conversations merged by kind ${JSON.stringify(kinds)}`);
+    if (PG_STATS) report(importerOnly ? 'updates, importer' : 'updates, fast paths', totals, updated);
     return out;
   }
 
@@ -115,9 +184,15 @@ try {
       [...xs].sort((a, b) => a - b),
       50,
     );
+  // PG CPU: the merging connection's; PG bg: the server's background processes meanwhile (autovacuum, writers).
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const line = (name: string, bs: Batch[]) =>
     `${name.padEnd(34)}${String(bs.length).padStart(8)}${med(bs.map((b) => b.pgMs))
-      .toFixed(0)
+      .toFixed(1)
+      .padStart(12)}${mean(bs.map((b) => b.pgMs))
+      .toFixed(1)
+      .padStart(12)}${mean(bs.map((b) => b.bgMs))
+      .toFixed(1)
       .padStart(12)}${med(bs.map((b) => b.nodeMs))
       .toFixed(0)
       .padStart(12)}${med(bs.map((b) => b.wallMs))
@@ -125,10 +200,10 @@ try {
       .padStart(12)}`;
   console.log(
     [
-      `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms)`,
+      `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms), and PostgreSQL's mean`,
       `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)} (shared with other work; CPU times are the merge's own)`,
       '',
-      `${''.padEnd(34)} batches  PG CPU ms  Node CPU ms    wall ms`,
+      `${''.padEnd(34)}${'batches'.padStart(8)}${'PG CPU ms'.padStart(12)}${'PG mean'.padStart(12)}${'PG bg mean'.padStart(12)}${'Node CPU ms'.padStart(12)}${'wall ms'.padStart(12)}`,
       line(
         'new conversations, fast path',
         fast.filter((b) => b.phase === 'new'),
@@ -145,6 +220,7 @@ try {
         'updated conversations, importer',
         importer.filter((b) => b.phase === 'updated'),
       ),
+      ...statements,
     ].join('\n'),
   );
 } finally {
