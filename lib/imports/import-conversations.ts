@@ -170,6 +170,7 @@ export type ImportOptions = MergeOptions & {
 // import itself.
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
+const STAGING_TEMP_BUFFERS = '1GB';
 
 /** Imports a file (a path, or an upload's bytes): all of it, or nothing and every problem. */
 export async function importConversationsFile(file: string | ImportSource, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -194,6 +195,11 @@ async function importFileOnce(source: ImportSource, opts: ImportOptions): Promis
   client.on('error', () => {}); // a dropped idle connection must not crash the process; the query fails instead
   await client.connect();
   try {
+    // The staging tables are temporary (this session's own buffers, no WAL): with room for
+    // them in memory, the COPY and the passes over them after it do not write and read them
+    // back through the kernel 8 kB at a time (the default is 8 MB). Only settable before the
+    // session's first temporary table, so here, on a connection of our own.
+    await client.query(`SET temp_buffers = '${STAGING_TEMP_BUFFERS}'`);
     await client.query('BEGIN');
     const summary = await mergeInTransaction(client, readConversations(read, { format, csvMapping: opts.csvMapping }), format, source.name, opts);
     await client.query('COMMIT');
