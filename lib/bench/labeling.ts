@@ -63,6 +63,9 @@ try {
   if (reuse) log(`reusing the database loaded in ${tmp} (BENCH_KEEP): no generation, COPY, import or setup`);
   else await load();
   async function load() {
+    // The import is timed into an empty database: a kept one from an earlier or failed run is not.
+    if ((await client.query('SELECT EXISTS (SELECT 1 FROM conversations) AS any')).rows[0].any)
+      throw new Error(`${tmp} already holds conversations (an earlier run's): give BENCH_KEEP a new directory to load and time the import`);
     if (KEEP) fs.rmSync(loadedMarker, { force: true });
     log(`generating ${CONVERSATIONS.toLocaleString()} conversations × 10 messages…`);
     let phase = performance.now();
