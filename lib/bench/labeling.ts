@@ -24,15 +24,25 @@ const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const wanted = (op: string) => !ONLY || ONLY.test(op);
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-'));
+// BENCH_KEEP=<dir>: the scratch PostgreSQL (and the generated files) live in <dir> and stay after
+// the run. A later run with the same BENCH_KEEP and BENCH_CONVERSATIONS finds the loaded
+// database and skips generation, COPY, the import and the setup: it only times (for iterating on
+// the read paths; the import's figure needs a run without a loaded <dir>). BENCH_IMPORT_ONLY=1
+// stops after the import and its COPY baselines.
+const KEEP = process.env.BENCH_KEEP ? path.resolve(process.env.BENCH_KEEP) : null;
+const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === '1';
+const tmp = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-'));
+fs.mkdirSync(tmp, { recursive: true });
 fs.chmodSync(tmp, 0o755);
+const loadedMarker = path.join(tmp, `loaded-${CONVERSATIONS}`);
+const reuse = KEEP !== null && !IMPORT_ONLY && fs.existsSync(loadedMarker);
 const port = await freePort();
 const server = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port, quiet: true });
 const url = process.env.BENCH_DATABASE_URL ?? server!.url;
 process.env.DATABASE_URL = url;
 
 const results: { op: string; ours: { p50: number; p95: number }; raw: { p50: number; p95: number }; target: number }[] = [];
-let importFigures: {
+interface ImportFigures {
   ours: number;
   copy: number;
   ratio: number;
@@ -40,301 +50,316 @@ let importFigures: {
   copySeconds: number;
   copyRuns: number[];
   load: { copy: number; import: number };
-} | null = null;
-let labelWriteTrips: { ours: number; previous: number } | null = null;
+}
+// Written inside load() (a closure), so typed by assertion: TypeScript would narrow a plain `= null` to null.
+let importFigures = null as ImportFigures | null;
+let labelWriteTrips = null as { ours: number; previous: number } | null;
 
 try {
   await applyPendingMigrations(url);
-  log(`generating ${CONVERSATIONS.toLocaleString()} conversations × 10 messages…`);
-  let phase = performance.now();
-  const files = writeBenchFiles(tmp, CONVERSATIONS);
-  log(`  generated in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
-
-  // Baseline: COPY the same conversation and message rows into an empty copy of the schema,
-  // once before the import and once after it: on a shared machine the load moves in minutes,
-  // and the ratio takes the faster COPY, so a quiet spell during the import never flatters it.
-  const copyBaseline = async (): Promise<number> => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS bench_copy');
-    await admin.query('CREATE DATABASE bench_copy');
-    await admin.end();
-    const copyUrl = url.replace(/\/[^/?]+(\?|$)/, '/bench_copy$1');
-    await applyPendingMigrations(copyUrl);
-    const copyClient = new pg.Client({ connectionString: copyUrl });
-    await copyClient.connect();
-    const started = performance.now();
-    await copyClient.query('BEGIN');
-    await pipeline(
-      fs.createReadStream(files.conversationsCopy),
-      copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')),
-    );
-    await pipeline(
-      fs.createReadStream(files.messagesCopy),
-      copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')),
-    );
-    await copyClient.query('COMMIT');
-    const took = (performance.now() - started) / 1000;
-    await copyClient.end();
-    return took;
-  };
-  const load = () => os.loadavg()[0];
-  log('baseline: COPY of the same rows…');
-  let loadBefore = load();
-  const copyFirst = await copyBaseline();
-  const copyLoad = [loadBefore, load()];
-  log(`  COPY: ${copyFirst.toFixed(1)} s`);
-
-  log('the Studio import path…');
-  const { importConversationsFile } = await import('../imports');
-  loadBefore = load();
-  const t = performance.now();
-  await importConversationsFile(files.jsonl, { onProgress: (s, d) => log(`  import ${s}${d ? `: ${d}` : ''}`) });
-  const seconds = (performance.now() - t) / 1000;
-  const importLoad = [loadBefore, load()];
-  log('baseline again: COPY of the same rows…');
-  loadBefore = load();
-  const copyAgain = await copyBaseline();
-  copyLoad.push(loadBefore, load());
-  log(`  COPY: ${copyAgain.toFixed(1)} s`);
-  const copySeconds = Math.min(copyFirst, copyAgain);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  importFigures = {
-    ours: files.messages / seconds,
-    copy: files.messages / copySeconds,
-    ratio: copySeconds / seconds,
-    seconds,
-    copySeconds,
-    copyRuns: [copyFirst, copyAgain],
-    load: { copy: mean(copyLoad), import: mean(importLoad) },
-  };
-  log(`import: ${seconds.toFixed(1)} s, COPY: ${copySeconds.toFixed(1)} s (${((copySeconds / seconds) * 100).toFixed(0)}% of COPY's rows/s)`);
-
-  // Reviewers with labels of their own on one conversation in 14 (most of a large corpus is
-  // unlabeled), so every filter has matches and misses; and the setup stays minutes at 1M.
-  log('adding reviewers and their labels…');
-  phase = performance.now();
+  const { refreshConversationStats, pgRunner } = await import('../conversations/stats');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  for (let r = 1; r <= 5; r++) {
-    await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, $2, $3, 'reviewer', now())`, [
-      `bench-r${r}`,
-      `Reviewer ${r}`,
-      `r${r}@bench.test`,
-    ]);
-    await client.query(
-      `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
+  if (reuse) log(`reusing the database loaded in ${tmp} (BENCH_KEEP): no generation, COPY, import or setup`);
+  else await load();
+  async function load() {
+    // The import is timed into an empty database: a kept one from an earlier or failed run is not.
+    if ((await client.query('SELECT EXISTS (SELECT 1 FROM conversations) AS any')).rows[0].any)
+      throw new Error(`${tmp} already holds conversations (an earlier run's): give BENCH_KEEP a new directory to load and time the import`);
+    if (KEEP) fs.rmSync(loadedMarker, { force: true });
+    log(`generating ${CONVERSATIONS.toLocaleString()} conversations × 10 messages…`);
+    let phase = performance.now();
+    const files = writeBenchFiles(tmp, CONVERSATIONS);
+    log(`  generated in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
+
+    // Baseline: COPY the same conversation and message rows into an empty copy of the schema,
+    // once before the import and once after it: on a shared machine the load moves in minutes,
+    // and the ratio takes the faster COPY, so a quiet spell during the import never flatters it.
+    const copyBaseline = async (): Promise<number> => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('DROP DATABASE IF EXISTS bench_copy');
+      await admin.query('CREATE DATABASE bench_copy');
+      await admin.end();
+      const copyUrl = url.replace(/\/[^/?]+(\?|$)/, '/bench_copy$1');
+      await applyPendingMigrations(copyUrl);
+      const copyClient = new pg.Client({ connectionString: copyUrl });
+      await copyClient.connect();
+      const started = performance.now();
+      await copyClient.query('BEGIN');
+      await pipeline(
+        fs.createReadStream(files.conversationsCopy),
+        copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')),
+      );
+      await pipeline(
+        fs.createReadStream(files.messagesCopy),
+        copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')),
+      );
+      await copyClient.query('COMMIT');
+      const took = (performance.now() - started) / 1000;
+      await copyClient.end();
+      return took;
+    };
+    const loadAvg = () => os.loadavg()[0];
+    log('baseline: COPY of the same rows…');
+    let loadBefore = loadAvg();
+    const copyFirst = await copyBaseline();
+    const copyLoad = [loadBefore, loadAvg()];
+    log(`  COPY: ${copyFirst.toFixed(1)} s`);
+
+    log('the Studio import path…');
+    const { importConversationsFile } = await import('../imports');
+    loadBefore = loadAvg();
+    const t = performance.now();
+    await importConversationsFile(files.jsonl, { onProgress: (s, d) => log(`  import ${s}${d ? `: ${d}` : ''}`) });
+    const seconds = (performance.now() - t) / 1000;
+    const importLoad = [loadBefore, loadAvg()];
+    log('baseline again: COPY of the same rows…');
+    loadBefore = loadAvg();
+    const copyAgain = await copyBaseline();
+    copyLoad.push(loadBefore, loadAvg());
+    log(`  COPY: ${copyAgain.toFixed(1)} s`);
+    const copySeconds = Math.min(copyFirst, copyAgain);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    importFigures = {
+      ours: files.messages / seconds,
+      copy: files.messages / copySeconds,
+      ratio: copySeconds / seconds,
+      seconds,
+      copySeconds,
+      copyRuns: [copyFirst, copyAgain],
+      load: { copy: mean(copyLoad), import: mean(importLoad) },
+    };
+    log(`import: ${seconds.toFixed(1)} s, COPY: ${copySeconds.toFixed(1)} s (${((copySeconds / seconds) * 100).toFixed(0)}% of COPY's rows/s)`);
+    if (IMPORT_ONLY) return;
+
+    // Reviewers with labels of their own on one conversation in 14 (most of a large corpus is
+    // unlabeled), so every filter has matches and misses; and the setup stays minutes at 1M.
+    log('adding reviewers and their labels…');
+    phase = performance.now();
+    for (let r = 1; r <= 5; r++) {
+      await client.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, $2, $3, 'reviewer', now())`, [
+        `bench-r${r}`,
+        `Reviewer ${r}`,
+        `r${r}@bench.test`,
+      ]);
+      await client.query(
+        `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
        SELECT m.id, m.conversation_id, $1, (ARRAY['END','CONTINUE','SCHEDULE']::"LabelValue"[])[1 + (m.id % 3)], now()
        FROM messages m WHERE m.sender = 'recruiter' AND m.conversation_id % 70 = $2 AND m.position < 6`,
-      [`bench-r${r}`, r],
-    );
-  }
-  // What the other filters and the uncertainty sort read, so each has matches and misses: an
-  // advisor with suggestions on one conversation in 50's open turns, a deferred live turn on
-  // one in 500, a flag on one in 300, a comment on another one in 300.
-  log('adding suggestions, advisor decisions, flags and comments…');
-  const promotion = (
-    await client.query<{ id: number }>(
-      `INSERT INTO advisor_promotions (model, provider, threshold, timeout_ms, instructions, context, promoted_by_id)
+        [`bench-r${r}`, r],
+      );
+    }
+    // What the other filters and the uncertainty sort read, so each has matches and misses: an
+    // advisor with suggestions on one conversation in 50's open turns, a deferred live turn on
+    // one in 500, a flag on one in 300, a comment on another one in 300.
+    log('adding suggestions, advisor decisions, flags and comments…');
+    const promotion = (
+      await client.query<{ id: number }>(
+        `INSERT INTO advisor_promotions (model, provider, threshold, timeout_ms, instructions, context, promoted_by_id)
        VALUES ('bench-advisor', 'local', 0.7, 2000, '', '"all"'::jsonb, 'bench-r1') RETURNING id`,
-    )
-  ).rows[0].id;
-  await client.query(
-    `INSERT INTO turn_suggestions (message_id, conversation_id, model, provider, promotion_id, value, confidence)
+      )
+    ).rows[0].id;
+    await client.query(
+      `INSERT INTO turn_suggestions (message_id, conversation_id, model, provider, promotion_id, value, confidence)
      SELECT m.id, m.conversation_id, 'bench-advisor', 'local', $1, 'CONTINUE', ((m.id::bigint * 7919) % 1000) / 1000.0
      FROM messages m WHERE m.conversation_id % 50 = 3 AND m.sender = 'recruiter' AND m.position > 0`,
-    [promotion],
-  );
-  await client.query(
-    `INSERT INTO advisor_decisions (external_id, conversation_id, position, decision, confidence, acted, threshold, model, promotion_id, latency_ms)
+      [promotion],
+    );
+    await client.query(
+      `INSERT INTO advisor_decisions (external_id, conversation_id, position, decision, confidence, acted, threshold, model, promotion_id, latency_ms)
      SELECT c.external_id, c.id, 4, 'CONTINUE', 0.41, false, 0.7, 'bench-advisor', $1, 180 FROM conversations c WHERE c.id % 500 = 7`,
-    [promotion],
-  );
-  await client.query(
-    `INSERT INTO turn_flags (message_id, conversation_id, reviewer_id, reason)
+      [promotion],
+    );
+    await client.query(
+      `INSERT INTO turn_flags (message_id, conversation_id, reviewer_id, reason)
      SELECT m.id, m.conversation_id, 'bench-r2', 'unclear' FROM messages m WHERE m.conversation_id % 300 = 11 AND m.position = 2`,
-  );
-  await client.query(
-    `INSERT INTO turn_comments (message_id, conversation_id, author_id, body)
+    );
+    await client.query(
+      `INSERT INTO turn_comments (message_id, conversation_id, author_id, body)
      SELECT m.id, m.conversation_id, 'bench-r3', 'is this a reschedule?' FROM messages m WHERE m.conversation_id % 300 = 13 AND m.position = 4`,
-  );
-  // The work queue's leases of reviewer 1 (the "Held by me" filter): a few held, a few run out.
-  await client.query(
-    `INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
+    );
+    // The work queue's leases of reviewer 1 (the "Held by me" filter): a few held, a few run out.
+    await client.query(
+      `INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at)
      SELECT c.id, 'bench-r1', now(), now() + CASE WHEN c.id % 2 = 0 THEN interval '10 minutes' ELSE interval '-1 minute' END
      FROM conversations c WHERE c.id % 20000 = 17`,
-  );
-  const { refreshConversationStats, pgRunner } = await import('../conversations/stats');
-  const ids = (
-    await client.query<{ id: number }>(
-      `SELECT conversation_id AS id FROM labels WHERE reviewer_id LIKE 'bench-r%' UNION SELECT conversation_id FROM turn_suggestions ORDER BY 1`,
-    )
-  ).rows.map((r) => r.id);
-  log(`  refreshing the counters of ${ids.length.toLocaleString('en-US')} conversations…`);
-  for (let i = 0; i < ids.length; i += 10_000) await refreshConversationStats(pgRunner(client), ids.slice(i, i + 10_000));
-  await client.query('VACUUM ANALYZE');
-  log(`  set up in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
-
-  const actor = { id: 'bench-r1', email: 'r1@bench.test', name: 'Reviewer 1', role: 'reviewer' as const };
-  const { listConversations, listStatements, viewWhereSql } = await import('../conversations/list-conversations');
-  const { CONVERSATION_FILTERS, listParamsSchema, uncertaintyCursor } = await import('../conversations/list-params');
-  const { overallProgress } = await import('../conversations/get-conversation');
-  const { claimNextConversation } = await import('../labeling/queue');
-  const { labelTurn } = await import('../labeling/label-turn');
-
-  // The raw-SQL twin of listConversations: the very statements it builds, sent over plain pg
-  // (the page, the capped count and the planned estimate at once).
-  const rawPool = new pg.Pool({ connectionString: url, max: 4 });
-  const rawList = async (params: ReturnType<typeof listParamsSchema.parse>) => {
-    const sql = listStatements(actor, params);
-    await Promise.all([
-      rawPool.query(sql.page.text, sql.page.values),
-      rawPool.query(sql.count.text, sql.count.values),
-      rawPool.query(sql.estimate.text, sql.estimate.values),
-    ]);
-  };
-
-  // Every filter in every sort the conversations page offers, two searches, and deep pages.
-  const sorts = ['recent', 'oldest', 'uncertain'] as const;
-  const cases: [string, Record<string, unknown>][] = [
-    ...Object.keys(CONVERSATION_FILTERS).flatMap((filter) =>
-      sorts.map((sort): [string, Record<string, unknown>] => [`list: ${filter}, ${sort}`, { filter, sort }]),
-    ),
-    ['list: search "forklift"', { q: 'forklift' }],
-    ['list: search "forklift", uncertain', { q: 'forklift', sort: 'uncertain' }],
-    ['list: search "reschedule interview"', { q: 'reschedule interview' }],
-    ['list: search "bench-4711" (an id)', { q: 'bench-4711' }],
-  ];
-  const deep = await client.query<{ last_activity_at: Date; id: number }>(
-    'SELECT last_activity_at, id FROM conversations ORDER BY last_activity_at DESC, id DESC OFFSET $1 LIMIT 1',
-    [Math.floor(CONVERSATIONS / 2)],
-  );
-  const middle = `${deep.rows[0].last_activity_at.getTime()}_${deep.rows[0].id}`;
-  const deepUnsure = await client.query<{ v: number; id: number }>(
-    'SELECT min_suggestion_confidence AS v, id FROM conversations WHERE min_suggestion_confidence < 1 ORDER BY min_suggestion_confidence, id OFFSET $1 LIMIT 1',
-    [Math.floor(CONVERSATIONS / 200)],
-  );
-  const page = Math.floor(CONVERSATIONS / 100) + 1;
-  cases.push(
-    [`list: all, page ${page} (after a cursor)`, { after: middle }],
-    [`list: all, page ${page} back (before a cursor)`, { before: middle }],
-    [`list: unlabeled, page ${page}`, { filter: 'unlabeled', after: middle }],
-  );
-  if (deepUnsure.rows[0])
-    cases.push([`list: uncertain, deep page`, { sort: 'uncertain', after: uncertaintyCursor(Number(deepUnsure.rows[0].v), deepUnsure.rows[0].id) }]);
-  for (const [name, raw] of cases.filter(([n]) => wanted(n))) {
-    log(`measuring ${name}…`);
-    const params = listParamsSchema.parse(raw);
-    const ours = await measure(RUNS, () => listConversations(actor, params));
-    const rawTimes = await measure(RUNS, () => rawList(params));
-    results.push({ op: name, ours, raw: rawTimes, target: 100 });
-    log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(rawTimes.p95)}`);
-  }
-
-  if (wanted('progress')) log('measuring progress…');
-  if (wanted('progress'))
-    results.push({
-      op: 'progress (my turns / all turns)',
-      ours: await measure(RUNS * 4, () => overallProgress(actor)),
-      raw: await measure(RUNS * 4, () =>
-        client.query(`SELECT key, sum(delta) FROM labeling_totals WHERE key = ANY($1::text[]) GROUP BY key`, [['turns', `reviewer:${actor.id}`]]),
-      ),
-      target: 50,
-    });
-
-  // "Next needing me": a reviewer presses n again and again without labeling, so every claim
-  // must walk past the ones just left (up to 200 excluded) to a new conversation.
-  for (const [name, view, who] of [
-    ['next needing me (all, recent)', { q: '', filter: 'all', sort: 'recent' }, 'bench-r4'],
-    ['next needing me (unlabeled, oldest)', { q: '', filter: 'unlabeled', sort: 'oldest' }, 'bench-r5'],
-    ['next needing me (search "forklift")', { q: 'forklift', filter: 'all', sort: 'recent' }, 'bench-r3'],
-  ] as const) {
-    if (!wanted(name)) continue;
-    log(`measuring ${name}…`);
-    const claimer = { ...actor, id: who, email: `${who.slice(-2)}@bench.test` };
-    let current: number | null = null;
-    const left: number[] = [];
-    const ours = await measure(RUNS * 2, async () => {
-      const claim = await claimNextConversation(claimer, view, { currentId: current, exclude: left.slice(-200) });
-      if (current) left.push(current);
-      current = claim?.conversationId ?? null;
-    });
-    // Raw: the same first look (the open-conversation index, the view, the exclusions, the
-    // row lock) and the lease insert, without the needs-me and slot re-checks.
-    const where = viewWhereSql(claimer, { q: view.q, filter: view.filter });
-    const rawLeft: number[] = [];
-    const raw = await measure(RUNS * 2, async () => {
-      await client.query('BEGIN');
-      const order = view.sort === 'oldest' ? 'ASC' : 'DESC';
-      const r = await client.query<{ id: number }>(
-        `SELECT c.id FROM conversations c WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < 1 AND ${where.text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + 1}`)}
-           AND c.id <> ALL($1::int[]) ORDER BY c.last_activity_at ${order}, c.id ${order} LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
-        [rawLeft.slice(-200), ...where.values],
-      );
-      if (r.rows[0]) {
-        await client.query(
-          `INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at) VALUES ($1, 'bench-r2', now(), now() + interval '10 minutes')
-           ON CONFLICT (conversation_id, reviewer_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
-          [r.rows[0].id],
-        );
-        rawLeft.push(r.rows[0].id);
-      }
-      await client.query('COMMIT');
-    });
-    results.push({ op: name, ours, raw, target: 50 });
-    log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(raw.p95)}`);
-  }
-
-  if (wanted('label write')) await measureLabelWrite();
-  await client.end();
-  await rawPool.end();
-
-  async function measureLabelWrite() {
-    log('measuring the label write path…');
-    const turns = (
-      await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)
+    );
+    const ids = (
+      await client.query<{ id: number }>(
+        `SELECT conversation_id AS id FROM labels WHERE reviewer_id LIKE 'bench-r%' UNION SELECT conversation_id FROM turn_suggestions ORDER BY 1`,
+      )
     ).rows.map((r) => r.id);
-    const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
-    const writer = { ...actor, id: 'bench-r2' };
-    const ours = await measure(500, (i) => labelTurn(writer, { messageId: turns[i % 1000], value: values[i % 4] }));
-    // The previous write path, an interactive transaction of the same steps (lock, read after
-    // it, label + history, the counter statements), on other turns in the same run.
-    const { lockRecruiterTurn, TURN_WRITE_TRANSACTION } = await import('../labeling/turn-actions-rules');
-    const { writeLabelInLockedTurn } = await import('../labeling/label-turn');
-    const { db } = await import('../db');
-    const previousWrite = (reviewerId: string, messageId: number, value: (typeof values)[number]) =>
-      db().$transaction(async (tx) => {
-        const { conversationId, current } = await lockRecruiterTurn(tx, messageId, reviewerId, 'labeled');
-        if (current.label === value) return;
-        if (await writeLabelInLockedTurn(tx, { messageId, conversationId, reviewerId, value, source: 'ui' }))
-          await refreshConversationStats(tx, [conversationId]);
-      }, TURN_WRITE_TRANSACTION);
-    const previous = await measure(500, (i) => previousWrite('bench-r4', turns[i % 1000], values[i % 4]));
-    // Round trips of one changed write each way (a fresh turn and value, so both really write).
-    const ourTrips = await countRoundTrips(() => labelTurn(writer, { messageId: turns[1999], value: 'END' }));
-    const previousTrips = await countRoundTrips(() => previousWrite('bench-r4', turns[1999], 'END'));
-    labelWriteTrips = { ours: ourTrips, previous: previousTrips };
-    log(`  round trips per changed write: ${ourTrips} (previous path ${previousTrips})`);
-    const raw = await measure(500, async (i) => {
-      const messageId = turns[1000 + (i % 1000)];
-      const value = values[i % 4] ?? 'END';
-      await client.query('BEGIN');
-      const m = await client.query<{ conversation_id: number }>('SELECT conversation_id FROM messages WHERE id = $1', [messageId]);
-      await client.query(
-        `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [messageId, m.rows[0].conversation_id, 'bench-r3', value],
-      );
-      await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [
-        messageId,
-        m.rows[0].conversation_id,
-        'bench-r3',
-        value,
+    log(`  refreshing the counters of ${ids.length.toLocaleString('en-US')} conversations…`);
+    for (let i = 0; i < ids.length; i += 10_000) await refreshConversationStats(pgRunner(client), ids.slice(i, i + 10_000));
+    await client.query('VACUUM ANALYZE');
+    log(`  set up in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
+    if (KEEP) fs.writeFileSync(loadedMarker, new Date().toISOString());
+  }
+  if (!IMPORT_ONLY) await measureAll();
+  await client.end();
+
+  async function measureAll() {
+    const actor = { id: 'bench-r1', email: 'r1@bench.test', name: 'Reviewer 1', role: 'reviewer' as const };
+    const { listConversations, listStatements, viewWhereSql } = await import('../conversations/list-conversations');
+    const { CONVERSATION_FILTERS, listParamsSchema, uncertaintyCursor } = await import('../conversations/list-params');
+    const { overallProgress } = await import('../conversations/get-conversation');
+    const { claimNextConversation } = await import('../labeling/queue');
+    const { labelTurn } = await import('../labeling/label-turn');
+
+    // The raw-SQL twin of listConversations: the very statements it builds, sent over plain pg
+    // (the page, the capped count and the planned estimate at once).
+    const rawPool = new pg.Pool({ connectionString: url, max: 4 });
+    const rawList = async (params: ReturnType<typeof listParamsSchema.parse>) => {
+      const sql = listStatements(actor, params);
+      await Promise.all([
+        rawPool.query(sql.page.text, sql.page.values),
+        rawPool.query(sql.count.text, sql.count.values),
+        rawPool.query(sql.estimate.text, sql.estimate.values),
       ]);
-      await client.query('COMMIT');
-    });
-    results.push({ op: 'label write (labelTurn)', ours, raw, target: 15 });
-    results.push({ op: 'label write, previous path', ours: previous, raw, target: 15 });
+    };
+
+    // Every filter in every sort the conversations page offers, two searches, and deep pages.
+    const sorts = ['recent', 'oldest', 'uncertain'] as const;
+    const cases: [string, Record<string, unknown>][] = [
+      ...Object.keys(CONVERSATION_FILTERS).flatMap((filter) =>
+        sorts.map((sort): [string, Record<string, unknown>] => [`list: ${filter}, ${sort}`, { filter, sort }]),
+      ),
+      ['list: search "forklift"', { q: 'forklift' }],
+      ['list: search "forklift", uncertain', { q: 'forklift', sort: 'uncertain' }],
+      ['list: search "reschedule interview"', { q: 'reschedule interview' }],
+      ['list: search "bench-4711" (an id)', { q: 'bench-4711' }],
+    ];
+    const deep = await client.query<{ last_activity_at: Date; id: number }>(
+      'SELECT last_activity_at, id FROM conversations ORDER BY last_activity_at DESC, id DESC OFFSET $1 LIMIT 1',
+      [Math.floor(CONVERSATIONS / 2)],
+    );
+    const middle = `${deep.rows[0].last_activity_at.getTime()}_${deep.rows[0].id}`;
+    const deepUnsure = await client.query<{ v: number; id: number }>(
+      'SELECT min_suggestion_confidence AS v, id FROM conversations WHERE min_suggestion_confidence < 1 ORDER BY min_suggestion_confidence, id OFFSET $1 LIMIT 1',
+      [Math.floor(CONVERSATIONS / 200)],
+    );
+    const page = Math.floor(CONVERSATIONS / 100) + 1;
+    cases.push(
+      [`list: all, page ${page} (after a cursor)`, { after: middle }],
+      [`list: all, page ${page} back (before a cursor)`, { before: middle }],
+      [`list: unlabeled, page ${page}`, { filter: 'unlabeled', after: middle }],
+    );
+    if (deepUnsure.rows[0])
+      cases.push([`list: uncertain, deep page`, { sort: 'uncertain', after: uncertaintyCursor(Number(deepUnsure.rows[0].v), deepUnsure.rows[0].id) }]);
+    for (const [name, raw] of cases.filter(([n]) => wanted(n))) {
+      log(`measuring ${name}…`);
+      const params = listParamsSchema.parse(raw);
+      const ours = await measure(RUNS, () => listConversations(actor, params));
+      const rawTimes = await measure(RUNS, () => rawList(params));
+      results.push({ op: name, ours, raw: rawTimes, target: 100 });
+      log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(rawTimes.p95)}`);
+    }
+
+    if (wanted('progress')) log('measuring progress…');
+    if (wanted('progress'))
+      results.push({
+        op: 'progress (my turns / all turns)',
+        ours: await measure(RUNS * 4, () => overallProgress(actor)),
+        raw: await measure(RUNS * 4, () =>
+          client.query(`SELECT key, sum(delta) FROM labeling_totals WHERE key = ANY($1::text[]) GROUP BY key`, [['turns', `reviewer:${actor.id}`]]),
+        ),
+        target: 50,
+      });
+
+    // "Next needing me": a reviewer presses n again and again without labeling, so every claim
+    // must walk past the ones just left (up to 200 excluded) to a new conversation.
+    for (const [name, view, who] of [
+      ['next needing me (all, recent)', { q: '', filter: 'all', sort: 'recent' }, 'bench-r4'],
+      ['next needing me (unlabeled, oldest)', { q: '', filter: 'unlabeled', sort: 'oldest' }, 'bench-r5'],
+      ['next needing me (search "forklift")', { q: 'forklift', filter: 'all', sort: 'recent' }, 'bench-r3'],
+    ] as const) {
+      if (!wanted(name)) continue;
+      log(`measuring ${name}…`);
+      const claimer = { ...actor, id: who, email: `${who.slice(-2)}@bench.test` };
+      let current: number | null = null;
+      const left: number[] = [];
+      const ours = await measure(RUNS * 2, async () => {
+        const claim = await claimNextConversation(claimer, view, { currentId: current, exclude: left.slice(-200) });
+        if (current) left.push(current);
+        current = claim?.conversationId ?? null;
+      });
+      // Raw: the same first look (the open-conversation index, the view, the exclusions, the
+      // row lock) and the lease insert, without the needs-me and slot re-checks.
+      const where = viewWhereSql(claimer, { q: view.q, filter: view.filter });
+      const rawLeft: number[] = [];
+      const raw = await measure(RUNS * 2, async () => {
+        await client.query('BEGIN');
+        const order = view.sort === 'oldest' ? 'ASC' : 'DESC';
+        const r = await client.query<{ id: number }>(
+          `SELECT c.id FROM conversations c WHERE NOT c.is_golden AND c.recruiter_turns > 0 AND c.min_turn_labels < 1 AND ${where.text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + 1}`)}
+           AND c.id <> ALL($1::int[]) ORDER BY c.last_activity_at ${order}, c.id ${order} LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
+          [rawLeft.slice(-200), ...where.values],
+        );
+        if (r.rows[0]) {
+          await client.query(
+            `INSERT INTO labeling_leases (conversation_id, reviewer_id, claimed_at, expires_at) VALUES ($1, 'bench-r2', now(), now() + interval '10 minutes')
+           ON CONFLICT (conversation_id, reviewer_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+            [r.rows[0].id],
+          );
+          rawLeft.push(r.rows[0].id);
+        }
+        await client.query('COMMIT');
+      });
+      results.push({ op: name, ours, raw, target: 50 });
+      log(`  ours p95 ${ms(ours.p95)}, raw p95 ${ms(raw.p95)}`);
+    }
+
+    if (wanted('label write')) await measureLabelWrite();
+    await rawPool.end();
+
+    async function measureLabelWrite() {
+      log('measuring the label write path…');
+      const turns = (
+        await client.query<{ id: number }>(`SELECT id FROM messages WHERE sender = 'recruiter' ORDER BY (id::bigint * 7919) % 1000003 LIMIT 2000`)
+      ).rows.map((r) => r.id);
+      const values = ['END', 'CONTINUE', 'SCHEDULE', null] as const;
+      const writer = { ...actor, id: 'bench-r2' };
+      const ours = await measure(500, (i) => labelTurn(writer, { messageId: turns[i % 1000], value: values[i % 4] }));
+      // The previous write path, an interactive transaction of the same steps (lock, read after
+      // it, label + history, the counter statements), on other turns in the same run.
+      const { lockRecruiterTurn, TURN_WRITE_TRANSACTION } = await import('../labeling/turn-actions-rules');
+      const { writeLabelInLockedTurn } = await import('../labeling/label-turn');
+      const { db } = await import('../db');
+      const previousWrite = (reviewerId: string, messageId: number, value: (typeof values)[number]) =>
+        db().$transaction(async (tx) => {
+          const { conversationId, current } = await lockRecruiterTurn(tx, messageId, reviewerId, 'labeled');
+          if (current.label === value) return;
+          if (await writeLabelInLockedTurn(tx, { messageId, conversationId, reviewerId, value, source: 'ui' }))
+            await refreshConversationStats(tx, [conversationId]);
+        }, TURN_WRITE_TRANSACTION);
+      const previous = await measure(500, (i) => previousWrite('bench-r4', turns[i % 1000], values[i % 4]));
+      // Round trips of one changed write each way (a fresh turn and value, so both really write).
+      const ourTrips = await countRoundTrips(() => labelTurn(writer, { messageId: turns[1999], value: 'END' }));
+      const previousTrips = await countRoundTrips(() => previousWrite('bench-r4', turns[1999], 'END'));
+      labelWriteTrips = { ours: ourTrips, previous: previousTrips };
+      log(`  round trips per changed write: ${ourTrips} (previous path ${previousTrips})`);
+      const raw = await measure(500, async (i) => {
+        const messageId = turns[1000 + (i % 1000)];
+        const value = values[i % 4] ?? 'END';
+        await client.query('BEGIN');
+        const m = await client.query<{ conversation_id: number }>('SELECT conversation_id FROM messages WHERE id = $1', [messageId]);
+        await client.query(
+          `INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (message_id, reviewer_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [messageId, m.rows[0].conversation_id, 'bench-r3', value],
+        );
+        await client.query(`INSERT INTO label_events (message_id, conversation_id, reviewer_id, to_value, source) VALUES ($1, $2, $3, $4, 'bench')`, [
+          messageId,
+          m.rows[0].conversation_id,
+          'bench-r3',
+          value,
+        ]);
+        await client.query('COMMIT');
+      });
+      results.push({ op: 'label write (labelTurn)', ours, raw, target: 15 });
+      results.push({ op: 'label write, previous path', ours: previous, raw, target: 15 });
+    }
   }
 } catch (e) {
   console.error('benchmark failed:', e);
@@ -343,7 +368,7 @@ try {
   const { disconnectDb } = await import('../db');
   await disconnectDb();
   await server?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);

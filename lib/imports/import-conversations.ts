@@ -44,6 +44,11 @@ export function importReviewerEmail(file: string): string {
   return `import@${path.basename(file)}`.toLowerCase();
 }
 
+/** IMPORT_DEBUG: how long each step of the merge took, on stderr. */
+function debugStep(label: string, started: number) {
+  if (process.env.IMPORT_DEBUG) process.stderr.write(`  ${(performance.now() - started).toFixed(0)} ms  ${label}\n`);
+}
+
 async function runStatements(client: pg.ClientBase, text: string, params: unknown[] = []) {
   for (const stmt of text
     .split(/;\s*$/m)
@@ -51,7 +56,7 @@ async function runStatements(client: pg.ClientBase, text: string, params: unknow
     .filter(Boolean)) {
     const t = performance.now();
     await client.query(stmt, stmt.includes('$1') ? params : []);
-    if (process.env.IMPORT_DEBUG) process.stderr.write(`  ${(performance.now() - t).toFixed(0)} ms  ${stmt.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    debugStep(stmt.replace(/\s+/g, ' ').slice(0, 90), t);
   }
 }
 
@@ -170,6 +175,7 @@ export type ImportOptions = MergeOptions & {
 // import itself.
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
+const STAGING_TEMP_BUFFERS = '1GB';
 
 /** Imports a file (a path, or an upload's bytes): all of it, or nothing and every problem. */
 export async function importConversationsFile(file: string | ImportSource, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -194,6 +200,11 @@ async function importFileOnce(source: ImportSource, opts: ImportOptions): Promis
   client.on('error', () => {}); // a dropped idle connection must not crash the process; the query fails instead
   await client.connect();
   try {
+    // The staging tables are temporary (this session's own buffers, no WAL): with room for
+    // them in memory, the COPY and the passes over them after it do not write and read them
+    // back through the kernel 8 kB at a time (the default is 8 MB). Only settable before the
+    // session's first temporary table, so here, on a connection of our own.
+    await client.query(`SET temp_buffers = '${STAGING_TEMP_BUFFERS}'`);
     await client.query('BEGIN');
     const summary = await mergeInTransaction(client, readConversations(read, { format, csvMapping: opts.csvMapping }), format, source.name, opts);
     await client.query('COMMIT');
@@ -238,12 +249,16 @@ async function mergeInTransaction(
   await client.query(`SET LOCAL gin_pending_list_limit = '64MB'`);
   await runStatements(client, sql.CREATE_STAGING);
   progress('reading and validating', path.basename(file));
+  let step = performance.now();
   await pipeline(
     Readable.from(stagingRows(items, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`))),
     client.query(copyFrom(sql.COPY_STAGING)),
   );
+  debugStep('COPY into staging (reading, validating)', step);
   if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
+  step = performance.now();
   await client.query('ANALYZE import_messages');
+  debugStep('ANALYZE import_messages', step);
   // Lock order, step 0: one import merges at a time. Taken only now, so a second import
   // reads and validates its file while this one merges.
   await client.query(IMPORT_LOCK_SQL);
@@ -297,16 +312,20 @@ async function mergeInTransaction(
   }
 
   // Suggestions for what is new or changed, committed with it (the worker computes them).
+  step = performance.now();
   await requestSuggestionsForMerge(client);
+  debugStep('suggestion requests', step);
 
   // New conversations got their counters and search document on insert; the existing
   // ones that changed are recomputed from what is stored now.
   progress('indexing');
+  step = performance.now();
   const touched = (await client.query<{ id: number; content: boolean }>('SELECT id, content FROM touched ORDER BY id')).rows;
   const run = pgRunner(client);
   const contentIds = touched.filter((t) => t.content).map((t) => t.id);
   const allIds = touched.map((t) => t.id);
   for (let i = 0; i < contentIds.length; i += 10_000) await refreshConversationContent(run, contentIds.slice(i, i + 10_000));
   for (let i = 0; i < allIds.length; i += 10_000) await refreshConversationStats(run, allIds.slice(i, i + 10_000));
+  debugStep(`indexing ${allIds.length} existing conversations`, step);
   return { ...validator.counts, created, updated: touched.length };
 }

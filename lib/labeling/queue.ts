@@ -17,7 +17,7 @@ import type { Actor } from '../auth/session';
 import { allowedView, viewWhereSql } from '../conversations/list-conversations';
 import { labelsBlindFor } from './blind';
 import type { ListParams } from '../conversations/list-params';
-import { reviewPrioritySql } from '../advisor/review-priority';
+import { reviewPriorityCandidatesSql, reviewPriorityOfSql } from '../advisor/review-priority';
 import { getLabelingSettings } from './settings';
 import { leaseSeconds, takeSql } from './lease';
 import { fullyHeldByOthersSql, needsReviewerSql, slotsTakenByOthersSql } from './lease-sql';
@@ -81,15 +81,17 @@ function candidateSql(actor: Actor, view: View, perTurn: number, exclude: number
       LIMIT 1
       FOR NO KEY UPDATE OF c SKIP LOCKED`;
   }
-  // The prioritized set is fetched by key (reviewPrioritySql), so it comes unordered: sorted
-  // first behind a fence (OFFSET 0), then tested in order. Tested before the sort, every
-  // prioritized conversation paid the per-turn look (2,000 of them at 1M conversations).
+  // The prioritized candidates are fetched by key (reviewPriorityCandidatesSql, a superset
+  // read off the decision log), so they come unordered: sorted first behind a fence (OFFSET 0),
+  // then tested in order — the exact priority test (reviewPriorityOfSql), the slots, the
+  // per-turn look — stopping at the first that passes. Tested before the sort, every
+  // prioritized conversation paid them (2,000 of them at 1M conversations).
   return Prisma.sql`
     SELECT q.id, true AS prioritized
-    FROM (SELECT c.id, c.last_activity_at FROM conversations c WHERE ${cheap} AND ${reviewPrioritySql('c')}
+    FROM (SELECT c.id, c.last_activity_at FROM conversations c WHERE ${cheap} AND ${reviewPriorityCandidatesSql('c')}
           ORDER BY c.last_activity_at ${dir}, c.id ${dir} OFFSET 0) o
     JOIN conversations q ON q.id = o.id
-    WHERE ${slotsTakenByOthersSql(actor.id, 'q')} < ${perTurn} AND ${needsReviewerSql(actor.id, perTurn, 'q')}
+    WHERE ${reviewPriorityOfSql('q')} AND ${slotsTakenByOthersSql(actor.id, 'q')} < ${perTurn} AND ${needsReviewerSql(actor.id, perTurn, 'q')}
     ORDER BY o.last_activity_at ${dir}, o.id ${dir}
     LIMIT 1
     FOR NO KEY UPDATE OF q SKIP LOCKED`;
