@@ -11,6 +11,7 @@ import { decisionRequestSchema, type DecisionResponse, type FallbackReason } fro
 import type { ApiCaller } from './api-keys';
 import { logDecision } from './decision-log';
 import { kickLiveIngest } from './live-ingest';
+import { modelFetch } from './model-fetch';
 import { advisorPool } from './pool';
 import { askShadowAfterResponse } from './shadow-runner';
 import { toServing, type ServingPromotion } from './promotions';
@@ -88,7 +89,9 @@ const clients = new Map<ProviderId, { handle: ProviderHandle; until: number }>()
 async function clientFor(provider: ProviderId): Promise<ProviderHandle> {
   const hit = clients.get(provider);
   if (hit && hit.until > Date.now()) return hit.handle;
-  const handle = await providerClient(provider);
+  const resolved = await providerClient(provider);
+  // One small JSON POST per decision: sent without Next's patched fetch (lib/advisor/model-fetch).
+  const handle = { ...resolved, client: resolved.client.withOptions({ fetch: modelFetch }) };
   clients.set(provider, { handle, until: Date.now() + 5_000 });
   return handle;
 }

@@ -171,6 +171,9 @@ async function accept(req: ShadowRequest): Promise<void> {
  * never throws.
  */
 export function askShadowAfterResponse(req: ShadowRequest): void {
+  // No shadow attached at the last look (under a second ago): accept() would return at once,
+  // so Next's after() (a measurable share of a decision's CPU) is not asked to run it.
+  if (cached && cached.until > Date.now() && cached.shadow === null) return;
   accepting++;
   const start = () => {
     accept(req)
