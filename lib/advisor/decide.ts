@@ -111,6 +111,10 @@ export async function askAdvisor(
 ): Promise<ModelAnswer> {
   let handle: ProviderHandle | null = null;
   const t0 = performance.now();
+  // The hard stop's timer is cleared on the answer (AbortSignal.timeout would fire for every
+  // call, long after it, with an abort event and a DOMException); its reason is the same.
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), p.timeoutMs);
   try {
     handle = await clientFor(p.provider);
     const client: OpenAI = handle.client;
@@ -119,7 +123,7 @@ export async function askAdvisor(
     // The local trainer (this project's own API) is called without the SDK's per-call work.
     const send =
       handle.id === 'local' ? (body: Parameters<typeof directChatCompletion>[1], o: SendOptions) => directChatCompletion(client, body, o) : undefined;
-    const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: AbortSignal.timeout(p.timeoutMs), send });
+    const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: stop.signal, send });
     if (a.predicted === 'invalid') {
       return {
         decision: null,
@@ -135,6 +139,8 @@ export async function askAdvisor(
     const described = handle ? describeProviderError(e, handle) : null;
     const detail = timedOut ? `no answer within ${p.timeoutMs} ms` : (described?.message ?? (e as Error)?.message ?? 'the provider failed');
     return { decision: null, confidence: null, modelLatencyMs: null, fallback: { reason: 'advisor_unavailable', detail: detail.slice(0, 500) } };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
