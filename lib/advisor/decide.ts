@@ -11,7 +11,6 @@ import { decisionRequestSchema, type DecisionResponse, type FallbackReason } fro
 import type { ApiCaller } from './api-keys';
 import { logDecision } from './decision-log';
 import { kickLiveIngest } from './live-ingest';
-import { directChatCompletion, type SendOptions } from './model-call';
 import { modelFetch } from './model-fetch';
 import { advisorPool } from './pool';
 import { askShadowAfterResponse } from './shadow-runner';
@@ -120,10 +119,7 @@ export async function askAdvisor(
     const client: OpenAI = handle.client;
     // The SDK's timeout and a hard stop: a provider that accepts the connection and never
     // answers must not hold the chatbot past the promotion's timeout.
-    // The local trainer (this project's own API) is called without the SDK's per-call work.
-    const send =
-      handle.id === 'local' ? (body: Parameters<typeof directChatCompletion>[1], o: SendOptions) => directChatCompletion(client, body, o) : undefined;
-    const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: stop.signal, send });
+    const a = await askForLabel(client, { model: p.model, messages }, { timeoutMs: p.timeoutMs, signal: stop.signal });
     if (a.predicted === 'invalid') {
       return {
         decision: null,

@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directChatCompletion } from './model-call';
 import { modelFetch } from './model-fetch';
 
 let server: http.Server;
@@ -128,49 +127,5 @@ describe('modelFetch under the openai SDK', () => {
     expect((e as Error & { cause?: { cause?: { code?: string } } }).cause?.cause?.code ?? (e as Error & { cause?: { code?: string } }).cause?.code).toBe(
       'ECONNREFUSED',
     );
-  });
-});
-
-describe('directChatCompletion (the local trainer without the SDK) fails as the SDK does', () => {
-  const client = (baseURL: string) => new OpenAI({ apiKey: 'k', baseURL, maxRetries: 0, timeout: 2_000 });
-  const body = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
-  const both = async (baseURL: string, timeout?: number) => {
-    const c = client(baseURL);
-    const viaSdk = await c.chat.completions.create(body, timeout ? { timeout } : {}).catch((x: unknown) => x);
-    const direct = await directChatCompletion(c, body, timeout ? { timeout } : {}).catch((x: unknown) => x);
-    return { viaSdk, direct };
-  };
-
-  it('the same completion and request', async () => {
-    const { viaSdk, direct } = await both(`${base}/v1`);
-    expect(JSON.parse(JSON.stringify(direct))).toEqual(JSON.parse(JSON.stringify(viaSdk)));
-    const [a, b] = seen.slice(-2);
-    expect(JSON.parse(b.body)).toEqual(JSON.parse(a.body));
-    expect(b.headers.authorization).toBe(a.headers.authorization);
-    expect(b.url).toBe(a.url);
-  });
-
-  it('the same error class, status, message and headers', async () => {
-    const { viaSdk, direct } = await both(`${base}/v1/fail`);
-    expect(direct).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((direct as Error).message).toBe((viaSdk as Error).message);
-    expect((direct as InstanceType<typeof OpenAI.APIError>).headers?.get('x-request-id')).toBe('r1');
-  });
-
-  it('the same timeout error', async () => {
-    const { viaSdk, direct } = await both(`${base}/v1/hang`, 150);
-    expect(viaSdk).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    expect(direct).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-  });
-
-  it('the same connection error', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    const { viaSdk, direct } = await both(`http://127.0.0.1:${port}/v1`);
-    expect(viaSdk).toBeInstanceOf(OpenAI.APIConnectionError);
-    expect(direct).toBeInstanceOf(OpenAI.APIConnectionError);
-    expect((direct as Error).message).toBe((viaSdk as Error).message);
   });
 });

@@ -29,20 +29,9 @@ export function labelRequestBody(req: AskLabelRequest): OpenAI.ChatCompletionCre
   };
 }
 
-/** Sends the request body; the SDK's `chat.completions.create` unless a caller brings its own transport. */
-export type SendCompletion = (
-  body: OpenAI.ChatCompletionCreateParamsNonStreaming,
-  opts: { timeout?: number; signal?: AbortSignal },
-) => Promise<OpenAI.ChatCompletion>;
-
-export async function askForLabel(
-  client: OpenAI,
-  req: AskLabelRequest,
-  opts: { timeoutMs?: number; signal?: AbortSignal; send?: SendCompletion } = {},
-): Promise<AskedLabel> {
+export async function askForLabel(client: OpenAI, req: AskLabelRequest, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<AskedLabel> {
   const t0 = performance.now();
-  const send: SendCompletion = opts.send ?? ((body, o) => client.chat.completions.create(body, o));
-  const completion = await send(labelRequestBody(req), {
+  const completion = await client.chat.completions.create(labelRequestBody(req), {
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
