@@ -4,7 +4,7 @@
 // in any process, and still land on the same line numbers. One short transaction: the split
 // assignments and the plan commit together with the stage flip, or not at all.
 //
-// Set-based: PostgreSQL groups the frozen turns by conversation, computes each one's stratum
+// Set-based: PostgreSQL reads the frozen turns (one row per conversation), computes each one's stratum
 // and shuffle key (the same sha256 as shuffleKey in split-assignment.ts), and numbers the file
 // order with window functions; only the per-stratum counts come back, for the quotas
 // (freshQuotas, the rule assignNewConversations uses). Nothing per conversation is held here.
@@ -42,13 +42,12 @@ export async function planVersion(
     // A conversation's stratum: its rarest, most decision-relevant label (conversationStratum).
     await writer.query(
       `CREATE TEMP TABLE build_plan ON COMMIT DROP AS
-       SELECT t.conversation_id, c.external_id, count(*)::int AS turns,
-              array_agg(t.message_id ORDER BY t.message_id) AS message_ids, array_agg(t.label ORDER BY t.message_id) AS labels,
-              CASE WHEN bool_or(t.label = 'SCHEDULE') THEN 'SCHEDULE' WHEN bool_or(t.label = 'END') THEN 'END' ELSE 'CONTINUE' END AS stratum,
+       SELECT t.conversation_id, c.external_id, cardinality(t.message_ids) AS turns, t.message_ids, t.labels,
+              CASE WHEN 'SCHEDULE' = ANY (t.labels) THEN 'SCHEDULE' WHEN 'END' = ANY (t.labels) THEN 'END' ELSE 'CONTINUE' END AS stratum,
               a.split::text AS existing, ${SHUFFLE_KEY_SQL} AS key
        FROM dataset_build_turns t JOIN conversations c ON c.id = t.conversation_id
        LEFT JOIN dataset_split_assignments a ON a.dataset_id = $3 AND a.conversation_id = t.conversation_id
-       WHERE t.version_id = $1 GROUP BY t.conversation_id, c.external_id, a.split`,
+       WHERE t.version_id = $1`,
       [version.id, params.seed, version.datasetId],
     );
     const groups = (
