@@ -67,6 +67,8 @@ export async function freezeLabels(
   params: DatasetParams,
   kind: 'labels' | 'golden',
   progress: (done: number, total: number) => void,
+  /** Run once the freeze's statement is sent, while PostgreSQL works on it. */
+  whileFreezing: () => void = () => {},
 ): Promise<FreezeTally> {
   const where = selectionWhere(params, 2, kind);
   const policies = comparisonPolicies(params.policy);
@@ -81,7 +83,7 @@ export async function freezeLabels(
     await writer.query('DELETE FROM dataset_build_turns WHERE version_id = $1', [versionId]);
     // "latest": the most recent change wins, equal times go to the larger reviewer id (compared
     // as JS compares strings, code unit by code unit: COLLATE "C" for the ASCII ids we issue).
-    const { rows } = await writer.query<Record<string, string>>(
+    const pending = writer.query<Record<string, string>>(
       `WITH turns AS MATERIALIZED (
          SELECT l.conversation_id, l.message_id, m.position, count(*) AS n,
                 ${LABEL_VALUES.map((v) => `count(*) FILTER (WHERE l.value = '${v}') AS ${col(v)}`).join(', ')},
@@ -127,6 +129,9 @@ export async function freezeLabels(
        FROM decisions`,
       [versionId, ...where.values],
     );
+    pending.catch(() => {}); // awaited below
+    whileFreezing();
+    const { rows } = await pending;
     const r = rows[0];
     const n = (k: string) => Number(r[k]);
     const tallies: PolicyTally[] = policies.map((p, i) => ({
