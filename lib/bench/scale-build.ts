@@ -2,7 +2,10 @@
 // job, same sampler, the same COPY baseline), for iterating on the dataset build without the export/train/eval steps.
 // BENCH_SCALE_TURNS (default 200,000); BENCH_WORKER_NODE_OPTIONS is passed to the worker as
 // NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); BENCH_KEEP_PG=1 leaves the
-// database running afterwards (its URL is printed) for EXPLAIN ANALYZE.
+// database running afterwards (its URL is printed) for EXPLAIN ANALYZE. BENCH_KEEP=<dir>: the
+// scratch PostgreSQL lives in <dir>/pg and stays after the run; a later run with the same
+// BENCH_KEEP reuses the loaded data (pending migrations applied, earlier datasets dropped), so a
+// 1M build can be timed again without the minutes of COPY.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,9 +22,12 @@ const TURNS = Number(process.env.BENCH_SCALE_TURNS ?? 200_000);
 const t0 = performance.now();
 const log = (m: string) => process.stderr.write(`[bench +${((performance.now() - t0) / 1000).toFixed(0)}s] ${m}\n`);
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-build-'));
+const KEEP = process.env.BENCH_KEEP ? path.resolve(process.env.BENCH_KEEP) : null;
+const tmp = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-build-'));
+fs.mkdirSync(tmp, { recursive: true });
 fs.chmodSync(tmp, 0o755);
 const pgDir = path.join(tmp, 'pg');
+const reuse = KEEP !== null && fs.existsSync(path.join(pgDir, 'PG_VERSION'));
 const server = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), quiet: true });
 const url = server.url;
 process.env.DATABASE_URL = url;
@@ -31,7 +37,17 @@ try {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => {});
   await client.connect();
-  const labeled = await copyScaleData(client, Math.ceil(TURNS / LABELED_TURNS_PER_CONVERSATION), log);
+  let labeled: number;
+  if (reuse) {
+    // The same data as the run that loaded it; only the earlier runs' datasets go.
+    await client.query('DELETE FROM datasets');
+    await client.query('DELETE FROM dataset_transcripts');
+    await client.query('VACUUM ANALYZE');
+    labeled = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM labels')).rows[0].n);
+    log(`reusing the database in ${pgDir} (BENCH_KEEP): ${labeled.toLocaleString('en-US')} labeled turns`);
+  } else {
+    labeled = await copyScaleData(client, Math.ceil(TURNS / LABELED_TURNS_PER_CONVERSATION), log);
+  }
   const workerEnv: Record<string, string> = { DATABASE_URL: url, TRAINER_URL: 'http://127.0.0.1:9', TRAINER_API_KEY: 'x', AUTO_EVAL_AFTER_FINETUNE: '0' };
   if (process.env.BENCH_WORKER_NODE_OPTIONS) workerEnv.NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS;
   worker = await startWorkerProcess(workerEnv);
@@ -78,6 +94,6 @@ try {
     process.exit(process.exitCode ?? 0);
   } else {
     await server.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -129,10 +129,10 @@ export async function readBatch(client: pg.Client, ctx: BatchContext, batch: num
   const from = batch * ctx.batchConversations;
   const { rows } = await client.query<(string | null)[]>({
     // Per conversation of the batch, its messages through the (conversation_id, position) index
-    // and each one's frozen label through the scratch table's key. Written as LATERAL and a
-    // scalar subquery on purpose: as plain joins the planner hashes the batch's 2,000 ids against
-    // a scan of every message (and of every frozen turn), so each batch cost O(all messages) and
-    // a build O(N²) — at 1M turns that scan was most of PostgreSQL's time.
+    // and each one's frozen label from the plan row's arrays (a handful of ids: a probe of
+    // dataset_build_turns per message was half of this read). Written as LATERAL on purpose: as
+    // a plain join the planner hashes the batch's 2,000 ids against a scan of every message, so
+    // each batch cost O(all messages) and a build O(N²).
     // The conversation's own columns come on its first row only (renderBatch reads them there,
     // and a non-null conversation_id starts a conversation), a message's id and position only
     // when it is a labeled turn: fewer strings to parse and collect in this process.
@@ -140,7 +140,7 @@ export async function readBatch(client: pg.Client, ctx: BatchContext, batch: num
                   CASE WHEN m.label IS NOT NULL THEN m.id END, CASE WHEN m.label IS NOT NULL THEN m.position END, m.sender, m.text, m.sent_at, m.label
            FROM dataset_build_conversations b
            CROSS JOIN LATERAL (SELECT m.id, m.position, m.sender, m.text, m.sent_at, row_number() OVER (ORDER BY m.position) = 1 AS first,
-                                      (SELECT t.label FROM dataset_build_turns t WHERE t.version_id = b.version_id AND t.message_id = m.id) AS label
+                                      b.labels[array_position(b.message_ids, m.id)] AS label
                                FROM messages m WHERE m.conversation_id = b.conversation_id ORDER BY m.position) m
            WHERE b.version_id = $1 AND b.seq >= $2 AND b.seq < $3
            ORDER BY b.seq, m.position`,

@@ -17,6 +17,7 @@ import { planVersion, type PlanTally } from './build-plan';
 import { SplitHasher } from './content-hash';
 import { DatasetBuildError } from './errors';
 import { TokenCollector } from './example-stats';
+import { countTokens } from './tokens';
 import { datasetParamsSchema, type SplitName } from './params';
 
 export { DatasetBuildError } from './errors';
@@ -141,7 +142,16 @@ async function buildSliceLocked(versionId: number, opts: BuildOptions): Promise<
     debug(`start (stage ${stage ?? 'new'}, ${version.batchesDone}/${version.batchesTotal} batches)`);
 
     if (!stage) {
-      state.freeze = await freezeLabels(writer, versionId, params, version.dataset.kind, (done, total) => progress('Resolving labels', done, total));
+      // The o200k encoder takes most of a second of this process's CPU to load: load it while
+      // PostgreSQL runs the freeze's statement (this process only waits for it).
+      state.freeze = await freezeLabels(
+        writer,
+        versionId,
+        params,
+        version.dataset.kind,
+        (done, total) => progress('Resolving labels', done, total),
+        () => countTokens('warm up'),
+      );
       await progress.flush();
       await writer.query(`UPDATE dataset_versions SET build_stage = 'frozen', build_state = jsonb_build_object('freeze', $2::jsonb) WHERE id = $1`, [
         versionId,

@@ -1,5 +1,6 @@
 // Build step 1, the freeze: every labeled turn of the selection, its labels resolved under the
-// version's policy (and tallied under the others), copied into dataset_build_turns.
+// version's policy (and tallied under the others), copied into dataset_build_turns (one row per
+// conversation: its turns' message ids and labels).
 //
 // Set-based, in one SQL statement: PostgreSQL groups each turn's labels, resolves every policy
 // from per-value counts (the same rules as label-policy.ts, which the dataset page and the tests
@@ -66,6 +67,8 @@ export async function freezeLabels(
   params: DatasetParams,
   kind: 'labels' | 'golden',
   progress: (done: number, total: number) => void,
+  /** Run once the freeze's statement is sent, while PostgreSQL works on it. */
+  whileFreezing: () => void = () => {},
 ): Promise<FreezeTally> {
   const where = selectionWhere(params, 2, kind);
   const policies = comparisonPolicies(params.policy);
@@ -80,7 +83,7 @@ export async function freezeLabels(
     await writer.query('DELETE FROM dataset_build_turns WHERE version_id = $1', [versionId]);
     // "latest": the most recent change wins, equal times go to the larger reviewer id (compared
     // as JS compares strings, code unit by code unit: COLLATE "C" for the ASCII ids we issue).
-    const { rows } = await writer.query<Record<string, string>>(
+    const pending = writer.query<Record<string, string>>(
       `WITH turns AS MATERIALIZED (
          SELECT l.conversation_id, l.message_id, m.position, count(*) AS n,
                 ${LABEL_VALUES.map((v) => `count(*) FILTER (WHERE l.value = '${v}') AS ${col(v)}`).join(', ')},
@@ -103,15 +106,17 @@ export async function freezeLabels(
        decisions AS MATERIALIZED (
          SELECT *, ${chosen.label} AS chosen FROM turns WHERE position > 0 AND after_candidate
        ),
+       -- One row per conversation, its turns in message id order (the plan reads them as is).
        frozen AS (
-         INSERT INTO dataset_build_turns (version_id, message_id, conversation_id, label)
-         SELECT $1, message_id, conversation_id, chosen::"LabelValue" FROM decisions WHERE chosen IS NOT NULL
-         RETURNING 1
+         INSERT INTO dataset_build_turns (version_id, conversation_id, message_ids, labels)
+         SELECT $1, conversation_id, array_agg(message_id ORDER BY message_id), array_agg(chosen::"LabelValue" ORDER BY message_id)
+         FROM decisions WHERE chosen IS NOT NULL GROUP BY conversation_id
+         RETURNING cardinality(message_ids) AS n
        )
        SELECT (SELECT count(*) FROM turns) AS labeled,
               (SELECT count(*) FROM turns WHERE position = 0) AS opening,
               (SELECT count(*) FROM turns WHERE position > 0 AND NOT after_candidate) AS without,
-              (SELECT count(*) FROM frozen) AS frozen,
+              (SELECT coalesce(sum(n), 0) FROM frozen) AS frozen,
               ${byPolicy
                 .map((p, i) =>
                   [
@@ -124,6 +129,9 @@ export async function freezeLabels(
        FROM decisions`,
       [versionId, ...where.values],
     );
+    pending.catch(() => {}); // awaited below
+    whileFreezing();
+    const { rows } = await pending;
     const r = rows[0];
     const n = (k: string) => Number(r[k]);
     const tallies: PolicyTally[] = policies.map((p, i) => ({

@@ -4,10 +4,12 @@
 // in any process, and still land on the same line numbers. One short transaction: the split
 // assignments and the plan commit together with the stage flip, or not at all.
 //
-// Set-based: PostgreSQL groups the frozen turns by conversation, computes each one's stratum
+// Set-based: PostgreSQL reads the frozen turns (one row per conversation), computes each one's stratum
 // and shuffle key (the same sha256 as shuffleKey in split-assignment.ts), and numbers the file
 // order with window functions; only the per-stratum counts come back, for the quotas
 // (freshQuotas, the rule assignNewConversations uses). Nothing per conversation is held here.
+// Each plan row also carries its conversation's frozen labels (message ids and labels, in id
+// order), so the batches never look a frozen turn up by key.
 import type pg from 'pg';
 import type { LabelValueName } from '../labeling/label-values';
 import { DatasetBuildError } from './errors';
@@ -40,12 +42,12 @@ export async function planVersion(
     // A conversation's stratum: its rarest, most decision-relevant label (conversationStratum).
     await writer.query(
       `CREATE TEMP TABLE build_plan ON COMMIT DROP AS
-       SELECT t.conversation_id, c.external_id, count(*)::int AS turns,
-              CASE WHEN bool_or(t.label = 'SCHEDULE') THEN 'SCHEDULE' WHEN bool_or(t.label = 'END') THEN 'END' ELSE 'CONTINUE' END AS stratum,
+       SELECT t.conversation_id, c.external_id, cardinality(t.message_ids) AS turns, t.message_ids, t.labels,
+              CASE WHEN 'SCHEDULE' = ANY (t.labels) THEN 'SCHEDULE' WHEN 'END' = ANY (t.labels) THEN 'END' ELSE 'CONTINUE' END AS stratum,
               a.split::text AS existing, ${SHUFFLE_KEY_SQL} AS key
        FROM dataset_build_turns t JOIN conversations c ON c.id = t.conversation_id
        LEFT JOIN dataset_split_assignments a ON a.dataset_id = $3 AND a.conversation_id = t.conversation_id
-       WHERE t.version_id = $1 GROUP BY t.conversation_id, c.external_id, a.split`,
+       WHERE t.version_id = $1`,
       [version.id, params.seed, version.datasetId],
     );
     const groups = (
@@ -75,11 +77,12 @@ export async function planVersion(
     );
     // File order: split, then the seeded shuffle key, then id (as the export reads it back).
     const plan = await writer.query(
-      `INSERT INTO dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns)
+      `INSERT INTO dataset_build_conversations (version_id, seq, conversation_id, external_id, split, first_ordinal, turns, message_ids, labels)
        SELECT $1, row_number() OVER (ORDER BY array_position($3::text[], x.split::text), x.key, x.conversation_id) - 1,
               x.conversation_id, x.external_id, x.split,
-              1 + sum(x.turns) OVER (PARTITION BY x.split ORDER BY x.key, x.conversation_id ROWS UNBOUNDED PRECEDING) - x.turns, x.turns
-       FROM (SELECT p.conversation_id, p.external_id, p.turns, p.key, a.split
+              1 + sum(x.turns) OVER (PARTITION BY x.split ORDER BY x.key, x.conversation_id ROWS UNBOUNDED PRECEDING) - x.turns, x.turns,
+              x.message_ids, x.labels
+       FROM (SELECT p.conversation_id, p.external_id, p.turns, p.key, a.split, p.message_ids, p.labels
              FROM build_plan p JOIN dataset_split_assignments a ON a.dataset_id = $2 AND a.conversation_id = p.conversation_id) x`,
       [version.id, version.datasetId, SPLITS],
     );
