@@ -26,7 +26,7 @@ import { appendedSearchSql, searchDocumentSql } from '../conversations/search-qu
 import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
 import pg from 'pg';
 import { advisorPool } from './pool';
-import { lowerBackendPriority } from './merge-priority';
+import { liveMergeNice, lowerBackendPriority } from './merge-priority';
 
 /** pg_advisory_xact_lock key of the live merge (the benchmark holds it to measure without a merge). */
 export const LIVE_MERGE_LOCK_KEY = 7_340_011;
@@ -284,19 +284,17 @@ export function kickLiveIngest(): void {
 
 // The worker's merge connection: its own, so that its backend can run at a lower OS priority
 // than the ones serving the answers (merge-priority.ts) without slowing any other work.
-async function openMergeConnection(log: (line: string) => void, said: { priority?: string }): Promise<pg.Client> {
+/** A connection for the merge, its backend at `nice` where that is clean; `priority` says what was done. */
+export async function openMergeConnection(nice = liveMergeNice()): Promise<{ client: pg.Client; priority: string }> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: 'studio live merge' });
   // A dropped connection must not crash the worker: the sweep notices the failed query and reconnects.
   client.on('error', () => {});
   await client.connect();
   try {
-    const priority = await lowerBackendPriority(client);
-    if (priority !== said.priority) log(priority);
-    said.priority = priority;
+    return { client, priority: await lowerBackendPriority(client, nice) };
   } catch (e) {
-    log(`live merge at normal priority: ${(e as Error).message}`);
+    return { client, priority: `live merge at normal priority: ${(e as Error).message}` };
   }
-  return client;
 }
 
 /** The worker's sweep: every `everyMs`, merge what is waiting. Returns a stop function. */
@@ -308,7 +306,12 @@ export function startLiveIngestSweep(log: (line: string) => void, everyMs = 1_00
     if (busy) return;
     busy = true;
     try {
-      client ??= await openMergeConnection(log, said);
+      if (!client) {
+        const opened = await openMergeConnection();
+        client = opened.client;
+        if (opened.priority !== said.priority) log(opened.priority);
+        said.priority = opened.priority;
+      }
       const n = await drainLiveInbox(client);
       if (n) log(`merged ${n} live conversation update${n === 1 ? '' : 's'}`);
     } catch (e) {

@@ -58,10 +58,31 @@ export async function lowerBackendPriority(client: pg.Client, nice = liveMergeNi
     return 'live merge at normal priority: its PostgreSQL backend is not a local process serving this connection alone';
   }
   try {
-    if (os.getPriority(pid) >= nice) return `live merge's PostgreSQL backend already at nice ${os.getPriority(pid)}`;
-    os.setPriority(pid, nice);
-    return `live merge's PostgreSQL backend (pid ${pid}) at nice ${nice} (LIVE_MERGE_NICE)`;
+    if (os.getPriority(pid) < nice) os.setPriority(pid, nice);
+    const group = lowerAutogroup(pid, nice);
+    return `live merge's PostgreSQL backend (pid ${pid}) at nice ${os.getPriority(pid)}${group} (LIVE_MERGE_NICE)`;
   } catch (e) {
     return `live merge at normal priority: renicing its PostgreSQL backend was refused (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }
+}
+
+// With Linux's autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled, on by default on
+// most desktops and on these machines), the CPU is shared between sessions first and a nice value
+// only weighs within its session. Every PostgreSQL backend starts a session of its own (setsid),
+// so a reniced backend alone would still get as much CPU as any other backend or the Studio's
+// process: its session's autogroup must be reniced too (sched(7), /proc/<pid>/autogroup). Only
+// when the backend leads its session, so the group holds nothing else.
+function lowerAutogroup(pid: number, nice: number): string {
+  let enabled: string;
+  try {
+    enabled = fs.readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim();
+  } catch {
+    return ''; // no autogroups here: the nice value alone decides
+  }
+  if (enabled !== '1') return '';
+  const session = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
+  if (session !== pid) return ', its session shared (autogroup left alone)';
+  const current = /nice (-?\d+)/.exec(fs.readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1];
+  if (current === undefined || Number(current) < nice) fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  return `, its autogroup at nice ${nice}`;
 }
