@@ -1,5 +1,6 @@
 // The worker's merge runs on a connection of its own whose backend, on a local server, runs at
 // LIVE_MERGE_NICE; anything else (a pooler in between, a refusal, 0) leaves the priority alone.
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,7 +69,13 @@ describe('live merge priority', () => {
       // Permitted here (the embedded server runs as this user, or as "postgres" under root): reniced.
       // Where the OS refuses, the worker says so and merges at normal priority.
       if (lines.some((l) => l.includes('refused'))) expect(os.getPriority(merge.pid)).toBe(0);
-      else expect(os.getPriority(merge.pid)).toBe(10);
+      else {
+        expect(os.getPriority(merge.pid)).toBe(10);
+        // Under autogroup scheduling the backend's own session group is lowered too (else the nice value weighs nothing).
+        if (fs.existsSync('/proc/sys/kernel/sched_autogroup_enabled') && fs.readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1') {
+          expect(fs.readFileSync(`/proc/${merge.pid}/autogroup`, 'utf8')).toMatch(/nice 10/);
+        }
+      }
     } finally {
       stop();
     }
