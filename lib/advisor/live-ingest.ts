@@ -24,7 +24,9 @@
 import { importConversationsInTransaction, importReviewerEmail } from '../imports/import-conversations';
 import { appendedSearchSql, searchDocumentSql } from '../conversations/search-query';
 import { IMPORT_LOCK_SQL, LOCK_CONVERSATIONS_SQL } from '../labeling/lock-order';
+import pg from 'pg';
 import { advisorPool } from './pool';
+import { liveMergeNice, lowerBackendPriority } from './merge-priority';
 
 /** pg_advisory_xact_lock key of the live merge (the benchmark holds it to measure without a merge). */
 export const LIVE_MERGE_LOCK_KEY = 7_340_011;
@@ -150,9 +152,13 @@ const NEW_SQL = `
   SELECT ins.id, m.position, m.sender, m.text, m.sent_at FROM msgs m JOIN ins ON ins.external_id = m.external_id
   ORDER BY ins.id, m.position`;
 
-/** Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. */
-export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Promise<IngestResult> {
-  const client = await advisorPool().connect();
+/**
+ * Merges one batch (at most BATCH inbox rows); `busy` when another process holds the merge. On
+ * `opts.client` if given (the worker's own merge connection), else on a pooled one.
+ */
+export async function ingestLiveBatch(opts: { importerOnly?: boolean; client?: pg.ClientBase } = {}): Promise<IngestResult> {
+  const pooled = opts.client ? null : await advisorPool().connect();
+  const client = opts.client ?? pooled!;
   try {
     await client.query('BEGIN');
     const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LIVE_MERGE_LOCK_KEY]);
@@ -228,15 +234,15 @@ export async function ingestLiveBatch(opts: { importerOnly?: boolean } = {}): Pr
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   } finally {
-    client.release();
+    pooled?.release();
   }
 }
 
 /** Merges until the inbox is empty (or another process is merging). */
-export async function drainLiveInbox(): Promise<number> {
+export async function drainLiveInbox(client?: pg.ClientBase): Promise<number> {
   let total = 0;
   for (;;) {
-    const r = await ingestLiveBatch();
+    const r = await ingestLiveBatch({ client });
     total += r.merged;
     if (r.busy || r.merged === 0) return total;
   }
@@ -276,23 +282,52 @@ export function kickLiveIngest(): void {
   });
 }
 
+// The worker's merge connection: its own, so that its backend can run at a lower OS priority
+// than the ones serving the answers (merge-priority.ts) without slowing any other work.
+/** A connection for the merge, its backend at `nice` where that is clean; `priority` says what was done. */
+export async function openMergeConnection(nice = liveMergeNice()): Promise<{ client: pg.Client; priority: string }> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: 'studio live merge' });
+  // A dropped connection must not crash the worker: the sweep notices the failed query and reconnects.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return { client, priority: await lowerBackendPriority(client, nice) };
+  } catch (e) {
+    return { client, priority: `live merge at normal priority: ${(e as Error).message}` };
+  }
+}
+
 /** The worker's sweep: every `everyMs`, merge what is waiting. Returns a stop function. */
 export function startLiveIngestSweep(log: (line: string) => void, everyMs = 1_000): () => void {
   let busy = false;
+  let client: pg.Client | null = null;
+  const said: { priority?: string } = {};
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
-      const n = await drainLiveInbox();
+      if (!client) {
+        const opened = await openMergeConnection();
+        client = opened.client;
+        if (opened.priority !== said.priority) log(opened.priority);
+        said.priority = opened.priority;
+      }
+      const n = await drainLiveInbox(client);
       if (n) log(`merged ${n} live conversation update${n === 1 ? '' : 's'}`);
     } catch (e) {
       log(`merging live conversations failed (will retry): ${(e as Error).message}`);
+      // The next sweep starts on a fresh connection (this one may be broken).
+      void client?.end().catch(() => {});
+      client = null;
     } finally {
       busy = false;
     }
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    void client?.end().catch(() => {});
+  };
 }
 
 /** Waits until nothing is waiting or being merged in this process (tests, the benchmark). */

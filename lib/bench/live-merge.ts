@@ -88,10 +88,11 @@ try {
       }
     }
   };
+  const probePids = new Set<number>(); // the probes' backends (below), not the merge's
   const ticks = async () => {
     const { rows } = await db.query<{ pid: number; client: boolean }>(`SELECT pid, backend_type = 'client backend' AS client FROM pg_stat_activity`);
     const sum = { client: 0, background: 0 };
-    for (const { pid, client } of rows) sum[client ? 'client' : 'background'] += cpuMs(pid);
+    for (const { pid, client } of rows) if (!probePids.has(pid)) sum[client ? 'client' : 'background'] += cpuMs(pid);
     return sum;
   };
 
@@ -115,7 +116,26 @@ try {
         ),
     );
 
-  type Batch = { phase: string; pgMs: number; bgMs: number; nodeMs: number; wallMs: number };
+  type Batch = { phase: string; pgMs: number; bgMs: number; nodeMs: number; wallMs: number; walKb: number };
+  // Runs far longer than any window; cancelled after each batch.
+  const PROBE_SQL = 'SELECT count(*) FROM generate_series(1::bigint, 10000000000::bigint)';
+  const probes: pg.Client[] = [];
+  for (let k = 0; k < os.cpus().length; k++) {
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    probePids.add((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    probes.push(c);
+  }
+  const { openMergeConnection } = await import('../advisor/live-ingest');
+  const { liveMergeNice } = await import('../advisor/merge-priority');
+  const niceValue = liveMergeNice() || 10;
+  const mergers: { client: pg.Client; nice: number }[] = [];
+  for (const nice of [0, niceValue]) {
+    const { client, priority } = await openMergeConnection(nice);
+    console.log(`merge connection ${nice}: ${priority}`);
+    mergers.push({ client, nice: priority.includes(`nice ${nice}`) ? nice : 0 });
+  }
+  const probeStats: Record<string, { lost: number[]; share: number[]; wall: number[] }> = {};
   async function run(importerOnly: boolean): Promise<Batch[]> {
     const out: Batch[] = [];
     const totals = new Map<string, Stat>();
@@ -142,13 +162,37 @@ try {
         });
       }
       const before = PG_STATS ? await snapshot() : null;
+      // What the merge takes from work at normal priority (the answers' processes): one
+      // connection per core runs one long CPU-bound statement (no round trips, so nothing in this
+      // process paces it) through the merge and then for as long again without it; their CPU in
+      // each window, from /proc. The fast paths alternate batches between a merge connection at
+      // normal priority and one at LIVE_MERGE_NICE (same run, same traffic).
+      const merger = importerOnly ? undefined : mergers[round % 2];
+      const running = probes.map((c) => c.query(PROBE_SQL).catch(() => null));
+      await new Promise((res) => setTimeout(res, 20));
+      const probeCpu = () => [...probePids].reduce((n, pid) => n + cpuMs(pid), 0);
+      const c0 = probeCpu();
+      const lsn0 = (await db.query<{ l: string }>('SELECT pg_current_wal_insert_lsn()::text AS l')).rows[0].l;
       const pg0 = await ticks();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const r = await ingestLiveBatch({ importerOnly });
+      const r = await ingestLiveBatch({ importerOnly, client: merger?.client });
       const wallMs = performance.now() - t0;
+      const c1 = probeCpu();
       const cpu = process.cpuUsage(cpu0);
       const pg1 = await ticks();
+      const walBytes = Number((await db.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::text AS b', [lsn0])).rows[0].b);
+      const c2 = probeCpu();
+      await new Promise((res) => setTimeout(res, wallMs));
+      const c3 = probeCpu();
+      await db.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [[...probePids]]);
+      await Promise.all(running);
+      const key = importerOnly ? 'importer' : `nice ${merger!.nice}`;
+      const pr = (probeStats[key] ??= { lost: [], share: [], wall: [] });
+      // CPU ms the probes did not get while the merge ran, against the same length of time without it.
+      pr.lost.push(c3 - c2 - (c1 - c0));
+      pr.share.push((c1 - c0) / Math.max(1, c3 - c2));
+      pr.wall.push(wallMs);
       const pgMs = pg1.client - pg0.client;
       const bgMs = pg1.background - pg0.background;
       if (r.merged !== PER) throw new Error(`batch ${round}: merged ${r.merged} of ${PER}`);
@@ -166,7 +210,14 @@ try {
       }
       // The phases of this traffic: first sight of every conversation, then updates (most grown by a turn, the rest a conversation's next generation).
       for (const [k, n] of Object.entries(r.kinds ?? {})) kinds[k] = (kinds[k] ?? 0) + n;
-      out.push({ phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated', pgMs, bgMs, nodeMs: (cpu.user + cpu.system) / 1000, wallMs });
+      out.push({
+        phase: (round * PER) / CONVERSATIONS < 1 ? 'new' : 'updated',
+        pgMs,
+        bgMs,
+        nodeMs: (cpu.user + cpu.system) / 1000,
+        wallMs,
+        walKb: walBytes / 1024,
+      });
     }
     console.log(`${importerOnly ? 'importer' : 'fast paths'}: conversations merged by kind ${JSON.stringify(kinds)}`);
     if (PG_STATS) report(importerOnly ? 'updates, importer' : 'updates, fast paths', totals, updated);
@@ -177,6 +228,7 @@ try {
   await db.query('TRUNCATE conversations, messages, labels, label_events, conversation_reviewers, advisor_decisions, live_conversation_inbox CASCADE');
   const importer = await run(true);
   await db.end();
+  for (const c of [...probes, ...mergers.map((m) => m.client)]) await c.end();
   await closeAdvisorPool();
 
   const med = (xs: number[]) =>
@@ -197,13 +249,15 @@ try {
       .toFixed(0)
       .padStart(12)}${med(bs.map((b) => b.wallMs))
       .toFixed(0)
-      .padStart(12)}`;
+      .padStart(12)}${med(bs.map((b) => b.walKb))
+      .toFixed(0)
+      .padStart(10)}`;
   console.log(
     [
       `live merge benchmark: batches of ${PER} decisions over ${CONVERSATIONS} conversations, ${ROUNDS} batches each way; medians per batch (ms), and PostgreSQL's mean`,
       `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)} (shared with other work; CPU times are the merge's own)`,
       '',
-      `${''.padEnd(34)}${'batches'.padStart(8)}${'PG CPU ms'.padStart(12)}${'PG mean'.padStart(12)}${'PG bg mean'.padStart(12)}${'Node CPU ms'.padStart(12)}${'wall ms'.padStart(12)}`,
+      `${''.padEnd(34)}${'batches'.padStart(8)}${'PG CPU ms'.padStart(12)}${'PG mean'.padStart(12)}${'PG bg mean'.padStart(12)}${'Node CPU ms'.padStart(12)}${'wall ms'.padStart(12)}${'WAL kB'.padStart(10)}`,
       line(
         'new conversations, fast path',
         fast.filter((b) => b.phase === 'new'),
@@ -219,6 +273,12 @@ try {
       line(
         'updated conversations, importer',
         importer.filter((b) => b.phase === 'updated'),
+      ),
+      '',
+      `beside each merge, ${probes.length} connections at normal priority (one per core) run CPU-bound work: the CPU they did not get while the merge ran, against as long a window without it (medians per batch)`,
+      ...Object.entries(probeStats).map(
+        ([k, v]) =>
+          `  merge ${k.padEnd(9)} normal-priority CPU lost ${med(v.lost).toFixed(1).padStart(6)} ms (mean ${mean(v.lost).toFixed(1)}), their CPU during / without ${(100 * med(v.share)).toFixed(0)} %, merge wall ${med(v.wall).toFixed(0)} ms (${v.wall.length} batches)`,
       ),
       ...statements,
     ].join('\n'),
