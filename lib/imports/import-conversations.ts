@@ -13,6 +13,7 @@ import { detectFormat, readConversations, type FileFormat, type RawItem } from '
 import { asImportSource, countingBytes, type ImportSource } from './import-source';
 import type { CsvMapping } from './csv-mapping';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
+import type { ImportConversation } from './schema';
 import { copyRow } from './copy-text';
 import * as sql from './merge-sql';
 import { AppError, ConflictError } from '../errors';
@@ -60,18 +61,37 @@ async function runStatements(client: pg.ClientBase, text: string, params: unknow
   }
 }
 
-// Validates every conversation and turns the valid ones into COPY rows for the staging
-// table. Rows stop flowing at the first problem, but validation reads on to the end so
-// the report is complete; the caller then rolls back, and nothing is kept.
-async function* stagingRows(items: AsyncIterable<RawItem>, validator: FileValidator, onRows: (n: number) => void): AsyncGenerator<string> {
+/** One batch of valid conversations, as COPY text for the staging and the final tables. */
+interface StagedBatch {
+  /** import_convs rows, one per conversation. */
+  conversations: string;
+  externalIds: string[];
+  /** Per conversation: its message rows (for messages, or import_messages when it exists) without the leading id. */
+  messageTails: string[][];
+  /** Per conversation: "position\tlabel\n" rows of its labeled messages. */
+  labelTails: string[];
+  /** Per conversation, for import_messages if it turns out to exist already: the checked conversation and its times. */
+  parsed: { c: ImportConversation; ord: number; times: (string | null)[] }[];
+  messages: number;
+}
+
+// How many conversations go in per batch: large enough that the per-batch statements are a
+// small part of the COPYs, small enough that a batch's text is a few MB of the reader's memory.
+const BATCH_CONVERSATIONS = 5_000;
+
+// Validates every conversation and turns the valid ones into COPY batches. Batches stop at
+// the first problem, but validation reads on to the end so the report is complete; the caller
+// then rolls back, and nothing is kept.
+async function* stagingBatches(items: AsyncIterable<RawItem>, validator: FileValidator, onRows: (n: number) => void): AsyncGenerator<StagedBatch> {
   let ord = 0;
+  let batch: StagedBatch = emptyBatch();
   for await (const item of items) {
     const c = validator.check(item);
     if (!c || validator.issueCount > 0) continue;
     ord += 1;
-    // What the conversation row needs, carried on the opening row (./merge-sql.ts): counted
-    // here as lib/conversations/stats.ts defines it — decision turns are recruiter messages
-    // after the first message — and the text in message order for the search document.
+    // What the conversation row needs, worked out here as lib/conversations/stats.ts defines
+    // it — decision turns are recruiter messages after the first message — and the text in
+    // message order for the search document.
     let recruiterTurns = 0;
     let labeled = 0;
     let ends = 0;
@@ -106,33 +126,98 @@ async function* stagingRows(items: AsyncIterable<RawItem>, validator: FileValida
       }));
       problemTurns = new Set(sequenceProblems(thread).map((p) => p.messageId)).size;
     }
-    let chunk = '';
+    batch.conversations += copyRow([
+      c.external_id,
+      ord,
+      c.candidate_name ?? null,
+      c.job_title ?? null,
+      c.messages.map((x) => x.text).join(' '),
+      lastSent > -Infinity ? new Date(lastSent).toISOString() : null,
+      recruiterTurns,
+      labeled,
+      ends,
+      schedules,
+      problemTurns,
+    ]);
+    const tails: string[] = new Array(c.messages.length);
+    let labelTail = '';
     for (let position = 0; position < c.messages.length; position++) {
       const m = c.messages[position];
-      const head = position === 0;
-      chunk += copyRow([
-        c.external_id,
-        ord,
-        head ? (c.candidate_name ?? null) : null,
-        head ? (c.job_title ?? null) : null,
-        position,
-        m.sender,
-        m.text,
-        times[position],
-        m.label ?? null,
-        head ? c.messages.map((x) => x.text).join(' ') : null,
-        head && lastSent > -Infinity ? new Date(lastSent).toISOString() : null,
-        head ? recruiterTurns : null,
-        head ? labeled : null,
-        head ? ends : null,
-        head ? schedules : null,
-        head ? problemTurns : null,
-      ]);
+      tails[position] = copyRow([position, m.sender, m.text, times[position]]);
+      if (m.label) labelTail += `${position}\t${m.label}\n`;
     }
+    batch.externalIds.push(c.external_id);
+    batch.messageTails.push(tails);
+    batch.labelTails.push(labelTail);
+    batch.parsed.push({ c, ord, times });
+    batch.messages += c.messages.length;
     if (ord % 10_000 === 0) onRows(validator.counts.messages);
-    yield chunk;
+    if (batch.externalIds.length >= BATCH_CONVERSATIONS) {
+      yield batch;
+      batch = emptyBatch();
+    }
   }
   validator.finish();
+  if (batch.externalIds.length > 0 && validator.issueCount === 0) yield batch;
+}
+
+function emptyBatch(): StagedBatch {
+  return { conversations: '', externalIds: [], messageTails: [], labelTails: [], parsed: [], messages: 0 };
+}
+
+// A conversation that exists already goes through the diff: its rows for import_messages, the
+// opening row carrying its name and job title.
+function existingRows({ c, ord, times }: StagedBatch['parsed'][number]): string {
+  let rows = '';
+  for (let position = 0; position < c.messages.length; position++) {
+    const m = c.messages[position];
+    const head = position === 0;
+    rows += copyRow([
+      c.external_id,
+      ord,
+      head ? (c.candidate_name ?? null) : null,
+      head ? (c.job_title ?? null) : null,
+      position,
+      m.sender,
+      m.text,
+      times[position],
+      m.label ?? null,
+    ]);
+  }
+  return rows;
+}
+
+async function copyText(client: pg.ClientBase, statement: string, text: string) {
+  if (!text) return;
+  await pipeline(Readable.from([text]), client.query(copyFrom(statement)));
+}
+
+// One batch into the database: its conversation rows into import_convs, the new ones into
+// conversations (their ids come back), then their messages straight into messages and their
+// labels into new_label_turns; the messages of conversations that exist go to import_messages
+// for the diff.
+async function writeBatch(client: pg.ClientBase, b: StagedBatch) {
+  await client.query('TRUNCATE import_convs');
+  await copyText(client, sql.COPY_CONVERSATIONS_BATCH, b.conversations);
+  const existing = new Set((await client.query<{ external_id: string }>(sql.MAP_EXISTING_BATCH)).rows.map((r) => r.external_id));
+  const ids = new Map((await client.query<{ external_id: string; id: number }>(sql.INSERT_NEW_CONVERSATIONS_BATCH)).rows.map((r) => [r.external_id, r.id]));
+  let messages = '';
+  let labels = '';
+  let staged = '';
+  for (let i = 0; i < b.externalIds.length; i++) {
+    const id = ids.get(b.externalIds[i]);
+    if (id === undefined) {
+      if (!existing.has(b.externalIds[i])) throw new Error(`import: conversation ${b.externalIds[i]} was neither found nor inserted`);
+      staged += existingRows(b.parsed[i]);
+      continue;
+    }
+    const prefix = `${id}\t`;
+    for (const tail of b.messageTails[i]) messages += prefix + tail;
+    if (b.labelTails[i]) for (const line of b.labelTails[i].split('\n')) if (line) labels += `${prefix}${line}\n`;
+  }
+  await copyText(client, sql.COPY_NEW_MESSAGES, messages);
+  await copyText(client, sql.COPY_NEW_LABEL_TURNS, labels);
+  await copyText(client, sql.COPY_EXISTING_MESSAGES, staged);
 }
 
 export class ImportSourceConflictError extends ConflictError {
@@ -248,20 +333,26 @@ async function mergeInTransaction(
   await client.query(`SET LOCAL work_mem = '256MB'`);
   await client.query(`SET LOCAL gin_pending_list_limit = '64MB'`);
   await runStatements(client, sql.CREATE_STAGING);
+  // Lock order, step 0: one import merges at a time. Taken before the first batch, since each
+  // batch writes its new conversations (a second import now waits for this one's reading too).
+  await client.query(IMPORT_LOCK_SQL);
   progress('reading and validating', path.basename(file));
   let step = performance.now();
-  await pipeline(
-    Readable.from(stagingRows(items, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`))),
-    client.query(copyFrom(sql.COPY_STAGING)),
-  );
-  debugStep('COPY into staging (reading, validating)', step);
+  // The reader parses and checks batch n+1 while PostgreSQL takes batch n: the next batch is
+  // asked for before this one is written, and its parsing runs between the pg socket's events.
+  const batches = stagingBatches(items, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`));
+  let next = batches.next();
+  next.catch(() => {});
+  for (;;) {
+    const r = await next;
+    if (r.done) break;
+    next = batches.next();
+    next.catch(() => {});
+    // After a problem, nothing more is written: the rest of the file is only checked.
+    if (validator.issueCount === 0) await writeBatch(client, r.value);
+  }
+  debugStep('batches: reading, validating, conversations and messages', step);
   if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
-  step = performance.now();
-  await client.query('ANALYZE import_messages');
-  debugStep('ANALYZE import_messages', step);
-  // Lock order, step 0: one import merges at a time. Taken only now, so a second import
-  // reads and validates its file while this one merges.
-  await client.query(IMPORT_LOCK_SQL);
 
   const email = opts.reviewerEmail ?? importReviewerEmail(file);
   await client.query(
@@ -272,8 +363,6 @@ async function mergeInTransaction(
   const reviewerId = (await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
 
   progress('merging');
-  await runStatements(client, sql.MAP_EXISTING);
-  await runStatements(client, sql.INSERT_NEW_CONVERSATIONS);
   // Golden conversations are only ever written by the golden set, and the golden set never
   // takes over a conversation that came from anywhere else.
   const crossing = await client.query<{ external_id: string }>(
@@ -289,10 +378,13 @@ async function mergeInTransaction(
   if (opts.golden) await client.query(`UPDATE conversations SET is_golden = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
   if (opts.live) await client.query(`UPDATE conversations SET is_live = true WHERE id IN (SELECT id FROM conv_map WHERE is_new)`);
   const created = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM conv_map WHERE is_new')).rows[0].n);
-  await runStatements(client, sql.INSERT_NEW_CONVERSATION_ROWS, [reviewerId]);
+  await runStatements(client, sql.INSERT_NEW_CONVERSATION_LABELS, [reviewerId]);
   // New conversations got all their counters on insert, the sequence checks over the file's
   // own labels included (counted by stagingRows).
   if (created < validator.counts.conversations) {
+    step = performance.now();
+    await client.query('ANALYZE import_messages');
+    debugStep('ANALYZE import_messages', step);
     // Diff first (reads only), then lock what the diff will write, then write.
     await runStatements(client, sql.STAGE_EXISTING);
     await runStatements(client, sql.FIND_STALE_MESSAGES);
