@@ -68,16 +68,23 @@ export const INSERT_NEW_CONVERSATIONS_BATCH = `
 
 // After the last batch: the label rows of the new conversations, their message ids looked up
 // by (conversation, position) in the messages just written.
-export const INSERT_NEW_CONVERSATION_LABELS = `
+export const NEW_LABELS = `
   ANALYZE conv_map;
   ANALYZE new_label_turns;
   CREATE TEMP TABLE new_labels ON COMMIT DROP AS
     SELECT msg.id AS message_id, t.conversation_id, t.label, t.position
-    FROM new_label_turns t JOIN messages msg ON msg.conversation_id = t.conversation_id AND msg.position = t.position;
+    FROM new_label_turns t JOIN messages msg ON msg.conversation_id = t.conversation_id AND msg.position = t.position;`;
+
+// Every reference of these rows is to a row this transaction wrote or locked (the caller may
+// skip their foreign key checks: withoutFkChecks in ./import-conversations.ts).
+export const INSERT_NEW_LABELS = `
   INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
     SELECT message_id, conversation_id, $1, label, now() FROM new_labels ORDER BY message_id;
   INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
-    SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;
+    SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;`;
+
+// Statement-level triggers keep the progress totals from these rows: never skipped.
+export const NEW_REVIEWER_PROGRESS = `
   INSERT INTO conversation_reviewers (conversation_id, reviewer_id, labeled_turns, last_labeled_at)
     SELECT conversation_id, $1, count(*), now() FROM new_labels WHERE position > 0 GROUP BY conversation_id;`;
 
