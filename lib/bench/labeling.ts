@@ -109,6 +109,8 @@ try {
       await run();
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
+      // A closed connection's backend counts once the postmaster has reaped it.
+      await new Promise((r) => setTimeout(r, 500));
       const pgAfter = pgDir ? serverCpuSeconds(pgDir) : null;
       load.push(os.loadavg()[0]);
       return {

@@ -14,7 +14,7 @@ import { asImportSource, countingBytes, type ImportSource } from './import-sourc
 import type { CsvMapping } from './csv-mapping';
 import { FileValidator, type FileCounts, type ImportIssue } from './validate-file';
 import type { ImportConversation } from './schema';
-import { copyRow } from './copy-text';
+import { copyField, copyRow } from './copy-text';
 import * as sql from './merge-sql';
 import { AppError, ConflictError } from '../errors';
 import { IMPORT_LOCK_SQL } from '../labeling/lock-order';
@@ -63,8 +63,10 @@ async function runStatements(client: pg.ClientBase, text: string, params: unknow
 
 /** One batch of valid conversations, as COPY text for the staging and the final tables. */
 interface StagedBatch {
-  /** import_convs rows, one per conversation. */
-  conversations: string;
+  /** import_convs rows, one per conversation, without the search document's text and the document (the last two columns) and the newline. */
+  conversations: string[];
+  /** Per conversation: what its search document is computed from (searchDocumentSql's input). */
+  documentTexts: string[];
   externalIds: string[];
   /** Per conversation: its message rows (for messages, or import_messages when it exists) without the leading id. */
   messageTails: string[][];
@@ -126,12 +128,14 @@ async function* stagingBatches(items: AsyncIterable<RawItem>, validator: FileVal
       }));
       problemTurns = new Set(sequenceProblems(thread).map((p) => p.messageId)).size;
     }
-    batch.conversations += copyRow([
+    const body = c.messages.map((x) => x.text).join(' ');
+    // searchDocumentSql's concatenation, for a document computed on the second connection.
+    batch.documentTexts.push(`${c.candidate_name ?? ''} ${c.job_title ?? ''} ${body}`);
+    const row = copyRow([
       c.external_id,
       ord,
       c.candidate_name ?? null,
       c.job_title ?? null,
-      c.messages.map((x) => x.text).join(' '),
       lastSent > -Infinity ? new Date(lastSent).toISOString() : null,
       recruiterTurns,
       labeled,
@@ -139,6 +143,7 @@ async function* stagingBatches(items: AsyncIterable<RawItem>, validator: FileVal
       schedules,
       problemTurns,
     ]);
+    batch.conversations.push(row.slice(0, -1));
     const tails: string[] = new Array(c.messages.length);
     let labelTail = '';
     for (let position = 0; position < c.messages.length; position++) {
@@ -162,7 +167,7 @@ async function* stagingBatches(items: AsyncIterable<RawItem>, validator: FileVal
 }
 
 function emptyBatch(): StagedBatch {
-  return { conversations: '', externalIds: [], messageTails: [], labelTails: [], parsed: [], messages: 0 };
+  return { conversations: [], documentTexts: [], externalIds: [], messageTails: [], labelTails: [], parsed: [], messages: 0 };
 }
 
 // A conversation that exists already goes through the diff: its rows for import_messages, the
@@ -232,7 +237,7 @@ async function copyText(client: pg.ClientBase, statement: string, text: string) 
 // conversations (their ids come back), then their messages straight into messages and their
 // labels into new_label_turns; the messages of conversations that exist go to import_messages
 // for the diff.
-async function writeBatch(client: pg.ClientBase, b: StagedBatch, times: Record<string, number>, trusted: boolean) {
+async function writeBatch(client: pg.ClientBase, b: StagedBatch, docs: Promise<string[]> | null, times: Record<string, number>, trusted: boolean) {
   let t = performance.now();
   const lap = (step: string) => {
     const now = performance.now();
@@ -240,7 +245,13 @@ async function writeBatch(client: pg.ClientBase, b: StagedBatch, times: Record<s
     t = now;
   };
   await client.query('TRUNCATE import_convs');
-  await copyText(client, sql.COPY_CONVERSATIONS_BATCH, b.conversations);
+  const documents = docs ? await docs : null;
+  lap('waiting for search documents');
+  let rows = '';
+  // With the documents computed already, the text they came from is not sent again.
+  for (let i = 0; i < b.conversations.length; i++)
+    rows += documents ? `${b.conversations[i]}\t\\N\t${copyField(documents[i])}\n` : `${b.conversations[i]}\t${copyField(b.documentTexts[i])}\t\\N\n`;
+  await copyText(client, sql.COPY_CONVERSATIONS_BATCH, rows);
   lap('COPY import_convs (search documents)');
   const existing = new Set((await client.query<{ external_id: string }>(sql.MAP_EXISTING_BATCH)).rows.map((r) => r.external_id));
   const ids = new Map((await client.query<{ external_id: string; id: number }>(sql.INSERT_NEW_CONVERSATIONS_BATCH)).rows.map((r) => [r.external_id, r.id]));
@@ -331,20 +342,26 @@ async function importFileOnce(source: ImportSource, opts: ImportOptions): Promis
   const client = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
   client.on('error', () => {}); // a dropped idle connection must not crash the process; the query fails instead
   await client.connect();
+  let docs: pg.Client | null = null;
   try {
     // The staging tables are temporary (this session's own buffers, no WAL): with room for
     // them in memory, the COPY and the passes over them after it do not write and read them
     // back through the kernel 8 kB at a time (the default is 8 MB). Only settable before the
     // session's first temporary table, so here, on a connection of our own.
     await client.query(`SET temp_buffers = '${STAGING_TEMP_BUFFERS}'`);
+    // A second connection that only computes search documents (reads and writes nothing).
+    docs = new pg.Client({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL });
+    docs.on('error', () => {});
+    await docs.connect();
     await client.query('BEGIN');
-    const summary = await mergeInTransaction(client, readConversations(read, { format, csvMapping: opts.csvMapping }), format, source.name, opts);
+    const summary = await mergeInTransaction(client, readConversations(read, { format, csvMapping: opts.csvMapping }), format, source.name, opts, docs);
     await client.query('COMMIT');
     return summary;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   } finally {
+    await docs?.end().catch(() => {});
     await client.end();
   }
 }
@@ -372,6 +389,7 @@ async function mergeInTransaction(
   format: FileFormat,
   file: string,
   opts: MergeOptions,
+  docsClient: pg.ClientBase | null = null,
 ): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
   const validator = new FileValidator(format);
@@ -391,20 +409,35 @@ async function mergeInTransaction(
   const batches = stagingBatches(items, validator, (n) => progress('reading and validating', `${n.toLocaleString('en-US')} messages`));
   const times: Record<string, number> = {};
   let waited = 0;
+  // The search documents (to_tsvector over all the text, the costliest part of a batch) are
+  // worked out on the second connection, if there is one, a batch ahead: PostgreSQL computes
+  // batch n+1's documents on one core while it writes batch n on the other.
+  const documentsOf = (b: StagedBatch): Promise<string[]> | null => {
+    if (!docsClient) return null;
+    const p = docsClient.query<{ doc: string }>(sql.SEARCH_DOCUMENTS, [b.documentTexts]).then((r) => r.rows.map((x) => x.doc));
+    p.catch(() => {});
+    return p;
+  };
   let next = batches.next();
   next.catch(() => {});
-  for (;;) {
-    const w = performance.now();
-    const r = await next;
-    waited += performance.now() - w;
-    if (r.done) break;
+  let current = await next;
+  let currentDocs = current.done ? null : documentsOf(current.value);
+  while (!current.done) {
     next = batches.next();
     next.catch(() => {});
+    const w = performance.now();
     // After a problem, nothing more is written: the rest of the file is only checked.
-    if (validator.issueCount === 0) await writeBatch(client, r.value, times, trusted);
+    const writing = validator.issueCount === 0 ? writeBatch(client, current.value, currentDocs, times, trusted) : Promise.resolve();
+    writing.catch(() => {});
+    const following = await next;
+    waited += performance.now() - w;
+    const followingDocs = following.done || validator.issueCount > 0 ? null : documentsOf(following.value);
+    await writing;
+    current = following;
+    currentDocs = followingDocs;
   }
   debugStep('batches: reading, validating, conversations and messages', step);
-  for (const [k, v] of Object.entries({ ...times, 'waiting for the reader': waited })) debugStep(`  of which ${k}`, performance.now() - v);
+  for (const [k, v] of Object.entries({ ...times, 'reading the next batch (overlapping)': waited })) debugStep(`  of which ${k}`, performance.now() - v);
   if (validator.issueCount > 0) throw new ImportValidationError(file, validator.issues, validator.issueCount);
 
   const email = opts.reviewerEmail ?? importReviewerEmail(file);

@@ -9,11 +9,13 @@
 // imports write — cannot change under it; LOCK_CHANGED_CONVERSATIONS then locks every
 // existing conversation that diff will write, before the first write to any of them.
 // Unchanged conversations are never locked, so an idempotent re-import blocks no reviewer.
-import { searchDocumentSql } from '../conversations/search-query';
+import { SEARCH_CONFIG } from '../conversations/search-query';
 
 // The file goes in batch by batch (stagingBatches in ./import-conversations.ts). Each batch's
-// conversation rows are COPYed into import_convs, whose generated column computes the search
-// document while the COPY streams in; the new ones are then inserted into conversations, which
+// conversation rows are COPYed into import_convs, with their search documents when a second
+// connection computed them meanwhile (doc), or else with the text they are computed from on
+// insert (body: name, job title and messages joined by the reader as searchDocumentSql in
+// lib/conversations/search-query.ts joins them); the new ones are then inserted into conversations, which
 // hands their ids back, so their messages are COPYed straight into messages (no staging of
 // every message and no second INSERT … SELECT of all the text). Only the messages of
 // conversations that exist already are staged, in import_messages, for the diff below; the
@@ -21,8 +23,8 @@ import { searchDocumentSql } from '../conversations/search-query';
 export const CREATE_STAGING = `
   CREATE TEMP TABLE import_convs (
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
-    body text, last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int, problem_turns int,
-    doc tsvector GENERATED ALWAYS AS (${searchDocumentSql('candidate_name', 'job_title', 'body')}) STORED
+    last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int, problem_turns int,
+    body text, doc tsvector
   ) ON COMMIT DROP;
   CREATE TEMP TABLE import_messages (
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
@@ -33,7 +35,12 @@ export const CREATE_STAGING = `
   CREATE TEMP TABLE touched (id int PRIMARY KEY, content boolean NOT NULL DEFAULT false) ON COMMIT DROP;`;
 
 export const COPY_CONVERSATIONS_BATCH = `COPY import_convs (external_id, conv_ord, candidate_name, job_title,
-  body, last_sent, recruiter_turns, labeled, ends, schedules, problem_turns) FROM STDIN`;
+  last_sent, recruiter_turns, labeled, ends, schedules, problem_turns, body, doc) FROM STDIN`;
+
+// The search documents of a batch, worked out on a second connection (searchDocuments in
+// ./import-conversations.ts): $1 is each conversation's searchDocumentSql input, already
+// joined. A pure function of the text, so any session of the server gives the same document.
+export const SEARCH_DOCUMENTS = `SELECT to_tsvector('${SEARCH_CONFIG}', d)::text AS doc FROM unnest($1::text[]) WITH ORDINALITY AS u(d, n) ORDER BY n`;
 
 export const COPY_NEW_MESSAGES = `COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN`;
 
@@ -56,7 +63,8 @@ export const INSERT_NEW_CONVERSATIONS_BATCH = `
   WITH ins AS (
     INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
                                recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels, sequence_problem_turns)
-    SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(), s.doc,
+    SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(),
+           coalesce(s.doc, to_tsvector('${SEARCH_CONFIG}', s.body)),
            s.recruiter_turns, s.labeled, s.ends, s.schedules, CASE WHEN s.labeled > 0 THEN 1 ELSE 0 END,
            CASE WHEN s.recruiter_turns > 0 AND s.labeled >= s.recruiter_turns THEN 1 ELSE 0 END, s.problem_turns
     FROM import_convs s
