@@ -16,6 +16,7 @@ import { freePort } from '../testing/free-port';
 import { writeBenchFiles } from './bench-data';
 import { measure, ms } from './stats';
 import { countRoundTrips } from './round-trips';
+import { serverCpuSeconds } from './server-cpu';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
@@ -28,9 +29,12 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 // the run. A later run with the same BENCH_KEEP and BENCH_CONVERSATIONS finds the loaded
 // database and skips generation, COPY, the import and the setup: it only times (for iterating on
 // the read paths; the import's figure needs a run without a loaded <dir>). BENCH_IMPORT_ONLY=1
-// stops after the import and its COPY baselines.
+// stops after the import and its COPY baselines. BENCH_IMPORT_ROUNDS (default 2): COPY and the
+// import take turns this many times, each into a fresh database; the ratio is of the medians.
 const KEEP = process.env.BENCH_KEEP ? path.resolve(process.env.BENCH_KEEP) : null;
 const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === '1';
+// BENCH_IMPORT_ROUNDS: how many times COPY and the import take turns (the figure is the ratio of the medians).
+const IMPORT_ROUNDS = Math.max(1, Number(process.env.BENCH_IMPORT_ROUNDS ?? 2));
 const tmp = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-'));
 fs.mkdirSync(tmp, { recursive: true });
 fs.chmodSync(tmp, 0o755);
@@ -49,7 +53,16 @@ interface ImportFigures {
   seconds: number;
   copySeconds: number;
   copyRuns: number[];
+  importRuns: number[];
+  /** Median CPU seconds of one run: this process (the import's reader) and the PostgreSQL server. */
+  cpu: { importNode: number; importPg: number; copyNode: number; copyPg: number };
   load: { copy: number; import: number };
+}
+interface Run {
+  seconds: number;
+  nodeCpu: number;
+  pgCpu: number | null;
+  load: number;
 }
 // Written inside load() (a closure), so typed by assertion: TypeScript would narrow a plain `= null` to null.
 let importFigures = null as ImportFigures | null;
@@ -72,54 +85,85 @@ try {
     const files = writeBenchFiles(tmp, CONVERSATIONS);
     log(`  generated in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
 
-    // Baseline: COPY the same conversation and message rows into an empty copy of the schema,
-    // once before the import and once after it: on a shared machine the load moves in minutes,
-    // and the ratio takes the faster COPY, so a quiet spell during the import never flatters it.
-    const copyBaseline = async (): Promise<number> => {
+    // Baseline: COPY the same conversation and message rows into an empty copy of the schema.
+    // On a shared machine the load moves in minutes (the COPY alone moved by half between two
+    // runs), so COPY and the import take turns, BENCH_IMPORT_ROUNDS times (default 2): COPY,
+    // import, COPY, import, each into a fresh database, and the figure is the ratio of the
+    // medians, with the load average and the CPU seconds (this process, the server) of each.
+    const freshDatabase = async (name: string): Promise<string> => {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
-      await admin.query('DROP DATABASE IF EXISTS bench_copy');
-      await admin.query('CREATE DATABASE bench_copy');
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`CREATE DATABASE ${name}`);
       await admin.end();
-      const copyUrl = url.replace(/\/[^/?]+(\?|$)/, '/bench_copy$1');
-      await applyPendingMigrations(copyUrl);
+      const dbUrl = url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+      await applyPendingMigrations(dbUrl);
+      return dbUrl;
+    };
+    const pgDir = server ? path.join(tmp, 'pg') : null;
+    const timed = async (run: () => Promise<void>): Promise<Run> => {
+      const load = [os.loadavg()[0]];
+      const cpu = process.cpuUsage();
+      const pgCpu = pgDir ? serverCpuSeconds(pgDir) : null;
+      const started = performance.now();
+      await run();
+      const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      // A closed connection's backend counts once the postmaster has reaped it.
+      await new Promise((r) => setTimeout(r, 500));
+      const pgAfter = pgDir ? serverCpuSeconds(pgDir) : null;
+      load.push(os.loadavg()[0]);
+      return {
+        seconds,
+        nodeCpu: (used.user + used.system) / 1e6,
+        pgCpu: pgCpu !== null && pgAfter !== null ? pgAfter - pgCpu : null,
+        load: (load[0] + load[1]) / 2,
+      };
+    };
+    const copyBaseline = async (): Promise<Run> => {
+      const copyUrl = await freshDatabase('bench_copy');
       const copyClient = new pg.Client({ connectionString: copyUrl });
       await copyClient.connect();
-      const started = performance.now();
-      await copyClient.query('BEGIN');
-      await pipeline(
-        fs.createReadStream(files.conversationsCopy),
-        copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')),
-      );
-      await pipeline(
-        fs.createReadStream(files.messagesCopy),
-        copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')),
-      );
-      await copyClient.query('COMMIT');
-      const took = (performance.now() - started) / 1000;
+      const r = await timed(async () => {
+        await copyClient.query('BEGIN');
+        await pipeline(
+          fs.createReadStream(files.conversationsCopy),
+          copyClient.query(copyFrom('COPY conversations (id, external_id, candidate_name, job_title, last_activity_at) FROM STDIN')),
+        );
+        await pipeline(
+          fs.createReadStream(files.messagesCopy),
+          copyClient.query(copyFrom('COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN')),
+        );
+        await copyClient.query('COMMIT');
+      });
       await copyClient.end();
-      return took;
+      return r;
     };
-    const loadAvg = () => os.loadavg()[0];
-    log('baseline: COPY of the same rows…');
-    let loadBefore = loadAvg();
-    const copyFirst = await copyBaseline();
-    const copyLoad = [loadBefore, loadAvg()];
-    log(`  COPY: ${copyFirst.toFixed(1)} s`);
-
-    log('the Studio import path…');
     const { importConversationsFile } = await import('../imports');
-    loadBefore = loadAvg();
-    const t = performance.now();
-    await importConversationsFile(files.jsonl, { onProgress: (s, d) => log(`  import ${s}${d ? `: ${d}` : ''}`) });
-    const seconds = (performance.now() - t) / 1000;
-    const importLoad = [loadBefore, loadAvg()];
-    log('baseline again: COPY of the same rows…');
-    loadBefore = loadAvg();
-    const copyAgain = await copyBaseline();
-    copyLoad.push(loadBefore, loadAvg());
-    log(`  COPY: ${copyAgain.toFixed(1)} s`);
-    const copySeconds = Math.min(copyFirst, copyAgain);
+    const copies: Run[] = [];
+    const imports: Run[] = [];
+    const describe = (r: Run) =>
+      `${r.seconds.toFixed(1)} s (CPU: bench process ${r.nodeCpu.toFixed(1)} s, PostgreSQL ${r.pgCpu === null ? '?' : r.pgCpu.toFixed(1)} s; load ${r.load.toFixed(1)})`;
+    for (let round = 1; round <= IMPORT_ROUNDS; round++) {
+      log(`round ${round} of ${IMPORT_ROUNDS}: COPY of the same rows…`);
+      copies.push(await copyBaseline());
+      log(`  COPY: ${describe(copies.at(-1)!)}`);
+      // The last round imports into the bench's own database, which the timings below use.
+      const importUrl = round === IMPORT_ROUNDS ? url : await freshDatabase('bench_import');
+      log(`round ${round} of ${IMPORT_ROUNDS}: the Studio import path…`);
+      imports.push(
+        await timed(async () => {
+          await importConversationsFile(files.jsonl, { databaseUrl: importUrl, onProgress: (st, d) => log(`  import ${st}${d ? `: ${d}` : ''}`) });
+        }),
+      );
+      log(`  import: ${describe(imports.at(-1)!)}`);
+    }
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    const seconds = median(imports.map((r) => r.seconds));
+    const copySeconds = median(copies.map((r) => r.seconds));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     importFigures = {
       ours: files.messages / seconds,
@@ -127,10 +171,17 @@ try {
       ratio: copySeconds / seconds,
       seconds,
       copySeconds,
-      copyRuns: [copyFirst, copyAgain],
-      load: { copy: mean(copyLoad), import: mean(importLoad) },
+      copyRuns: copies.map((r) => r.seconds),
+      importRuns: imports.map((r) => r.seconds),
+      cpu: {
+        importNode: median(imports.map((r) => r.nodeCpu)),
+        importPg: median(imports.map((r) => r.pgCpu ?? NaN)),
+        copyNode: median(copies.map((r) => r.nodeCpu)),
+        copyPg: median(copies.map((r) => r.pgCpu ?? NaN)),
+      },
+      load: { copy: mean(copies.map((r) => r.load)), import: mean(imports.map((r) => r.load)) },
     };
-    log(`import: ${seconds.toFixed(1)} s, COPY: ${copySeconds.toFixed(1)} s (${((copySeconds / seconds) * 100).toFixed(0)}% of COPY's rows/s)`);
+    log(`import: median ${seconds.toFixed(1)} s, COPY: median ${copySeconds.toFixed(1)} s (${((copySeconds / seconds) * 100).toFixed(0)}% of COPY's rows/s)`);
     if (IMPORT_ONLY) return;
 
     // Reviewers with labels of their own on one conversation in 14 (most of a large corpus is
@@ -389,7 +440,7 @@ for (const r of results) {
 if (importFigures) {
   const f = importFigures;
   console.log(
-    `\nimport: ${Math.round(f.ours).toLocaleString('en-US')} messages/s (${f.seconds.toFixed(1)} s) vs COPY ${Math.round(f.copy).toLocaleString('en-US')} rows/s (${f.copySeconds.toFixed(1)} s) = ${(f.ratio * 100).toFixed(0)}% of COPY (target ≥ 40%) ${f.ratio >= 0.4 ? 'PASS' : 'FAIL'}; COPY runs ${f.copyRuns.map((x) => `${x.toFixed(1)} s`).join(' / ')}, load average ${f.load.copy.toFixed(1)} during COPY, ${f.load.import.toFixed(1)} during the import`,
+    `\nimport: ${Math.round(f.ours).toLocaleString('en-US')} messages/s (median ${f.seconds.toFixed(1)} s) vs COPY ${Math.round(f.copy).toLocaleString('en-US')} rows/s (median ${f.copySeconds.toFixed(1)} s) = ${(f.ratio * 100).toFixed(0)}% of COPY (target ≥ 40%) ${f.ratio >= 0.4 ? 'PASS' : 'FAIL'}; taking turns: COPY ${f.copyRuns.map((x) => `${x.toFixed(1)} s`).join(' / ')}, import ${f.importRuns.map((x) => `${x.toFixed(1)} s`).join(' / ')}; median CPU: import ${f.cpu.importNode.toFixed(1)} s bench process + ${f.cpu.importPg.toFixed(1)} s PostgreSQL, COPY ${f.cpu.copyNode.toFixed(1)} s + ${f.cpu.copyPg.toFixed(1)} s; load average ${f.load.copy.toFixed(1)} during COPY, ${f.load.import.toFixed(1)} during the import`,
   );
 }
 if (labelWriteTrips) console.log(`label write round trips: ${labelWriteTrips.ours} (previous path, an interactive transaction: ${labelWriteTrips.previous})`);

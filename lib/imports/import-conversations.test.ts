@@ -259,4 +259,37 @@ describe('import', () => {
     >`SELECT external_id FROM conversations WHERE search @@ to_tsquery('simple', 'zeppel:* & airship:*')`;
     expect(rows.map((r) => r.external_id)).toEqual(['f-1']);
   });
+
+  it('a file of several batches: new ones written straight in, an existing one merged, a bad one at the end writes nothing', async () => {
+    // 12,001 conversations are three batches of the importer (5,000 a batch): the existing
+    // conversation sits in the second, and every one gets its id, messages, labels and search document.
+    const many = Array.from({ length: 12_000 }, (_, i) => good(`b-${i}`, { job_title: `Role ${i}` }));
+    const existing = good('existing-1', { candidate_name: 'Dana Renamed' });
+    many.splice(7_000, 0, existing);
+    const before = await snapshotDatabase();
+    const bad = [...many, { external_id: 'b-bad', messages: [{ sender: 'nobody', text: 'x' }] }];
+    const err = await importConversationsFile(file('many-bad.jsonl', jsonl(...bad))).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportValidationError);
+    expect(await snapshotDatabase()).toEqual(before);
+
+    expect(await importConversationsFile(file('many.jsonl', jsonl(...many)))).toEqual({
+      conversations: 12_001,
+      messages: 36_003,
+      labels: 24_002,
+      created: 12_000,
+      updated: 1,
+    });
+    const [row] = await db().$queryRaw<{ convs: number; msgs: number; labels: number; events: number; wrong_docs: number; renamed: string }[]>`
+      SELECT (SELECT count(*)::int FROM conversations) AS convs, (SELECT count(*)::int FROM messages) AS msgs,
+             (SELECT count(*)::int FROM labels) AS labels, (SELECT count(*)::int FROM label_events) AS events,
+             (SELECT count(*)::int FROM conversations c WHERE c.search IS DISTINCT FROM to_tsvector('simple',
+                coalesce(c.candidate_name, '') || ' ' || coalesce(c.job_title, '') || ' ' ||
+                (SELECT string_agg(m.text, ' ' ORDER BY m.position) FROM messages m WHERE m.conversation_id = c.id))) AS wrong_docs,
+             (SELECT candidate_name FROM conversations WHERE external_id = 'existing-1') AS renamed`;
+    // Plus the two labels of existing-1 from the file imported before each test (another reviewer).
+    expect(row).toEqual({ convs: 12_001, msgs: 36_003, labels: 24_004, events: 24_004, wrong_docs: 0, renamed: 'Dana Renamed' });
+    // Re-importing merges: nothing new, nothing duplicated.
+    expect(await importConversationsFile(file('many.jsonl', jsonl(...many)))).toMatchObject({ created: 0, updated: 0 });
+    expect(await db().conversation.count()).toBe(12_001);
+  }, 120_000);
 });

@@ -9,73 +9,90 @@
 // imports write — cannot change under it; LOCK_CHANGED_CONVERSATIONS then locks every
 // existing conversation that diff will write, before the first write to any of them.
 // Unchanged conversations are never locked, so an idempotent re-import blocks no reviewer.
-import { searchDocumentSql } from '../conversations/search-query';
+import { SEARCH_CONFIG } from '../conversations/search-query';
 
-// One row per message; the opening row (position 0) also carries what the conversation row
-// needs, worked out while the file is read (stagingRows in ./import-conversations.ts): the
-// whole text for the search document, the last message time and the counters. The search
-// document is a generated column, so PostgreSQL computes it while the COPY streams in — in
-// parallel with the reader parsing and checking the rest of the file — instead of in one
-// long statement after it (to_tsvector was the merge's most expensive step).
+// The file goes in batch by batch (stagingBatches in ./import-conversations.ts). Each batch's
+// conversation rows are COPYed into import_convs, with their search documents when a second
+// connection computed them meanwhile (doc), or else with the text they are computed from on
+// insert (body: name, job title and messages joined by the reader as searchDocumentSql in
+// lib/conversations/search-query.ts joins them); the new ones are then inserted into conversations, which
+// hands their ids back, so their messages are COPYed straight into messages (no staging of
+// every message and no second INSERT … SELECT of all the text). Only the messages of
+// conversations that exist already are staged, in import_messages, for the diff below; the
+// labels of new conversations are staged by (conversation, position) in new_label_turns.
 export const CREATE_STAGING = `
+  CREATE TEMP TABLE import_convs (
+    external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
+    last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int, problem_turns int,
+    body text, doc tsvector
+  ) ON COMMIT DROP;
   CREATE TEMP TABLE import_messages (
     external_id text NOT NULL, conv_ord int NOT NULL, candidate_name text, job_title text,
-    position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue",
-    body text, last_sent timestamp(3), recruiter_turns int, labeled int, ends int, schedules int, problem_turns int,
-    doc tsvector GENERATED ALWAYS AS (CASE WHEN position = 0 THEN ${searchDocumentSql('candidate_name', 'job_title', 'body')} END) STORED
+    position int NOT NULL, sender "Sender" NOT NULL, text text NOT NULL, sent_at timestamp(3), label "LabelValue"
   ) ON COMMIT DROP;
+  CREATE TEMP TABLE new_label_turns (conversation_id int NOT NULL, position int NOT NULL, label "LabelValue" NOT NULL) ON COMMIT DROP;
   CREATE TEMP TABLE conv_map (external_id text PRIMARY KEY, id int NOT NULL, is_new boolean NOT NULL) ON COMMIT DROP;
   CREATE TEMP TABLE touched (id int PRIMARY KEY, content boolean NOT NULL DEFAULT false) ON COMMIT DROP;`;
 
-export const COPY_STAGING = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label,
-  body, last_sent, recruiter_turns, labeled, ends, schedules, problem_turns) FROM STDIN`;
+export const COPY_CONVERSATIONS_BATCH = `COPY import_convs (external_id, conv_ord, candidate_name, job_title,
+  last_sent, recruiter_turns, labeled, ends, schedules, problem_turns, body, doc) FROM STDIN`;
 
-// Existing conversations first, probed once per conversation (the opening rows), so the
-// insert below only has to leave out what conv_map holds. The caller holds the import lock:
-// no other writer creates conversations between the two statements.
-export const MAP_EXISTING = `
+// The search documents of a batch, worked out on a second connection (searchDocuments in
+// ./import-conversations.ts): $1 is each conversation's searchDocumentSql input, already
+// joined. A pure function of the text, so any session of the server gives the same document.
+export const SEARCH_DOCUMENTS = `SELECT to_tsvector('${SEARCH_CONFIG}', d)::text AS doc FROM unnest($1::text[]) WITH ORDINALITY AS u(d, n) ORDER BY n`;
+
+export const COPY_NEW_MESSAGES = `COPY messages (conversation_id, position, sender, text, sent_at) FROM STDIN`;
+
+export const COPY_EXISTING_MESSAGES = `COPY import_messages (external_id, conv_ord, candidate_name, job_title, position, sender, text, sent_at, label) FROM STDIN`;
+
+export const COPY_NEW_LABEL_TURNS = `COPY new_label_turns (conversation_id, position, label) FROM STDIN`;
+
+// A batch's conversations that exist already, probed once each. The caller holds the import
+// lock from the first batch on: no other writer creates conversations meanwhile.
+export const MAP_EXISTING_BATCH = `
   INSERT INTO conv_map (external_id, id, is_new)
-    SELECT s.external_id, c.id, false FROM import_messages s JOIN conversations c ON c.external_id = s.external_id
-    WHERE s.position = 0;`;
+    SELECT s.external_id, c.id, false FROM import_convs s JOIN conversations c ON c.external_id = s.external_id
+    RETURNING external_id`;
 
 // The counters (over decision turns: recruiter messages after the first message) were
 // counted by the reader with the definitions of lib/conversations/stats.ts; a new
-// conversation has no labels but the file's, all by one reviewer. No ORDER BY: the opening
-// rows of a freshly written temporary table are read back in the order they were copied,
-// which is the file's order, and sorting a million search documents would cost more than
-// everything else here (nothing depends on ids following the file).
-export const INSERT_NEW_CONVERSATIONS = `
+// conversation has no labels but the file's, all by one reviewer. Returns the new ids, which
+// the reader writes into the batch's message rows.
+export const INSERT_NEW_CONVERSATIONS_BATCH = `
   WITH ins AS (
     INSERT INTO conversations (external_id, candidate_name, job_title, last_activity_at, updated_at, search,
                                recruiter_turns, labeled_turns, end_turns, schedule_turns, reviewer_count, min_turn_labels, sequence_problem_turns)
-    SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(), s.doc,
+    SELECT s.external_id, s.candidate_name, s.job_title, coalesce(s.last_sent, now()), now(),
+           coalesce(s.doc, to_tsvector('${SEARCH_CONFIG}', s.body)),
            s.recruiter_turns, s.labeled, s.ends, s.schedules, CASE WHEN s.labeled > 0 THEN 1 ELSE 0 END,
            CASE WHEN s.recruiter_turns > 0 AND s.labeled >= s.recruiter_turns THEN 1 ELSE 0 END, s.problem_turns
-    FROM import_messages s
-    WHERE s.position = 0 AND NOT EXISTS (SELECT 1 FROM conv_map m WHERE m.external_id = s.external_id)
+    FROM import_convs s
+    WHERE NOT EXISTS (SELECT 1 FROM conv_map m WHERE m.external_id = s.external_id)
+    ORDER BY s.conv_ord
     RETURNING id, external_id
   )
-  INSERT INTO conv_map (external_id, id, is_new) SELECT external_id, id, true FROM ins;
-  ANALYZE conv_map;`;
+  INSERT INTO conv_map (external_id, id, is_new) SELECT external_id, id, true FROM ins RETURNING external_id, id`;
 
-// The messages go in without an ORDER BY: the join reads the staged rows in the order they
-// were copied (the file's, conversation by conversation, position by position), the order the
-// ids above were handed out in, so the rows already arrive by (conversation, position). Sorting
-// them anyway cost a sort of every message with its text (on disk at 1M conversations).
-export const INSERT_NEW_CONVERSATION_ROWS = `
-  INSERT INTO messages (conversation_id, position, sender, text, sent_at)
-    SELECT m.id, s.position, s.sender, s.text, s.sent_at
-    FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
-    WHERE m.is_new;
+// After the last batch: the label rows of the new conversations, their message ids looked up
+// by (conversation, position) in the messages just written.
+export const NEW_LABELS = `
+  ANALYZE conv_map;
+  ANALYZE new_label_turns;
   CREATE TEMP TABLE new_labels ON COMMIT DROP AS
-    SELECT msg.id AS message_id, m.id AS conversation_id, s.label, s.position
-    FROM import_messages s JOIN conv_map m ON m.external_id = s.external_id
-    JOIN messages msg ON msg.conversation_id = m.id AND msg.position = s.position
-    WHERE m.is_new AND s.label IS NOT NULL;
+    SELECT msg.id AS message_id, t.conversation_id, t.label, t.position
+    FROM new_label_turns t JOIN messages msg ON msg.conversation_id = t.conversation_id AND msg.position = t.position;`;
+
+// Every reference of these rows is to a row this transaction wrote or locked (the caller may
+// skip their foreign key checks: withoutFkChecks in ./import-conversations.ts).
+export const INSERT_NEW_LABELS = `
   INSERT INTO labels (message_id, conversation_id, reviewer_id, value, updated_at)
     SELECT message_id, conversation_id, $1, label, now() FROM new_labels ORDER BY message_id;
   INSERT INTO label_events (message_id, conversation_id, reviewer_id, from_value, to_value, source)
-    SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;
+    SELECT message_id, conversation_id, $1, NULL, label, 'import' FROM new_labels ORDER BY message_id;`;
+
+// Statement-level triggers keep the progress totals from these rows: never skipped.
+export const NEW_REVIEWER_PROGRESS = `
   INSERT INTO conversation_reviewers (conversation_id, reviewer_id, labeled_turns, last_labeled_at)
     SELECT conversation_id, $1, count(*), now() FROM new_labels WHERE position > 0 GROUP BY conversation_id;`;
 
