@@ -203,8 +203,11 @@ describe('provider trouble', () => {
       const out = await processFineTuneInProcess(id, { ...FAST, onRetry: (e) => retries.push(e.message) });
       await setFaults(world.trainer, {});
       expect(out.status).toBe('succeeded');
-      expect(retries.some((m) => /^Local trainer: 429 /.test(m))).toBe(true);
-      expect(retries.some((m) => /^Local trainer: 500 /.test(m))).toBe(true);
+      // The faults are drawn at random, so which kinds a run meets varies (a run of ~15 requests
+      // meets no 500 about 3 % of the time, which failed CI once): the test above checks both
+      // kinds at a higher rate; here every retry must name the provider, and the run succeeds once.
+      expect(retries.length).toBeGreaterThan(0);
+      for (const m of retries) expect(m).toMatch(/^Local trainer/);
       const run = await db().fineTuneJob.findUniqueOrThrow({ where: { id } });
       expect(run).toMatchObject({ status: 'succeeded', error: null, failingSince: null, failedAttempts: 0 });
       expect(run.fineTunedModel).toMatch(/^ft:local-base:local:fault-mix:/);
