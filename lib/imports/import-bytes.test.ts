@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { resetDatabase, snapshotDatabase } from '../testing/db-snapshot';
-import { formatIssue, importConversationsFile, ImportValidationError } from '.';
+import { expectImportRejected } from '../testing/expect-import-rejected';
+import { resetDatabase } from '../testing/db-snapshot';
+import { importConversationsFile } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-bytes-'));
 function file(name: string, content: string | Buffer): string {
@@ -30,20 +31,6 @@ const withBytes = (json: string, bytes: number[]) => {
   return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
 };
 
-async function expectRejected(p: string, expected: RegExp[]) {
-  const before = await snapshotDatabase();
-  const err = await importConversationsFile(p).catch((e) => e);
-  expect(err).toBeInstanceOf(ImportValidationError);
-  const lines = (err as ImportValidationError).issues.map((i) => formatIssue(p, i));
-  for (const re of expected)
-    expect(
-      lines.some((l) => re.test(l)),
-      `${re} in\n${lines.join('\n')}`,
-    ).toBe(true);
-  expect(lines).toHaveLength(expected.length);
-  expect(await snapshotDatabase()).toEqual(before);
-}
-
 beforeEach(async () => {
   await resetDatabase();
   await importConversationsFile(file('existing.jsonl', line('existing-1') + '\n'));
@@ -52,7 +39,9 @@ beforeEach(async () => {
 describe('import: bytes that cannot be stored are located and nothing is written', () => {
   it('invalid UTF-8 in a JSONL line names the line, the field and the bytes', async () => {
     const p = file('bytes.jsonl', Buffer.concat([Buffer.from(line('a') + '\n'), withBytes(line('b'), [0x63, 0x61, 0x66, 0xff, 0xfe]), Buffer.from('\n')]));
-    await expectRejected(p, [/^bytes\.jsonl:2: \$\.messages\[1\]\.text: text is not valid UTF-8: bytes 0xFF 0xFE at line 2, column \d+ \(byte offset \d+\)$/]);
+    await expectImportRejected(p, [
+      /^bytes\.jsonl:2: \$\.messages\[1\]\.text: text is not valid UTF-8: bytes 0xFF 0xFE at line 2, column \d+ \(byte offset \d+\)$/,
+    ]);
   });
 
   it('invalid UTF-8 in a JSON document names the JSON path, the field, the line and the bytes', async () => {
@@ -60,30 +49,30 @@ describe('import: bytes that cannot be stored are located and nothing is written
       .replace('MARKER', 'ok')
       .replace(/"ok"([\s\S]*)"ok"/, '"ok"$1"MARKER"');
     // A truncated two-byte sequence (0xC3 without its continuation byte).
-    await expectRejected(file('bytes.json', withBytes(doc, [0x63, 0x61, 0x66, 0xc3])), [
+    await expectImportRejected(file('bytes.json', withBytes(doc, [0x63, 0x61, 0x66, 0xc3])), [
       /^bytes\.json: \$\.conversations\[1\]\.messages\[1\]\.text: text is not valid UTF-8: bytes 0xC3 at line \d+, column \d+/,
     ]);
   });
 
   it('invalid UTF-8 outside any string is reported as such, with its line', async () => {
     const p = file('outside.jsonl', Buffer.concat([Buffer.from(line('a') + '\n'), Buffer.from([0xff]), Buffer.from(line('b') + '\n')]));
-    await expectRejected(p, [/^outside\.jsonl:2: \$: malformed JSON \(not valid UTF-8: bytes 0xFF at line 2, column 1 \(byte offset \d+\)\)$/]);
+    await expectImportRejected(p, [/^outside\.jsonl:2: \$: malformed JSON \(not valid UTF-8: bytes 0xFF at line 2, column 1 \(byte offset \d+\)\)$/]);
   });
 
   it('a lone surrogate escape is refused in JSONL and in a JSON document', async () => {
     const bad = line('b').replace('"Zoë"', '"Zo\\ud800"');
-    await expectRejected(file('sur.jsonl', `${line('a')}\n${bad}\n`), [
+    await expectImportRejected(file('sur.jsonl', `${line('a')}\n${bad}\n`), [
       /^sur\.jsonl:2: \$\.candidate_name: candidate_name contains a lone surrogate \(\\ud800\) at character 3, which is not valid Unicode$/,
     ]);
     const doc = `{"conversations": [${line('a')}, ${line('b').replace('MARKER', 'ok \\udc80')}]}`;
-    await expectRejected(file('sur.json', doc), [
+    await expectImportRejected(file('sur.json', doc), [
       /^sur\.json: \$\.conversations\[1\]\.messages\[1\]\.text: text contains a lone surrogate \(\\udc80\) at character 4/,
     ]);
   });
 
   it('a NUL escape is refused in any text field', async () => {
     const p = file('nul.jsonl', `${line('a').replace('MARKER', 'zero\\u0000byte')}\n${line('b').replace('"b"', '"b\\u0000"')}\n`);
-    await expectRejected(p, [
+    await expectImportRejected(p, [
       /^nul\.jsonl:1: \$\.messages\[1\]\.text: text contains a NUL character \(\\u0000\) at character 5, which cannot be stored$/,
       /^nul\.jsonl:2: \$\.external_id: external_id contains a NUL character/,
     ]);
@@ -94,7 +83,7 @@ describe('import: bytes that cannot be stored are located and nothing is written
     const y10k = line('b').replace('2026-10-01T15:00:00Z', '10000-01-01T00:00:00Z');
     // Still year 9999 where it was written, but year 10000 in UTC.
     const late = line('c').replace('2026-10-01T15:00:00Z', '9999-12-31T23:30:00-01:00');
-    await expectRejected(file('years.jsonl', [y0, y10k, late].join('\n') + '\n'), [
+    await expectImportRejected(file('years.jsonl', [y0, y10k, late].join('\n') + '\n'), [
       /^years\.jsonl:1: \$\.messages\[1\]\.sent_at: sent_at "0000-01-01T00:00:00Z" is out of range: it must fall between 1970-01-01T00:00:00\.000Z and 9999-12-31T23:59:59\.999Z$/,
       /^years\.jsonl:2: \$\.messages\[0\]\.sent_at: sent_at "10000-01-01T00:00:00Z" is out of range/,
       /^years\.jsonl:3: \$\.messages\[0\]\.sent_at: sent_at "9999-12-31T23:30:00-01:00" is out of range/,
