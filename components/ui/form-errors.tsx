@@ -35,3 +35,21 @@ export function FormErrorSummary({ formError, errors, nothing }: { formError: st
     </>
   );
 }
+
+/** After a submit: the saved message, or the form-level error (field errors sit by their fields). */
+export function FormOutcome({ ok, message, formError }: { ok: boolean | null; message?: string | null; formError?: string | null }) {
+  return (
+    <>
+      {ok && message && (
+        <p role="status" className="text-sm text-emerald-700">
+          {message}
+        </p>
+      )}
+      {formError && (
+        <p role="alert" className="text-sm text-red-700">
+          {formError}
+        </p>
+      )}
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
-import { describedBy, FieldError, FormErrorSummary, inputClass } from '@/components/ui/form-errors';
+import { describedBy, FieldError, FormErrorSummary, FormOutcome, inputClass } from '@/components/ui/form-errors';
 import { saveLabelingSettingsAction } from './actions';
 
 export function LabelingSettingsForm({ reviewersPerTurn, blind, max }: { reviewersPerTurn: number; blind: 'auto' | 'on' | 'off'; max: number }) {
@@ -60,11 +60,7 @@ export function LabelingSettingsForm({ reviewersPerTurn, blind, max }: { reviewe
       >
         {pending ? 'Saving…' : 'Save settings'}
       </button>
-      {state.ok && state.message && (
-        <p role="status" className="text-sm text-emerald-700">
-          {state.message}
-        </p>
-      )}
+      <FormOutcome ok={state.ok} message={state.message} />
     </form>
   );
 }

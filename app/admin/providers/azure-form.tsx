@@ -3,7 +3,8 @@
 import { useActionState } from 'react';
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
 import { ConfirmAction } from '@/components/ui/confirm-action';
-import { describedBy, FieldError, inputClass } from '@/components/ui/form-errors';
+import { describedBy, FieldError, FormOutcome, inputClass } from '@/components/ui/form-errors';
+import { SecretField } from '@/components/ui/secret-field';
 import { removeProviderKeyAction, saveAzureSettingsAction } from './actions';
 
 const FIELDS: { name: string; label: string; placeholder: string; group: 'data' | 'arm' }[] = [
@@ -65,19 +66,15 @@ export function AzureForm({
         <fieldset className="grid gap-3 sm:grid-cols-2">
           <legend className="mb-1 text-sm font-medium">Training (data plane)</legend>
           {FIELDS.filter((f) => f.group === 'data').map(field)}
-          <div className="text-sm sm:col-span-2">
-            <label htmlFor="azure-apiKey">{storedKeyMasked ? 'New API key (replaces the stored one)' : 'API key'}</label>
-            <input
-              id="azure-apiKey"
-              name="apiKey"
-              type="password"
-              autoComplete="off"
-              placeholder={storedKeyMasked ? 'leave empty to keep the stored key' : ''}
-              className={inputClass}
-              {...describedBy(e, 'apiKey')}
-            />
-            <FieldError field="apiKey" errors={e} />
-          </div>
+          <SecretField
+            id="azure-apiKey"
+            name="apiKey"
+            label="API key"
+            stored={Boolean(storedKeyMasked)}
+            keepHint="leave empty to keep the stored key"
+            errors={e}
+            className="text-sm sm:col-span-2"
+          />
         </fieldset>
         <fieldset className="grid gap-3 sm:grid-cols-2">
           <legend className="mb-1 text-sm font-medium">Deployment (Azure Resource Manager, management.azure.com)</legend>
@@ -86,19 +83,14 @@ export function AzureForm({
             the Cognitive Services OpenAI Contributor role on the resource.
           </p>
           {FIELDS.filter((f) => f.group === 'arm').map(field)}
-          <div className="text-sm">
-            <label htmlFor="azure-clientSecret">{storedSecretMasked ? 'New client secret (replaces the stored one)' : 'Client secret'}</label>
-            <input
-              id="azure-clientSecret"
-              name="clientSecret"
-              type="password"
-              autoComplete="off"
-              placeholder={storedSecretMasked ? 'leave empty to keep the stored secret' : ''}
-              className={inputClass}
-              {...describedBy(e, 'clientSecret')}
-            />
-            <FieldError field="clientSecret" errors={e} />
-          </div>
+          <SecretField
+            id="azure-clientSecret"
+            name="clientSecret"
+            label="Client secret"
+            stored={Boolean(storedSecretMasked)}
+            keepHint="leave empty to keep the stored secret"
+            errors={e}
+          />
         </fieldset>
         <button
           type="submit"
@@ -107,16 +99,7 @@ export function AzureForm({
         >
           Save Azure settings
         </button>
-        {state.ok && state.message && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-        {formError(state) && (
-          <p role="alert" className="text-sm text-red-700">
-            {formError(state)}
-          </p>
-        )}
+        <FormOutcome ok={state.ok} message={state.message} formError={formError(state)} />
       </form>
       {(storedKeyMasked || storedSecretMasked) && (
         <div className="flex items-center gap-2 border-t border-slate-100 pt-3">

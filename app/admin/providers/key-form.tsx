@@ -3,7 +3,8 @@
 import { useActionState } from 'react';
 import { formError, initialFormState, type FormState } from '@/lib/boundary/action-state';
 import { ConfirmAction } from '@/components/ui/confirm-action';
-import { describedBy, FieldError, inputClass } from '@/components/ui/form-errors';
+import { describedBy, FieldError, FormOutcome, inputClass } from '@/components/ui/form-errors';
+import { SecretField } from '@/components/ui/secret-field';
 import { removeProviderKeyAction, saveProviderKeyAction } from './actions';
 
 /** Store, replace (a new key over the old) or remove a provider's key (OpenAI, Together AI); the key is never shown back. */
@@ -39,19 +40,15 @@ export function KeyForm({
       </p>
       <form key={state.attempt} action={action} className="space-y-3" noValidate>
         <input type="hidden" name="provider" value={provider} />
-        <div className="text-sm">
-          <label htmlFor={`${provider}-key`}>{storedKeyMasked ? 'New API key (replaces the stored one)' : 'API key'}</label>
-          <input
-            id={`${provider}-key`}
-            name="apiKey"
-            type="password"
-            autoComplete="off"
-            placeholder={storedKeyMasked ? 'leave empty to keep the stored key' : provider === 'openai' ? 'sk-…' : ''}
-            className={inputClass}
-            {...describedBy(e, 'apiKey')}
-          />
-          <FieldError field="apiKey" errors={e} />
-        </div>
+        <SecretField
+          id={`${provider}-key`}
+          name="apiKey"
+          label="API key"
+          stored={Boolean(storedKeyMasked)}
+          keepHint="leave empty to keep the stored key"
+          placeholder={provider === 'openai' ? 'sk-…' : ''}
+          errors={e}
+        />
         <div className="text-sm">
           <label htmlFor={`${provider}-base`}>Base URL ({baseUrlHint})</label>
           <input
@@ -71,16 +68,7 @@ export function KeyForm({
         >
           Save
         </button>
-        {state.ok && state.message && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-        {formError(state) && (
-          <p role="alert" className="text-sm text-red-700">
-            {formError(state)}
-          </p>
-        )}
+        <FormOutcome ok={state.ok} message={state.message} formError={formError(state)} />
       </form>
       {storedKeyMasked && (
         <div className="flex items-center gap-2 border-t border-slate-100 pt-3">
