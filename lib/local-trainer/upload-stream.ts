@@ -1,7 +1,7 @@
 // Streaming request bodies to disk: multipart/form-data (what the SDK's `files.create` and
 // `uploads.parts.create` send) is parsed by busboy, a maintained streaming parser, and the file
-// part goes in 4 MB batches to a temporary file — through `onChunk` (the md5) on the way — so
-// memory stays at a few MB whatever the size. Disk space is checked before
+// part goes chunk by chunk to a temporary file — through `onChunk` (JSONL validation, md5) on
+// the way — so memory stays at a few chunks whatever the size. Disk space is checked before
 // the first byte (when the length is known) and every 16 MB after it.
 import busboy from 'busboy';
 import fs from 'node:fs';
@@ -37,75 +37,33 @@ export interface ReceiveOptions {
 
 const MAX_FIELD_BYTES = 1024 * 1024;
 /**
- * Buffering between the socket and busboy and inside busboy's file stream: with the streams'
- * 16 KB defaults the parser stalls on every batch written; with 1 MB it runs ahead while a
- * batch is written. Memory stays at a few MB per upload.
+ * Buffering between the socket, busboy and the file: the streams' 16 KB defaults make every
+ * 64 KB socket read wait for its own disk write before the next is parsed (one write and one
+ * drain per chunk); with 1 MB the parser runs ahead while the file stream writes what has
+ * queued in one writev. Memory stays at a few MB per upload.
  */
 const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * The file part is written in batches of this size, one `writev` each: a write per socket read
- * (64 KB, as a write stream issues them whenever it is idle) is ~4,800 thread-pool round trips
- * per 300 MB, each a wake-up and a context switch (~0.3 s of CPU there, measured in a profile).
- * One batch is written while the next fills, so memory stays at ~2 batches per upload.
- */
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
-
-/**
- * Writes `source` to `file` with backpressure. `onChunk` sees the bytes in order, one call per
- * batch (up to ~4 MB, so a consumer on another thread gets ~75 messages per 300 MB, not ~4,800).
- * The source is read in flowing mode and paused while a batch is full and the previous one is
- * still being written.
+ * Writes `source` to `file` with backpressure; every chunk also goes to `onChunk`. The source
+ * is read in flowing mode (paused while the file stream is full): its chunks go to the file
+ * as they came, where async iteration would concatenate whatever had queued into a copy.
  */
 export async function streamToFile(source: Readable, file: string, disk: DiskSpace, onChunk?: (chunk: Buffer) => void, maxBytes = Infinity): Promise<number> {
-  // Opened synchronously, so no open can still be pending when a failure removes the file.
-  const fd = fs.openSync(file, 'w');
+  const out = fs.createWriteStream(file, { highWaterMark: STREAM_BUFFER_BYTES });
   let failed: unknown = null;
   let bytes = 0;
   let nextCheck = CHECK_EVERY_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let writing: Promise<void> | null = null;
-  let paused = false;
   // After a failure the rest of the body is read and dropped, so the client (still sending)
   // gets the error response instead of a reset connection.
   const fail = (e: unknown) => {
     failed ??= e;
-    pending = [];
-    pendingBytes = 0;
-    paused = false;
     source.resume();
   };
-  const flush = () => {
-    let batch = pending;
-    const size = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    if (onChunk) {
-      try {
-        const whole = batch.length === 1 ? batch[0] : Buffer.concat(batch, size);
-        onChunk(whole);
-        batch = [whole];
-      } catch (e) {
-        fail(e);
-        return;
-      }
-    }
-    writing = new Promise<void>((resolve) =>
-      fs.writev(fd, batch, (e) => {
-        writing = null;
-        if (e) fail(e);
-        else if (!failed) {
-          if (pendingBytes >= WRITE_BATCH_BYTES) flush();
-          if (paused) {
-            paused = false;
-            source.resume();
-          }
-        }
-        resolve();
-      }),
-    );
-  };
+  out.on('error', fail);
+  out.on('drain', () => {
+    if (!failed) source.resume();
+  });
   source.on('data', (chunk: Buffer) => {
     if (failed) return;
     try {
@@ -115,17 +73,10 @@ export async function streamToFile(source: Readable, file: string, disk: DiskSpa
         disk.ensure(CHECK_EVERY_BYTES);
         nextCheck += CHECK_EVERY_BYTES;
       }
+      onChunk?.(chunk);
+      if (!out.write(chunk)) source.pause();
     } catch (e) {
       fail(e);
-      return;
-    }
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    if (pendingBytes < WRITE_BATCH_BYTES) return;
-    if (!writing) flush();
-    else if (!paused) {
-      paused = true;
-      source.pause();
     }
   });
   // Resolves at the source's end; an error or a premature close (the request aborted) fails it.
@@ -135,17 +86,19 @@ export async function streamToFile(source: Readable, file: string, disk: DiskSpa
       resolve();
     }),
   );
-  while (writing || (!failed && pendingBytes > 0)) {
-    if (writing) await writing;
-    else flush();
+  if (!failed) {
+    await new Promise<void>((resolve) => {
+      out.once('close', () => resolve());
+      out.end();
+    });
   }
-  await new Promise<void>((resolve) =>
-    fs.close(fd, (e) => {
-      if (e) failed ??= e;
-      resolve();
-    }),
-  );
   if (failed) {
+    // Wait for the descriptor to close: a still-pending open would re-create the file after rm.
+    if (!out.closed) {
+      const closed = new Promise<void>((r) => out.once('close', () => r()));
+      out.destroy();
+      await closed;
+    }
     fs.rmSync(file, { force: true });
     if (isDiskFull(failed)) throw insufficientStorage(bytes, disk.freeBytes(), disk.reserveBytes);
     throw failed;
