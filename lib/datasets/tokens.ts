@@ -21,8 +21,17 @@ function enc(): Tiktoken {
 /** Tokens of `text` as plain text (special-token strings such as <|endoftext|> count as text). */
 export function countTokens(text: string): number {
   let n = 0;
-  for (const m of text.matchAll(PIECE)) {
+  // An exec loop on the one global regex, not matchAll: matchAll clones the (large) regex and
+  // goes through the iterator protocol per call, ~40 % of the cost of counting a new text. Not
+  // reentrant, and needs none: nothing below calls back here.
+  PIECE.lastIndex = 0;
+  for (let m = PIECE.exec(text); m !== null; m = PIECE.exec(text)) {
     const piece = m[0];
+    // Every alternative of o200k's pattern matches at least one character, but never loop on an empty match.
+    if (piece.length === 0) {
+      PIECE.lastIndex++;
+      continue;
+    }
     let c = pieceCounts.get(piece);
     if (c === undefined) {
       c = enc().encode(piece, [], []).length;
