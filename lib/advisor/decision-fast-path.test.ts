@@ -34,7 +34,11 @@ const conversation = (id: string) => ({
   ],
 });
 
-function send(body: string | Buffer, headers: Record<string, string> = {}, path = '/api/v1/advisor/decisions'): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
+function send(
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  path = '/api/v1/advisor/decisions',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       const chunks: Buffer[] = [];

@@ -232,7 +232,9 @@ try {
   const studio = `http://127.0.0.1:${port}`;
   await waitFor(`http://127.0.0.1:${trainerPort}/v1/models`, 'the local trainer');
   await waitFor(`${studio}/sign-in`, 'the Studio');
-  log(`Studio (lib/cli/web.ts start, decision fast path ${process.env.WEB_DECISION_FAST_PATH === '0' ? 'off' : 'on'}) on :${port}, local trainer on :${trainerPort}`);
+  log(
+    `Studio (lib/cli/web.ts start, decision fast path ${process.env.WEB_DECISION_FAST_PATH === '0' ? 'off' : 'on'}) on :${port}, local trainer on :${trainerPort}`,
+  );
 
   // Live conversations: each request is a sample conversation cut just before one of its
   // recruiter turns (the turn the chatbot is about to take). 1,000 conversations, so most

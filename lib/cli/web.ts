@@ -15,8 +15,6 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 import { trustedProxyHops } from '../auth/client-ip';
 import { connectionBudget, describeConnectionBudget } from '../db/connection-budget';
-import { decisionFastPath, isDecisionRequest } from '../advisor/decision-fast-path';
-import { serveRouteOnNode } from '../boundary/node-route';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
 
@@ -34,6 +32,9 @@ const server = http.createServer();
 const app = next({ dev, dir: process.cwd(), hostname: hostname ?? 'localhost', port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
+// Loaded after prepare(): lib/ code reaches next/* modules that need the runtime Next sets up there.
+const { decisionFastPath, isDecisionRequest } = await import('../advisor/decision-fast-path');
+const { serveRouteOnNode } = await import('../boundary/node-route');
 server.on('request', (req, res) => {
   if (!trustProxy) for (const h of FORWARDING_HEADERS) delete req.headers[h];
   if (decisionFastPathOn && isDecisionRequest(req.method, req.url)) {
