@@ -127,6 +127,19 @@ describe('the decision API on node:http, outside Next', () => {
     expect(expectProblem(chunked, 413).detail).toMatch(/larger than/);
   });
 
+  it('a client that hangs up mid-body leaves the server serving the next request', async () => {
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${base}/api/v1/advisor/decisions`, { method: 'POST', headers: { ...auth(key), 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"conversation":');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 100);
+    });
+    expectProblem(await send('{nope', auth(key)), 400);
+  });
+
   it('429 with Retry-After once a key is over its rate', async () => {
     const slow = (await createApiKey(admin, { name: 'fast-slow', ratePerMinute: 1 })).key;
     await send(JSON.stringify({ conversation: conversation('fast-429') }), auth(slow));

@@ -40,6 +40,11 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
             if (!done) c.error(e);
             done = true;
           });
+          // A client gone mid-body may only close: the read must fail rather than wait forever.
+          req.once('close', () => {
+            if (!done) c.error(new Error('The client closed the connection before the body was complete.'));
+            done = true;
+          });
         }
         req.resume();
       },
