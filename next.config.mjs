@@ -1,12 +1,7 @@
 // Sent on every response, files included; the per-request Content-Security-Policy (with its
-// nonce) and HSTS come from proxy.ts (lib/auth/security-headers.ts).
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-];
+// nonce) and HSTS come from proxy.ts (lib/auth/security-headers.ts). The list is a JSON file
+// because the web process's decision-API fast path (lib/boundary/node-route.ts) sends it too.
+import securityHeaders from './lib/auth/static-security-headers.json' with { type: 'json' };
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -4,7 +4,8 @@
 // Rate limits are a token bucket per key in PostgreSQL, so every web process shares them.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { assertRole, type Actor } from '../auth/session';
+import { assertRole } from '../auth/assert-role';
+import type { Actor } from '../auth/session';
 import { db } from '../db';
 import { ConflictError, InputError, NotFoundError, RateLimitedError } from '../errors';
 import { advisorPool } from './pool';

@@ -3,6 +3,7 @@
 // is slow or failing never fails the request: the answer is then "no decision" (the chatbot
 // carries on as if the advisor had deferred) and the fallback is logged like any decision.
 import type OpenAI from 'openai';
+import type { AfterResponse } from '../after-response';
 import { ConflictError, InputError, PayloadTooLargeError } from '../errors';
 import { askForLabel } from '../evals/ask-label';
 import { describeProviderError, providerClient, type ProviderHandle } from '../finetunes/providers';
@@ -143,6 +144,8 @@ export async function askAdvisor(
 export interface DecideOptions {
   /** When the decided turn happens (default: now); tests pin it. */
   now?: Date;
+  /** How the transport runs work once the answer is sent (the shadow call); after the current call stack unless said. */
+  afterResponse?: AfterResponse;
   /**
    * The playground (lib/advisor/playground.ts): ask this model, rendered as it was trained,
    * instead of the advisor, and record nothing — no decision log, no live conversation, no
@@ -205,7 +208,7 @@ export async function decide(caller: ApiCaller | null, raw: unknown, opts: Decid
   if (decisionId === null) throw goldenRefusal(conversation.external_id);
   kickLiveIngest();
   // The shadow model (if one is attached) is asked after this answer is sent, never before.
-  askShadowAfterResponse({ decisionId, conversation, now });
+  askShadowAfterResponse({ decisionId, conversation, now }, opts.afterResponse);
   return {
     decision: answer.decision,
     confidence: answer.confidence,

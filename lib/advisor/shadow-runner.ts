@@ -3,7 +3,7 @@
 // throw into it, or changes its answer. Calls run with bounded concurrency and their own
 // timeout (the shadow's); when the process is too busy to queue one more, the call is dropped
 // and counted (advisor_shadows.dropped_calls), because a shadow must never cost the chatbot.
-import { after } from 'next/server';
+import { afterCurrentStack, type AfterResponse } from '../after-response';
 import type { ImportConversation } from '../imports/schema';
 import { askAdvisor } from './decide';
 import { advisorPool } from './pool';
@@ -166,13 +166,13 @@ async function accept(req: ShadowRequest): Promise<void> {
 }
 
 /**
- * Queues the shadow call for a logged decision, to start once the response is sent (Next's
- * `after` inside a request; the next turn of the event loop elsewhere). Returns at once and
- * never throws.
+ * Queues the shadow call for a logged decision, to start once the response is sent (the
+ * transport's afterResponse: Next's after(), the web process's response 'finish'; the next
+ * turn of the event loop elsewhere). Returns at once and never throws.
  */
-export function askShadowAfterResponse(req: ShadowRequest): void {
+export function askShadowAfterResponse(req: ShadowRequest, afterResponse: AfterResponse = afterCurrentStack): void {
   // No shadow attached at the last look (under a second ago): accept() would return at once,
-  // so Next's after() (a measurable share of a decision's CPU) is not asked to run it.
+  // so the transport's after-response step (a measurable share of a decision's CPU in Next) is not asked to run it.
   if (cached && cached.until > Date.now() && cached.shadow === null) return;
   accepting++;
   const start = () => {
@@ -184,10 +184,9 @@ export function askShadowAfterResponse(req: ShadowRequest): void {
       });
   };
   try {
-    after(start);
+    afterResponse(start);
   } catch {
-    // Outside a request (tests, the CLI): after the current call stack instead.
-    setImmediate(start);
+    afterCurrentStack(start);
   }
 }
 

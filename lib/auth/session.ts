@@ -6,8 +6,9 @@ import 'server-only';
 import { db } from '../db';
 import { auth } from './auth';
 import { isImportSource } from './account-kind';
-import { ForbiddenError, UnauthenticatedError } from './errors';
+import { UnauthenticatedError } from './errors';
 import { roleSchema, type Role } from './roles';
+import { assertRole } from './assert-role';
 
 export interface Actor {
   id: string;
@@ -40,11 +41,7 @@ export async function requireActor(): Promise<Actor> {
   return actor;
 }
 
-export function assertRole(actor: Actor, ...roles: Role[]): void {
-  if (!roles.includes(actor.role)) {
-    throw new ForbiddenError(`This needs the ${roles.join(' or ')} role; you are ${actor.role}.`);
-  }
-}
+export { assertRole };
 
 export async function requireRole(...roles: Role[]): Promise<Actor> {
   const actor = await requireActor();

@@ -1,6 +1,6 @@
 // npm run bench:advisor — a benchmark, not a test. On a scratch PostgreSQL it starts the local
 // trainer, the worker and the Studio as separate processes, as `npm start` runs them (the Studio is the real
-// production server, `next start`, built if stale), promotes `local-base`, creates an API key,
+// production server, lib/cli/web.ts start as `npm start` runs it, built if stale), promotes `local-base`, creates an API key,
 // and sends BENCH_ADVISOR_REQUESTS (5,000) decision requests from BENCH_ADVISOR_CLIENTS (50)
 // concurrent clients, each a live conversation cut before one of its recruiter turns, twice: as
 // fast as the clients get answers (throughput: decisions/s), and paced at the target rate of
@@ -209,12 +209,16 @@ try {
   buildIfStale();
   const port = await freePort();
   children.push(
+    // The web process as `npm start` runs it (lib/cli/web.ts: Next behind node:http, which answers
+    // the decision API itself; WEB_DECISION_FAST_PATH=0 leaves that to Next's router too).
     // BENCH_ADVISOR_PROFILE=DIR: a V8 CPU profile of the Studio process, written when it stops.
     spawn(
       process.execPath,
       [
         ...(process.env.BENCH_ADVISOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ADVISOR_PROFILE}`] : []),
-        'node_modules/next/dist/bin/next',
+        '--import',
+        'tsx',
+        'lib/cli/web.ts',
         'start',
         '-p',
         String(port),
@@ -228,7 +232,9 @@ try {
   const studio = `http://127.0.0.1:${port}`;
   await waitFor(`http://127.0.0.1:${trainerPort}/v1/models`, 'the local trainer');
   await waitFor(`${studio}/sign-in`, 'the Studio');
-  log(`Studio (next start) on :${port}, local trainer on :${trainerPort}`);
+  log(
+    `Studio (lib/cli/web.ts start, decision fast path ${process.env.WEB_DECISION_FAST_PATH === '0' ? 'off' : 'on'}) on :${port}, local trainer on :${trainerPort}`,
+  );
 
   // Live conversations: each request is a sample conversation cut just before one of its
   // recruiter turns (the turn the chatbot is about to take). 1,000 conversations, so most
@@ -358,7 +364,7 @@ try {
   const row = (name: string, perSecond: number, xs: number[]) =>
     `${name.padEnd(44)}${perSecond.toFixed(0).padStart(8)}  ${f(percentile(xs, 50))}  ${f(percentile(xs, 95))}`;
   const lines = [
-    `decision API benchmark: ${REQUESTS.toLocaleString('en-US')} requests per run, ${CLIENTS} concurrent clients, Studio = next start (production build), model = local-base on the local trainer`,
+    `decision API benchmark: ${REQUESTS.toLocaleString('en-US')} requests per run, ${CLIENTS} concurrent clients, Studio = lib/cli/web.ts start (production build${process.env.WEB_DECISION_FAST_PATH === '0' ? ', decision fast path off' : ''}), model = local-base on the local trainer`,
     `machine: ${os.cpus().length} cores, load average ${load0.toFixed(2)} → ${load1.toFixed(2)} during the runs (shared with other work)`,
     '',
     `${''.padEnd(44)}     /s        p50        p95`,
