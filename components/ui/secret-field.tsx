@@ -8,6 +8,7 @@ export function SecretField({
   id,
   name,
   label,
+  newLabel,
   stored,
   keepHint,
   placeholder = '',
@@ -16,8 +17,10 @@ export function SecretField({
 }: {
   id: string;
   name: string;
-  /** e.g. "API key"; with a stored value the label says the new one replaces it. */
+  /** e.g. "API key". */
   label: string;
+  /** With a stored value, e.g. "New API key": the label then says it replaces the stored one. */
+  newLabel: string;
   stored: boolean;
   /** e.g. "leave empty to keep the stored key" */
   keepHint: string;
@@ -27,7 +30,7 @@ export function SecretField({
 }) {
   return (
     <div className={className}>
-      <label htmlFor={id}>{stored ? `New ${label.charAt(0).toLowerCase()}${label.slice(1)} (replaces the stored one)` : label}</label>
+      <label htmlFor={id}>{stored ? `${newLabel} (replaces the stored one)` : label}</label>
       <input
         id={id}
         name={name}

@@ -70,6 +70,7 @@ export function AzureForm({
             id="azure-apiKey"
             name="apiKey"
             label="API key"
+            newLabel="New API key"
             stored={Boolean(storedKeyMasked)}
             keepHint="leave empty to keep the stored key"
             errors={e}
@@ -87,6 +88,7 @@ export function AzureForm({
             id="azure-clientSecret"
             name="clientSecret"
             label="Client secret"
+            newLabel="New client secret"
             stored={Boolean(storedSecretMasked)}
             keepHint="leave empty to keep the stored secret"
             errors={e}

@@ -44,6 +44,7 @@ export function KeyForm({
           id={`${provider}-key`}
           name="apiKey"
           label="API key"
+          newLabel="New API key"
           stored={Boolean(storedKeyMasked)}
           keepHint="leave empty to keep the stored key"
           placeholder={provider === 'openai' ? 'sk-…' : ''}
