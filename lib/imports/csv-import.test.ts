@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { resetDatabase, snapshotDatabase } from '../testing/db-snapshot';
+import { expectImportRejected } from '../testing/expect-import-rejected';
+import { resetDatabase } from '../testing/db-snapshot';
 import { lastJson, runCli } from '../testing/run-cli';
-import { formatIssue, importConversationsFile, ImportValidationError, parseCsvMapText, suggestCsvMapping } from '.';
+import { importConversationsFile, parseCsvMapText, suggestCsvMapping } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csv-import-test-'));
 function file(name: string, content: string | Buffer): string {
@@ -24,31 +25,6 @@ const GOOD_ROWS = [
   'c-2,recruiter,"Understood, we will not text again.",2026-10-02T09:06:00Z,,,end',
 ];
 const goodCsv = () => [HEADER, ...GOOD_ROWS].join('\r\n') + '\r\n';
-
-/** Row counts of the tables an import writes, beside the full snapshot. */
-async function counts() {
-  const rows = await db().$queryRawUnsafe<{ t: string; n: bigint }[]>(
-    `SELECT 'conversations' t, count(*) n FROM conversations UNION ALL SELECT 'messages', count(*) FROM messages
-     UNION ALL SELECT 'labels', count(*) FROM labels UNION ALL SELECT 'label_events', count(*) FROM label_events UNION ALL SELECT 'users', count(*) FROM users`,
-  );
-  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
-}
-
-async function expectRejected(p: string, expected: RegExp[], opts: Parameters<typeof importConversationsFile>[1] = {}) {
-  const before = await snapshotDatabase();
-  const beforeCounts = await counts();
-  const err = await importConversationsFile(p, opts).catch((e) => e);
-  expect(err).toBeInstanceOf(ImportValidationError);
-  const lines = (err as ImportValidationError).issues.map((i) => formatIssue(p, i));
-  for (const re of expected)
-    expect(
-      lines.some((l) => re.test(l)),
-      `${re} in\n${lines.join('\n')}`,
-    ).toBe(true);
-  expect(await counts()).toEqual(beforeCounts);
-  expect(await snapshotDatabase()).toEqual(before);
-  return lines;
-}
 
 beforeEach(async () => {
   await resetDatabase();
@@ -137,33 +113,35 @@ describe('CSV import: one row per message, through the same validator and import
 describe('CSV import: each bad file is reported precisely and nothing is written', () => {
   it('wrong encoding (Windows-1252 bytes) names the line, the column and the bytes', async () => {
     const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nc-9,recruiter,Caf`), Buffer.from([0xe9]), Buffer.from(' job?,,,,\n')]);
-    await expectRejected(file('latin1.csv', latin1), [
+    await expectImportRejected(file('latin1.csv', latin1), [
       /^latin1\.csv:2: text: text is not valid UTF-8: bytes 0xE9 at line 2, byte 4 of the cell; the file may be in another encoding/,
     ]);
   });
 
   it('UTF-16 (a spreadsheet’s "Unicode text") is one message for the file', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\nc-9,recruiter,hi,,,,\n`, 'utf16le')]);
-    const lines = await expectRejected(file('utf16.csv', utf16), [/^utf16\.csv: \$: the file is UTF-16 \(little-endian\) text, not UTF-8: save it as UTF-8/]);
+    const lines = await expectImportRejected(file('utf16.csv', utf16), [
+      /^utf16\.csv: \$: the file is UTF-16 \(little-endian\) text, not UTF-8: save it as UTF-8/,
+    ]);
     expect(lines).toHaveLength(1);
   });
 
   it('a missing mapped column, and a required column that is not there', async () => {
-    await expectRejected(
+    await expectImportRejected(
       file('missing-mapped.csv', `${HEADER}\nc-9,recruiter,hi,,,,\n`),
       [/^missing-mapped\.csv:1: header: no column "body" \(mapped to text\); the header's columns are "conversation_id", "sender"/],
       {
         csvMapping: { text: 'body' },
       },
     );
-    await expectRejected(file('missing.csv', 'conversation_id,sender,message\nc-9,recruiter,hi\n'), [
+    await expectImportRejected(file('missing.csv', 'conversation_id,sender,message\nc-9,recruiter,hi\n'), [
       /^missing\.csv:1: header: no column for text: name a column "text" or map one to it/,
     ]);
   });
 
   it('an unknown sender and a label on a candidate row name the line and column', async () => {
     const csv = ['thread,from,text,label', 'c-9,recruiter,hi,CONTINUE', 'c-9,bot,beep,', 'c-9,candidate,sure,SCHEDULE', 'c-9,recruiter,ok,MAYBE'].join('\n');
-    await expectRejected(
+    await expectImportRejected(
       file('senders.csv', csv),
       [
         /^senders\.csv:3: from \(sender\): sender must be "recruiter" or "candidate"/,
@@ -175,13 +153,13 @@ describe('CSV import: each bad file is reported precisely and nothing is written
   });
 
   it('an empty file, and a header with no rows', async () => {
-    await expectRejected(file('empty.csv', ''), [/^empty\.csv: \$: the file is empty: a CSV import needs a header row/]);
-    await expectRejected(file('header-only.csv', `${HEADER}\n`), [/^header-only\.csv: \$: the file holds no conversations/]);
+    await expectImportRejected(file('empty.csv', ''), [/^empty\.csv: \$: the file is empty: a CSV import needs a header row/]);
+    await expectImportRejected(file('header-only.csv', `${HEADER}\n`), [/^header-only\.csv: \$: the file holds no conversations/]);
   });
 
   it('a bad timestamp names the row', async () => {
     const csv = [HEADER, 'c-9,recruiter,hi,2026-10-01 15:00,,,', 'c-9,candidate,hello,2026-13-01T00:00:00Z,,,'].join('\n');
-    await expectRejected(file('time.csv', csv), [
+    await expectImportRejected(file('time.csv', csv), [
       /^time\.csv:2: sent_at: sent_at must be an ISO 8601 date-time with a time zone/,
       /^time\.csv:3: sent_at: sent_at must be an ISO 8601 date-time with a time zone/,
     ]);
@@ -196,7 +174,7 @@ describe('CSV import: each bad file is reported precisely and nothing is written
       'c-7,recruiter,one,2026-10-01T12:00:00Z,,,',
       'c-7,candidate,two,2026-10-01T11:59:00Z,,,',
     ].join('\n');
-    await expectRejected(file('order.csv', csv), [
+    await expectImportRejected(file('order.csv', csv), [
       /^order\.csv:4: conversation_id: rows of conversation "c-9" are not together: lines 2 and again 4/,
       /^order\.csv:6: sent_at: sent_at 2026-10-01T11:59:00Z is earlier than the message before it \(line 5\)/,
     ]);
@@ -204,7 +182,7 @@ describe('CSV import: each bad file is reported precisely and nothing is written
 
   it('broken quoting and a short row are reported and the rows after them still checked', async () => {
     const csv = [HEADER, 'c-9,recruiter,"hi" there,,,,', 'c-9,candidate,ok', 'c-9,bot,x,,,,'].join('\n');
-    await expectRejected(file('quotes.csv', csv), [
+    await expectImportRejected(file('quotes.csv', csv), [
       /^quotes\.csv:2: row: a quoted field must end at its closing quote, but " " follows it/,
       /^quotes\.csv:3: row: this row has 3 fields but the header has 7/,
       /^quotes\.csv:4: sender: sender must be "recruiter" or "candidate"/,

@@ -5,9 +5,9 @@ import { formatIssue, importConversationsFile, ImportValidationError } from '../
 import { snapshotDatabase } from './db-snapshot';
 
 /** Imports `file`, expects it refused with one line matching each pattern (and no others); returns the lines. */
-export async function expectImportRejected(file: string, expected: RegExp[]): Promise<string[]> {
+export async function expectImportRejected(file: string, expected: RegExp[], opts: Parameters<typeof importConversationsFile>[1] = {}): Promise<string[]> {
   const before = await snapshotDatabase();
-  const err = await importConversationsFile(file).catch((e: unknown) => e);
+  const err = await importConversationsFile(file, opts).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ImportValidationError);
   const lines = (err as ImportValidationError).issues.map((i) => formatIssue(file, i));
   for (const re of expected)
