@@ -4,7 +4,7 @@
 // under Next: status, problem JSON, Retry-After, WWW-Authenticate, the static security headers.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveRouteOnNode } from '../boundary/node-route';
 import { admin, resetWithCorpus, startTrainerForEvals, type TestTrainer } from '../evals/test-fixtures';
 import { decisionResponseSchema, problemSchema } from './api-schema';
@@ -127,7 +127,8 @@ describe('the decision API on node:http, outside Next', () => {
     expect(expectProblem(chunked, 413).detail).toMatch(/larger than/);
   });
 
-  it('a client that hangs up mid-body leaves the server serving the next request', async () => {
+  it('a client that hangs up mid-body leaves the server serving the next request, and is no unexpected error', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     await new Promise<void>((resolve) => {
       const req = http.request(`${base}/api/v1/advisor/decisions`, { method: 'POST', headers: { ...auth(key), 'content-length': '1000' } });
       req.on('error', () => resolve());
@@ -138,6 +139,8 @@ describe('the decision API on node:http, outside Next', () => {
       }, 100);
     });
     expectProblem(await send('{nope', auth(key)), 400);
+    expect(errors.mock.calls.filter((c) => String(c[0]).includes('unexpected error'))).toEqual([]);
+    errors.mockRestore();
   });
 
   it('429 with Retry-After once a key is over its rate', async () => {

@@ -91,7 +91,11 @@ async function readJsonBody(req: Request, limit: number): Promise<unknown> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (reader) {
-    const { done, value } = await reader.read();
+    // A client that hangs up mid-body is not our failure: an input error (nothing is logged as
+    // unexpected, nothing was written), though nobody is left to read the answer.
+    const { done, value } = await reader.read().catch(() => {
+      throw InputError.of('body', 'The body ended before it was complete: the connection closed while it was being sent.');
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
