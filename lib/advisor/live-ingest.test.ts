@@ -7,7 +7,7 @@ import { admin, resetWithUsers, reviewer } from '../datasets/test-fixtures';
 import { importConversationsInTransaction } from '../imports/import-conversations';
 import type { ImportConversation } from '../imports/schema';
 import { labelTurn } from '../labeling/label-turn';
-import { logDecision } from './decision-log';
+import { logLiveDecision } from '../testing/log-live-decision';
 import { drainLiveInbox, ingestLiveBatch, LIVE_SOURCE } from './live-ingest';
 import { closeAdvisorPool } from './pool';
 import { promoteModel } from './promotions';
@@ -45,22 +45,7 @@ const steps: ImportConversation[][] = [
 let promotionId: number;
 async function logAll(payloads: ImportConversation[]) {
   for (const c of payloads) {
-    await logDecision({
-      apiKeyId: null,
-      externalId: c.external_id,
-      position: c.messages.length,
-      decision: 'CONTINUE',
-      confidence: 0.9,
-      acted: true,
-      threshold: 0.7,
-      model: 'local-base',
-      promotionId,
-      latencyMs: 3,
-      modelLatencyMs: 1,
-      fallbackReason: null,
-      fallbackDetail: null,
-      conversation: c,
-    });
+    await logLiveDecision(c, promotionId);
   }
 }
 

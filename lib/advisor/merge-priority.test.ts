@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { db } from '../db';
 import { admin, resetWithUsers } from '../datasets/test-fixtures';
-import { logDecision } from './decision-log';
+import { logLiveDecision } from '../testing/log-live-decision';
 import { startLiveIngestSweep } from './live-ingest';
 import { liveMergeNice, lowerBackendPriority } from './merge-priority';
 import { closeAdvisorPool } from './pool';
@@ -43,22 +43,7 @@ describe('live merge priority', () => {
   });
 
   it("the sweep merges on its own connection, whose backend on this local server runs at the merge's nice value", async () => {
-    await logDecision({
-      apiKeyId: null,
-      externalId: 'p1',
-      position: 1,
-      decision: 'CONTINUE',
-      confidence: 0.9,
-      acted: true,
-      threshold: 0.7,
-      model: 'local-base',
-      promotionId,
-      latencyMs: 3,
-      modelLatencyMs: 1,
-      fallbackReason: null,
-      fallbackDetail: null,
-      conversation: { external_id: 'p1', messages: [{ sender: 'recruiter', text: 'Hi, still interested?' }] },
-    });
+    await logLiveDecision({ external_id: 'p1', messages: [{ sender: 'recruiter', text: 'Hi, still interested?' }] }, promotionId);
     const lines: string[] = [];
     const stop = startLiveIngestSweep((l) => lines.push(l), 50);
     try {

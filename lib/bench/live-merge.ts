@@ -47,7 +47,7 @@ try {
   if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ('bench-admin', 'Bench Admin', 'admin@bench', 'admin', now())`);
   const { promoteModel } = await import('../advisor/promotions');
-  const { logDecision } = await import('../advisor/decision-log');
+  const { logLiveDecision } = await import('../testing/log-live-decision');
   const { ingestLiveBatch } = await import('../advisor/live-ingest');
   const { closeAdvisorPool } = await import('../advisor/pool');
   const { disconnectDb } = await import('../db');
@@ -144,22 +144,7 @@ try {
     for (let round = 0, i = 0; round < ROUNDS; round++) {
       for (let k = 0; k < PER; k++, i++) {
         const conversation = body(i);
-        await logDecision({
-          apiKeyId: null,
-          externalId: conversation.external_id,
-          position: conversation.messages.length,
-          decision: 'CONTINUE',
-          confidence: 0.9,
-          acted: true,
-          threshold: 0.7,
-          model: 'local-base',
-          promotionId: promotion.id,
-          latencyMs: 1,
-          modelLatencyMs: 1,
-          fallbackReason: null,
-          fallbackDetail: null,
-          conversation,
-        });
+        await logLiveDecision(conversation, promotion.id);
       }
       const before = PG_STATS ? await snapshot() : null;
       // What the merge takes from work at normal priority (the answers' processes): one
