@@ -154,8 +154,12 @@ describe('an eval run', () => {
     expect(r.status).toBe('succeeded');
     expect(r.stats.rateLimited).toBeGreaterThan(0);
     expect(r.stats.serverErrors).toBeGreaterThan(0);
-    expect(r.stats.retries).toBe(r.stats.rateLimited + r.stats.serverErrors);
-    expect(r.stats.requests).toBe(testExamples.length + r.stats.retries);
+    // Every request either answers (one per example) or fails with an injected 429/500. A failure is
+    // retried at once, or — when it was an example's last attempt, which happens now and then at
+    // these rates — the example waits for the next pass, so retries can fall short of the failures.
+    expect(r.stats.requests).toBe(testExamples.length + r.stats.rateLimited + r.stats.serverErrors);
+    expect(r.stats.retries).toBeGreaterThan(0);
+    expect(r.stats.retries).toBeLessThanOrEqual(r.stats.rateLimited + r.stats.serverErrors);
     const preds = await predictionsOf(started.runId);
     expect(preds).toHaveLength(testExamples.length);
     expect(preds.every((p) => p.error === null && p.predicted !== 'invalid')).toBe(true);
